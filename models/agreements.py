@@ -1,0 +1,72 @@
+"""Samverkansöverenskommelser: the multi-year agreements between municipalities and police."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.content import ContentItem
+from models.people import Organisation, Person
+
+
+class Agreement(ContentItem):
+    """A samverkansöverenskommelse between two or more parties."""
+
+    title = fields.CharField(max_length=300)
+    # True when the page prints no title and ours was composed from what it does print.
+    title_composed = fields.BooleanField(default=False)
+    period_start = fields.DateField(null=True)
+    period_end = fields.DateField(null=True)
+    period_label = fields.CharField(max_length=200, null=True)
+    signed_on = fields.DateField(null=True)
+    signed_place = fields.CharField(max_length=200, null=True)
+    summary = fields.TextField(null=True)
+    # Ordered [{heading, body, role}] with Markdown bodies; read and written whole.
+    sections = fields.JSONField(default=list)
+    # Ordered [{title, items: [str]}].
+    problem_areas = fields.JSONField(default=list)
+    # Ordered [{label, url, target: {type, slug}}].
+    links = fields.JSONField(default=list)
+
+    class Meta:
+        table = "agreement"
+
+
+class AgreementParty(Model):
+    """An organisation that is party to an agreement, in the order printed."""
+
+    id = fields.IntField(primary_key=True)
+    agreement: fields.ForeignKeyRelation[Agreement] = fields.ForeignKeyField(
+        "models.Agreement", related_name="party_links", on_delete=fields.CASCADE
+    )
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="agreement_links", on_delete=fields.RESTRICT
+    )
+    position = fields.IntField()
+
+    class Meta:
+        table = "agreement_party"
+        unique_together = (("agreement", "organisation"), ("agreement", "position"))
+
+
+class Signatory(Model):
+    """A person who signed an agreement, with the title printed under the signature."""
+
+    id = fields.IntField(primary_key=True)
+    agreement: fields.ForeignKeyRelation[Agreement] = fields.ForeignKeyField(
+        "models.Agreement", related_name="signatories", on_delete=fields.CASCADE
+    )
+    position = fields.IntField()
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="signatures", on_delete=fields.RESTRICT
+    )
+    title = fields.CharField(max_length=300, null=True)
+    organisation: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="signatories", null=True, on_delete=fields.RESTRICT
+    )
+    signed_on = fields.DateField(null=True)
+    place = fields.CharField(max_length=200, null=True)
+
+    class Meta:
+        table = "signatory"
+        unique_together = (("agreement", "position"),)

@@ -1,0 +1,57 @@
+"""Editorial bookkeeping: revisions of content, API tokens, and the record of erasures."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Revision(Model):
+    """A full snapshot of one content item after a change , deletes included."""
+
+    id = fields.IntField(primary_key=True)
+    item_type = fields.CharField(max_length=40)
+    item_slug = fields.CharField(max_length=200)
+    number = fields.IntField()
+    snapshot = fields.JSONField()
+    deleted = fields.BooleanField(default=False)
+    author = fields.CharField(max_length=200)
+    summary = fields.CharField(max_length=500)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "revision"
+        unique_together = (("item_type", "item_slug", "number"),)
+
+    def __str__(self) -> str:
+        return f"{self.item_type}:{self.item_slug}#{self.number}"
+
+
+class ApiToken(Model):
+    """A bearer token for editorial access, stored only as a hash."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200, unique=True)
+    role = fields.CharField(max_length=20)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    municipality_codes = fields.JSONField(default=list)
+    police_unit_slugs = fields.JSONField(default=list)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_token"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Erasure(Model):
+    """That personal data was erased, and when, never what was erased."""
+
+    id = fields.IntField(primary_key=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    items_changed = fields.IntField()
+
+    class Meta:
+        table = "erasure"

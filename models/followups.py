@@ -1,0 +1,62 @@
+"""Uppföljningar: what was done, per follow-up period of a medborgarlöfte."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.content import ContentItem
+from models.enums import Assessment
+from models.promises import CitizenPromise, Commitment
+
+
+class FollowUp(ContentItem):
+    """An uppföljning of one citizen promise for one year (or another period)."""
+
+    title = fields.CharField(max_length=300)
+    title_composed = fields.BooleanField(default=False)
+    citizen_promise: fields.ForeignKeyRelation[CitizenPromise] = fields.ForeignKeyField(
+        "models.CitizenPromise", related_name="follow_ups", on_delete=fields.RESTRICT
+    )
+    year = fields.IntField()
+    period_start = fields.DateField(null=True)
+    period_end = fields.DateField(null=True)
+    period_label = fields.CharField(max_length=200, null=True)
+    summary = fields.TextField(null=True)
+    links = fields.JSONField(default=list)
+
+    class Meta:
+        table = "follow_up"
+
+
+class FollowUpEntry(Model):
+    """One narrative block of a follow-up, in document order."""
+
+    id = fields.IntField(primary_key=True)
+    follow_up: fields.ForeignKeyRelation[FollowUp] = fields.ForeignKeyField(
+        "models.FollowUp", related_name="entries", on_delete=fields.CASCADE
+    )
+    position = fields.IntField()
+    narrative = fields.TextField()
+    assessment = fields.CharEnumField(Assessment, max_length=20, default=Assessment.NOT_ASSESSED)
+
+    class Meta:
+        table = "follow_up_entry"
+        unique_together = (("follow_up", "position"),)
+
+
+class FollowUpEntryCommitment(Model):
+    """Which commitment an entry reports on. A trigger keeps both in the same citizen promise."""
+
+    id = fields.IntField(primary_key=True)
+    entry: fields.ForeignKeyRelation[FollowUpEntry] = fields.ForeignKeyField(
+        "models.FollowUpEntry", related_name="commitment_links", on_delete=fields.CASCADE
+    )
+    commitment: fields.ForeignKeyRelation[Commitment] = fields.ForeignKeyField(
+        "models.Commitment", related_name="entry_links", on_delete=fields.RESTRICT
+    )
+    position = fields.IntField()
+
+    class Meta:
+        table = "follow_up_entry_commitment"
+        unique_together = (("entry", "commitment"), ("entry", "position"))

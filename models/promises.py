@@ -1,0 +1,126 @@
+"""Medborgarlöften and the commitments (löften) they consist of."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.agreements import Agreement
+from models.content import ContentItem
+from models.enums import Actor
+from models.geography import Municipality
+from models.people import Contact, Organisation
+
+
+class CitizenPromise(ContentItem):
+    """A medborgarlöfte: what the parties promise one municipality's citizens for a period."""
+
+    title = fields.CharField(max_length=300)
+    title_composed = fields.BooleanField(default=False)
+    period_start = fields.DateField()
+    period_end = fields.DateField(null=True)
+    period_label = fields.CharField(max_length=200)
+    municipality: fields.ForeignKeyRelation[Municipality] = fields.ForeignKeyField(
+        "models.Municipality", related_name="citizen_promises", on_delete=fields.RESTRICT
+    )
+    agreement: fields.ForeignKeyNullableRelation[Agreement] = fields.ForeignKeyField(
+        "models.Agreement", related_name="citizen_promises", null=True, on_delete=fields.RESTRICT
+    )
+    summary = fields.TextField(null=True)
+    problem_picture = fields.TextField(null=True)
+    sections = fields.JSONField(default=list)
+    links = fields.JSONField(default=list)
+
+    class Meta:
+        table = "citizen_promise"
+
+
+class CitizenPromiseContact(Model):
+    """A contact printed on a medborgarlöfte, in the order printed."""
+
+    id = fields.IntField(primary_key=True)
+    citizen_promise: fields.ForeignKeyRelation[CitizenPromise] = fields.ForeignKeyField(
+        "models.CitizenPromise", related_name="contact_links", on_delete=fields.CASCADE
+    )
+    contact: fields.ForeignKeyRelation[Contact] = fields.ForeignKeyField(
+        "models.Contact", related_name="citizen_promise_links", on_delete=fields.RESTRICT
+    )
+    position = fields.IntField()
+
+    class Meta:
+        table = "citizen_promise_contact"
+        unique_together = (("citizen_promise", "contact"), ("citizen_promise", "position"))
+
+
+class Topic(Model):
+    """A key of the controlled topic vocabulary, with its Swedish label."""
+
+    key = fields.CharField(max_length=50, primary_key=True)
+    label = fields.CharField(max_length=100)
+    position = fields.IntField(default=0)
+
+    class Meta:
+        table = "topic"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Commitment(Model):
+    """One löfte: a single commitment by one actor inside a medborgarlöfte."""
+
+    id = fields.IntField(primary_key=True)
+    citizen_promise: fields.ForeignKeyRelation[CitizenPromise] = fields.ForeignKeyField(
+        "models.CitizenPromise", related_name="commitments", on_delete=fields.CASCADE
+    )
+    key = fields.CharField(max_length=100)
+    actor = fields.CharEnumField(Actor, max_length=20)
+    actor_label = fields.CharField(max_length=200, null=True)
+    text = fields.TextField()
+    position = fields.IntField()
+    document_order = fields.IntField()
+
+    class Meta:
+        table = "commitment"
+        unique_together = (
+            ("citizen_promise", "key"),
+            ("citizen_promise", "document_order"),
+            ("citizen_promise", "actor", "position"),
+        )
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class CommitmentTopic(Model):
+    """A topic a commitment is tagged with, in the editor's order."""
+
+    id = fields.IntField(primary_key=True)
+    commitment: fields.ForeignKeyRelation[Commitment] = fields.ForeignKeyField(
+        "models.Commitment", related_name="topic_links", on_delete=fields.CASCADE
+    )
+    topic: fields.ForeignKeyRelation[Topic] = fields.ForeignKeyField(
+        "models.Topic", related_name="commitment_links", on_delete=fields.RESTRICT
+    )
+    position = fields.IntField()
+
+    class Meta:
+        table = "commitment_topic"
+        unique_together = (("commitment", "topic"), ("commitment", "position"))
+
+
+class CommitmentPartner(Model):
+    """An organisation a commitment names as taking part (e.g. socialtjänsten, a school)."""
+
+    id = fields.IntField(primary_key=True)
+    commitment: fields.ForeignKeyRelation[Commitment] = fields.ForeignKeyField(
+        "models.Commitment", related_name="partner_links", on_delete=fields.CASCADE
+    )
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="commitment_links", on_delete=fields.RESTRICT
+    )
+    position = fields.IntField()
+
+    class Meta:
+        table = "commitment_partner"
+        unique_together = (("commitment", "organisation"), ("commitment", "position"))
