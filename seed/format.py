@@ -1,0 +1,258 @@
+"""The seed file format: one YAML file per document, validated by these models.
+
+The same models are the canonical form of each content item: the exporter produces them from
+the database, the loader compares them with the database to tell what changed, and revisions
+store their JSON. Order in lists is document order, so positions are derived, never written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from models.enums import (
+    Actor,
+    Assessment,
+    OrganisationKind,
+    PoliceUnitLevel,
+    PublicationStatus,
+    SectionRole,
+)
+
+MAX_TEXT = 100_000
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=200)]
+Key = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=100)]
+MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
+Line = Annotated[str, StringConstraints(min_length=1, max_length=1_000)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)]
+
+
+class Strict(BaseModel):
+    # Unknown keys are typos; refusing them keeps editors from losing content silently.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Period(Strict):
+    """A period as printed: the widest dates it allows and the printed words."""
+
+    start: dt.date
+    end: dt.date | None = None
+    label: Line
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Period:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"end {self.end.isoformat()} is before start {self.start.isoformat()}")
+        return self
+
+    def covers_year(self, year: int) -> bool:
+        return self.start.year <= year and (self.end is None or self.end.year >= year)
+
+
+class Section(Strict):
+    heading: Line
+    body: Text
+    role: SectionRole | None = None
+
+
+class ProblemArea(Strict):
+    title: Line
+    items: list[Line] = Field(default_factory=list)
+
+
+LINK_TARGET_TYPES = ("Agreement", "CitizenPromise", "FollowUp", "ServiceAgreement", "Commitment")
+
+
+class LinkTarget(Strict):
+    """Another item of ours; for a Commitment the slug is `promise-slug#key`."""
+
+    type: str
+    slug: Annotated[str, StringConstraints(min_length=1, max_length=301)]
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in LINK_TARGET_TYPES:
+            raise ValueError(f"'{value}' is not one of {', '.join(LINK_TARGET_TYPES)}")
+        return value
+
+
+class Link(Strict):
+    label: Line
+    url: Url | None = None
+    target: LinkTarget | None = None
+
+
+class Item(Strict):
+    """Fields every editable content item has."""
+
+    slug: Slug
+    status: PublicationStatus = PublicationStatus.DRAFT
+    publish_at: dt.datetime | None = None
+    unpublish_at: dt.datetime | None = None
+    published_at: dt.datetime | None = None
+    source_url: Url | None = None
+    source_published_on: dt.date | None = None
+    source_updated_on: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _schedule_in_order(self) -> Item:
+        for name in ("publish_at", "unpublish_at", "published_at"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                raise ValueError(f"{name} needs a UTC offset, e.g. 2024-05-07T10:00:00+00:00")
+        if self.publish_at and self.unpublish_at and self.unpublish_at <= self.publish_at:
+            raise ValueError("unpublish_at must be later than publish_at")
+        return self
+
+
+class Organisation(Strict):
+    slug: Slug
+    kind: OrganisationKind
+    name: Line
+    municipality: MunicipalityCode | None = None
+    police_unit: Slug | None = None
+
+    @model_validator(mode="after")
+    def _links_match_kind(self) -> Organisation:
+        if self.municipality and self.kind != OrganisationKind.MUNICIPALITY:
+            raise ValueError("only a MUNICIPALITY organisation names a municipality")
+        if self.police_unit and self.kind != OrganisationKind.POLICE:
+            raise ValueError("only a POLICE organisation names a police_unit")
+        return self
+
+
+class Signatory(Strict):
+    name: Line
+    title: Line | None = None
+    organisation: Slug | None = None
+    signed_on: dt.date | None = None
+    place: Line | None = None
+
+
+class Agreement(Item):
+    title: Line
+    title_composed: bool = False
+    period: Period | None = None
+    signed_on: dt.date | None = None
+    signed_place: Line | None = None
+    parties: list[Slug] = Field(min_length=2)
+    signatories: list[Signatory] = Field(default_factory=list)
+    summary: Text | None = None
+    sections: list[Section] = Field(default_factory=list)
+    problem_areas: list[ProblemArea] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+
+
+class Commitment(Strict):
+    key: Key
+    actor: Actor
+    actor_label: Line | None = None
+    text: Text
+    topics: list[Key] = Field(default_factory=list)
+    partners: list[Slug] = Field(default_factory=list)
+
+
+class CitizenPromise(Item):
+    title: Line
+    title_composed: bool = False
+    municipality: MunicipalityCode
+    agreement: Slug | None = None
+    period: Period
+    summary: Text | None = None
+    problem_picture: Text | None = None
+    sections: list[Section] = Field(default_factory=list)
+    commitments: list[Commitment] = Field(default_factory=list)
+    contacts: list[Slug] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+
+
+class FollowUpEntry(Strict):
+    narrative: Text
+    commitments: list[Key] = Field(default_factory=list)
+    assessment: Assessment = Assessment.NOT_ASSESSED
+
+
+class FollowUp(Item):
+    title: Line
+    title_composed: bool = False
+    citizen_promise: Slug
+    year: int = Field(ge=1900, le=2999)
+    period: Period | None = None
+    summary: Text | None = None
+    entries: list[FollowUpEntry] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+
+
+class ServiceAgreement(Item):
+    title: Line
+    title_composed: bool = False
+    municipality: MunicipalityCode
+    parties: list[Slug] = Field(default_factory=list)
+    provider: Line
+    since: dt.date | None = None
+    since_label: Line | None = None
+    services: list[Line] = Field(default_factory=list)
+    summary: Text | None = None
+
+    @model_validator(mode="after")
+    def _since_has_label(self) -> ServiceAgreement:
+        if self.since is not None and self.since_label is None:
+            raise ValueError("since needs since_label, the words printed (e.g. 'februari 2011')")
+        return self
+
+
+class Contact(Item):
+    role: Line
+    name: Line
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)] | None = (
+        None
+    )
+    phone: Annotated[str, StringConstraints(pattern=r"^[0-9+][0-9 ()\-]{4,30}$")] | None = None
+    organisation: Slug | None = None
+    municipalities: list[MunicipalityCode] = Field(default_factory=list)
+
+
+class Document(Strict):
+    """One seed file. Every list is optional; slugs are unique across all files."""
+
+    organisations: list[Organisation] = Field(default_factory=list)
+    agreements: list[Agreement] = Field(default_factory=list)
+    citizen_promises: list[CitizenPromise] = Field(default_factory=list)
+    follow_ups: list[FollowUp] = Field(default_factory=list)
+    service_agreements: list[ServiceAgreement] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list)
+
+
+# The content types in load order: what a later type refers to is loaded before it.
+CONTENT_TYPES: dict[str, type[Item]] = {
+    "contacts": Contact,
+    "agreements": Agreement,
+    "citizen_promises": CitizenPromise,
+    "follow_ups": FollowUp,
+    "service_agreements": ServiceAgreement,
+}
+
+
+class PoliceUnit(Strict):
+    slug: Slug
+    level: PoliceUnitLevel
+    name: Line
+    parent: Slug | None = None
+    municipalities: list[MunicipalityCode] = Field(default_factory=list)
+
+
+def person_key(name: str) -> str:
+    """The key of a person: their name, lower-cased, with runs of other characters as '-'."""
+    return re.sub(r"[^0-9a-zåäöéü]+", "-", name.lower()).strip("-")
+
+
+def dump(item: BaseModel) -> dict[str, Any]:
+    """The canonical plain form of an item: JSON types, defaults left out, keys in model order."""
+    return item.model_dump(mode="json", exclude_defaults=True)
