@@ -1,0 +1,405 @@
+"""Reading content back out of the database in its canonical seed form, in few queries."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+from pydantic import BaseModel
+from tortoise.models import Model
+
+from models import (
+    Agreement,
+    AgreementParty,
+    CitizenPromise,
+    CitizenPromiseContact,
+    Commitment,
+    CommitmentPartner,
+    CommitmentTopic,
+    Contact,
+    ContactMunicipality,
+    FollowUp,
+    FollowUpEntry,
+    FollowUpEntryCommitment,
+    Organisation,
+    ServiceAgreement,
+    ServiceAgreementParty,
+    Signatory,
+)
+from seed import format as fmt
+from seed.yamlio import dump as dump_yaml
+
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A content item as the database holds it."""
+
+    id: int
+    item: BaseModel
+    document: str
+    seed_hash: str | None
+
+
+def content_hash(item: BaseModel) -> str:
+    return hashlib.sha256(orjson.dumps(fmt.dump(item), option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+MODELS: dict[str, type[Model]] = {
+    "contacts": Contact,
+    "agreements": Agreement,
+    "citizen_promises": CitizenPromise,
+    "follow_ups": FollowUp,
+    "service_agreements": ServiceAgreement,
+}
+
+_ITEM_FIELDS = (
+    "id",
+    "slug",
+    "document",
+    "seed_hash",
+    "status",
+    "publish_at",
+    "unpublish_at",
+    "published_at",
+    "source_url",
+    "source_published_on",
+    "source_updated_on",
+)
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+async def _rows(model: type[Model], slugs: Sequence[str] | None, *fields: str) -> list[dict[str, Any]]:
+    if slugs is None:
+        return list(await model.all().order_by("slug").values(*_ITEM_FIELDS, *fields))
+    rows: list[dict[str, Any]] = []
+    for chunk in _chunks(list(slugs)):
+        rows.extend(await model.filter(slug__in=chunk).order_by("slug").values(*_ITEM_FIELDS, *fields))
+    return rows
+
+
+async def _children(
+    model: type[Model], parent: str, ids: Sequence[int], *fields: str
+) -> dict[int, list[dict[str, Any]]]:
+    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for chunk in _chunks(list(ids)):
+        for row in (
+            await model.filter(**{f"{parent}__in": chunk})
+            .order_by(parent, "position")
+            .values(parent, *fields)
+        ):
+            grouped[row[parent]].append(row)
+    return grouped
+
+
+def _item_fields(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "slug": row["slug"],
+        "status": row["status"],
+        "publish_at": row["publish_at"],
+        "unpublish_at": row["unpublish_at"],
+        "published_at": row["published_at"],
+        "source_url": row["source_url"],
+        "source_published_on": row["source_published_on"],
+        "source_updated_on": row["source_updated_on"],
+    }
+
+
+def _period(row: dict[str, Any]) -> dict[str, Any] | None:
+    if row["period_start"] is None:
+        return None
+    return {"start": row["period_start"], "end": row["period_end"], "label": row["period_label"]}
+
+
+def _stored(row: dict[str, Any], item: BaseModel) -> Stored:
+    return Stored(id=row["id"], item=item, document=row["document"], seed_hash=row["seed_hash"])
+
+
+async def export_agreements(slugs: Sequence[str] | None = None) -> dict[str, Stored]:
+    rows = await _rows(
+        Agreement,
+        slugs,
+        "title",
+        "title_composed",
+        "period_start",
+        "period_end",
+        "period_label",
+        "signed_on",
+        "signed_place",
+        "summary",
+        "sections",
+        "problem_areas",
+        "links",
+    )
+    ids = [row["id"] for row in rows]
+    parties = await _children(AgreementParty, "agreement_id", ids, "organisation__slug")
+    signatories = await _children(
+        Signatory, "agreement_id", ids, "person__name", "title", "organisation__slug", "signed_on", "place"
+    )
+    result = {}
+    for row in rows:
+        item = fmt.Agreement.model_validate(
+            {
+                **_item_fields(row),
+                "title": row["title"],
+                "title_composed": row["title_composed"],
+                "period": _period(row),
+                "signed_on": row["signed_on"],
+                "signed_place": row["signed_place"],
+                "parties": [p["organisation__slug"] for p in parties[row["id"]]],
+                "signatories": [
+                    {
+                        "name": s["person__name"],
+                        "title": s["title"],
+                        "organisation": s["organisation__slug"],
+                        "signed_on": s["signed_on"],
+                        "place": s["place"],
+                    }
+                    for s in signatories[row["id"]]
+                ],
+                "summary": row["summary"],
+                "sections": row["sections"],
+                "problem_areas": row["problem_areas"],
+                "links": row["links"],
+            }
+        )
+        result[row["slug"]] = _stored(row, item)
+    return result
+
+
+async def export_citizen_promises(slugs: Sequence[str] | None = None) -> dict[str, Stored]:
+    rows = await _rows(
+        CitizenPromise,
+        slugs,
+        "title",
+        "title_composed",
+        "period_start",
+        "period_end",
+        "period_label",
+        "municipality_id",
+        "agreement__slug",
+        "summary",
+        "problem_picture",
+        "sections",
+        "links",
+    )
+    ids = [row["id"] for row in rows]
+    commitments: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    commitment_ids: list[int] = []
+    for chunk in _chunks(ids):
+        for commitment in (
+            await Commitment.filter(citizen_promise_id__in=chunk)
+            .order_by("citizen_promise_id", "document_order")
+            .values("id", "citizen_promise_id", "key", "actor", "actor_label", "text")
+        ):
+            commitments[commitment["citizen_promise_id"]].append(commitment)
+            commitment_ids.append(commitment["id"])
+    topics = await _children(CommitmentTopic, "commitment_id", commitment_ids, "topic_id")
+    partners = await _children(CommitmentPartner, "commitment_id", commitment_ids, "organisation__slug")
+    contacts = await _children(CitizenPromiseContact, "citizen_promise_id", ids, "contact__slug")
+    result = {}
+    for row in rows:
+        item = fmt.CitizenPromise.model_validate(
+            {
+                **_item_fields(row),
+                "title": row["title"],
+                "title_composed": row["title_composed"],
+                "municipality": row["municipality_id"],
+                "agreement": row["agreement__slug"],
+                "period": _period(row),
+                "summary": row["summary"],
+                "problem_picture": row["problem_picture"],
+                "sections": row["sections"],
+                "commitments": [
+                    {
+                        "key": c["key"],
+                        "actor": c["actor"],
+                        "actor_label": c["actor_label"],
+                        "text": c["text"],
+                        "topics": [t["topic_id"] for t in topics[c["id"]]],
+                        "partners": [p["organisation__slug"] for p in partners[c["id"]]],
+                    }
+                    for c in commitments[row["id"]]
+                ],
+                "contacts": [c["contact__slug"] for c in contacts[row["id"]]],
+                "links": row["links"],
+            }
+        )
+        result[row["slug"]] = _stored(row, item)
+    return result
+
+
+async def export_follow_ups(slugs: Sequence[str] | None = None) -> dict[str, Stored]:
+    rows = await _rows(
+        FollowUp,
+        slugs,
+        "title",
+        "title_composed",
+        "citizen_promise__slug",
+        "year",
+        "period_start",
+        "period_end",
+        "period_label",
+        "summary",
+        "links",
+    )
+    ids = [row["id"] for row in rows]
+    entries = await _children(FollowUpEntry, "follow_up_id", ids, "id", "narrative", "assessment")
+    entry_ids = [entry["id"] for group in entries.values() for entry in group]
+    links = await _children(FollowUpEntryCommitment, "entry_id", entry_ids, "commitment__key")
+    result = {}
+    for row in rows:
+        item = fmt.FollowUp.model_validate(
+            {
+                **_item_fields(row),
+                "title": row["title"],
+                "title_composed": row["title_composed"],
+                "citizen_promise": row["citizen_promise__slug"],
+                "year": row["year"],
+                "period": _period(row),
+                "summary": row["summary"],
+                "entries": [
+                    {
+                        "narrative": e["narrative"],
+                        "commitments": [link["commitment__key"] for link in links[e["id"]]],
+                        "assessment": e["assessment"],
+                    }
+                    for e in entries[row["id"]]
+                ],
+                "links": row["links"],
+            }
+        )
+        result[row["slug"]] = _stored(row, item)
+    return result
+
+
+async def export_service_agreements(slugs: Sequence[str] | None = None) -> dict[str, Stored]:
+    rows = await _rows(
+        ServiceAgreement,
+        slugs,
+        "title",
+        "title_composed",
+        "municipality_id",
+        "provider",
+        "since",
+        "since_label",
+        "services",
+        "summary",
+    )
+    parties = await _children(
+        ServiceAgreementParty, "service_agreement_id", [r["id"] for r in rows], "organisation__slug"
+    )
+    result = {}
+    for row in rows:
+        item = fmt.ServiceAgreement.model_validate(
+            {
+                **_item_fields(row),
+                "title": row["title"],
+                "title_composed": row["title_composed"],
+                "municipality": row["municipality_id"],
+                "parties": [p["organisation__slug"] for p in parties[row["id"]]],
+                "provider": row["provider"],
+                "since": row["since"],
+                "since_label": row["since_label"],
+                "services": row["services"],
+                "summary": row["summary"],
+            }
+        )
+        result[row["slug"]] = _stored(row, item)
+    return result
+
+
+async def export_contacts(slugs: Sequence[str] | None = None) -> dict[str, Stored]:
+    rows = await _rows(
+        Contact, slugs, "role", "person__name", "person__email", "person__phone", "organisation__slug"
+    )
+    municipalities = await _children(
+        ContactMunicipality, "contact_id", [r["id"] for r in rows], "municipality_id"
+    )
+    result = {}
+    for row in rows:
+        item = fmt.Contact.model_validate(
+            {
+                **_item_fields(row),
+                "role": row["role"],
+                "name": row["person__name"],
+                "email": row["person__email"],
+                "phone": row["person__phone"],
+                "organisation": row["organisation__slug"],
+                "municipalities": [m["municipality_id"] for m in municipalities[row["id"]]],
+            }
+        )
+        result[row["slug"]] = _stored(row, item)
+    return result
+
+
+EXPORTERS = {
+    "contacts": export_contacts,
+    "agreements": export_agreements,
+    "citizen_promises": export_citizen_promises,
+    "follow_ups": export_follow_ups,
+    "service_agreements": export_service_agreements,
+}
+
+
+async def export_organisations(
+    slugs: Sequence[str] | None = None,
+) -> dict[str, tuple[int, fmt.Organisation, str]]:
+    query = Organisation.all() if slugs is None else Organisation.filter(slug__in=list(slugs))
+    rows = await query.order_by("slug").values(
+        "id", "slug", "kind", "name", "municipality_id", "police_unit__slug", "document"
+    )
+    return {
+        row["slug"]: (
+            row["id"],
+            fmt.Organisation(
+                slug=row["slug"],
+                kind=row["kind"],
+                name=row["name"],
+                municipality=row["municipality_id"],
+                police_unit=row["police_unit__slug"],
+            ),
+            row["document"],
+        )
+        for row in rows
+    }
+
+
+async def export_documents() -> dict[str, fmt.Document]:
+    """The whole database as seed documents, keyed by document (file stem)."""
+    grouped: dict[str, dict[str, list[BaseModel]]] = defaultdict(lambda: defaultdict(list))
+    for _, organisation, document in (await export_organisations()).values():
+        grouped[document]["organisations"].append(organisation)
+    for kind, exporter in EXPORTERS.items():
+        for stored in (await exporter()).values():
+            grouped[stored.document][kind].append(stored.item)
+    return {name: fmt.Document.model_validate(dict(lists)) for name, lists in sorted(grouped.items())}
+
+
+def document_yaml(document: fmt.Document) -> str:
+    data: dict[str, Any] = {}
+    for kind in ("organisations", *fmt.CONTENT_TYPES):
+        items = getattr(document, kind)
+        if items:
+            data[kind] = [fmt.dump(item) for item in items]
+    return dump_yaml(data)
+
+
+async def write_export(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, document in (await export_documents()).items():
+        path = folder / f"{name}.yaml"
+        path.write_text(document_yaml(document), encoding="utf-8")
+        written.append(path)
+    return written

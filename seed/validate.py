@@ -1,0 +1,274 @@
+"""The one validation of content: per file against the format, then across files and data.
+
+The loader and the editorial mutations both call `validate_documents`; problems carry the
+field path and, for files, the line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from seed import format as fmt
+from seed.yamlio import ParsedFile, PathKey, Problem, SeedFileError, format_path, read
+
+
+@dataclass(frozen=True)
+class Located:
+    """An item and where it was written."""
+
+    item: BaseModel
+    file: ParsedFile
+    path: PathKey
+
+    @property
+    def document(self) -> str:
+        return self.file.path.stem
+
+
+@dataclass
+class Bundle:
+    """Everything a set of seed files holds, indexed by type and slug."""
+
+    organisations: dict[str, Located] = field(default_factory=dict)
+    items: dict[str, dict[str, Located]] = field(
+        default_factory=lambda: {kind: {} for kind in fmt.CONTENT_TYPES}
+    )
+    files: list[ParsedFile] = field(default_factory=list)
+
+    def count(self) -> int:
+        return len(self.organisations) + sum(len(items) for items in self.items.values())
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the database already holds that files may refer to without defining."""
+
+    municipalities: frozenset[str]
+    police_units: frozenset[str]
+    topics: frozenset[str]
+    organisations: frozenset[str] = frozenset()
+    agreements: frozenset[str] = frozenset()
+    contacts: frozenset[str] = frozenset()
+    # Commitment keys of citizen promises in the database, by promise slug.
+    commitment_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # (email, phone) of people already stored, by person key.
+    people: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+
+def seed_files(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+
+
+def read_files(paths: Iterable[Path], base: Path | None = None) -> tuple[list[ParsedFile], list[Problem]]:
+    parsed: list[ParsedFile] = []
+    problems: list[Problem] = []
+    for path in paths:
+        display = str(path.relative_to(base)) if base and path.is_relative_to(base) else str(path)
+        try:
+            parsed.append(read(path, display))
+        except SeedFileError as error:
+            problems.append(error.problem)
+    return parsed, problems
+
+
+def pydantic_problems(
+    error: ValidationError, file: str, lines: ParsedFile | None, prefix: PathKey = ()
+) -> list[Problem]:
+    problems = []
+    for detail in error.errors(include_url=False):
+        path: PathKey = (*prefix, *detail["loc"])
+        message = detail["msg"].removeprefix("Value error, ")
+        if detail["type"] not in {"missing", "extra_forbidden"} and "input" in detail:
+            shown = repr(detail["input"])
+            message += f" (got {shown[:60] + '…' if len(shown) > 60 else shown})"
+        if detail["type"] == "extra_forbidden":
+            message = "unknown field (a typo?)"
+        line = lines.line_of(path) if lines else 0
+        problems.append(Problem(file, line, format_path(path), message))
+    return problems
+
+
+def validate_documents(files: list[ParsedFile], known: Known) -> tuple[Bundle, list[Problem]]:
+    bundle = Bundle(files=files)
+    problems: list[Problem] = []
+    for parsed in files:
+        name = parsed.display
+        if not isinstance(parsed.data, dict):
+            problems.append(
+                Problem(name, 1, "(file)", "a seed file is a mapping of lists (organisations:, …)")
+            )
+            continue
+        try:
+            document = fmt.Document.model_validate(parsed.data)
+        except ValidationError as error:
+            problems.extend(pydantic_problems(error, name, parsed))
+            continue
+        _index(bundle, document, parsed, problems)
+    problems.extend(_cross_check(bundle, known))
+    return bundle, problems
+
+
+def _index(bundle: Bundle, document: fmt.Document, parsed: ParsedFile, problems: list[Problem]) -> None:
+    def add(index: dict[str, Located], kind: str, slug: str, located: Located) -> None:
+        if slug in index:
+            first = index[slug]
+            problems.append(
+                _problem(
+                    located,
+                    ("slug",),
+                    f"duplicate {kind} slug '{slug}' (first at {first.file.display}:"
+                    f"{first.file.line_of(first.path)})",
+                )
+            )
+            return
+        index[slug] = located
+
+    for position, organisation in enumerate(document.organisations):
+        located = Located(organisation, parsed, ("organisations", position))
+        add(bundle.organisations, "organisation", organisation.slug, located)
+    for kind in fmt.CONTENT_TYPES:
+        for position, item in enumerate(getattr(document, kind)):
+            add(bundle.items[kind], kind.rstrip("s"), item.slug, Located(item, parsed, (kind, position)))
+
+
+def _problem(located: Located, subpath: PathKey, message: str) -> Problem:
+    path = (*located.path, *subpath)
+    return Problem(located.file.display, located.file.line_of(path), format_path(path), message)
+
+
+def _cross_check(bundle: Bundle, known: Known) -> list[Problem]:
+    problems: list[Problem] = []
+    organisations = known.organisations | bundle.organisations.keys()
+    agreements = known.agreements | bundle.items["agreements"].keys()
+    contacts = known.contacts | bundle.items["contacts"].keys()
+
+    def need(located: Located, subpath: PathKey, value: str | None, pool: Iterable[str], what: str) -> None:
+        if value is not None and value not in pool:
+            problems.append(_problem(located, subpath, f"unknown {what} '{value}'"))
+
+    def each(located: Located, name: str, values: list[str], pool: Iterable[str], what: str) -> None:
+        pool = set(pool)
+        seen: set[str] = set()
+        for index, value in enumerate(values):
+            need(located, (name, index), value, pool, what)
+            if value in seen:
+                problems.append(_problem(located, (name, index), f"'{value}' is listed twice"))
+            seen.add(value)
+
+    for located in bundle.organisations.values():
+        organisation = located.item
+        assert isinstance(organisation, fmt.Organisation)
+        need(located, ("municipality",), organisation.municipality, known.municipalities, "kommunkod")
+        need(located, ("police_unit",), organisation.police_unit, known.police_units, "police unit")
+
+    for located in bundle.items["agreements"].values():
+        agreement = located.item
+        assert isinstance(agreement, fmt.Agreement)
+        each(located, "parties", agreement.parties, organisations, "organisation")
+        for index, signatory in enumerate(agreement.signatories):
+            need(
+                located,
+                ("signatories", index, "organisation"),
+                signatory.organisation,
+                organisations,
+                "organisation",
+            )
+
+    commitment_keys: dict[str, set[str]] = {slug: set(keys) for slug, keys in known.commitment_keys.items()}
+    for located in bundle.items["citizen_promises"].values():
+        promise = located.item
+        assert isinstance(promise, fmt.CitizenPromise)
+        need(located, ("municipality",), promise.municipality, known.municipalities, "kommunkod")
+        need(located, ("agreement",), promise.agreement, agreements, "agreement")
+        each(located, "contacts", promise.contacts, contacts, "contact")
+        keys: set[str] = set()
+        for index, commitment in enumerate(promise.commitments):
+            if commitment.key in keys:
+                problems.append(
+                    _problem(
+                        located, ("commitments", index, "key"), f"duplicate commitment key '{commitment.key}'"
+                    )
+                )
+            keys.add(commitment.key)
+            prefix = ("commitments", index)
+            topics = commitment.topics
+            for t_index, topic in enumerate(topics):
+                need(
+                    located,
+                    (*prefix, "topics", t_index),
+                    topic,
+                    known.topics,
+                    "topic (see seed/reference/topics.yaml)",
+                )
+            for p_index, partner in enumerate(commitment.partners):
+                need(located, (*prefix, "partners", p_index), partner, organisations, "organisation")
+        commitment_keys[promise.slug] = keys
+
+    for located in bundle.items["follow_ups"].values():
+        follow_up = located.item
+        assert isinstance(follow_up, fmt.FollowUp)
+        promise_slug = follow_up.citizen_promise
+        if promise_slug not in commitment_keys:
+            problems.append(
+                _problem(located, ("citizen_promise",), f"unknown citizen promise '{promise_slug}'")
+            )
+            continue
+        for e_index, entry in enumerate(follow_up.entries):
+            for c_index, key in enumerate(entry.commitments):
+                if key not in commitment_keys[promise_slug]:
+                    problems.append(
+                        _problem(
+                            located,
+                            ("entries", e_index, "commitments", c_index),
+                            f"'{key}' is not a commitment of citizen promise '{promise_slug}'",
+                        )
+                    )
+
+    for located in bundle.items["service_agreements"].values():
+        service = located.item
+        assert isinstance(service, fmt.ServiceAgreement)
+        need(located, ("municipality",), service.municipality, known.municipalities, "kommunkod")
+        each(located, "parties", service.parties, organisations, "organisation")
+
+    people: dict[str, tuple[tuple[str | None, str | None], Located]] = {}
+    for located in bundle.items["contacts"].values():
+        contact = located.item
+        assert isinstance(contact, fmt.Contact)
+        need(located, ("organisation",), contact.organisation, organisations, "organisation")
+        each(located, "municipalities", contact.municipalities, known.municipalities, "kommunkod")
+        key = fmt.person_key(contact.name)
+        details = (contact.email, contact.phone)
+        if key in people and people[key][0] != details:
+            first = people[key][1]
+            problems.append(
+                _problem(
+                    located,
+                    ("name",),
+                    f"'{contact.name}' is also at {first.file.display}:{first.file.line_of(first.path)}"
+                    " with other e-mail or phone; a person has one of each",
+                )
+            )
+        people.setdefault(key, (details, located))
+    return problems
+
+
+def validate_item(
+    kind: str, data: Any, known: Known, *, document: str = "api"
+) -> tuple[BaseModel | None, list[Problem]]:
+    """Validate one item given as plain data (an API input), with the same rules as files."""
+    parsed = ParsedFile(path=Path(f"{document}.yaml"), data={kind: [data]}, display=kind)
+    bundle, problems = validate_documents([parsed], known)
+    found = bundle.organisations if kind == "organisations" else bundle.items.get(kind, {})
+    item = next(iter(found.values())).item if found and not problems else None
+    return item, problems
+
+
+def as_problem_dicts(problems: list[Problem]) -> list[dict[str, Any]]:
+    return [{"file": p.file, "line": p.line, "field": p.field, "message": p.message} for p in problems]
