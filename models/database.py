@@ -11,7 +11,9 @@ from models.config import database_url, tortoise_config
 
 
 async def open_database(url: str | None = None) -> None:
-    await Tortoise.init(config=tortoise_config(url or database_url()))
+    # The server's lifespan runs in another task than its requests, so the connections must
+    # be reachable from every task, not only through the lifespan's context variable.
+    await Tortoise.init(config=tortoise_config(url or database_url()), _enable_global_fallback=True)
 
 
 async def close_database() -> None:

@@ -1,0 +1,1 @@
+"""Samverkan's GraphQL API: schema, resolvers, loaders and the ASGI app."""

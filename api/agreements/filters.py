@@ -1,0 +1,73 @@
+"""Agreement filters, applied in SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from tortoise.expressions import Q, Subquery
+
+from models import AgreementParty
+
+
+@strawberry.input(description="Filters combine with AND.")
+class AgreementFilter:
+    municipality_code: str | None = strawberry.field(default=None, description='Kommunkod, e.g. "1471".')
+    county_code: str | None = strawberry.field(default=None, description='Two digits, e.g. "14".')
+    police_region: str | None = strawberry.field(
+        default=None, description='The region\'s name as the police write it ("Väst", "Nord", "Stockholm").'
+    )
+    active_on: dt.date | None = strawberry.field(
+        default=None,
+        description="In force on this date: its period covers it; an agreement whose period is unknown is in"
+        " force from its signing or publication date on.",
+    )
+
+
+def active_on(date: dt.date, relation: str = "") -> Q:
+    """In force on `date`. Without a period, from its signing date, else the printed publication
+    date, else the day it was first published here."""
+    p = f"{relation}__" if relation else ""
+    next_day = dt.datetime.combine(date + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    return Q(
+        Q(**{f"{p}period_start__lte": date})
+        & (Q(**{f"{p}period_end__isnull": True}) | Q(**{f"{p}period_end__gte": date})),
+        Q(
+            Q(**{f"{p}period_start__isnull": True})
+            & (
+                Q(**{f"{p}signed_on__lte": date})
+                | Q(**{f"{p}signed_on__isnull": True, f"{p}source_published_on__lte": date})
+                | Q(
+                    **{
+                        f"{p}signed_on__isnull": True,
+                        f"{p}source_published_on__isnull": True,
+                        f"{p}published_at__lt": next_day,
+                    }
+                )
+            )
+        ),
+        join_type="OR",
+    )
+
+
+def party_filter(municipality_code: str | None, county_code: str | None, police_region: str | None) -> Q:
+    """Agreements with a municipality party matching all the given places."""
+    conditions: dict[str, str] = {}
+    if municipality_code is not None:
+        conditions["organisation__municipality_id"] = municipality_code
+    if county_code is not None:
+        conditions["organisation__municipality__county_id"] = county_code
+    if police_region is not None:
+        conditions["organisation__municipality__county__police_region__name"] = police_region
+    if not conditions:
+        return Q()
+    return Q(id__in=Subquery(AgreementParty.filter(**conditions).values("agreement_id")))
+
+
+def agreement_filter(value: AgreementFilter | None) -> Q:
+    if value is None:
+        return Q()
+    query = party_filter(value.municipality_code, value.county_code, value.police_region)
+    if value.active_on is not None:
+        query &= active_on(value.active_on)
+    return query

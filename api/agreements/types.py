@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from api.agreements.loaders import (
+    MunicipalitiesByAgreementLoader,
+    PartiesByAgreementLoader,
+    SignatoriesByAgreementLoader,
+)
+from api.context import Context
+from api.core.content import ContentItem, Period, Section, content_fields, sections
+from api.core.loaders import Row
+from api.geography.types import Municipality
+from api.people.types import Organisation, Person
+
+if TYPE_CHECKING:
+    from api.promises.types import CitizenPromise
+
+
+@strawberry.type
+class Signatory:
+    person: Person
+    signed_on: dt.date | None
+    place: str | None
+
+
+@strawberry.type(
+    description="A named problem area with its sub-problems, e.g. Trafik: Hastighetsöverträdelser, …"
+)
+class ProblemArea:
+    title: str
+    items: list[str]
+
+
+@strawberry.type(
+    description="Samverkansöverenskommelse: the multi-year agreement between municipalities and the police."
+)
+class Agreement(ContentItem):
+    title: str
+    period: Period | None
+    signed_on: dt.date | None
+    signed_place: str | None
+    section_data: strawberry.Private[list[dict[str, Any]]]
+    problem_area_data: strawberry.Private[list[dict[str, Any]]]
+
+    @classmethod
+    def from_row(cls, row: Row) -> Agreement:
+        return cls(
+            **content_fields("Agreement", row),
+            title=row["title"],
+            period=Period.from_row(row),
+            signed_on=row["signed_on"],
+            signed_place=row["signed_place"],
+            section_data=row["sections"],
+            problem_area_data=row["problem_areas"],
+        )
+
+    @strawberry.field
+    def sections(self) -> list[Section]:
+        return sections(self.section_data)
+
+    @strawberry.field(
+        description="The sections on governance (e.g. a Trygghetsråd) and follow-up arrangements."
+    )
+    def governance(self) -> list[Section]:
+        return [
+            s for s in sections(self.section_data) if s.role in {"GOVERNANCE", "FOLLOW_UP", "ACTION_PLAN"}
+        ]
+
+    @strawberry.field
+    def problem_areas(self) -> list[ProblemArea]:
+        return [
+            ProblemArea(title=area["title"], items=list(area.get("items", [])))
+            for area in self.problem_area_data
+        ]
+
+    @strawberry.field
+    async def parties(self, info: Info[Context, Any]) -> list[Organisation]:
+        return [Organisation.from_row(row) for row in await PartiesByAgreementLoader.of(info).load(self.pk)]
+
+    @strawberry.field
+    async def municipalities(self, info: Info[Context, Any]) -> list[Municipality]:
+        return [
+            Municipality.from_row(row) for row in await MunicipalitiesByAgreementLoader.of(info).load(self.pk)
+        ]
+
+    @strawberry.field
+    async def signatories(self, info: Info[Context, Any]) -> list[Signatory]:
+        rows = await SignatoriesByAgreementLoader.of(info).load(self.pk)
+        return [
+            Signatory(
+                person=Person(
+                    name=row["person__name"], title=row["title"], organisation_id=row["organisation_id"]
+                ),
+                signed_on=row["signed_on"],
+                place=row["place"],
+            )
+            for row in rows
+        ]
+
+    @strawberry.field
+    async def citizen_promises(
+        self, info: Info[Context, Any]
+    ) -> list[Annotated[CitizenPromise, strawberry.lazy("api.promises.types")]]:
+        from api.promises.loaders import CitizenPromisesByAgreementLoader
+        from api.promises.types import CitizenPromise
+
+        return [
+            CitizenPromise.from_row(row)
+            for row in await CitizenPromisesByAgreementLoader.of(info).load(self.pk)
+        ]

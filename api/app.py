@@ -1,0 +1,59 @@
+"""The ASGI application: GraphQL at /graphql, health checks, CORS, access logs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+from api.http.access_log import AccessLogMiddleware
+from api.http.graphql import GraphQLEndpoint
+from api.http.health import healthz, readyz
+from api.schema import build_schema
+from api.settings import Settings
+from models.database import close_database, open_database
+
+
+def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
+    settings = settings or Settings.from_environment()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if manage_database:
+            await open_database(settings.database_url)
+        try:
+            yield
+        finally:
+            if manage_database:
+                await close_database()
+
+    endpoint = GraphQLEndpoint(build_schema(settings), settings)
+    middleware = [Middleware(AccessLogMiddleware)]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type", "X-Request-ID", "If-None-Match"],
+                expose_headers=["ETag", "X-Request-ID"],
+                max_age=600,
+            )
+        )
+    return Starlette(
+        routes=[
+            Route("/graphql", endpoint, methods=None),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/", lambda request: RedirectResponse("/graphql")),
+        ],
+        middleware=middleware,
+        lifespan=lifespan,
+    )

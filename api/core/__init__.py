@@ -1,0 +1,1 @@
+"""What every domain of the API shares: IDs, pagination, text rendering, visibility."""

@@ -1,0 +1,137 @@
+"""Types every kind of content shares: status, periods, sections, links."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from api.context import Context
+from api.core.loaders import Row
+from api.core.relay import Node
+from api.core.text import TextFormat, render
+
+
+@strawberry.enum(description="Editorial state of a content item. Public reads see PUBLISHED only.")
+class PublicationStatus(Enum):
+    DRAFT = "DRAFT"
+    PUBLISHED = "PUBLISHED"
+    ARCHIVED = "ARCHIVED"
+
+
+@strawberry.type(
+    description="A period as printed. A period that is not known at all is a null Period, not a Period."
+)
+class Period:
+    start: dt.date
+    end: dt.date | None = strawberry.field(description="Null: open-ended.")
+    label: str = strawberry.field(description='As printed, e.g. "2023–2024", "2020-01-01 till 2023-12-31".')
+
+    @classmethod
+    def from_row(cls, row: Row) -> Period | None:
+        if row.get("period_start") is None:
+            return None
+        return cls(start=_date(row["period_start"]), end=_date(row["period_end"]), label=row["period_label"])
+
+
+def _date(value: Any) -> Any:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+@strawberry.type(description="A titled block of rich text (Markdown) inside a document, in document order.")
+class Section:
+    heading: str
+    role: str | None = strawberry.field(
+        description="What the section does (PURPOSE, GOVERNANCE, FOLLOW_UP, TERM, …), where set."
+    )
+    markdown: strawberry.Private[str]
+
+    @strawberry.field
+    def body(self, format: TextFormat | None = TextFormat.MARKDOWN) -> str:
+        return render(self.markdown, format) or ""
+
+
+def sections(data: list[dict[str, Any]]) -> list[Section]:
+    return [Section(heading=s["heading"], role=s.get("role"), markdown=s["body"]) for s in data]
+
+
+@strawberry.type(
+    description="A reference printed in a document, e.g. to last year's follow-up, resolved when it is here."
+)
+class Link:
+    label: str
+    url: str | None
+    target_ref: strawberry.Private[dict[str, str] | None]
+
+    @strawberry.field
+    async def target(self, info: Info[Context, Any]) -> Node | None:
+        if not self.target_ref:
+            return None
+        from api.node import resolve_node
+
+        return await resolve_node(info, self.target_ref["type"], self.target_ref["slug"])
+
+
+CONTENT_FIELDS = (
+    "id",
+    "slug",
+    "status",
+    "source_url",
+    "source_published_on",
+    "source_updated_on",
+    "published_at",
+    "updated_at",
+    "summary",
+)
+
+
+@strawberry.type
+class ContentItem(Node):
+    """Fields of every editable item; each GraphQL type lists them itself."""
+
+    slug: str
+    status: PublicationStatus
+    source_url: str | None
+    source_published_on: dt.date | None = strawberry.field(
+        description='As printed on the source page ("Publicerad").'
+    )
+    source_updated_on: dt.date | None = strawberry.field(
+        description='As printed on the source page ("Uppdaterad").'
+    )
+    published_at: dt.datetime | None = strawberry.field(description="First published here.")
+    updated_at: dt.datetime = strawberry.field(description="Last changed here.")
+    pk: strawberry.Private[int]
+    summary_markdown: strawberry.Private[str | None]
+    link_data: strawberry.Private[list[dict[str, Any]]]
+
+    @strawberry.field
+    def summary(self, format: TextFormat | None = TextFormat.MARKDOWN) -> str | None:
+        return render(self.summary_markdown, format)
+
+    @strawberry.field
+    def links(self) -> list[Link]:
+        return [
+            Link(label=link["label"], url=link.get("url"), target_ref=link.get("target"))
+            for link in self.link_data
+        ]
+
+
+def content_fields(type_name: str, row: Row) -> dict[str, Any]:
+    from api.core.relay import to_global_id
+
+    return {
+        "id": to_global_id(type_name, row["slug"]),
+        "slug": row["slug"],
+        "status": PublicationStatus(row["status"]),
+        "source_url": row["source_url"],
+        "source_published_on": _date(row["source_published_on"]),
+        "source_updated_on": _date(row["source_updated_on"]),
+        "published_at": row["published_at"],
+        "updated_at": row["updated_at"],
+        "pk": row["id"],
+        "summary_markdown": row.get("summary"),
+        "link_data": row.get("links") or [],
+    }

@@ -1,0 +1,1 @@
+"""Uppföljningar of citizen promises."""

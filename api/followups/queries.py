@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from api.context import Context
+from api.followups.loaders import FollowUpBySlugLoader
+from api.followups.types import FollowUp
+
+
+@strawberry.type
+class FollowUpQuery:
+    @strawberry.field
+    async def follow_up(self, info: Info[Context, Any], slug: str) -> FollowUp | None:
+        row = await FollowUpBySlugLoader.of(info).load(slug)
+        return FollowUp.from_row(row) if row else None

@@ -1,0 +1,1 @@
+"""Counties, police units and municipalities."""

@@ -1,0 +1,1 @@
+"""HTTP: GraphQL over HTTP, caching headers, health checks, access logs."""

@@ -1,0 +1,241 @@
+"""GraphQL over HTTP, as its specification says.
+
+POST with application/json, GET for queries only, `application/graphql-response+json` when the
+client accepts it (then documents that fail to parse or validate get 400), ETag and
+Cache-Control on GET so that shared caches and browsers can keep public answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from strawberry import Schema
+from strawberry.http.ides import get_graphql_ide_html
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+
+from api.context import Context
+from api.settings import Settings
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+
+
+@dataclass(frozen=True)
+class GraphQLParams:
+    query: str
+    variables: dict[str, Any] | None
+    operation_name: str | None
+    extensions: dict[str, Any] | None
+
+
+class BadRequest(Exception):
+    def __init__(self, message: str, status: int = 400, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.headers = headers or {}
+
+
+def negotiate(accept: str | None) -> str | None:
+    """The response media type for an Accept header; None when we have nothing acceptable."""
+    if not accept:
+        return JSON  # the spec's legacy default for clients that do not say
+    offered: list[tuple[float, int, str]] = []
+    for index, part in enumerate(accept.split(",")):
+        media, *params = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        media = media.lower()
+        if quality <= 0:
+            continue
+        if media == GRAPHQL_RESPONSE:
+            offered.append((quality, -index, GRAPHQL_RESPONSE))
+        elif media == JSON:
+            offered.append((quality, -index, JSON))
+        elif media in {"*/*", "application/*"}:
+            offered.append((quality - 0.0001, -index, JSON))
+    return max(offered)[2] if offered else None
+
+
+def _params(data: Any) -> GraphQLParams:
+    if not isinstance(data, dict):
+        raise BadRequest("The request body must be a JSON object with a 'query'.")
+    query = data.get("query")
+    if not isinstance(query, str) or not query.strip():
+        raise BadRequest("'query' must be a non-empty string holding a GraphQL document.")
+    variables = data.get("variables")
+    if variables is not None and not isinstance(variables, dict):
+        raise BadRequest("'variables' must be an object (or null).")
+    operation_name = data.get("operationName")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise BadRequest("'operationName' must be a string (or null).")
+    extensions = data.get("extensions")
+    if extensions is not None and not isinstance(extensions, dict):
+        raise BadRequest("'extensions' must be an object (or null).")
+    return GraphQLParams(query, variables, operation_name, extensions)
+
+
+def _json_param(request: Request, name: str) -> Any:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise BadRequest(f"The '{name}' parameter is not valid JSON.") from None
+
+
+class GraphQLEndpoint:
+    def __init__(self, schema: Schema, settings: Settings) -> None:
+        self.schema = schema
+        self.settings = settings
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        request = Request(scope, receive)
+        response = await self.handle(request)
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        request.state.request_id = request_id
+        try:
+            response = await self._handle(request, request_id)
+        except BadRequest as error:
+            body = orjson.dumps({"errors": [{"message": error.message}]})
+            response = Response(body, status_code=error.status, media_type=JSON, headers=error.headers)
+            response.headers["cache-control"] = "no-store"
+        response.headers["x-request-id"] = request_id
+        return response
+
+    async def _handle(self, request: Request, request_id: str) -> Response:
+        method = request.method
+        if method not in {"GET", "POST"}:
+            raise BadRequest("GraphQL is served over GET (queries) and POST.", 405, {"allow": "GET, POST"})
+        accept = request.headers.get("accept")
+        if method == "GET" and self._wants_ide(request, accept):
+            if not self.settings.graphiql:
+                raise BadRequest("GraphiQL is turned off on this server.", 404)
+            return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+        media_type = negotiate(accept)
+        if media_type is None:
+            raise BadRequest(
+                f"Cannot answer with any of: {accept}. Accept {GRAPHQL_RESPONSE} or {JSON}.", 406
+            )
+
+        if method == "GET":
+            data = {
+                "query": request.query_params.get("query"),
+                "variables": _json_param(request, "variables"),
+                "operationName": request.query_params.get("operationName"),
+                "extensions": _json_param(request, "extensions"),
+            }
+        else:
+            content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            if content_type != JSON:
+                raise BadRequest(f"POST bodies must be {JSON} (got '{content_type or 'nothing'}').", 415)
+            body = await request.body()
+            if len(body) > self.settings.max_query_bytes:
+                raise BadRequest(
+                    f"The request body is larger than {self.settings.max_query_bytes:,} bytes.", 413
+                )
+            try:
+                data = orjson.loads(body)
+            except orjson.JSONDecodeError:
+                raise BadRequest("The request body is not valid JSON.") from None
+
+        if isinstance(data, list):
+            return await self._batch(request, data, media_type, request_id)
+        params = _params(data)
+        result = await self._execute(request, params, request_id)
+        status = 400 if media_type == GRAPHQL_RESPONSE and result.data is None and result.errors else 200
+        response = Response(orjson.dumps(_payload(result)), status_code=status, media_type=media_type)
+        self._cache_headers(request, response, cacheable=method == "GET" and not result.errors)
+        return response
+
+    def _wants_ide(self, request: Request, accept: str | None) -> bool:
+        return "query" not in request.query_params and "text/html" in (accept or "")
+
+    async def _execute(self, request: Request, params: GraphQLParams, request_id: str) -> ExecutionResult:
+        allowed = (
+            {OperationType.QUERY}
+            if request.method == "GET"
+            else {OperationType.QUERY, OperationType.MUTATION}
+        )
+        context = Context(request=request, settings=self.settings, request_id=request_id)
+        try:
+            return await self.schema.execute(
+                params.query,
+                variable_values=params.variables,
+                context_value=context,
+                operation_name=params.operation_name,
+                allowed_operation_types=allowed,
+            )
+        except InvalidOperationTypeError as error:
+            raise BadRequest(
+                f"{error.operation_type.value.capitalize()}s are sent with POST, not {request.method}.",
+                405,
+                {"allow": "POST"},
+            ) from None
+
+    async def _batch(self, request: Request, data: list[Any], media_type: str, request_id: str) -> Response:
+        if not self.settings.batching:
+            raise BadRequest(
+                "Batched requests are turned off on this server; send one operation per request."
+            )
+        if not data or len(data) > self.settings.max_batch:
+            raise BadRequest(f"A batch holds 1 to {self.settings.max_batch} operations (got {len(data)}).")
+        payloads = []
+        for index, item in enumerate(data):
+            result = await self._execute(request, _params(item), f"{request_id}-{index}")
+            payloads.append(_payload(result))
+        response = Response(orjson.dumps(payloads), media_type=media_type)
+        response.headers["cache-control"] = "no-store"
+        return response
+
+    def _cache_headers(self, request: Request, response: Response, *, cacheable: bool) -> None:
+        response.headers["vary"] = "Accept, Authorization"
+        if not cacheable:
+            response.headers["cache-control"] = "no-store"
+            return
+        if "authorization" in request.headers:
+            response.headers["cache-control"] = "private, no-cache"
+        else:
+            age = self.settings.cache_max_age
+            response.headers["cache-control"] = f"public, max-age={age}, stale-while-revalidate={age * 5}"
+        etag = '"' + hashlib.sha256(response.body).hexdigest()[:32] + '"'
+        response.headers["etag"] = etag
+        if etag in _etags(request.headers.get("if-none-match")):
+            response.status_code = 304
+            response.body = b""
+            del response.headers["content-length"]
+
+
+def _etags(header: str | None) -> set[str]:
+    if not header:
+        return set()
+    return {tag.strip().removeprefix("W/") for tag in header.split(",")}
+
+
+def _payload(result: ExecutionResult) -> dict[str, Any]:
+    payload: dict[str, Any] = {}
+    if result.errors:
+        payload["errors"] = [error.formatted for error in result.errors]
+    if result.data is not None or not result.errors:
+        payload["data"] = result.data
+    if result.extensions:
+        payload["extensions"] = result.extensions
+    return payload

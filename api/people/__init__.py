@@ -1,0 +1,1 @@
+"""Organisations, people (signatories) and contacts."""

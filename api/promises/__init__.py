@@ -1,0 +1,1 @@
+"""Medborgarlöften and their commitments."""

@@ -1,0 +1,81 @@
+"""Citizen promise and commitment filters, applied in SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+import strawberry
+from tortoise.expressions import Q, Subquery
+
+from models import CommitmentTopic
+
+
+@strawberry.enum(description="Whose promise it is, as grouped in a medborgarlöfte.")
+class Actor(Enum):
+    KOMMUN = "KOMMUN"
+    POLIS = "POLIS"
+    TILLSAMMANS = "TILLSAMMANS"
+
+
+@strawberry.input(description="Filters combine with AND.")
+class CitizenPromiseFilter:
+    municipality_code: str | None = None
+    county_code: str | None = None
+    police_region: str | None = None
+    year: int | None = strawberry.field(
+        default=None, description="Promises whose period covers this calendar year."
+    )
+
+
+@strawberry.input(description="Filters combine with AND.")
+class CommitmentFilter:
+    actor: Actor | None = None
+    municipality_code: str | None = None
+    county_code: str | None = None
+    police_region: str | None = None
+    year: int | None = None
+    topic: str | None = None
+
+
+def covers_year(year: int, relation: str = "") -> Q:
+    p = f"{relation}__" if relation else ""
+    return Q(**{f"{p}period_start__lte": dt.date(year, 12, 31)}) & (
+        Q(**{f"{p}period_end__isnull": True}) | Q(**{f"{p}period_end__gte": dt.date(year, 1, 1)})
+    )
+
+
+def place_filter(
+    municipality_code: str | None, county_code: str | None, police_region: str | None, relation: str = ""
+) -> Q:
+    p = f"{relation}__" if relation else ""
+    conditions = {}
+    if municipality_code is not None:
+        conditions[f"{p}municipality_id"] = municipality_code
+    if county_code is not None:
+        conditions[f"{p}municipality__county_id"] = county_code
+    if police_region is not None:
+        conditions[f"{p}municipality__county__police_region__name"] = police_region
+    return Q(**conditions)
+
+
+def citizen_promise_filter(value: CitizenPromiseFilter | None) -> Q:
+    if value is None:
+        return Q()
+    query = place_filter(value.municipality_code, value.county_code, value.police_region)
+    if value.year is not None:
+        query &= covers_year(value.year)
+    return query
+
+
+def commitment_filter(value: CommitmentFilter | None) -> Q:
+    if value is None:
+        return Q()
+    query = place_filter(value.municipality_code, value.county_code, value.police_region, "citizen_promise")
+    if value.year is not None:
+        query &= covers_year(value.year, "citizen_promise")
+    if value.actor is not None:
+        query &= Q(actor=value.actor.value)
+    if value.topic is not None:
+        query &= Q(id__in=Subquery(CommitmentTopic.filter(topic_id=value.topic).values("commitment_id")))
+    return query

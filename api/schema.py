@@ -1,0 +1,79 @@
+"""The schema: the domains' queries merged, with the protection extensions from settings.
+
+`python -m api.schema` prints the SDL that is kept in schema.graphql.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import strawberry
+from graphql import GraphQLError, ValidationRule
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from api.agreements.queries import AgreementQuery
+from api.core.relay import Node
+from api.followups.queries import FollowUpQuery
+from api.geography.queries import GeographyQuery
+from api.node import NodeQuery
+from api.promises.queries import PromiseQuery
+from api.protection.cost import cost_rule
+from api.protection.errors import MaskUnexpectedErrors
+from api.settings import Settings
+
+Query = merge_types("Query", (NodeQuery, GeographyQuery, AgreementQuery, PromiseQuery, FollowUpQuery))
+
+# Types reached only through interfaces or `node(id:)` still belong in the schema.
+from api.people.types import Contact, Organisation  # noqa: E402
+from api.services.types import ServiceAgreement  # noqa: E402
+
+EXTRA_TYPES = [Contact, Organisation, ServiceAgreement]
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or Settings()
+    rules: list[type[ValidationRule]] = [
+        cost_rule(settings.max_cost, settings.default_page_size, settings.max_page_size)
+    ]
+    if not settings.introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        MaskUnexpectedErrors,
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: ParserCache(maxsize=settings.parser_cache_size),
+        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules(rules),
+        lambda: ValidationCache(maxsize=settings.parser_cache_size),
+    ]
+    return strawberry.Schema(
+        query=Query,
+        types=[Node, *EXTRA_TYPES],
+        extensions=extensions,
+        config=StrawberryConfig(
+            disable_field_suggestions=not settings.field_suggestions,
+            batching_config={"max_operations": settings.max_batch} if settings.batching else None,
+        ),
+    )
+
+
+def print_schema() -> str:
+    return build_schema().as_str() + "\n"
+
+
+if __name__ == "__main__":
+    print(print_schema(), end="")
+
+
+__all__ = ["GraphQLError", "build_schema", "print_schema"]

@@ -1,0 +1,1 @@
+"""Samtjänstavtal: police services performed by a municipality."""

@@ -1,0 +1,63 @@
+"""Every limit and switch of the API in one place, read from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _list(name: str) -> list[str]:
+    return [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None = None
+    # Query protection: refused before execution, with a message that says which limit.
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 3_000
+    max_cost: int = 50_000
+    default_page_size: int = 20
+    max_page_size: int = 100
+    max_query_bytes: int = 50_000
+    # Switches for production.
+    graphiql: bool = True
+    introspection: bool = True
+    field_suggestions: bool = True
+    batching: bool = False
+    max_batch: int = 10
+    # HTTP.
+    cors_origins: list[str] = field(default_factory=list)
+    cache_max_age: int = 60
+    parser_cache_size: int = 512
+
+    @classmethod
+    def from_environment(cls) -> Settings:
+        return cls(
+            database_url=os.environ.get("DATABASE_URL") or None,
+            max_depth=_int("SAMVERKAN_MAX_DEPTH", cls.max_depth),
+            max_aliases=_int("SAMVERKAN_MAX_ALIASES", cls.max_aliases),
+            max_tokens=_int("SAMVERKAN_MAX_TOKENS", cls.max_tokens),
+            max_cost=_int("SAMVERKAN_MAX_COST", cls.max_cost),
+            max_page_size=_int("SAMVERKAN_MAX_PAGE_SIZE", cls.max_page_size),
+            graphiql=_flag("SAMVERKAN_GRAPHIQL", cls.graphiql),
+            introspection=_flag("SAMVERKAN_INTROSPECTION", cls.introspection),
+            field_suggestions=_flag("SAMVERKAN_FIELD_SUGGESTIONS", cls.field_suggestions),
+            batching=_flag("SAMVERKAN_BATCHING", cls.batching),
+            max_batch=_int("SAMVERKAN_MAX_BATCH", cls.max_batch),
+            cors_origins=_list("SAMVERKAN_CORS_ORIGINS"),
+            cache_max_age=_int("SAMVERKAN_CACHE_MAX_AGE", cls.cache_max_age),
+        )
