@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit, urlunsplit
 
 from tortoise import Tortoise
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations.api import migrate as run_migrations
 
 from models.config import database_url, tortoise_config
@@ -13,6 +14,9 @@ from models.config import database_url, tortoise_config
 async def open_database(url: str | None = None) -> None:
     # The server's lifespan runs in another task than its requests, so the connections must
     # be reachable from every task, not only through the lifespan's context variable.
+    # Tortoise caches prepared INSERT statements by connection name, not by dialect; a process
+    # that opens SQLite and then PostgreSQL (the test suite) would reuse the wrong placeholders.
+    EXECUTOR_CACHE.clear()
     await Tortoise.init(config=tortoise_config(url or database_url()), _enable_global_fallback=True)
 
 

@@ -86,9 +86,7 @@ def check(path: PathArgument = DEFAULT_CONTENT) -> None:
 @seed_app.command("load")
 def load(
     path: PathArgument = DEFAULT_CONTENT,
-    force: Annotated[
-        bool, typer.Option(help="Overwrite items changed in the database since their last load.")
-    ] = False,
+    force: Annotated[bool, typer.Option(help="Overwrite items changed in the database since their last load.")] = False,
     if_empty: Annotated[bool, typer.Option(help="Load only into a database without content.")] = False,
 ) -> None:
     """Validate every file, then upsert all content in one transaction."""
@@ -136,14 +134,10 @@ def load(
 @seed_app.command("export")
 def export(folder: Annotated[Path, typer.Argument(help="Folder to write the seed files to.")]) -> None:
     """Write the database back out as seed files (one per document)."""
-    from seed.export import write_export
+    from seed.export import export_texts, write_files
 
-    async def work() -> int:
-        written = await write_export(folder)
-        typer.echo(f"{len(written)} files written to {folder}")
-        return 0
-
-    raise typer.Exit(_run(work))
+    written = write_files(folder, _run(export_texts))
+    typer.echo(f"{len(written)} files written to {folder}")
 
 
 def main() -> None:

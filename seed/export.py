@@ -93,11 +93,7 @@ async def _children(
 ) -> dict[int, list[dict[str, Any]]]:
     grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for chunk in _chunks(list(ids)):
-        for row in (
-            await model.filter(**{f"{parent}__in": chunk})
-            .order_by(parent, "position")
-            .values(parent, *fields)
-        ):
+        for row in await model.filter(**{f"{parent}__in": chunk}).order_by(parent, "position").values(parent, *fields):
             grouped[row[parent]].append(row)
     return grouped
 
@@ -320,12 +316,8 @@ async def export_service_agreements(slugs: Sequence[str] | None = None) -> dict[
 
 
 async def export_contacts(slugs: Sequence[str] | None = None) -> dict[str, Stored]:
-    rows = await _rows(
-        Contact, slugs, "role", "person__name", "person__email", "person__phone", "organisation__slug"
-    )
-    municipalities = await _children(
-        ContactMunicipality, "contact_id", [r["id"] for r in rows], "municipality_id"
-    )
+    rows = await _rows(Contact, slugs, "role", "person__name", "person__email", "person__phone", "organisation__slug")
+    municipalities = await _children(ContactMunicipality, "contact_id", [r["id"] for r in rows], "municipality_id")
     result = {}
     for row in rows:
         item = fmt.Contact.model_validate(
@@ -395,11 +387,16 @@ def document_yaml(document: fmt.Document) -> str:
     return dump_yaml(data)
 
 
-async def write_export(folder: Path) -> list[Path]:
+async def export_texts() -> dict[str, str]:
+    """Every seed file the database makes, by file name, byte-stable for the same content."""
+    return {f"{name}.yaml": document_yaml(document) for name, document in (await export_documents()).items()}
+
+
+def write_files(folder: Path, texts: dict[str, str]) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, document in (await export_documents()).items():
-        path = folder / f"{name}.yaml"
-        path.write_text(document_yaml(document), encoding="utf-8")
+    for name, text in texts.items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
         written.append(path)
     return written

@@ -211,9 +211,7 @@ class ServiceAgreement(Item):
 class Contact(Item):
     role: Line
     name: Line
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)] | None = (
-        None
-    )
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)] | None = None
     phone: Annotated[str, StringConstraints(pattern=r"^[0-9+][0-9 ()\-]{4,30}$")] | None = None
     organisation: Slug | None = None
     municipalities: list[MunicipalityCode] = Field(default_factory=list)

@@ -22,14 +22,12 @@ from models import (
     CommitmentTopic,
     Contact,
     ContactMunicipality,
-    FollowUp,
     FollowUpEntry,
     FollowUpEntryCommitment,
     Organisation,
     Person,
     PoliceUnit,
     Revision,
-    ServiceAgreement,
     ServiceAgreementParty,
     Signatory,
 )
@@ -85,9 +83,7 @@ class Summary:
                 )
         lines.extend(str(conflict) for conflict in self.conflicts)
         lines.append(
-            "changes written"
-            if self.changed
-            else "nothing to change: the database already holds this content"
+            "changes written" if self.changed else "nothing to change: the database already holds this content"
         )
         return lines
 
@@ -191,9 +187,7 @@ class _Writer:
             else:
                 summary.add("organisations", "unchanged")
 
-    async def person(
-        self, name: str, email: str | None = None, phone: str | None = None, *, contact: bool
-    ) -> int:
+    async def person(self, name: str, email: str | None = None, phone: str | None = None, *, contact: bool) -> int:
         key = fmt.person_key(name)
         row = self.people.get(key)
         if row is None:
@@ -282,9 +276,7 @@ class _Writer:
     def _json(items: list[Any]) -> list[dict[str, Any]]:
         return [fmt.dump(entry) for entry in items]
 
-    async def _save_contacts(
-        self, item: fmt.Contact, document: str, stored: Stored | None
-    ) -> tuple[int, int]:
+    async def _save_contacts(self, item: fmt.Contact, document: str, stored: Stored | None) -> tuple[int, int]:
         person_id = await self.person(item.name, item.email, item.phone, contact=True)
         values = {
             "role": item.role,
@@ -302,9 +294,7 @@ class _Writer:
         )
         return item_id, revision
 
-    async def _save_agreements(
-        self, item: fmt.Agreement, document: str, stored: Stored | None
-    ) -> tuple[int, int]:
+    async def _save_agreements(self, item: fmt.Agreement, document: str, stored: Stored | None) -> tuple[int, int]:
         values = {
             "title": item.title,
             "title_composed": item.title_composed,
@@ -321,9 +311,7 @@ class _Writer:
         await _bulk(
             AgreementParty,
             [
-                AgreementParty(
-                    agreement_id=item_id, organisation_id=self.organisation_ids[slug], position=position
-                )
+                AgreementParty(agreement_id=item_id, organisation_id=self.organisation_ids[slug], position=position)
                 for position, slug in enumerate(item.parties, start=1)
             ],
         )
@@ -372,9 +360,7 @@ class _Writer:
         await self._save_commitments(item_id, item.commitments, fresh=stored is None)
         return item_id, revision
 
-    async def _save_commitments(
-        self, promise_id: int, commitments: list[fmt.Commitment], *, fresh: bool
-    ) -> None:
+    async def _save_commitments(self, promise_id: int, commitments: list[fmt.Commitment], *, fresh: bool) -> None:
         positions: Counter[str] = Counter()
         rows = []
         for order, commitment in enumerate(commitments, start=1):
@@ -392,23 +378,15 @@ class _Writer:
         existing: dict[str, int] = {}
         if not fresh:
             existing = dict(await Commitment.filter(citizen_promise_id=promise_id).values_list("key", "id"))
-            gone = [
-                commitment_id
-                for key, commitment_id in existing.items()
-                if key not in {r["key"] for r in rows}
-            ]
+            gone = [commitment_id for key, commitment_id in existing.items() if key not in {r["key"] for r in rows}]
             if gone:
                 await Commitment.filter(id__in=gone).delete()
             # Move kept rows out of the way so reordering never collides with the unique orders.
-            await Commitment.filter(citizen_promise_id=promise_id).update(
-                position=100_000, document_order=100_000
-            )
+            await Commitment.filter(citizen_promise_id=promise_id).update(position=100_000, document_order=100_000)
             for row in rows:
                 if row["key"] in existing:
                     await Commitment.filter(id=existing[row["key"]]).update(**row)
-        new_rows = [
-            Commitment(citizen_promise_id=promise_id, **row) for row in rows if row["key"] not in existing
-        ]
+        new_rows = [Commitment(citizen_promise_id=promise_id, **row) for row in rows if row["key"] not in existing]
         await _bulk(Commitment, new_rows)
         ids = dict(await Commitment.filter(citizen_promise_id=promise_id).values_list("key", "id"))
         if not fresh:
@@ -420,18 +398,14 @@ class _Writer:
             for position, topic in enumerate(c.topics, start=1)
         ]
         partners = [
-            CommitmentPartner(
-                commitment_id=ids[c.key], organisation_id=self.organisation_ids[slug], position=position
-            )
+            CommitmentPartner(commitment_id=ids[c.key], organisation_id=self.organisation_ids[slug], position=position)
             for c in commitments
             for position, slug in enumerate(c.partners, start=1)
         ]
         await _bulk(CommitmentTopic, topics)
         await _bulk(CommitmentPartner, partners)
 
-    async def _save_follow_ups(
-        self, item: fmt.FollowUp, document: str, stored: Stored | None
-    ) -> tuple[int, int]:
+    async def _save_follow_ups(self, item: fmt.FollowUp, document: str, stored: Stored | None) -> tuple[int, int]:
         promise_id = self.ids["citizen_promises"].get(item.citizen_promise)
         if promise_id is None:
             promise_id = (await CitizenPromise.get(slug=item.citizen_promise)).id

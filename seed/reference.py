@@ -53,9 +53,7 @@ async def load_reference(data: ReferenceData | None = None) -> int:
         parent = units.get(spec.parent) if spec.parent else None
         if spec.parent and parent is None:
             raise SeedFileError(
-                fmt_problem(
-                    "police_units.yaml", f"parent '{spec.parent}' of '{spec.slug}' must come before it"
-                )
+                fmt_problem("police_units.yaml", f"parent '{spec.parent}' of '{spec.slug}' must come before it")
             )
         values = {"level": spec.level, "name": spec.name, "parent_id": parent.id if parent else None}
         unit = existing_units.get(spec.slug)

@@ -35,9 +35,7 @@ class Bundle:
     """Everything a set of seed files holds, indexed by type and slug."""
 
     organisations: dict[str, Located] = field(default_factory=dict)
-    items: dict[str, dict[str, Located]] = field(
-        default_factory=lambda: {kind: {} for kind in fmt.CONTENT_TYPES}
-    )
+    items: dict[str, dict[str, Located]] = field(default_factory=lambda: {kind: {} for kind in fmt.CONTENT_TYPES})
     files: list[ParsedFile] = field(default_factory=list)
 
     def count(self) -> int:
@@ -101,9 +99,7 @@ def validate_documents(files: list[ParsedFile], known: Known) -> tuple[Bundle, l
     for parsed in files:
         name = parsed.display
         if not isinstance(parsed.data, dict):
-            problems.append(
-                Problem(name, 1, "(file)", "a seed file is a mapping of lists (organisations:, …)")
-            )
+            problems.append(Problem(name, 1, "(file)", "a seed file is a mapping of lists (organisations:, …)"))
             continue
         try:
             document = fmt.Document.model_validate(parsed.data)
@@ -123,8 +119,7 @@ def _index(bundle: Bundle, document: fmt.Document, parsed: ParsedFile, problems:
                 _problem(
                     located,
                     ("slug",),
-                    f"duplicate {kind} slug '{slug}' (first at {first.file.display}:"
-                    f"{first.file.line_of(first.path)})",
+                    f"duplicate {kind} slug '{slug}' (first at {first.file.display}:{first.file.line_of(first.path)})",
                 )
             )
             return
@@ -192,9 +187,7 @@ def _cross_check(bundle: Bundle, known: Known) -> list[Problem]:
         for index, commitment in enumerate(promise.commitments):
             if commitment.key in keys:
                 problems.append(
-                    _problem(
-                        located, ("commitments", index, "key"), f"duplicate commitment key '{commitment.key}'"
-                    )
+                    _problem(located, ("commitments", index, "key"), f"duplicate commitment key '{commitment.key}'")
                 )
             keys.add(commitment.key)
             prefix = ("commitments", index)
@@ -216,9 +209,7 @@ def _cross_check(bundle: Bundle, known: Known) -> list[Problem]:
         assert isinstance(follow_up, fmt.FollowUp)
         promise_slug = follow_up.citizen_promise
         if promise_slug not in commitment_keys:
-            problems.append(
-                _problem(located, ("citizen_promise",), f"unknown citizen promise '{promise_slug}'")
-            )
+            problems.append(_problem(located, ("citizen_promise",), f"unknown citizen promise '{promise_slug}'"))
             continue
         for e_index, entry in enumerate(follow_up.entries):
             for c_index, key in enumerate(entry.commitments):

@@ -120,9 +120,7 @@ def _plain(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], name: str)
             key = str(key_node.value)
             if key in result:
                 raise SeedFileError(
-                    Problem(
-                        name, key_node.start_mark.line + 1, format_path((*path, key)), "key appears twice"
-                    )
+                    Problem(name, key_node.start_mark.line + 1, format_path((*path, key)), "key appears twice")
                 )
             result[key] = _plain(value_node, (*path, key), lines, name)
         return result

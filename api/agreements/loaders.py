@@ -48,9 +48,7 @@ class AgreementsByMunicipalityLoader(Loader[tuple[str, dt.date | None], list[Row
             codes_by_date[date].append(code)
         found: dict[tuple[str, dt.date | None], list[Row]] = defaultdict(list)
         for date, codes in codes_by_date.items():
-            query = AgreementParty.filter(
-                self.context.visible("agreement"), organisation__municipality_id__in=codes
-            )
+            query = AgreementParty.filter(self.context.visible("agreement"), organisation__municipality_id__in=codes)
             if date is not None:
                 query = query.filter(active_on(date, "agreement"))
             rows = await query.values(
@@ -102,8 +100,7 @@ class MunicipalitiesByAgreementLoader(RowsLoader[int]):
         )
         prefix = "organisation__municipality__"
         return [
-            {"agreement_id": row["agreement_id"], **{n: row[prefix + n] for n in MUNICIPALITY_FIELDS}}
-            for row in rows
+            {"agreement_id": row["agreement_id"], **{n: row[prefix + n] for n in MUNICIPALITY_FIELDS}} for row in rows
         ]
 
 

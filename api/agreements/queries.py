@@ -36,9 +36,7 @@ class AgreementQuery:
         after: str | None = None,
     ) -> Connection[Agreement]:
         settings = info.context.settings
-        request = page_request(
-            first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=2
-        )
+        request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=2)
         query = AgreementModel.filter(info.context.visible(), agreement_filter(filter))
         ordered = query.annotate(
             sort_start=Coalesce(F("period_start"), F("signed_on"), F("source_published_on"), dt.date(1, 1, 1))

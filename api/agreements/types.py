@@ -28,9 +28,7 @@ class Signatory:
     place: str | None
 
 
-@strawberry.type(
-    description="A named problem area with its sub-problems, e.g. Trafik: Hastighetsöverträdelser, …"
-)
+@strawberry.type(description="A named problem area with its sub-problems, e.g. Trafik: Hastighetsöverträdelser, …")
 class ProblemArea:
     title: str
     items: list[str]
@@ -63,20 +61,13 @@ class Agreement(ContentItem):
     def sections(self) -> list[Section]:
         return sections(self.section_data)
 
-    @strawberry.field(
-        description="The sections on governance (e.g. a Trygghetsråd) and follow-up arrangements."
-    )
+    @strawberry.field(description="The sections on governance (e.g. a Trygghetsråd) and follow-up arrangements.")
     def governance(self) -> list[Section]:
-        return [
-            s for s in sections(self.section_data) if s.role in {"GOVERNANCE", "FOLLOW_UP", "ACTION_PLAN"}
-        ]
+        return [s for s in sections(self.section_data) if s.role in {"GOVERNANCE", "FOLLOW_UP", "ACTION_PLAN"}]
 
     @strawberry.field
     def problem_areas(self) -> list[ProblemArea]:
-        return [
-            ProblemArea(title=area["title"], items=list(area.get("items", [])))
-            for area in self.problem_area_data
-        ]
+        return [ProblemArea(title=area["title"], items=list(area.get("items", []))) for area in self.problem_area_data]
 
     @strawberry.field
     async def parties(self, info: Info[Context, Any]) -> list[Organisation]:
@@ -84,18 +75,14 @@ class Agreement(ContentItem):
 
     @strawberry.field
     async def municipalities(self, info: Info[Context, Any]) -> list[Municipality]:
-        return [
-            Municipality.from_row(row) for row in await MunicipalitiesByAgreementLoader.of(info).load(self.pk)
-        ]
+        return [Municipality.from_row(row) for row in await MunicipalitiesByAgreementLoader.of(info).load(self.pk)]
 
     @strawberry.field
     async def signatories(self, info: Info[Context, Any]) -> list[Signatory]:
         rows = await SignatoriesByAgreementLoader.of(info).load(self.pk)
         return [
             Signatory(
-                person=Person(
-                    name=row["person__name"], title=row["title"], organisation_id=row["organisation_id"]
-                ),
+                person=Person(name=row["person__name"], title=row["title"], organisation_id=row["organisation_id"]),
                 signed_on=row["signed_on"],
                 place=row["place"],
             )
@@ -109,7 +96,4 @@ class Agreement(ContentItem):
         from api.promises.loaders import CitizenPromisesByAgreementLoader
         from api.promises.types import CitizenPromise
 
-        return [
-            CitizenPromise.from_row(row)
-            for row in await CitizenPromisesByAgreementLoader.of(info).load(self.pk)
-        ]
+        return [CitizenPromise.from_row(row) for row in await CitizenPromisesByAgreementLoader.of(info).load(self.pk)]

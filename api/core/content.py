@@ -22,9 +22,7 @@ class PublicationStatus(Enum):
     ARCHIVED = "ARCHIVED"
 
 
-@strawberry.type(
-    description="A period as printed. A period that is not known at all is a null Period, not a Period."
-)
+@strawberry.type(description="A period as printed. A period that is not known at all is a null Period, not a Period.")
 class Period:
     start: dt.date
     end: dt.date | None = strawberry.field(description="Null: open-ended.")
@@ -95,12 +93,8 @@ class ContentItem(Node):
     slug: str
     status: PublicationStatus
     source_url: str | None
-    source_published_on: dt.date | None = strawberry.field(
-        description='As printed on the source page ("Publicerad").'
-    )
-    source_updated_on: dt.date | None = strawberry.field(
-        description='As printed on the source page ("Uppdaterad").'
-    )
+    source_published_on: dt.date | None = strawberry.field(description='As printed on the source page ("Publicerad").')
+    source_updated_on: dt.date | None = strawberry.field(description='As printed on the source page ("Uppdaterad").')
     published_at: dt.datetime | None = strawberry.field(description="First published here.")
     updated_at: dt.datetime = strawberry.field(description="Last changed here.")
     pk: strawberry.Private[int]
@@ -114,8 +108,7 @@ class ContentItem(Node):
     @strawberry.field
     def links(self) -> list[Link]:
         return [
-            Link(label=link["label"], url=link.get("url"), target_ref=link.get("target"))
-            for link in self.link_data
+            Link(label=link["label"], url=link.get("url"), target_ref=link.get("target")) for link in self.link_data
         ]
 
 

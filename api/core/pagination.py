@@ -65,9 +65,7 @@ async def paginate(
     total = await (count_queryset or queryset).count()
     page = queryset
     if request.after is not None:
-        page = page.filter(
-            _after(keys, [key.parse(value) for key, value in zip(keys, request.after, strict=True)])
-        )
+        page = page.filter(_after(keys, [key.parse(value) for key, value in zip(keys, request.after, strict=True)]))
     order = [f"-{key.field}" if key.descending else key.field for key in keys]
     key_fields = [key.field for key in keys if key.field not in fields]
     rows = await page.order_by(*order).limit(request.first + 1).values(*fields, *key_fields)

@@ -74,15 +74,11 @@ class PageRequest:
     after: list[Any] | None
 
 
-def page_request(
-    first: int | None, after: str | None, *, default: int, maximum: int, keys: int
-) -> PageRequest:
+def page_request(first: int | None, after: str | None, *, default: int, maximum: int, keys: int) -> PageRequest:
     if first is None:
         first = default
     if first < 0 or first > maximum:
-        raise GraphQLError(
-            f"'first' must be between 0 and {maximum} (got {first}); page with 'after' for more"
-        )
+        raise GraphQLError(f"'first' must be between 0 and {maximum} (got {first}); page with 'after' for more")
     return PageRequest(first=first, after=decode_cursor(after, keys) if after else None)
 
 

@@ -55,9 +55,7 @@ class EntriesByFollowUpLoader(RowsLoader[int]):
 
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
         return (
-            await FollowUpEntry.filter(follow_up_id__in=keys)
-            .order_by("follow_up_id", "position")
-            .values(*ENTRY_FIELDS)
+            await FollowUpEntry.filter(follow_up_id__in=keys).order_by("follow_up_id", "position").values(*ENTRY_FIELDS)
         )
 
 
@@ -73,8 +71,7 @@ class EntriesByCommitmentLoader(RowsLoader[int]):
             .values("commitment_id", *(f"entry__{name}" for name in ENTRY_FIELDS))
         )
         return [
-            {"commitment_id": row["commitment_id"], **{n: row[f"entry__{n}"] for n in ENTRY_FIELDS}}
-            for row in rows
+            {"commitment_id": row["commitment_id"], **{n: row[f"entry__{n}"] for n in ENTRY_FIELDS}} for row in rows
         ]
 
 
@@ -88,6 +85,5 @@ class CommitmentsByEntryLoader(RowsLoader[int]):
             .values("entry_id", *(f"commitment__{name}" for name in COMMITMENT_FIELDS))
         )
         return [
-            {"entry_id": row["entry_id"], **{n: row[f"commitment__{n}"] for n in COMMITMENT_FIELDS}}
-            for row in rows
+            {"entry_id": row["entry_id"], **{n: row[f"commitment__{n}"] for n in COMMITMENT_FIELDS}} for row in rows
         ]

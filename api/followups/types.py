@@ -29,9 +29,7 @@ class Assessment(Enum):
 class FollowUp(ContentItem):
     title: str
     year: int = strawberry.field(description="The calendar year it reports on (the last one, if several).")
-    period: Period | None = strawberry.field(
-        description="When it covers something else than one calendar year."
-    )
+    period: Period | None = strawberry.field(description="When it covers something else than one calendar year.")
     citizen_promise_id: strawberry.Private[int]
 
     @classmethod

@@ -30,9 +30,7 @@ class GeographyQuery:
         after: str | None = None,
     ) -> Connection[Municipality]:
         settings = info.context.settings
-        request = page_request(
-            first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=1
-        )
+        request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=1)
         query = MunicipalityModel.all()
         if county_code is not None:
             query = query.filter(county_id=county_code)

@@ -150,9 +150,7 @@ class Municipality(Node):
         return [ServiceAgreement.from_row(row) for row in rows]
 
     @strawberry.field(description="Everyone named as serving this municipality.")
-    async def contacts(
-        self, info: Info[Context, Any]
-    ) -> list[Annotated[Contact, strawberry.lazy("api.people.types")]]:
+    async def contacts(self, info: Info[Context, Any]) -> list[Annotated[Contact, strawberry.lazy("api.people.types")]]:
         from api.people.loaders import ContactsByMunicipalityLoader
         from api.people.types import Contact
 

@@ -132,9 +132,7 @@ class GraphQLEndpoint:
             return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
         media_type = negotiate(accept)
         if media_type is None:
-            raise BadRequest(
-                f"Cannot answer with any of: {accept}. Accept {GRAPHQL_RESPONSE} or {JSON}.", 406
-            )
+            raise BadRequest(f"Cannot answer with any of: {accept}. Accept {GRAPHQL_RESPONSE} or {JSON}.", 406)
 
         if method == "GET":
             data = {
@@ -149,9 +147,7 @@ class GraphQLEndpoint:
                 raise BadRequest(f"POST bodies must be {JSON} (got '{content_type or 'nothing'}').", 415)
             body = await request.body()
             if len(body) > self.settings.max_query_bytes:
-                raise BadRequest(
-                    f"The request body is larger than {self.settings.max_query_bytes:,} bytes.", 413
-                )
+                raise BadRequest(f"The request body is larger than {self.settings.max_query_bytes:,} bytes.", 413)
             try:
                 data = orjson.loads(body)
             except orjson.JSONDecodeError:
@@ -170,11 +166,7 @@ class GraphQLEndpoint:
         return "query" not in request.query_params and "text/html" in (accept or "")
 
     async def _execute(self, request: Request, params: GraphQLParams, request_id: str) -> ExecutionResult:
-        allowed = (
-            {OperationType.QUERY}
-            if request.method == "GET"
-            else {OperationType.QUERY, OperationType.MUTATION}
-        )
+        allowed = {OperationType.QUERY} if request.method == "GET" else {OperationType.QUERY, OperationType.MUTATION}
         context = Context(request=request, settings=self.settings, request_id=request_id)
         try:
             return await self.schema.execute(
@@ -193,9 +185,7 @@ class GraphQLEndpoint:
 
     async def _batch(self, request: Request, data: list[Any], media_type: str, request_id: str) -> Response:
         if not self.settings.batching:
-            raise BadRequest(
-                "Batched requests are turned off on this server; send one operation per request."
-            )
+            raise BadRequest("Batched requests are turned off on this server; send one operation per request.")
         if not data or len(data) > self.settings.max_batch:
             raise BadRequest(f"A batch holds 1 to {self.settings.max_batch} operations (got {len(data)}).")
         payloads = []

@@ -23,9 +23,7 @@ class CitizenPromiseFilter:
     municipality_code: str | None = None
     county_code: str | None = None
     police_region: str | None = None
-    year: int | None = strawberry.field(
-        default=None, description="Promises whose period covers this calendar year."
-    )
+    year: int | None = strawberry.field(default=None, description="Promises whose period covers this calendar year.")
 
 
 @strawberry.input(description="Filters combine with AND.")

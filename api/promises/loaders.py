@@ -37,18 +37,14 @@ NEWEST_FIRST = ("-period_start", "slug")
 
 class CitizenPromiseByIdLoader(RowLoader[int]):
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        return await CitizenPromise.filter(self.context.visible(), id__in=keys).values(
-            *CITIZEN_PROMISE_FIELDS
-        )
+        return await CitizenPromise.filter(self.context.visible(), id__in=keys).values(*CITIZEN_PROMISE_FIELDS)
 
 
 class CitizenPromiseBySlugLoader(RowLoader[str]):
     key_field = "slug"
 
     async def fetch(self, keys: list[str]) -> Iterable[Row]:
-        return await CitizenPromise.filter(self.context.visible(), slug__in=keys).values(
-            *CITIZEN_PROMISE_FIELDS
-        )
+        return await CitizenPromise.filter(self.context.visible(), slug__in=keys).values(*CITIZEN_PROMISE_FIELDS)
 
 
 class CitizenPromisesByMunicipalityLoader(Loader[tuple[str, int | None], list[Row]]):
@@ -100,17 +96,13 @@ class CommitmentsByCitizenPromiseLoader(Loader[tuple[int, str | None], list[Row]
 
 class CommitmentByIdLoader(RowLoader[int]):
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        return await Commitment.filter(self.context.visible("citizen_promise"), id__in=keys).values(
-            *COMMITMENT_FIELDS
-        )
+        return await Commitment.filter(self.context.visible("citizen_promise"), id__in=keys).values(*COMMITMENT_FIELDS)
 
 
 class CommitmentByKeyLoader(Loader[tuple[str, str], Row | None]):
     """By (citizen promise slug, commitment key): how global IDs and links name a commitment."""
 
-    async def load_batch(
-        self, unique: list[tuple[str, str]], keys: list[tuple[str, str]]
-    ) -> list[Row | None]:
+    async def load_batch(self, unique: list[tuple[str, str]], keys: list[tuple[str, str]]) -> list[Row | None]:
         slugs = sorted({slug for slug, _ in unique})
         rows = await Commitment.filter(
             self.context.visible("citizen_promise"),

@@ -48,9 +48,7 @@ class PromiseQuery:
         after: str | None = None,
     ) -> Connection[CitizenPromise]:
         settings = info.context.settings
-        request = page_request(
-            first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=2
-        )
+        request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=2)
         query = CitizenPromiseModel.filter(info.context.visible(), citizen_promise_filter(filter))
         return await paginate(
             query,
@@ -69,9 +67,7 @@ class PromiseQuery:
         after: str | None = None,
     ) -> Connection[Commitment]:
         settings = info.context.settings
-        request = page_request(
-            first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=3
-        )
+        request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=3)
         query = CommitmentModel.filter(info.context.visible("citizen_promise"), commitment_filter(filter))
         return await paginate(
             query, keys=COMMITMENT_ORDER, fields=COMMITMENT_FIELDS, request=request, build=Commitment.from_row

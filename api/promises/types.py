@@ -33,9 +33,7 @@ class Topic:
     label: str
 
 
-@strawberry.type(
-    description="Medborgarlöfte: what the parties promise the citizens of one municipality for a period."
-)
+@strawberry.type(description="Medborgarlöfte: what the parties promise the citizens of one municipality for a period.")
 class CitizenPromise(ContentItem):
     title: str
     period: Period
@@ -82,9 +80,7 @@ class CitizenPromise(ContentItem):
     @strawberry.field(description="In document order.")
     async def commitments(self, info: Info[Context, Any], actor: Actor | None = None) -> list[Commitment]:
         key = (self.pk, actor.value if actor else None)
-        return [
-            Commitment.from_row(row) for row in await CommitmentsByCitizenPromiseLoader.of(info).load(key)
-        ]
+        return [Commitment.from_row(row) for row in await CommitmentsByCitizenPromiseLoader.of(info).load(key)]
 
     @strawberry.field(description="Oldest first.")
     async def follow_ups(
@@ -93,9 +89,7 @@ class CitizenPromise(ContentItem):
         from api.followups.loaders import FollowUpsByCitizenPromiseLoader
         from api.followups.types import FollowUp
 
-        return [
-            FollowUp.from_row(row) for row in await FollowUpsByCitizenPromiseLoader.of(info).load(self.pk)
-        ]
+        return [FollowUp.from_row(row) for row in await FollowUpsByCitizenPromiseLoader.of(info).load(self.pk)]
 
     @strawberry.field
     async def contacts(self, info: Info[Context, Any]) -> list[Contact]:
@@ -107,13 +101,9 @@ class CitizenPromise(ContentItem):
     " name collides with the Promise type of every JavaScript client.)"
 )
 class Commitment(Node):
-    key: str = strawberry.field(
-        description='Stable within its citizen promise, e.g. "polis-1"; links use it.'
-    )
+    key: str = strawberry.field(description='Stable within its citizen promise, e.g. "polis-1"; links use it.')
     actor: Actor
-    actor_label: str | None = strawberry.field(
-        description='The heading as printed, e.g. "Polisen lovar att".'
-    )
+    actor_label: str | None = strawberry.field(description='The heading as printed, e.g. "Polisen lovar att".')
     text: str
     position: int = strawberry.field(description="Order inside its actor group, from 1.")
     document_order: int = strawberry.field(description="Order in the document across all actors, from 1.")

@@ -66,9 +66,7 @@ def cost_rule(max_cost: int, default_page: int, max_page: int) -> type[Validatio
                 elif isinstance(selection, InlineFragmentNode):
                     condition = parent
                     if selection.type_condition is not None:
-                        condition = (
-                            self.context.schema.get_type(selection.type_condition.name.value) or parent
-                        )
+                        condition = self.context.schema.get_type(selection.type_condition.name.value) or parent
                     total += self._selection_cost(selection.selection_set, condition, seen)
                 elif isinstance(selection, FragmentSpreadNode):
                     name = selection.name.value

@@ -22,9 +22,7 @@ class ServiceAgreementBySlugLoader(RowLoader[str]):
     key_field = "slug"
 
     async def fetch(self, keys: list[str]) -> Iterable[Row]:
-        return await ServiceAgreement.filter(self.context.visible(), slug__in=keys).values(
-            *SERVICE_AGREEMENT_FIELDS
-        )
+        return await ServiceAgreement.filter(self.context.visible(), slug__in=keys).values(*SERVICE_AGREEMENT_FIELDS)
 
 
 class ServiceAgreementsByMunicipalityLoader(RowsLoader[str]):

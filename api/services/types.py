@@ -14,9 +14,7 @@ from api.people.types import Organisation, municipality
 from api.services.loaders import PartiesByServiceAgreementLoader
 
 
-@strawberry.type(
-    description="Samtjänstavtal: the municipality performs some police services, e.g. at a library."
-)
+@strawberry.type(description="Samtjänstavtal: the municipality performs some police services, e.g. at a library.")
 class ServiceAgreement(ContentItem):
     title: str
     provider: str = strawberry.field(description='"Gullspång och Hova bibliotek".')
@@ -45,6 +43,4 @@ class ServiceAgreement(ContentItem):
 
     @strawberry.field
     async def parties(self, info: Info[Context, Any]) -> list[Organisation]:
-        return [
-            Organisation.from_row(row) for row in await PartiesByServiceAgreementLoader.of(info).load(self.pk)
-        ]
+        return [Organisation.from_row(row) for row in await PartiesByServiceAgreementLoader.of(info).load(self.pk)]

@@ -1,0 +1,218 @@
+"""Fixtures for tests on both databases.
+
+Each run migrates and seeds one SQLite file and one PostgreSQL database (created for the run,
+dropped after it). Reading tests share those; writing tests get a fresh copy of them
+(`fresh_database`). Without a reachable PostgreSQL its tests skip, except under CI=true,
+where that is a failure.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from api.app import create_app
+from api.settings import Settings
+from models.database import (
+    close_database,
+    create_postgres_database,
+    drop_postgres_database,
+    migrate,
+    open_database,
+    with_database_name,
+)
+from seed.load import known_data, load_bundle
+from seed.validate import read_files, seed_files, validate_documents
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_CONTENT = ROOT / "seed" / "content"
+SHARED = ROOT.parent / "shared"
+POSTGRES_SERVER = os.environ.get("SAMVERKAN_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+RUN_ID = f"{os.getpid()}_{uuid.uuid4().hex[:6]}"
+BACKENDS = ["sqlite", "postgres"]
+
+
+@dataclass
+class Database:
+    backend: str
+    url: str
+
+
+async def _postgres_reachable() -> str | None:
+    import asyncpg
+
+    try:
+        connection = await asyncpg.connect("postgresql://" + POSTGRES_SERVER.split("://", 1)[1], timeout=5)
+    except (OSError, asyncpg.PostgresError) as error:
+        return str(error)
+    await connection.close()
+    return None
+
+
+async def load_seed_content(path: Path = SEED_CONTENT) -> None:
+    parsed, problems = read_files(seed_files(path), base=ROOT)
+    bundle, more = validate_documents(parsed, await known_data())
+    assert not problems + more, [str(p) for p in problems + more]
+    await load_bundle(bundle)
+
+
+class _Registry:
+    """Databases made during the run, dropped at its end."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.postgres: list[str] = []
+        self.seeded: dict[str, Database] = {}
+        self.postgres_problem: str | bool | None = False  # False: not checked yet
+
+    async def require(self, backend: str) -> None:
+        if backend != "postgres":
+            return
+        if self.postgres_problem is False:
+            self.postgres_problem = await _postgres_reachable()
+        if self.postgres_problem:
+            message = f"PostgreSQL at {POSTGRES_SERVER} is not reachable: {self.postgres_problem}"
+            if IN_CI:
+                pytest.fail(message + " (CI=true: database tests must run on PostgreSQL too)")
+            pytest.skip(message)
+
+    async def empty(self, backend: str, label: str) -> Database:
+        await self.require(backend)
+        name = f"samverkan_test_{RUN_ID}_{label}_{uuid.uuid4().hex[:6]}"
+        if backend == "sqlite":
+            return Database("sqlite", f"sqlite://{self.tmp / (name + '.sqlite3')}")
+        url = await create_postgres_database(POSTGRES_SERVER, name)
+        self.postgres.append(name)
+        return Database("postgres", url)
+
+    async def seeded_database(self, backend: str) -> Database:
+        if backend not in self.seeded:
+            database = await self.empty(backend, "seeded")
+            await migrate(database.url)
+            await open_database(database.url)
+            try:
+                await load_seed_content()
+            finally:
+                await close_database()
+            self.seeded[backend] = database
+        return self.seeded[backend]
+
+    async def copy(self, source: Database, label: str) -> Database:
+        name = f"samverkan_test_{RUN_ID}_{label}_{uuid.uuid4().hex[:6]}"
+        if source.backend == "sqlite":
+            target = self.tmp / (name + ".sqlite3")
+            shutil.copyfile(source.url.removeprefix("sqlite://"), target)
+            return Database("sqlite", f"sqlite://{target}")
+        import asyncpg
+
+        source_name = source.url.rsplit("/", 1)[1]
+        connection = await asyncpg.connect("postgresql://" + POSTGRES_SERVER.split("://", 1)[1])
+        try:
+            await connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source_name}"')
+        finally:
+            await connection.close()
+        self.postgres.append(name)
+        return Database("postgres", with_database_name(POSTGRES_SERVER, name))
+
+    async def drop_all(self) -> None:
+        for name in self.postgres:
+            await drop_postgres_database(POSTGRES_SERVER, name)
+
+
+@pytest_asyncio.fixture(scope="session")
+async def registry(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[_Registry]:
+    registry = _Registry(tmp_path_factory.mktemp("databases"))
+    yield registry
+    await registry.drop_all()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest_asyncio.fixture
+async def seeded(registry: _Registry, backend: str) -> AsyncIterator[Database]:
+    """The seed content, read-only: shared by every test of the run on that backend."""
+    database = await registry.seeded_database(backend)
+    await open_database(database.url)
+    yield database
+    await close_database()
+
+
+@pytest_asyncio.fixture
+async def fresh(registry: _Registry, backend: str) -> AsyncIterator[Database]:
+    """A private copy of the seeded database, for tests that write."""
+    source = await registry.seeded_database(backend)
+    database = await registry.copy(source, "fresh")
+    await open_database(database.url)
+    yield database
+    await close_database()
+
+
+@pytest_asyncio.fixture
+async def empty(registry: _Registry, backend: str) -> AsyncIterator[Database]:
+    """A migrated database without content (reference data not loaded either)."""
+    database = await registry.empty(backend, "empty")
+    await migrate(database.url)
+    await open_database(database.url)
+    yield database
+    await close_database()
+
+
+def make_client(settings: Settings | None = None) -> httpx.AsyncClient:
+    app = create_app(settings or Settings(), manage_database=False)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://samverkan.test")
+
+
+@pytest_asyncio.fixture
+async def client(seeded: Database) -> AsyncIterator[httpx.AsyncClient]:
+    async with make_client() as client:
+        yield client
+
+
+class QueryCounter(logging.Handler):
+    """Counts SQL statements sent through Tortoise's connections."""
+
+    VERBS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage().lstrip()
+        if message.upper().startswith(self.VERBS):
+            self.statements.append(message)
+
+
+@pytest.fixture
+def sql_counter() -> Iterator[QueryCounter]:
+    logger = logging.getLogger("tortoise.db_client")
+    counter = QueryCounter()
+    previous = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(counter)
+    yield counter
+    logger.removeHandler(counter)
+    logger.setLevel(previous)
+
+
+async def graphql(client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    """POST a document; assert HTTP 200 and no errors; return `data`."""
+    response = await client.post("/graphql", json={"query": query, "variables": variables or {}})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body["errors"]
+    return body["data"]  # type: ignore[no-any-return]
