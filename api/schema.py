@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import strawberry
-from graphql import GraphQLError, ValidationRule
+from graphql import ASTValidationRule, GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -43,7 +43,7 @@ EXTRA_TYPES = [Contact, Organisation, ServiceAgreement]
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
-    rules: list[type[ValidationRule]] = [
+    rules: list[type[ASTValidationRule]] = [
         cost_rule(settings.max_cost, settings.default_page_size, settings.max_page_size)
     ]
     if not settings.introspection:

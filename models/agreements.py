@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -22,11 +24,11 @@ class Agreement(ContentItem):
     signed_place = fields.CharField(max_length=200, null=True)
     summary = fields.TextField(null=True)
     # Ordered [{heading, body, role}] with Markdown bodies; read and written whole.
-    sections = fields.JSONField(default=list)
+    sections: fields.JSONField[list[Any]] = fields.JSONField(default=list)
     # Ordered [{title, items: [str]}].
-    problem_areas = fields.JSONField(default=list)
+    problem_areas: fields.JSONField[list[Any]] = fields.JSONField(default=list)
     # Ordered [{label, url, target: {type, slug}}].
-    links = fields.JSONField(default=list)
+    links: fields.JSONField[list[Any]] = fields.JSONField(default=list)
 
     class Meta:
         table = "agreement"

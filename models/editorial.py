@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -13,7 +15,7 @@ class Revision(Model):
     item_type = fields.CharField(max_length=40)
     item_slug = fields.CharField(max_length=200)
     number = fields.IntField()
-    snapshot = fields.JSONField()
+    snapshot: fields.JSONField[dict[str, Any]] = fields.JSONField()
     deleted = fields.BooleanField(default=False)
     author = fields.CharField(max_length=200)
     summary = fields.CharField(max_length=500)
@@ -34,8 +36,8 @@ class ApiToken(Model):
     name = fields.CharField(max_length=200, unique=True)
     role = fields.CharField(max_length=20)
     token_hash = fields.CharField(max_length=64, unique=True)
-    municipality_codes = fields.JSONField(default=list)
-    police_unit_slugs = fields.JSONField(default=list)
+    municipality_codes: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    police_unit_slugs: fields.JSONField[list[str]] = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
     revoked_at = fields.DatetimeField(null=True)
 

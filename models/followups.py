@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -23,7 +25,8 @@ class FollowUp(ContentItem):
     period_end = fields.DateField(null=True)
     period_label = fields.CharField(max_length=200, null=True)
     summary = fields.TextField(null=True)
-    links = fields.JSONField(default=list)
+    links: fields.JSONField[list[Any]] = fields.JSONField(default=list)
+    entries: fields.ReverseRelation[FollowUpEntry]
 
     class Meta:
         table = "follow_up"
@@ -39,6 +42,7 @@ class FollowUpEntry(Model):
     position = fields.IntField()
     narrative = fields.TextField()
     assessment = fields.CharEnumField(Assessment, max_length=20, default=Assessment.NOT_ASSESSED)
+    commitment_links: fields.ReverseRelation[FollowUpEntryCommitment]
 
     class Meta:
         table = "follow_up_entry"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -28,8 +30,8 @@ class CitizenPromise(ContentItem):
     )
     summary = fields.TextField(null=True)
     problem_picture = fields.TextField(null=True)
-    sections = fields.JSONField(default=list)
-    links = fields.JSONField(default=list)
+    sections: fields.JSONField[list[Any]] = fields.JSONField(default=list)
+    links: fields.JSONField[list[Any]] = fields.JSONField(default=list)
 
     class Meta:
         table = "citizen_promise"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -21,7 +23,7 @@ class ServiceAgreement(ContentItem):
     provider = fields.CharField(max_length=300)
     since = fields.DateField(null=True)
     since_label = fields.CharField(max_length=200, null=True)
-    services = fields.JSONField(default=list)
+    services: fields.JSONField[list[Any]] = fields.JSONField(default=list)
     summary = fields.TextField(null=True)
 
     class Meta:

@@ -33,6 +33,7 @@ from models import (
 )
 from models.enums import PublicationStatus
 from seed import format as fmt
+from seed.changes import content_written
 from seed.export import EXPORTERS, MODELS, Stored, content_hash, export_organisations
 from seed.reference import ReferenceData, load_reference, read_reference
 from seed.validate import Bundle, Known, Located
@@ -98,14 +99,17 @@ async def known_data(reference: ReferenceData | None = None) -> Known:
         keys[slug_by_id[promise_id]].add(key)
     return Known(
         municipalities=frozenset(row["kommunkod"] for row in reference.municipalities),
-        police_units=frozenset(unit.slug for unit in reference.police_units)
-        | frozenset(await PoliceUnit.all().values_list("slug", flat=True)),
+        police_units=frozenset(unit.slug for unit in reference.police_units) | await _slugs(PoliceUnit),
         topics=frozenset(topic.key for topic in reference.topics),
-        organisations=frozenset(await Organisation.all().values_list("slug", flat=True)),
-        agreements=frozenset(await Agreement.all().values_list("slug", flat=True)),
-        contacts=frozenset(await Contact.all().values_list("slug", flat=True)),
+        organisations=await _slugs(Organisation),
+        agreements=await _slugs(Agreement),
+        contacts=await _slugs(Contact),
         commitment_keys={slug: frozenset(k) for slug, k in keys.items()},
     )
+
+
+async def _slugs(model: type[Model]) -> frozenset[str]:
+    return frozenset(str(slug) for slug in await model.all().values_list("slug", flat=True))
 
 
 def comparable(stored: BaseModel, incoming: BaseModel) -> BaseModel:
@@ -170,7 +174,7 @@ class _Writer:
         for slug, located in bundle.organisations.items():
             organisation = located.item
             assert isinstance(organisation, fmt.Organisation)
-            values = {
+            values: dict[str, Any] = {
                 "kind": organisation.kind,
                 "name": organisation.name,
                 "municipality_id": organisation.municipality,
@@ -224,6 +228,7 @@ class _Writer:
                 return
         item_id, revision = await getattr(self, f"_save_{kind}")(incoming, located.document, stored)
         self.ids[kind][slug] = item_id
+        await content_written(kind, [item_id])
         await Revision.create(
             item_type=kind,
             item_slug=slug,

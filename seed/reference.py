@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import TypeAdapter
 
 from models import County, Municipality, PoliceUnit, Topic
 from models.enums import PoliceUnitLevel
 from seed import format as fmt
-from seed.yamlio import SeedFileError, read
+from seed.yamlio import Problem, SeedFileError, read
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 
@@ -52,10 +53,9 @@ async def load_reference(data: ReferenceData | None = None) -> int:
     for spec in data.police_units:
         parent = units.get(spec.parent) if spec.parent else None
         if spec.parent and parent is None:
-            raise SeedFileError(
-                fmt_problem("police_units.yaml", f"parent '{spec.parent}' of '{spec.slug}' must come before it")
-            )
-        values = {"level": spec.level, "name": spec.name, "parent_id": parent.id if parent else None}
+            message = f"parent '{spec.parent}' of '{spec.slug}' must come before it"
+            raise SeedFileError(Problem("seed/reference/police_units.yaml", 1, "parent", message))
+        values: dict[str, Any] = {"level": spec.level, "name": spec.name, "parent_id": parent.id if parent else None}
         unit = existing_units.get(spec.slug)
         if unit is None:
             unit = await PoliceUnit.create(slug=spec.slug, **values)
@@ -98,18 +98,12 @@ async def load_reference(data: ReferenceData | None = None) -> int:
         changed += len(new_rows)
 
     existing_topics = {topic.key: topic for topic in await Topic.all()}
-    for position, spec in enumerate(data.topics, start=1):
-        topic = existing_topics.get(spec.key)
+    for position, topic_row in enumerate(data.topics, start=1):
+        topic = existing_topics.get(topic_row.key)
         if topic is None:
-            await Topic.create(key=spec.key, label=spec.label, position=position)
+            await Topic.create(key=topic_row.key, label=topic_row.label, position=position)
             changed += 1
-        elif (topic.label, topic.position) != (spec.label, position):
-            await Topic.filter(key=spec.key).update(label=spec.label, position=position)
+        elif (topic.label, topic.position) != (topic_row.label, position):
+            await Topic.filter(key=topic_row.key).update(label=topic_row.label, position=position)
             changed += 1
     return changed
-
-
-def fmt_problem(file: str, message: str):  # type: ignore[no-untyped-def]
-    from seed.yamlio import Problem
-
-    return Problem(file, 1, "(file)", message)

@@ -71,7 +71,7 @@ def read(path: Path, display: str | None = None) -> ParsedFile:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
+        line = mark.line + 1 if mark is not None else 1
         raise SeedFileError(Problem(name, line, "(file)", f"invalid YAML: {error.problem}")) from None
     except yaml.YAMLError as error:
         raise SeedFileError(Problem(name, 1, "(file)", f"invalid YAML: {error}")) from None
@@ -99,7 +99,7 @@ def _refuse_aliases(text: str, name: str) -> None:
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         anchor = getattr(event, "anchor", None)
         if isinstance(event, yaml.AliasEvent) or anchor:
-            line = event.start_mark.line + 1
+            line = event.start_mark.line + 1 if event.start_mark is not None else 1
             raise SeedFileError(
                 Problem(name, line, "(file)", "YAML anchors and aliases (&, *) are not allowed in seed files")
             )
@@ -138,7 +138,7 @@ def _plain(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], name: str)
         )
     # Plain (unquoted) null words mean null; every other scalar stays text and the format
     # models convert it, so `1471` stays "1471" and `no` never becomes False.
-    if node.tag == "tag:yaml.org,2002:null" or (node.style is None and value in _NULLS):
+    if node.tag == "tag:yaml.org,2002:null" or (getattr(node, "style", None) is None and value in _NULLS):
         return None
     return value
 

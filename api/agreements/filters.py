@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import strawberry
 from tortoise.expressions import Q, Subquery
 
+from api.core.visibility import q
 from models import AgreementParty
 
 
@@ -29,30 +31,20 @@ def active_on(date: dt.date, relation: str = "") -> Q:
     date, else the day it was first published here."""
     p = f"{relation}__" if relation else ""
     next_day = dt.datetime.combine(date + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-    return Q(
-        Q(**{f"{p}period_start__lte": date})
-        & (Q(**{f"{p}period_end__isnull": True}) | Q(**{f"{p}period_end__gte": date})),
-        Q(
-            Q(**{f"{p}period_start__isnull": True})
-            & (
-                Q(**{f"{p}signed_on__lte": date})
-                | Q(**{f"{p}signed_on__isnull": True, f"{p}source_published_on__lte": date})
-                | Q(
-                    **{
-                        f"{p}signed_on__isnull": True,
-                        f"{p}source_published_on__isnull": True,
-                        f"{p}published_at__lt": next_day,
-                    }
-                )
-            )
-        ),
-        join_type="OR",
+    period_covers = q({f"{p}period_start__lte": date}) & (
+        q({f"{p}period_end__isnull": True}) | q({f"{p}period_end__gte": date})
     )
+    in_force_since = (
+        q({f"{p}signed_on__lte": date})
+        | q({f"{p}signed_on__isnull": True, f"{p}source_published_on__lte": date})
+        | q({f"{p}signed_on__isnull": True, f"{p}source_published_on__isnull": True, f"{p}published_at__lt": next_day})
+    )
+    return period_covers | (q({f"{p}period_start__isnull": True}) & in_force_since)
 
 
 def party_filter(municipality_code: str | None, county_code: str | None, police_region: str | None) -> Q:
     """Agreements with a municipality party matching all the given places."""
-    conditions: dict[str, str] = {}
+    conditions: dict[str, Any] = {}
     if municipality_code is not None:
         conditions["organisation__municipality_id"] = municipality_code
     if county_code is not None:

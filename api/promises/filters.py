@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
+from typing import Any
 
 import strawberry
 from tortoise.expressions import Q, Subquery
 
+from api.core.visibility import q
 from models import CommitmentTopic
 
 
@@ -38,8 +40,8 @@ class CommitmentFilter:
 
 def covers_year(year: int, relation: str = "") -> Q:
     p = f"{relation}__" if relation else ""
-    return Q(**{f"{p}period_start__lte": dt.date(year, 12, 31)}) & (
-        Q(**{f"{p}period_end__isnull": True}) | Q(**{f"{p}period_end__gte": dt.date(year, 1, 1)})
+    return q({f"{p}period_start__lte": dt.date(year, 12, 31)}) & (
+        q({f"{p}period_end__isnull": True}) | q({f"{p}period_end__gte": dt.date(year, 1, 1)})
     )
 
 
@@ -47,14 +49,14 @@ def place_filter(
     municipality_code: str | None, county_code: str | None, police_region: str | None, relation: str = ""
 ) -> Q:
     p = f"{relation}__" if relation else ""
-    conditions = {}
+    conditions: dict[str, Any] = {}
     if municipality_code is not None:
         conditions[f"{p}municipality_id"] = municipality_code
     if county_code is not None:
         conditions[f"{p}municipality__county_id"] = county_code
     if police_region is not None:
         conditions[f"{p}municipality__county__police_region__name"] = police_region
-    return Q(**conditions)
+    return q(conditions)
 
 
 def citizen_promise_filter(value: CitizenPromiseFilter | None) -> Q:
