@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
+from tortoise.expressions import F
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
@@ -387,7 +388,9 @@ class _Writer:
             if gone:
                 await Commitment.filter(id__in=gone).delete()
             # Move kept rows out of the way so reordering never collides with the unique orders.
-            await Commitment.filter(citizen_promise_id=promise_id).update(position=100_000, document_order=100_000)
+            await Commitment.filter(citizen_promise_id=promise_id).update(
+                position=F("position") + 100_000, document_order=F("document_order") + 100_000
+            )
             for row in rows:
                 if row["key"] in existing:
                     await Commitment.filter(id=existing[row["key"]]).update(**row)
