@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
 
 from models.database import close_database, migrate, open_database
-from seed.validate import seed_files
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 seed_app = typer.Typer(no_args_is_help=True, help="Load, check and export seed content files.")
@@ -55,29 +54,23 @@ def serve(
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, access_log=False)
 
 
-def _report_problems(problems: list[object]) -> None:
+def _report_problems(problems: Sequence[object], suffix: str) -> None:
     for problem in problems:
         typer.echo(str(problem), err=True)
-    typer.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}; nothing was written", err=True)
+    typer.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}{suffix}", err=True)
 
 
 @seed_app.command("check")
 def check(path: PathArgument = DEFAULT_CONTENT) -> None:
     """Validate seed files without writing anything."""
-    from seed.load import known_data
-    from seed.validate import read_files, validate_documents
+    from seed.pipeline import check_path
 
     async def work() -> int:
-        files = seed_files(path)
-        parsed, problems = read_files(files)
-        bundle, more = validate_documents(parsed, await known_data())
-        problems.extend(more)
-        if problems:
-            for problem in problems:
-                typer.echo(str(problem), err=True)
-            typer.echo(f"{len(problems)} problems in {len(files)} files", err=True)
+        checked = await check_path(path)
+        if checked.problems:
+            _report_problems(checked.problems, f"in {len(checked.files)} files")
             return 1
-        typer.echo(f"{len(files)} files, {bundle.count()} items: valid")
+        typer.echo(f"{len(checked.files)} files, {checked.bundle.count()} items: valid")
         return 0
 
     raise typer.Exit(_run(work))
@@ -91,44 +84,36 @@ def load(
 ) -> None:
     """Validate every file, then upsert all content in one transaction."""
     from models import Agreement, CitizenPromise
-    from seed.load import known_data, load_bundle
+    from seed.pipeline import load_path
     from seed.reference import load_reference
-    from seed.validate import read_files, validate_documents
 
     async def work() -> int:
         if if_empty and (await Agreement.exists() or await CitizenPromise.exists()):
             await load_reference()
             typer.echo("the database already holds content; seed files were not loaded")
             return 0
-        files = seed_files(path)
-        if not files:
+        summary, checked = await load_path(path, force=force, progress=_progress_printer())
+        if not checked.files:
             typer.echo(f"{path}: no seed files (*.yaml) found", err=True)
             return 1
-        parsed, problems = read_files(files)
-        bundle, more = validate_documents(parsed, await known_data())
-        problems.extend(more)
-        if problems:
-            for problem in problems:
-                typer.echo(str(problem), err=True)
-            typer.echo(f"{len(problems)} problems; nothing was written", err=True)
+        if summary is None:
+            _report_problems(checked.problems, "; nothing was written")
             return 1
-        total = bundle.count()
-        step = max(total // 10, 1)
-        progress = None
-        if total >= 500:
-            counter = {"done": 0}
-
-            def progress(kind: str, done: int, of: int) -> None:
-                counter["done"] += 1
-                if counter["done"] % step == 0:
-                    typer.echo(f"  … {counter['done']:,} of {total:,} items", err=True)
-
-        summary = await load_bundle(bundle, force=force, progress=progress)
         for line in summary.lines():
             typer.echo(line)
         return 0
 
     raise typer.Exit(_run(work))
+
+
+def _progress_printer() -> Callable[[str, int, int], None]:
+    """On large loads (a type with 500 items or more), a line on stderr at every tenth."""
+
+    def progress(kind: str, done: int, of: int) -> None:
+        if of >= 500 and (done == of or done % (of // 10) == 0):
+            typer.echo(f"  … {kind.replace('_', ' ')}: {done:,} of {of:,}", err=True)
+
+    return progress
 
 
 @seed_app.command("export")

@@ -72,7 +72,10 @@ def read(path: Path, display: str | None = None) -> ParsedFile:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1
-        raise SeedFileError(Problem(name, line, "(file)", f"invalid YAML: {error.problem}")) from None
+        message = f"invalid YAML: {error.problem}"
+        if error.context and error.context_mark is not None and error.context_mark is not mark:
+            message += f" ({error.context} started at line {error.context_mark.line + 1})"
+        raise SeedFileError(Problem(name, line, "(file)", message)) from None
     except yaml.YAMLError as error:
         raise SeedFileError(Problem(name, 1, "(file)", f"invalid YAML: {error}")) from None
     parsed = ParsedFile(path=path, data=None, display=name)

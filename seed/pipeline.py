@@ -1,0 +1,35 @@
+"""The seed commands' work, callable from the CLI and from tests: check a path, load a path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from seed.load import ProgressCallback, Summary, known_data, load_bundle
+from seed.validate import Bundle, read_files, seed_files, validate_documents
+from seed.yamlio import Problem
+
+
+@dataclass
+class Checked:
+    files: list[Path]
+    bundle: Bundle
+    problems: list[Problem]
+
+
+async def check_path(path: Path) -> Checked:
+    """Read and validate every seed file under `path`; writes nothing."""
+    files = seed_files(path)
+    parsed, problems = read_files(files)
+    bundle, more = validate_documents(parsed, await known_data())
+    return Checked(files, bundle, problems + more)
+
+
+async def load_path(
+    path: Path, *, force: bool = False, progress: ProgressCallback | None = None, author: str = "seed"
+) -> tuple[Summary | None, Checked]:
+    """Validate everything first; write it all in one transaction only if nothing is wrong."""
+    checked = await check_path(path)
+    if checked.problems or not checked.files:
+        return None, checked
+    return await load_bundle(checked.bundle, force=force, progress=progress, author=author), checked

@@ -1,0 +1,156 @@
+"""Every kind of invalid seed file is refused with its file and line, and nothing is written."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from models import Agreement, CitizenPromise, Commitment, FollowUpEntryCommitment, Revision
+from seed.export import export_texts
+from seed.pipeline import load_path
+from tests.conftest import ROOT, SEED_CONTENT, Database
+
+PROMISE_2019 = "gotene-medborgarlofte-2019.yaml"
+ANGE = "ange-samverkansoverenskommelse-2023-2026.yaml"
+FOLLOW_UP = "gotene-uppfoljning-2023.yaml"
+NEW_FILE = "new-document.yaml"
+
+
+def replace_once(old: str, new: str) -> Callable[[str], str]:
+    def edit(text: str) -> str:
+        assert text.count(old) >= 1, f"{old!r} not in the file"
+        return text.replace(old, new, 1)
+
+    return edit
+
+
+# (case, file to edit or create, edit, marker on the line the problem must name, words in the message)
+CASES: list[tuple[str, str, Callable[[str], str] | bytes, str, str]] = [
+    ("bad date", ANGE, replace_once("start: 2023-01-01", "start: 2023-02-30"), "start: 2023-02-30", "date"),
+    ("end before start", ANGE, replace_once("end: 2026-12-31", "end: 2022-12-31"), "end: 2022-12-31", "before start"),
+    (
+        "unknown kommunkod",
+        PROMISE_2019,
+        replace_once('municipality: "1471"', 'municipality: "9999"'),
+        '"9999"',
+        "kommunkod",
+    ),
+    ("unknown actor", PROMISE_2019, replace_once("actor: POLIS", "actor: POLISEN"), "POLISEN", "POLIS"),
+    (
+        "duplicate slug",
+        NEW_FILE,
+        b"agreements:\n  - slug: ange-samverkansoverenskommelse-2023-2026\n    title: Kopia\n"
+        b"    parties: [ange-kommun, lokalpolisomrade-medelpad]\n",
+        "slug: ange-samverkansoverenskommelse-2023-2026",
+        "duplicate",
+    ),
+    (
+        "duplicate key",
+        PROMISE_2019,
+        replace_once("key: kommun-2", "key: kommun-1  # twice"),
+        "# twice",
+        "duplicate commitment key",
+    ),
+    (
+        "commitment of another promise",
+        FOLLOW_UP,
+        replace_once("commitments: [polis-2]", "commitments: [kommun-9]"),
+        "kommun-9",
+        "not a commitment of citizen promise",
+    ),
+    ("broken YAML", ANGE, replace_once("problem_areas:", "problem_areas: [unclosed"), "[unclosed", "invalid YAML"),
+    (
+        "YAML alias bomb",
+        NEW_FILE,
+        b'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+        b"b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n",
+        "a: &a",
+        "aliases",
+    ),
+    (
+        "10 MB string",
+        NEW_FILE,
+        b"agreements:\n  - slug: stor\n    title: " + b"x" * 10_000_000 + b"\n",
+        "title: xxx",
+        "limit",
+    ),
+    (
+        "non-UTF-8",
+        NEW_FILE,
+        "agreements:\n  - slug: ange\n    title: Överenskommelse\n".encode("latin-1"),
+        "title:",
+        "UTF-8",
+    ),
+]
+
+
+def _write_case(folder: Path, file: str, edit: Callable[[str], str] | bytes) -> tuple[Path, int | None]:
+    shutil.copytree(SEED_CONTENT, folder)
+    path = folder / file
+    if isinstance(edit, bytes):
+        path.write_bytes(edit)
+        return path, None
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return path, None
+
+
+def _line_of(path: Path, marker: str) -> int:
+    for number, line in enumerate(path.read_bytes().split(b"\n"), start=1):
+        if marker.encode("utf-8") in line or marker.encode("latin-1") in line:
+            return number
+    raise AssertionError(f"{marker!r} not in {path}")
+
+
+async def _database_state() -> tuple[dict[str, str], list[int]]:
+    counts = [await model.all().count() for model in (Agreement, CitizenPromise, Commitment, Revision)]
+    counts.append(await FollowUpEntryCommitment.all().count())
+    return await export_texts(), counts
+
+
+@pytest.mark.parametrize(("case", "file", "edit", "marker", "words"), CASES, ids=[c[0] for c in CASES])
+async def test_invalid_file_is_refused_with_file_and_line(
+    fresh: Database,
+    tmp_path: Path,
+    case: str,
+    file: str,
+    edit: Callable[[str], str] | bytes,
+    marker: str,
+    words: str,
+) -> None:
+    path, _ = _write_case(tmp_path / "content", file, edit)
+    before = await _database_state()
+
+    summary, checked = await load_path(tmp_path / "content")
+
+    assert summary is None, f"{case}: the load went ahead"
+    problems = [p for p in checked.problems if Path(p.file).name == file]
+    assert problems, f"{case}: no problem names {file}: {[str(p) for p in checked.problems]}"
+    assert any(words.lower() in p.message.lower() for p in problems), [str(p) for p in problems]
+    line = _line_of(path, marker)
+    # A parser may notice a broken structure later; it then names where the structure began.
+    assert any(p.line == line or f"started at line {line})" in p.message for p in problems), [str(p) for p in problems]
+    assert await _database_state() == before
+
+
+def test_cli_reports_file_line_field_and_exits_non_zero(tmp_path: Path) -> None:
+    shutil.copytree(SEED_CONTENT, tmp_path / "content")
+    path = tmp_path / "content" / PROMISE_2019
+    path.write_text(path.read_text(encoding="utf-8").replace("actor: POLIS", "actor: POLISEN", 1), encoding="utf-8")
+    database = tmp_path / "cli.sqlite3"
+    env = {"DATABASE_URL": f"sqlite://{database}", "PATH": "/usr/bin:/bin"}
+    samverkan = str(Path(sys.executable).parent / "samverkan")
+    subprocess.run([samverkan, "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
+
+    result = subprocess.run(
+        [samverkan, "seed", "load", str(tmp_path / "content")], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert result.returncode == 1
+    line = _line_of(path, "POLISEN")
+    assert f"{path}:{line}: citizen_promises[0].commitments[" in result.stderr
+    assert "actor" in result.stderr and "nothing was written" in result.stderr
