@@ -143,18 +143,20 @@ async def test_node_refetches_every_kind_of_object(client: httpx.AsyncClient) ->
     municipality = ids["municipality"]
     promise = municipality["citizenPromises"][0]
     query = document("node")
-    for global_id, expected in [
+    expectations: list[tuple[str, dict[str, Any]]] = [
         (municipality["id"], {"code": "1471", "name": "Götene"}),
         (promise["id"], {"title": "Medborgarlöfte Götene 2023–2024"}),
         (promise["commitments"][0]["id"], {"actor": "POLIS"}),
-        (promise["followUps"][0]["id"], {"year": 2023}),
-        (promise["agreement"]["id"], {"title": None}),
-    ]:
+        (promise["followUps"][0]["id"], {"year": 2023, "title": "Uppföljning medborgarlöfte 2023"}),
+        (
+            promise["agreement"]["id"],
+            {"title": "Samverkansöverenskommelse Götene kommun och lokalpolisområde västra Skaraborg"},
+        ),
+    ]
+    for global_id, expected in expectations:
         node = (await graphql(client, query, {"id": global_id}))["node"]
         assert node["id"] == global_id
-        for key, value in expected.items():
-            if value is not None:
-                assert node[key] == value
+        assert {key: node[key] for key in expected} == expected
     assert (await graphql(client, query, {"id": "Tm9wZTpub3BlCg"}))["node"] is None
 
 
