@@ -21,9 +21,11 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from api.agreements.queries import AgreementQuery
 from api.core.relay import Node
+from api.dashboards.queries import DashboardQuery
 from api.followups.queries import FollowUpQuery
 from api.geography.queries import GeographyQuery
 from api.node import NodeQuery
@@ -32,13 +34,20 @@ from api.protection.cost import cost_rule
 from api.protection.errors import MaskUnexpectedErrors
 from api.settings import Settings
 
-Query = merge_types("Query", (NodeQuery, GeographyQuery, AgreementQuery, PromiseQuery, FollowUpQuery))
+Query = merge_types("Query", (NodeQuery, GeographyQuery, AgreementQuery, PromiseQuery, FollowUpQuery, DashboardQuery))
 
 # Types reached only through interfaces or `node(id:)` still belong in the schema.
 from api.people.types import Contact, Organisation  # noqa: E402
 from api.services.types import ServiceAgreement  # noqa: E402
 
 EXTRA_TYPES = [Contact, Organisation, ServiceAgreement]
+
+
+class _Schema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        # Errors meant for the client are not server problems; unexpected ones are logged with
+        # the request id by MaskUnexpectedErrors.
+        return None
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
@@ -57,7 +66,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=settings.parser_cache_size),
     ]
-    return strawberry.Schema(
+    return _Schema(
         query=Query,
         types=[Node, *EXTRA_TYPES],
         extensions=extensions,

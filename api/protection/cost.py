@@ -90,7 +90,16 @@ def cost_rule(max_cost: int, default_page: int, max_page: int) -> type[Validatio
             arguments = {argument.name.value: argument.value for argument in node.arguments or ()}
             if "first" in arguments:
                 value = arguments["first"]
-                return int(value.value) if isinstance(value, IntValueNode) else max_page
+                if not isinstance(value, IntValueNode):
+                    return max_page
+                if not 0 <= int(value.value) <= max_page:
+                    self.report_error(
+                        GraphQLError(
+                            f"'first' must be between 0 and {max_page} (got {value.value}); page with 'after' for more",
+                            node,
+                        )
+                    )
+                return min(max(int(value.value), 0), max_page)
             named = get_named_type(field_type)
             if named is not None and named.name.endswith("Connection"):
                 return default_page

@@ -1,0 +1,161 @@
+"""Reading through the API: paging, visibility, SQL statements per request (both databases)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from models import CitizenPromise, Commitment
+from models.enums import PublicationStatus
+from tests.conftest import SHARED, Database, QueryCounter, graphql, make_client
+from tests.content import load_documents, municipality_content
+
+MUNICIPALITY_PAGE = (SHARED / "contract" / "queries" / "core" / "municipality-page.graphql").read_text("utf-8")
+REGIONAL_LIST = (SHARED / "contract" / "queries" / "core" / "regional-list.graphql").read_text("utf-8")
+
+
+async def test_municipalities_page_with_stable_cursors(client: httpx.AsyncClient) -> None:
+    query = """query($after: String) { municipalities(first: 100, after: $after) {
+        totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { code } } } }"""
+    codes: list[str] = []
+    after = None
+    pages = 0
+    while True:
+        connection = (await graphql(client, query, {"after": after}))["municipalities"]
+        pages += 1
+        assert connection["totalCount"] == 290
+        assert connection["pageInfo"]["hasPreviousPage"] == (after is not None)
+        codes.extend(edge["node"]["code"] for edge in connection["edges"])
+        if not connection["pageInfo"]["hasNextPage"]:
+            break
+        after = connection["pageInfo"]["endCursor"]
+    assert pages == 3
+    assert len(codes) == 290 == len(set(codes))
+    assert codes == sorted(codes)
+
+
+async def test_default_page_size_and_limits(client: httpx.AsyncClient) -> None:
+    default = await graphql(client, "{ municipalities { edges { node { code } } } }")
+    assert len(default["municipalities"]["edges"]) == 20
+    for first in (101, 100000, -1):
+        response = await client.post(
+            "/graphql", json={"query": f"{{ municipalities(first: {first}) {{ totalCount }} }}"}
+        )
+        body = response.json()
+        assert body["errors"][0]["message"].startswith("'first' must be between 0 and 100"), body
+    bad = await client.post("/graphql", json={"query": '{ municipalities(after: "not-a-cursor") { totalCount } }'})
+    assert "not a cursor" in bad.json()["errors"][0]["message"]
+
+
+async def test_cursor_stays_valid_when_content_is_added(fresh: Database, tmp_path: Path) -> None:
+    query = """query($after: String) {
+        citizenPromises(first: 1, after: $after) { edges { node { slug } } pageInfo { endCursor } } }"""
+    async with make_client() as client:
+        first = (await graphql(client, query))["citizenPromises"]
+        await load_documents(tmp_path, {"extra": municipality_content("1480", promises=1, commitments=2, prefix="gbg")})
+        after = first["pageInfo"]["endCursor"]
+        second = (await graphql(client, query, {"after": after}))["citizenPromises"]
+    # The new promise (2025) sorts before the cursor; the next page goes on after the one seen.
+    assert first["edges"][0]["node"]["slug"] == "gotene-medborgarlofte-2023-2024"
+    assert second["edges"][0]["node"]["slug"] == "gullspang-medborgarlofte-2023-2024"
+
+
+async def test_a_draft_is_invisible_on_every_path(fresh: Database) -> None:
+    promise = await CitizenPromise.get(slug="gotene-medborgarlofte-2019")
+    commitment = await Commitment.filter(citizen_promise_id=promise.id).first()
+    assert commitment is not None
+    async with make_client() as client:
+        ids = await graphql(client, '{ citizenPromise(slug: "gotene-medborgarlofte-2019") { id commitments { id } } }')
+        await CitizenPromise.filter(id=promise.id).update(status=PublicationStatus.DRAFT)
+        data = await graphql(
+            client,
+            """query($promise: ID!, $commitment: ID!) {
+                 citizenPromise(slug: "gotene-medborgarlofte-2019") { id }
+                 citizenPromises(filter: { municipalityCode: "1471" }) { totalCount edges { node { slug } } }
+                 commitments(filter: { municipalityCode: "1471", year: 2019 }) { totalCount }
+                 municipality(code: "1471") { citizenPromises { slug } }
+                 promiseNode: node(id: $promise) { id }
+                 commitmentNode: node(id: $commitment) { id }
+               }""",
+            {"promise": ids["citizenPromise"]["id"], "commitment": ids["citizenPromise"]["commitments"][0]["id"]},
+        )
+    assert data["citizenPromise"] is None
+    assert data["citizenPromises"]["totalCount"] == 1
+    assert [e["node"]["slug"] for e in data["citizenPromises"]["edges"]] == ["gotene-medborgarlofte-2023-2024"]
+    assert data["commitments"]["totalCount"] == 0
+    assert [p["slug"] for p in data["municipality"]["citizenPromises"]] == ["gotene-medborgarlofte-2023-2024"]
+    assert data["promiseNode"] is None and data["commitmentNode"] is None
+
+
+async def _statements(
+    counter: QueryCounter, client: httpx.AsyncClient, query: str, variables: dict[str, object]
+) -> int:
+    counter.statements.clear()
+    data = await graphql(client, query, variables)
+    assert data
+    return len(counter.statements)
+
+
+async def test_municipality_page_costs_the_same_for_1_item_as_for_100(
+    fresh: Database, tmp_path: Path, sql_counter: QueryCounter
+) -> None:
+    await load_documents(
+        tmp_path,
+        {
+            "small": municipality_content("1480", promises=1, commitments=1, prefix="small"),
+            "large": municipality_content("1485", promises=10, commitments=10, prefix="large"),
+        },
+    )
+    async with make_client() as client:
+        variables = {"today": "2025-06-01", "year": 2025}
+        small = await _statements(sql_counter, client, MUNICIPALITY_PAGE, {"code": "1480", **variables})
+        large = await _statements(sql_counter, client, MUNICIPALITY_PAGE, {"code": "1485", **variables})
+        page = await graphql(client, MUNICIPALITY_PAGE, {"code": "1485", **variables})
+    promises = page["municipality"]["citizenPromises"]
+    assert sum(len(p["kommun"]) + len(p["polis"]) + len(p["tillsammans"]) for p in promises) == 100
+    assert len(page["municipality"]["agreements"]) == 10
+    assert small == large, sql_counter.statements
+    assert large <= 16
+
+
+async def test_regional_list_costs_the_same_for_1_item_as_for_100(
+    fresh: Database, tmp_path: Path, sql_counter: QueryCounter
+) -> None:
+    await load_documents(tmp_path, {"region": municipality_content("1480", promises=12, commitments=10, prefix="reg")})
+    query = REGIONAL_LIST.replace("first: 100", "first: $first").replace(
+        "$after: String)", "$after: String, $first: Int)"
+    )
+    async with make_client() as client:
+        one = await _statements(sql_counter, client, query, {"region": "Väst", "year": 2025, "first": 1})
+        hundred = await _statements(sql_counter, client, query, {"region": "Väst", "year": 2025, "first": 100})
+        data = await graphql(client, query, {"region": "Väst", "year": 2025, "first": 100})
+    assert len(data["commitments"]["edges"]) == 100
+    assert data["commitments"]["pageInfo"]["hasNextPage"]
+    assert one == hundred, sql_counter.statements
+    assert hundred <= 10
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_unexpected_errors_are_masked_with_a_request_id(
+    fresh: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tortoise import Tortoise
+
+    await Tortoise.get_connection("default").execute_query(
+        "UPDATE commitment SET actor = 'OKÄND' WHERE key = 'polis-1'"
+    )
+    async with make_client() as client:
+        response = await client.post(
+            "/graphql",
+            json={"query": '{ citizenPromise(slug: "gotene-medborgarlofte-2019") { commitments { actor } } }'},
+            headers={"x-request-id": "test-request-1"},
+        )
+    body = response.json()
+    [error] = body["errors"]
+    assert error["message"] == "Unexpected error (request id test-request-1); it has been logged."
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": "test-request-1"}
+    assert "OKÄND" not in response.text and "Traceback" not in response.text and "SELECT" not in response.text
+    assert response.headers["x-request-id"] == "test-request-1"
+    assert any("test-request-1" in record.getMessage() for record in caplog.records)
