@@ -28,11 +28,11 @@ class Settings:
     # Query protection: refused before execution, with a message that says which limit.
     max_depth: int = 12
     max_aliases: int = 30
-    max_tokens: int = 3_000
+    max_tokens: int = 10_000
     max_cost: int = 50_000
     default_page_size: int = 20
     max_page_size: int = 100
-    max_query_bytes: int = 50_000
+    max_query_bytes: int = 1_000_000
     # Switches for production.
     graphiql: bool = True
     introspection: bool = True
