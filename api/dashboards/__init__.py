@@ -1,0 +1,1 @@
+"""Regional dashboards: statistics across municipalities, coverage, open data export."""

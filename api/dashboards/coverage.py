@@ -1,0 +1,151 @@
+"""Coverage: which municipalities of the official register have an agreement, a medborgarlöfte
+and a follow-up for a year. The register is the base relation, so groups without content still
+appear, with zeros; each kind is a set of municipality codes joined to it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from api.dashboards.sql import Row, Statement
+from api.dashboards.types import CoverageKind, CoverageStatistic, DimensionValue, StatisticsDimension
+from api.protection.errors import ClientError
+
+D = StatisticsDimension
+
+# (key, label, order) of each dimension coverage can group by.
+GROUPS: dict[StatisticsDimension, tuple[str, str, str]] = {
+    D.POLICE_REGION: ("COALESCE(r.name, '')", "'Polisregion ' || COALESCE(r.name, '')", "r.id"),
+    D.COUNTY: ("co.code", "co.name", "co.code"),
+    D.MUNICIPALITY: ("m.code", "m.name", "m.code"),
+}
+
+REGISTER = (
+    "municipality m\nJOIN county co ON co.code = m.county_id\nLEFT JOIN police_unit r ON r.id = co.police_region_id"
+)
+
+
+def check_group(group_by: StatisticsDimension) -> tuple[str, str, str]:
+    if group_by not in GROUPS:
+        allowed = ", ".join(dimension.value for dimension in GROUPS)
+        raise ClientError(f"coverage can be grouped by {allowed} only, not by {group_by.value}")
+    return GROUPS[group_by]
+
+
+def covered_sql(statement: Statement, kind: CoverageKind, year: int, now: datetime | None) -> str:
+    """SELECT of the codes of municipalities that have `kind` for `year` (`now=None`: drafts too)."""
+    bound = statement.bind("year", year)
+    year_of = statement.year_of
+    if kind is CoverageKind.AGREEMENT:
+        # Without a period: in force from its signing date, else the printed publication date,
+        # else the day it was first published here (as AgreementFilter.activeOn).
+        since = f"COALESCE({year_of('a.signed_on')}, {year_of('a.source_published_on')}, {year_of('a.published_at')})"
+        return (
+            "SELECT DISTINCT o.municipality_id AS code FROM agreement a"
+            " JOIN agreement_party ap ON ap.agreement_id = a.id"
+            " JOIN organisation o ON o.id = ap.organisation_id"
+            f" WHERE o.municipality_id IS NOT NULL AND {statement.visible('a', now)}"
+            f" AND ((a.period_start IS NOT NULL AND {year_of('a.period_start')} <= {bound}"
+            f" AND (a.period_end IS NULL OR {year_of('a.period_end')} >= {bound}))"
+            f" OR (a.period_start IS NULL AND {since} <= {bound}))"
+        )
+    if kind is CoverageKind.CITIZEN_PROMISE:
+        return (
+            "SELECT DISTINCT p.municipality_id AS code FROM citizen_promise p"
+            f" WHERE {statement.visible('p', now)} AND {year_of('p.period_start')} <= {bound}"
+            f" AND (p.period_end IS NULL OR {year_of('p.period_end')} >= {bound})"
+        )
+    return (
+        "SELECT DISTINCT p.municipality_id AS code FROM follow_up f"
+        " JOIN citizen_promise p ON p.id = f.citizen_promise_id"
+        f" WHERE {statement.visible('f', now)} AND {statement.visible('p', now)} AND f.year = {bound}"
+    )
+
+
+def coverage_sql(
+    statement: Statement,
+    group_by: StatisticsDimension,
+    year: int,
+    county_code: str | None,
+    police_region: str | None,
+    now: datetime | None,
+) -> str:
+    key, label, order = check_group(group_by)
+    where = _restrictions(statement, county_code, police_region)
+    return (
+        f"WITH with_agreement AS ({covered_sql(statement, CoverageKind.AGREEMENT, year, now)}),\n"
+        f"with_promise AS ({covered_sql(statement, CoverageKind.CITIZEN_PROMISE, year, now)}),\n"
+        f"with_follow_up AS ({covered_sql(statement, CoverageKind.FOLLOW_UP, year, now)})\n"
+        f"SELECT {key} AS key, {label} AS label, COUNT(*) AS municipalities,"
+        " COUNT(wa.code) AS with_agreement, COUNT(wp.code) AS with_citizen_promise,"
+        " COUNT(wf.code) AS with_follow_up\n"
+        f"FROM {REGISTER}\n"
+        "LEFT JOIN with_agreement wa ON wa.code = m.code\n"
+        "LEFT JOIN with_promise wp ON wp.code = m.code\n"
+        "LEFT JOIN with_follow_up wf ON wf.code = m.code\n"
+        f"WHERE {where}\n"
+        f"GROUP BY {', '.join(dict.fromkeys((key, label, order)))}\n"
+        f"ORDER BY {order}, {key}"
+    )
+
+
+def missing_sql(
+    statement: Statement,
+    kind: CoverageKind,
+    year: int,
+    group_by: StatisticsDimension,
+    keys: list[str],
+    now: datetime | None,
+) -> str:
+    """The municipalities of the given groups without `kind`, each with its group's key."""
+    key, _, _ = check_group(group_by)
+    return (
+        f"SELECT {key} AS group_key, m.code, m.name, m.county_id, m.local_police_area_id\n"
+        f"FROM {REGISTER}\n"
+        f"WHERE {key} IN {statement.bind_list('group', keys)}\n"
+        f"AND m.code NOT IN ({covered_sql(statement, kind, year, now)})\n"
+        "ORDER BY m.code"
+    )
+
+
+def _restrictions(statement: Statement, county_code: str | None, police_region: str | None) -> str:
+    where = ["1 = 1"]
+    if county_code is not None:
+        where.append(f"co.code = {statement.bind('county_code', county_code)}")
+    if police_region is not None:
+        where.append(f"r.name = {statement.bind('police_region', police_region)}")
+    return " AND ".join(where)
+
+
+async def coverage(
+    group_by: StatisticsDimension,
+    year: int,
+    county_code: str | None,
+    police_region: str | None,
+    now: datetime,
+    preview: bool = False,
+) -> list[CoverageStatistic]:
+    statement = Statement.for_default_connection()
+    sql = coverage_sql(statement, group_by, year, county_code, police_region, None if preview else now)
+    return [_statistic(group_by, year, row) for row in await statement.run(sql)]
+
+
+async def missing(
+    kind: CoverageKind, year: int, group_by: StatisticsDimension, keys: list[str], now: datetime, preview: bool = False
+) -> list[Row]:
+    statement = Statement.for_default_connection()
+    return await statement.run(missing_sql(statement, kind, year, group_by, keys, None if preview else now))
+
+
+def _statistic(group_by: StatisticsDimension, year: int, row: Row) -> CoverageStatistic:
+    key = str(row["key"])
+    return CoverageStatistic(
+        group=[DimensionValue(dimension=group_by, key=key, label=str(row["label"]))],
+        municipalities=int(row["municipalities"]),
+        with_agreement=int(row["with_agreement"]),
+        with_citizen_promise=int(row["with_citizen_promise"]),
+        with_follow_up=int(row["with_follow_up"]),
+        dimension=group_by,
+        key=key,
+        year=year,
+    )

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from api.context import Context
+from api.dashboards.coverage import coverage
+from api.dashboards.statistics import commitment_statistics
+from api.dashboards.types import CommitmentStatistic, CoverageStatistic, StatisticsDimension
+from api.promises.filters import CommitmentFilter
+
+
+@strawberry.type
+class DashboardQuery:
+    @strawberry.field(
+        description="Counts of commitments, citizen promises, municipalities and followed-up commitments, grouped by"
+        " any combination of dimensions (none: one total). See CommitmentStatistic for what each dimension means."
+    )
+    async def commitment_statistics(
+        self,
+        info: Info[Context, Any],
+        group_by: list[StatisticsDimension],
+        filter: CommitmentFilter | None = None,
+    ) -> list[CommitmentStatistic]:
+        context = info.context
+        return await commitment_statistics(group_by, filter, context.now, context.preview)
+
+    @strawberry.field(
+        description="For each group (POLICE_REGION, COUNTY or MUNICIPALITY only) of the official register: how many"
+        " municipalities have an agreement in force, a medborgarlöfte and a follow-up for the year."
+    )
+    async def coverage(
+        self,
+        info: Info[Context, Any],
+        group_by: StatisticsDimension,
+        year: int,
+        county_code: str | None = None,
+        police_region: str | None = None,
+    ) -> list[CoverageStatistic]:
+        context = info.context
+        return await coverage(group_by, year, county_code, police_region, context.now, context.preview)

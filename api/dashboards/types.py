@@ -1,0 +1,78 @@
+"""Statistics across municipalities and coverage against the official register."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from api.context import Context
+from api.geography.types import Municipality
+
+
+@strawberry.enum(description="What statistics can be grouped by.")
+class StatisticsDimension(Enum):
+    POLICE_REGION = "POLICE_REGION"
+    COUNTY = "COUNTY"
+    MUNICIPALITY = "MUNICIPALITY"
+    ACTOR = "ACTOR"
+    YEAR = "YEAR"
+    TOPIC = "TOPIC"
+    ASSESSMENT = "ASSESSMENT"
+
+
+@strawberry.enum(description="What coverage counts: an agreement in force, a medborgarlöfte, a follow-up.")
+class CoverageKind(Enum):
+    AGREEMENT = "AGREEMENT"
+    CITIZEN_PROMISE = "CITIZEN_PROMISE"
+    FOLLOW_UP = "FOLLOW_UP"
+
+
+@strawberry.type(description="One coordinate of a statistics group, e.g. COUNTY / 14 / Västra Götalands län.")
+class DimensionValue:
+    dimension: StatisticsDimension
+    key: str = strawberry.field(
+        description='POLICE_REGION: the region\'s name ("Väst", as filters take it); COUNTY: two digits;'
+        " MUNICIPALITY: kommunkod; ACTOR, ASSESSMENT: the enum value; YEAR: four digits; TOPIC: the topic key."
+    )
+    label: str = strawberry.field(description="In Swedish, for display.")
+
+
+@strawberry.type(
+    description="Counts for one group. YEAR: every calendar year a citizen promise's period covers (an open-ended"
+    " one up to this year); TOPIC: a commitment counts once per topic it has (untagged ones in no topic);"
+    " ASSESSMENT: that of the commitment's follow-up entries for the year (grouped or filtered by), NOT_ASSESSED"
+    " without one. Published content only."
+)
+class CommitmentStatistic:
+    group: list[DimensionValue] = strawberry.field(description="One value per requested dimension, in that order.")
+    commitments: int
+    citizen_promises: int
+    municipalities: int
+    followed_up: int = strawberry.field(
+        description="Commitments with at least one follow-up entry (for the group's or the filter's year, if any)."
+    )
+
+
+@strawberry.type(
+    description="Coverage of one group of municipalities in a year. An agreement whose period is unknown counts as"
+    " in force from its signing or publication date on."
+)
+class CoverageStatistic:
+    group: list[DimensionValue]
+    municipalities: int = strawberry.field(description="All municipalities of the group in the official register.")
+    with_agreement: int = strawberry.field(description="With a published agreement in force during the year.")
+    with_citizen_promise: int = strawberry.field(description="With a published medborgarlöfte covering the year.")
+    with_follow_up: int = strawberry.field(description="With a published follow-up for the year.")
+    dimension: strawberry.Private[StatisticsDimension]
+    key: strawberry.Private[str]
+    year: strawberry.Private[int]
+
+    @strawberry.field(description="The municipalities of the group without it, by kommunkod.")
+    async def missing(self, info: Info[Context, Any], kind: CoverageKind) -> list[Municipality]:
+        from api.dashboards.loaders import MissingMunicipalitiesLoader
+
+        rows = await MissingMunicipalitiesLoader.of(info).load((kind, self.year, self.dimension, self.key))
+        return [Municipality.from_row(row) for row in rows]
