@@ -159,3 +159,31 @@ async def test_unexpected_errors_are_masked_with_a_request_id(
     assert "OKÄND" not in response.text and "Traceback" not in response.text and "SELECT" not in response.text
     assert response.headers["x-request-id"] == "test-request-1"
     assert any("test-request-1" in record.getMessage() for record in caplog.records)
+
+
+async def test_commitment_filters_combine(client: httpx.AsyncClient) -> None:
+    query = """query($filter: CommitmentFilter) { commitments(filter: $filter, first: 100) {
+        totalCount edges { node { actor topics citizenPromise { municipality { code } } } } } }"""
+    everything = (await graphql(client, query, {"filter": {}}))["commitments"]
+    narcotics = (await graphql(client, query, {"filter": {"topic": "narkotika"}}))["commitments"]
+    police_narcotics_gotene = (
+        await graphql(
+            client,
+            query,
+            {"filter": {"topic": "narkotika", "actor": "POLIS", "municipalityCode": "1471", "countyCode": "14"}},
+        )
+    )["commitments"]
+    nodes = [edge["node"] for edge in everything["edges"]]
+    expected = [
+        n
+        for n in nodes
+        if "narkotika" in n["topics"]
+        and n["actor"] == "POLIS"
+        and n["citizenPromise"]["municipality"]["code"] == "1471"
+    ]
+    assert everything["totalCount"] == len(nodes) == 23  # 9 + 10 + 4 commitments in the seed content
+    assert narcotics["totalCount"] == sum("narkotika" in n["topics"] for n in nodes)
+    assert police_narcotics_gotene["totalCount"] == len(expected) > 0
+    assert all(edge["node"]["actor"] == "POLIS" for edge in police_narcotics_gotene["edges"])
+    elsewhere = await graphql(client, query, {"filter": {"topic": "narkotika", "countyCode": "22"}})
+    assert elsewhere["commitments"]["totalCount"] == 0
