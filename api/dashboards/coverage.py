@@ -12,6 +12,8 @@ from api.dashboards.types import CoverageKind, CoverageStatistic, DimensionValue
 from api.protection.errors import ClientError
 
 D = StatisticsDimension
+# (county code, police region name) the groups are restricted to.
+Restriction = tuple[str | None, str | None]
 
 # (key, label, order) of each dimension coverage can group by.
 GROUPS: dict[StatisticsDimension, tuple[str, str, str]] = {
@@ -95,14 +97,15 @@ def missing_sql(
     year: int,
     group_by: StatisticsDimension,
     keys: list[str],
+    restrict: Restriction,
     now: datetime | None,
 ) -> str:
-    """The municipalities of the given groups without `kind`, each with its group's key."""
+    """The municipalities of the given groups (as restricted) without `kind`, each with its group's key."""
     key, _, _ = check_group(group_by)
     return (
         f"SELECT {key} AS group_key, m.code, m.name, m.county_id, m.local_police_area_id\n"
         f"FROM {REGISTER}\n"
-        f"WHERE {key} IN {statement.bind_list('group', keys)}\n"
+        f"WHERE {key} IN {statement.bind_list('group', keys)} AND {_restrictions(statement, *restrict)}\n"
         f"AND m.code NOT IN ({covered_sql(statement, kind, year, now)})\n"
         "ORDER BY m.code"
     )
@@ -127,17 +130,24 @@ async def coverage(
 ) -> list[CoverageStatistic]:
     statement = Statement.for_default_connection()
     sql = coverage_sql(statement, group_by, year, county_code, police_region, None if preview else now)
-    return [_statistic(group_by, year, row) for row in await statement.run(sql)]
+    restrict = (county_code, police_region)
+    return [_statistic(group_by, year, restrict, row) for row in await statement.run(sql)]
 
 
 async def missing(
-    kind: CoverageKind, year: int, group_by: StatisticsDimension, keys: list[str], now: datetime, preview: bool = False
+    kind: CoverageKind,
+    year: int,
+    group_by: StatisticsDimension,
+    keys: list[str],
+    restrict: Restriction,
+    now: datetime,
+    preview: bool = False,
 ) -> list[Row]:
     statement = Statement.for_default_connection()
-    return await statement.run(missing_sql(statement, kind, year, group_by, keys, None if preview else now))
+    return await statement.run(missing_sql(statement, kind, year, group_by, keys, restrict, None if preview else now))
 
 
-def _statistic(group_by: StatisticsDimension, year: int, row: Row) -> CoverageStatistic:
+def _statistic(group_by: StatisticsDimension, year: int, restrict: Restriction, row: Row) -> CoverageStatistic:
     key = str(row["key"])
     return CoverageStatistic(
         group=[DimensionValue(dimension=group_by, key=key, label=str(row["label"]))],
@@ -148,4 +158,5 @@ def _statistic(group_by: StatisticsDimension, year: int, row: Row) -> CoverageSt
         dimension=group_by,
         key=key,
         year=year,
+        restrict=restrict,
     )

@@ -69,10 +69,13 @@ class CoverageStatistic:
     dimension: strawberry.Private[StatisticsDimension]
     key: strawberry.Private[str]
     year: strawberry.Private[int]
+    restrict: strawberry.Private[tuple[str | None, str | None]]
 
     @strawberry.field(description="The municipalities of the group without it, by kommunkod.")
     async def missing(self, info: Info[Context, Any], kind: CoverageKind) -> list[Municipality]:
         from api.dashboards.loaders import MissingMunicipalitiesLoader
 
-        rows = await MissingMunicipalitiesLoader.of(info).load((kind, self.year, self.dimension, self.key))
+        rows = await MissingMunicipalitiesLoader.of(info).load(
+            (kind, self.year, self.dimension, self.restrict, self.key)
+        )
         return [Municipality.from_row(row) for row in rows]
