@@ -10,6 +10,7 @@ from starlette.requests import Request
 from tortoise.expressions import Q
 
 from api.core.visibility import visible
+from api.editorial.access import ANONYMOUS, Viewer
 from api.settings import Settings
 
 
@@ -20,6 +21,8 @@ class Context:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     # Set by editorial access (preview of drafts); public reads leave it False.
     preview: bool = False
+    # Who asks (from the Authorization header); anonymous reads published content only.
+    viewer: Viewer = ANONYMOUS
     loaders: dict[type, Any] = field(default_factory=dict)
     request_id: str = "-"
 

@@ -36,6 +36,29 @@ from api.settings import Settings
 
 Query = merge_types("Query", (NodeQuery, GeographyQuery, AgreementQuery, PromiseQuery, FollowUpQuery, DashboardQuery))
 
+# Editorial writes and history (api/editorial); every root query field takes `preview`.
+from api.agreements.mutations import AgreementMutation  # noqa: E402
+from api.editorial.mutations import EditorialMutation  # noqa: E402
+from api.editorial.preview import add_preview_argument  # noqa: E402
+from api.editorial.queries import EditorialQuery  # noqa: E402
+from api.followups.mutations import FollowUpMutation  # noqa: E402
+from api.people.mutations import ContactMutation  # noqa: E402
+from api.promises.mutations import PromiseMutation  # noqa: E402
+from api.services.mutations import ServiceAgreementMutation  # noqa: E402
+
+Query = add_preview_argument(merge_types("Query", (Query, EditorialQuery)))
+Mutation = merge_types(
+    "Mutation",
+    (
+        AgreementMutation,
+        PromiseMutation,
+        FollowUpMutation,
+        ServiceAgreementMutation,
+        ContactMutation,
+        EditorialMutation,
+    ),
+)
+
 # Types reached only through interfaces or `node(id:)` still belong in the schema.
 from api.people.types import Contact, Organisation  # noqa: E402
 from api.services.types import ServiceAgreement  # noqa: E402
@@ -68,6 +91,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     ]
     return _Schema(
         query=Query,
+        mutation=Mutation,
         types=[Node, *EXTRA_TYPES],
         extensions=extensions,
         config=StrawberryConfig(

@@ -140,7 +140,7 @@ async def load_bundle(
     summary = Summary()
     async with in_transaction():
         await load_reference(reference)
-        writer = _Writer(author=author)
+        writer = Writer(author=author)
         await writer.prepare()
         await writer.organisations(bundle, summary)
         for kind in fmt.CONTENT_TYPES:
@@ -153,10 +153,32 @@ async def load_bundle(
     return summary
 
 
-class _Writer:
-    def __init__(self, author: str) -> None:
+class RevisionConflict(Exception):
+    """The item's revision is no longer the one the write was based on."""
+
+    def __init__(self, kind: str, slug: str, expected: int) -> None:
+        super().__init__(f"{kind} '{slug}' is no longer at revision {expected}")
+        self.kind = kind
+        self.slug = slug
+        self.expected = expected
+
+
+class Writer:
+    """Writes validated canonical items (seed.format) with their revisions: the one writing code
+    of the seed loader and of the editorial mutations. Use inside a transaction, after `prepare`.
+
+    `from_files` says the item comes from a seed file; only then is it the new `seed_hash`, so a
+    later load tells an API edit from a file edit and refuses to overwrite it silently."""
+
+    def __init__(self, author: str, *, from_files: bool = True) -> None:
         self.author = author
+        self.from_files = from_files
         self.now = datetime.now(UTC)
+        # The revision an update must start from (editorial writes); None: the stored one.
+        self.expected_revision: int | None = None
+        self.final: fmt.Item | None = None
+        # The last revision number of deleted items, so a re-created item continues its history.
+        self.deleted_revisions: dict[tuple[str, str], int] = {}
         self.organisation_ids: dict[str, int] = {}
         self.police_unit_ids: dict[str, int] = {}
         self.ids: dict[str, dict[str, int]] = {kind: {} for kind in fmt.CONTENT_TYPES}
@@ -169,6 +191,9 @@ class _Writer:
             self.ids[kind] = dict(await MODELS[kind].all().values_list("slug", "id"))
         for row in await Person.all().values("id", "key", "name", "email", "phone"):
             self.people[row["key"]] = row
+        for kind, slug, number in await Revision.filter(deleted=True).values_list("item_type", "item_slug", "number"):
+            key = (str(kind), str(slug))
+            self.deleted_revisions[key] = max(int(number), self.deleted_revisions.get(key, 0))
 
     async def organisations(self, bundle: Bundle, summary: Summary) -> None:
         existing = await export_organisations(list(bundle.organisations))
@@ -227,18 +252,42 @@ class _Writer:
                 summary.add(kind, "conflict")
                 self.ids[kind][slug] = stored.id
                 return
-        item_id, revision = await getattr(self, f"_save_{kind}")(incoming, located.document, stored)
-        self.ids[kind][slug] = item_id
-        await content_written(kind, [item_id])
-        await Revision.create(
-            item_type=kind,
-            item_slug=slug,
-            number=revision,
-            snapshot=fmt.dump(incoming),
-            author=self.author,
+        await self.save(
+            kind,
+            incoming,
+            located.document,
+            stored,
             summary=f"{'updated' if stored else 'created'} from seed file {located.file.display}",
         )
         summary.add(kind, "updated" if stored else "created")
+
+    async def save(
+        self,
+        kind: str,
+        item: fmt.Item,
+        document: str,
+        stored: Stored | None,
+        *,
+        summary: str,
+        expected_revision: int | None = None,
+    ) -> tuple[int, int]:
+        """Create or replace one item, tell `seed.changes`, and store the revision; returns
+        (id, revision). Raises RevisionConflict when `expected_revision` is not the stored one."""
+        self.expected_revision = expected_revision
+        self.final = None
+        item_id, revision = await getattr(self, f"_save_{kind}")(item, document, stored)
+        self.ids[kind][item.slug] = item_id
+        await content_written(kind, [item_id])
+        snapshot = self.final or item
+        await Revision.create(
+            item_type=kind,
+            item_slug=item.slug,
+            number=revision,
+            snapshot=fmt.dump(snapshot),
+            author=self.author,
+            summary=summary[:500],
+        )
+        return item_id, revision
 
     async def _save_row(
         self, kind: str, item: fmt.Item, document: str, stored: Stored | None, values: dict[str, Any]
@@ -259,16 +308,29 @@ class _Writer:
             "source_published_on": item.source_published_on,
             "source_updated_on": item.source_updated_on,
             "document": document,
-            "seed_hash": content_hash(item),
         }
+        if self.from_files:
+            values["seed_hash"] = content_hash(item)
+        elif stored is None:
+            # Not from a file: a later load of a file with this slug must see a database edit.
+            values["seed_hash"] = ""
+        # The revision snapshot is what is stored, including a publication time set here.
+        self.final = item.model_copy(update={"published_at": published_at})
         if stored is None:
-            row = await model.create(slug=item.slug, **values)
-            return int(row.pk), 1
+            revision = self.deleted_revisions.pop((kind, item.slug), 0) + 1
+            row = await model.create(slug=item.slug, revision=revision, **values)
+            return int(row.pk), revision
         row = await model.get(id=stored.id)
-        revision = int(row.revision) + 1  # type: ignore[attr-defined]
-        row.update_from_dict({**values, "revision": revision})
+        expected = self.expected_revision
+        if expected is None:
+            expected = int(row.revision)  # type: ignore[attr-defined]
+        # Check and bump in one statement: of two writers starting from the same revision,
+        # exactly one matches the row; the other changes nothing and is told so.
+        if not await model.filter(id=stored.id, revision=expected).update(revision=expected + 1):
+            raise RevisionConflict(kind, item.slug, expected)
+        row.update_from_dict({**values, "revision": expected + 1})
         await row.save()
-        return stored.id, revision
+        return stored.id, expected + 1
 
     @staticmethod
     def _period(period: fmt.Period | None) -> dict[str, Any]:

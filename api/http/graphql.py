@@ -22,6 +22,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from api.context import Context
+from api.editorial.access import TokenError, viewer_for
 from api.settings import Settings
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -179,7 +180,11 @@ class GraphQLEndpoint:
 
     async def _execute(self, request: Request, params: GraphQLParams, request_id: str) -> ExecutionResult:
         allowed = {OperationType.QUERY} if request.method == "GET" else {OperationType.QUERY, OperationType.MUTATION}
-        context = Context(request=request, settings=self.settings, request_id=request_id)
+        try:
+            viewer = await viewer_for(request.headers.get("authorization"))
+        except TokenError as error:
+            raise BadRequest(f"{error}.", 401, {"www-authenticate": 'Bearer error="invalid_token"'}) from None
+        context = Context(request=request, settings=self.settings, request_id=request_id, viewer=viewer)
         try:
             return await self.schema.execute(
                 params.query,

@@ -1,0 +1,1 @@
+"""Editorial access and writes: tokens, scope, mutations, revisions, preview of drafts."""

@@ -1,0 +1,148 @@
+"""Mutations shared by every kind of content (publish, unpublish, archive, revert) and the
+factory of each domain's `<type>Create`, `<type>Update`, `<type>Delete`.
+
+Inputs are the seed file format as one JSON value: editors, the seed files and `seed push` use
+one format with one validation, and problems come back with the same field paths as for files.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from api.context import Context
+from api.editorial import writes
+from api.editorial.types import TYPE_NAMES, ContentWritePayload, kind_and_slug
+from api.editorial.writes import FieldProblem, Outcome, WriteResult
+from models.enums import PublicationStatus
+
+ITEM_DESCRIPTION = "The item in the seed file format (seed/README.md), e.g. as a seed file lists it."
+DOCUMENT_DESCRIPTION = "The seed file (stem) the item is exported to; new items default to their slug."
+SUMMARY_DESCRIPTION = "A short note for the revision history."
+EXPECTED_DESCRIPTION = "The revision the change was made from; if the item has moved on, nothing is written."
+
+
+def _bad_id(id: str, expected_kind: str | None = None) -> WriteResult:
+    wanted = TYPE_NAMES[expected_kind] if expected_kind else "an editable content item"
+    return WriteResult(
+        Outcome.NOT_FOUND, expected_kind or "agreements", None, problems=[FieldProblem("id", f"'{id}' is not {wanted}")]
+    )
+
+
+def target(id: str, kind: str | None = None) -> tuple[str, str] | WriteResult:
+    found = kind_and_slug(id)
+    if found is None or (kind is not None and found[0] != kind):
+        return _bad_id(id, kind)
+    return found
+
+
+def content_mutations(type_name: str, kind: str) -> type:
+    """`<type>Create`, `<type>Update` and `<type>Delete` for one kind of content."""
+    prefix = type_name[0].lower() + type_name[1:]
+
+    async def create(
+        info: Info[Context, Any],
+        item: Annotated[JSON, strawberry.argument(description=ITEM_DESCRIPTION)],
+        document: Annotated[str | None, strawberry.argument(description=DOCUMENT_DESCRIPTION)] = None,
+        summary: Annotated[str | None, strawberry.argument(description=SUMMARY_DESCRIPTION)] = None,
+    ) -> ContentWritePayload:
+        result = await writes.write(
+            info.context.viewer, kind, item, create=True, update=False, document=document, summary=summary
+        )
+        return ContentWritePayload.of(result)
+
+    async def update(
+        info: Info[Context, Any],
+        id: strawberry.ID,
+        expected_revision: Annotated[int, strawberry.argument(description=EXPECTED_DESCRIPTION)],
+        item: Annotated[JSON, strawberry.argument(description=ITEM_DESCRIPTION + " Replaces the whole item.")],
+        document: Annotated[str | None, strawberry.argument(description=DOCUMENT_DESCRIPTION)] = None,
+        summary: Annotated[str | None, strawberry.argument(description=SUMMARY_DESCRIPTION)] = None,
+    ) -> ContentWritePayload:
+        found = target(id, kind)
+        if isinstance(found, WriteResult):
+            return ContentWritePayload.of(found)
+        result = await writes.write(
+            info.context.viewer,
+            kind,
+            item,
+            slug=found[1],
+            create=False,
+            update=True,
+            expected_revision=expected_revision,
+            document=document,
+            summary=summary,
+        )
+        return ContentWritePayload.of(result)
+
+    async def delete(
+        info: Info[Context, Any],
+        id: strawberry.ID,
+        expected_revision: Annotated[int, strawberry.argument(description=EXPECTED_DESCRIPTION)],
+        summary: Annotated[str | None, strawberry.argument(description=SUMMARY_DESCRIPTION)] = None,
+    ) -> ContentWritePayload:
+        found = target(id, kind)
+        if isinstance(found, WriteResult):
+            return ContentWritePayload.of(found)
+        return ContentWritePayload.of(
+            await writes.delete(info.context.viewer, kind, found[1], expected_revision, summary)
+        )
+
+    fields = {
+        f"{prefix}_create": strawberry.mutation(
+            resolver=create, description=f"Create a {type_name} (DRAFT unless the item says otherwise)."
+        ),
+        f"{prefix}_update": strawberry.mutation(
+            resolver=update, description=f"Replace a {type_name} as a new revision."
+        ),
+        f"{prefix}_delete": strawberry.mutation(
+            resolver=delete, description=f"Delete one {type_name}; the delete is a revision and `revert` restores it."
+        ),
+    }
+    return strawberry.type(type(f"{type_name}Mutation", (), fields))
+
+
+async def _status(
+    info: Info[Context, Any], id: str, status: PublicationStatus, expected: int | None, verb: str
+) -> ContentWritePayload:
+    found = target(id)
+    if isinstance(found, WriteResult):
+        return ContentWritePayload.of(found)
+    kind, slug = found
+    viewer = info.context.viewer
+    result = await writes.set_status(viewer, kind, slug, status, expected, f"{verb} by {viewer.name}")
+    return ContentWritePayload.of(result)
+
+
+@strawberry.type
+class EditorialMutation:
+    @strawberry.mutation(description="Make an item PUBLISHED (it shows from its publishAt on, if set).")
+    async def publish(
+        self, info: Info[Context, Any], id: strawberry.ID, expected_revision: int | None = None
+    ) -> ContentWritePayload:
+        return await _status(info, id, PublicationStatus.PUBLISHED, expected_revision, "published")
+
+    @strawberry.mutation(description="Take an item back to DRAFT.")
+    async def unpublish(
+        self, info: Info[Context, Any], id: strawberry.ID, expected_revision: int | None = None
+    ) -> ContentWritePayload:
+        return await _status(info, id, PublicationStatus.DRAFT, expected_revision, "unpublished")
+
+    @strawberry.mutation(description="Make an item ARCHIVED: kept, not shown.")
+    async def archive(
+        self, info: Info[Context, Any], id: strawberry.ID, expected_revision: int | None = None
+    ) -> ContentWritePayload:
+        return await _status(info, id, PublicationStatus.ARCHIVED, expected_revision, "archived")
+
+    @strawberry.mutation(description="Restore a revision as a new revision (also brings back a deleted item).")
+    async def revert(
+        self, info: Info[Context, Any], id: strawberry.ID, revision: int, expected_revision: int | None = None
+    ) -> ContentWritePayload:
+        found = target(id)
+        if isinstance(found, WriteResult):
+            return ContentWritePayload.of(found)
+        kind, slug = found
+        return ContentWritePayload.of(await writes.revert(info.context.viewer, kind, slug, revision, expected_revision))

@@ -1,0 +1,119 @@
+"""Editorial reads: history, diffs, and items in their seed form (for `seed pull` and `push`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from api.context import Context
+from api.core.relay import to_global_id
+from api.editorial.access import Role
+from api.editorial.scope import police_units_covered, scope_of
+from api.editorial.types import TYPE_NAMES, ContentRevision, EditorialItem, RevisionChange, as_json, kind_and_slug
+from api.editorial.writes import diff, reference_data
+from api.protection.errors import ClientError
+from models import Revision
+from seed import format as fmt
+from seed.export import EXPORTERS, MODELS, export_organisations
+from seed.load import known_data
+
+
+def _require_editorial(info: Info[Context, Any]) -> None:
+    if not info.context.viewer.can_preview:
+        raise ClientError("history and seed-form items need an editorial token (Authorization: Bearer <token>)")
+
+
+def _item(id: str) -> tuple[str, str]:
+    found = kind_and_slug(id)
+    if found is None:
+        raise ClientError(f"'{id}' is not an editable content item")
+    return found
+
+
+@strawberry.type
+class EditorialQuery:
+    @strawberry.field(description="Every revision of an item, oldest first (also of a deleted item). Editorial token.")
+    async def revisions(self, info: Info[Context, Any], id: strawberry.ID) -> list[ContentRevision]:
+        _require_editorial(info)
+        kind, slug = _item(id)
+        rows = await Revision.filter(item_type=kind, item_slug=slug).order_by("number")
+        return [
+            ContentRevision(
+                number=row.number,
+                author=row.author,
+                summary=row.summary,
+                created_at=row.created_at,
+                deleted=row.deleted,
+                snapshot=as_json(row.snapshot),
+            )
+            for row in rows
+        ]
+
+    @strawberry.field(description="What changed from one revision of an item to another. Editorial token.")
+    async def revision_diff(
+        self,
+        info: Info[Context, Any],
+        id: strawberry.ID,
+        from_: Annotated[int, strawberry.argument(name="from")],
+        to: int,
+    ) -> list[RevisionChange]:
+        _require_editorial(info)
+        kind, slug = _item(id)
+        rows = {
+            row.number: row.snapshot
+            for row in await Revision.filter(item_type=kind, item_slug=slug, number__in=[from_, to])
+        }
+        for number in (from_, to):
+            if number not in rows:
+                raise ClientError(f"'{slug}' has no revision {number}")
+        return [RevisionChange(path=p, before=b, after=a) for p, b, a in diff(rows[from_], rows[to])]
+
+    @strawberry.field(
+        description="Items in their seed form with revision and file: all for admins and reviewers, an editor's"
+        " scope for editors. Editorial token."
+    )
+    async def editorial_items(self, info: Info[Context, Any]) -> list[EditorialItem]:
+        _require_editorial(info)
+        viewer = info.context.viewer
+        police = await police_units_covered(viewer.police_unit_slugs)
+        found = []
+        for kind, exporter in EXPORTERS.items():
+            revisions = dict(await MODELS[kind].all().values_list("slug", "revision"))
+            for slug, stored in (await exporter()).items():
+                assert isinstance(stored.item, fmt.Item)
+                if viewer.role == Role.EDITOR:
+                    scope = await scope_of(kind, stored.item)
+                    if not (scope.municipalities & viewer.municipality_codes or scope.police_units & police):
+                        continue
+                found.append(
+                    EditorialItem(
+                        id=to_global_id(TYPE_NAMES[kind], slug),
+                        kind=kind,
+                        document=stored.document,
+                        revision=int(revisions[slug]),
+                        item=as_json(fmt.dump(stored.item)),
+                    )
+                )
+        return found
+
+    @strawberry.field(
+        description="Organisations in their seed form with their file, and what seed files may refer to. Editorial"
+        " token."
+    )
+    async def editorial_references(self, info: Info[Context, Any]) -> JSON:
+        _require_editorial(info)
+        known = await known_data(reference_data())
+        return as_json(
+            {
+                "organisations": [
+                    {"document": document, "item": fmt.dump(organisation)}
+                    for _, organisation, document in (await export_organisations()).values()
+                ],
+                "agreements": sorted(known.agreements),
+                "contacts": sorted(known.contacts),
+                "commitment_keys": {slug: sorted(keys) for slug, keys in known.commitment_keys.items()},
+            }
+        )

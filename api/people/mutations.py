@@ -1,0 +1,7 @@
+"""contactCreate, contactUpdate, contactDelete."""
+
+from __future__ import annotations
+
+from api.editorial.mutations import content_mutations
+
+ContactMutation = content_mutations("Contact", "contacts")

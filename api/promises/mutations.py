@@ -1,0 +1,57 @@
+"""citizenPromiseCreate, citizenPromiseUpdate, citizenPromiseDelete (commitments are part of
+the item), and citizenPromiseCopy, which starts next period's medborgarlöfte."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import strawberry
+from pydantic import ValidationError
+from strawberry.tools import merge_types
+from strawberry.types import Info
+
+from api.context import Context
+from api.editorial import writes
+from api.editorial.mutations import content_mutations, target
+from api.editorial.types import ContentWritePayload
+from api.editorial.writes import FieldProblem, Outcome, WriteResult
+from seed import format as fmt
+
+CitizenPromiseCrud = content_mutations("CitizenPromise", "citizen_promises")
+
+
+@strawberry.input(description="A period as printed.")
+class PeriodInput:
+    start: dt.date
+    end: dt.date | None = None
+    label: str = strawberry.field(description='As it will be printed, e.g. "2025".')
+
+
+@strawberry.type
+class CitizenPromiseCopyMutation:
+    @strawberry.mutation(
+        description="Start the next period's medborgarlöfte as a DRAFT copy of this one (commitments, contacts,"
+        " sections); the title's period label is replaced. Slug defaults to this one's with the new years."
+    )
+    async def citizen_promise_copy(
+        self,
+        info: Info[Context, Any],
+        id: strawberry.ID,
+        period: PeriodInput,
+        slug: str | None = None,
+        title: str | None = None,
+    ) -> ContentWritePayload:
+        found = target(id, "citizen_promises")
+        if isinstance(found, WriteResult):
+            return ContentWritePayload.of(found)
+        try:
+            new_period = fmt.Period(start=period.start, end=period.end, label=period.label)
+        except ValidationError as error:
+            problems = [FieldProblem("period", e["msg"].removeprefix("Value error, ")) for e in error.errors()]
+            return ContentWritePayload.of(WriteResult(Outcome.INVALID, "citizen_promises", None, problems=problems))
+        result = await writes.copy_promise(info.context.viewer, found[1], new_period, slug, title)
+        return ContentWritePayload.of(result)
+
+
+PromiseMutation = merge_types("PromiseMutation", (CitizenPromiseCrud, CitizenPromiseCopyMutation))
