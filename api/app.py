@@ -12,6 +12,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
+from api.dashboards.export import ROUTES as EXPORT_ROUTES
 from api.http.access_log import AccessLogMiddleware
 from api.http.graphql import GraphQLEndpoint
 from api.http.health import healthz, readyz
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             Route("/graphql", endpoint, methods=None),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *EXPORT_ROUTES,
             Route("/", lambda request: RedirectResponse("/graphql")),
         ],
         middleware=middleware,

@@ -64,7 +64,12 @@ EXTRA = {
                     "text": "Sänka hastigheten vid skolorna och låta ungdomar delta i planeringen.",
                     "topics": ["trafik", "skola", "ungdomar"],
                 },
-                {"key": "polis-1", "actor": "POLIS", "text": "Synas mer i centrum på helgerna."},
+                {
+                    "key": "polis-1",
+                    "actor": "POLIS",
+                    # Comma, quotes, semicolon and a paragraph break: CSV must keep them.
+                    "text": 'Synas mer i centrum, "på helgerna"; även kvällstid.\n\nSärskilt på torget.',
+                },
                 {
                     "key": "tillsammans-1",
                     "actor": "TILLSAMMANS",

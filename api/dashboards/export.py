@@ -1,0 +1,253 @@
+"""Open data: every published commitment as CSV or JSON, one row each, streamed page by page.
+
+GET /export/commitments.csv and /export/commitments.json take the filters of the GraphQL
+CommitmentFilter as query parameters (actor, municipalityCode, countyCode, policeRegion, year,
+topic); without any they are the full dataset. GET /export/README is the data dictionary.
+Rows are read in keyset pages of commitment ids, so memory stays flat however many there are.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from api.core.relay import to_global_id
+from api.core.visibility import visible
+from api.promises.filters import Actor, CommitmentFilter, commitment_filter
+from models import Commitment, CommitmentTopic, FollowUpEntryCommitment
+
+PAGE_SIZE = 1_000
+LIST_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    meaning: str
+
+
+COLUMNS = [
+    Column("id", "The commitment's global ID in the GraphQL API (`node(id:)`)."),
+    Column("municipality_code", "Kommunkod of the municipality the medborgarlöfte is for, four digits."),
+    Column("municipality_name", "The municipality's name."),
+    Column("county_code", "Länskod, two digits."),
+    Column("county_name", "The county's name."),
+    Column("police_region", 'The police region\'s name, e.g. "Väst".'),
+    Column("citizen_promise", "The medborgarlöfte's slug: stable, unique, used in links and global IDs."),
+    Column("citizen_promise_title", "The medborgarlöfte's title as printed (or composed, when none is printed)."),
+    Column("period_start", "First day of the medborgarlöfte's period (ISO 8601 date)."),
+    Column("period_end", "Last day of the period (ISO 8601 date); empty: open-ended."),
+    Column("period_label", 'The period as printed, e.g. "2023–2024".'),
+    Column("commitment_key", 'The commitment\'s key within its medborgarlöfte, e.g. "polis-1".'),
+    Column("actor", "Whose commitment it is: KOMMUN, POLIS or TILLSAMMANS."),
+    Column("actor_label", 'The heading as printed, e.g. "Polisen lovar att".'),
+    Column("text", "The commitment as printed."),
+    Column("topics", "Topic keys of the controlled vocabulary (GraphQL `topics`), separated by ';'."),
+    Column("follow_up_years", "Years of the published follow-ups reporting on it, ascending, separated by ';'."),
+    Column(
+        "assessments",
+        "YEAR:ASSESSMENT for each follow-up entry on it, separated by ';'; ASSESSMENT is FULFILLED,"
+        " PARTLY_FULFILLED, NOT_FULFILLED or NOT_ASSESSED.",
+    ),
+]
+FIELDS = (
+    "id",
+    "key",
+    "actor",
+    "actor_label",
+    "text",
+    "citizen_promise__slug",
+    "citizen_promise__title",
+    "citizen_promise__period_start",
+    "citizen_promise__period_end",
+    "citizen_promise__period_label",
+    "citizen_promise__municipality__code",
+    "citizen_promise__municipality__name",
+    "citizen_promise__municipality__county__code",
+    "citizen_promise__municipality__county__name",
+    "citizen_promise__municipality__county__police_region__name",
+)
+FILTER_PARAMETERS = ("actor", "municipalityCode", "countyCode", "policeRegion", "year", "topic")
+
+
+class BadParameter(ValueError):
+    pass
+
+
+def parse_filter(request: Request) -> CommitmentFilter:
+    """The CommitmentFilter of the query string; unknown or malformed parameters are refused."""
+    params = request.query_params
+    unknown = sorted(set(params) - set(FILTER_PARAMETERS))
+    if unknown:
+        raise BadParameter(f"unknown parameter '{unknown[0]}'; the filters are: {', '.join(FILTER_PARAMETERS)}")
+    actor = params.get("actor")
+    if actor is not None and actor not in Actor.__members__:
+        raise BadParameter(f"actor must be one of {', '.join(Actor.__members__)}, not '{actor}'")
+    year = params.get("year")
+    if year is not None and not (year.isascii() and year.isdigit() and len(year) == 4):
+        raise BadParameter(f"year must be four digits, not '{year}'")
+    return CommitmentFilter(
+        actor=Actor[actor] if actor else None,
+        municipality_code=params.get("municipalityCode"),
+        county_code=params.get("countyCode"),
+        police_region=params.get("policeRegion"),
+        year=int(year) if year else None,
+        topic=params.get("topic"),
+    )
+
+
+async def export_rows(
+    filter: CommitmentFilter | None, now: datetime | None = None
+) -> AsyncIterator[list[dict[str, Any]]]:
+    """Pages of export rows (one dict per commitment, keys as COLUMNS), published content only."""
+    now = now or datetime.now(UTC)
+    query = Commitment.filter(visible(now, "citizen_promise"), commitment_filter(filter))
+    last_id = 0
+    while True:
+        page = await query.filter(id__gt=last_id).order_by("id").limit(PAGE_SIZE).values(*FIELDS)
+        if not page:
+            return
+        ids = [row["id"] for row in page]
+        last_id = ids[-1]
+        topics: dict[int, list[str]] = defaultdict(list)
+        for commitment_id, topic in await (
+            CommitmentTopic.filter(commitment_id__in=ids)
+            .order_by("commitment_id", "position")
+            .values_list("commitment_id", "topic_id")
+        ):
+            topics[commitment_id].append(str(topic))
+        follow_ups: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for commitment_id, year, assessment in await (
+            FollowUpEntryCommitment.filter(visible(now, "entry__follow_up"), commitment_id__in=ids)
+            .order_by("commitment_id", "entry__follow_up__year", "entry__position")
+            .values_list("commitment_id", "entry__follow_up__year", "entry__assessment")
+        ):
+            follow_ups[commitment_id].append((int(year), str(assessment)))
+        yield [_row(row, topics[row["id"]], follow_ups[row["id"]]) for row in page]
+        if len(page) < PAGE_SIZE:
+            return
+
+
+def _row(row: dict[str, Any], topics: list[str], follow_ups: list[tuple[int, str]]) -> dict[str, Any]:
+    promise = "citizen_promise__"
+    municipality = promise + "municipality__"
+    return {
+        "id": to_global_id("Commitment", f"{row[promise + 'slug']}/{row['key']}"),
+        "municipality_code": row[municipality + "code"],
+        "municipality_name": row[municipality + "name"],
+        "county_code": row[municipality + "county__code"],
+        "county_name": row[municipality + "county__name"],
+        "police_region": row[municipality + "county__police_region__name"],
+        "citizen_promise": row[promise + "slug"],
+        "citizen_promise_title": row[promise + "title"],
+        "period_start": _iso(row[promise + "period_start"]),
+        "period_end": _iso(row[promise + "period_end"]),
+        "period_label": row[promise + "period_label"],
+        "commitment_key": row["key"],
+        "actor": str(row["actor"]),
+        "actor_label": row["actor_label"],
+        "text": row["text"],
+        "topics": topics,
+        "follow_up_years": sorted({year for year, _ in follow_ups}),
+        "assessments": [{"year": year, "assessment": assessment} for year, assessment in dict.fromkeys(follow_ups)],
+    }
+
+
+def _iso(value: date | str | None) -> str | None:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _csv_cell(name: str, value: Any) -> str:
+    if name == "assessments":
+        return LIST_SEPARATOR.join(f"{item['year']}:{item['assessment']}" for item in value)
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(str(item) for item in value)
+    return "" if value is None else str(value)
+
+
+async def _csv(filter: CommitmentFilter) -> AsyncIterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([column.name for column in COLUMNS])
+    async for page in export_rows(filter):
+        for row in page:
+            writer.writerow([_csv_cell(column.name, row[column.name]) for column in COLUMNS])
+        yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> bytes:
+    data = buffer.getvalue().encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    return data
+
+
+async def _json(filter: CommitmentFilter) -> AsyncIterator[bytes]:
+    yield b"["
+    first = True
+    async for page in export_rows(filter):
+        chunk = b",\n".join(orjson.dumps(row) for row in page)
+        yield (b"\n" if first else b",\n") + chunk
+        first = False
+    yield b"\n]\n"
+
+
+def _download(media_type: str, body: Callable[[CommitmentFilter], AsyncIterator[bytes]], extension: str) -> Any:
+    async def endpoint(request: Request) -> Response:
+        try:
+            filter = parse_filter(request)
+        except BadParameter as error:
+            return JSONResponse({"error": str(error)}, status_code=400)
+        filename = f"samverkan-commitments-{datetime.now(UTC).date().isoformat()}.{extension}"
+        return StreamingResponse(
+            body(filter),
+            media_type=media_type,
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+
+    return endpoint
+
+
+def data_dictionary() -> str:
+    lines = [
+        "# Samverkan open data: commitments",
+        "",
+        "One row per commitment (löfte) of every published medborgarlöfte, UTF-8.",
+        "",
+        "- `GET /export/commitments.csv`: CSV (RFC 4180, comma-separated, header row, CRLF line ends, no byte order"
+        " mark). Lists inside a cell are separated by `;`; an empty cell is no value.",
+        "- `GET /export/commitments.json`: a JSON array of objects with the same names; lists are arrays,"
+        " `assessments` is an array of `{year, assessment}`, no value is `null`.",
+        "",
+        "Without parameters both are the full dataset. They take the filters of the GraphQL API's"
+        " `CommitmentFilter`, combined with AND: `actor` (KOMMUN, POLIS, TILLSAMMANS), `municipalityCode`,"
+        " `countyCode`, `policeRegion` (the region's name, e.g. Väst), `year` (promises whose period covers it)"
+        " and `topic` (a topic key), e.g. `/export/commitments.csv?countyCode=14&year=2023`.",
+        "",
+        "| column | meaning |",
+        "| --- | --- |",
+    ]
+    lines += [f"| `{column.name}` | {column.meaning} |" for column in COLUMNS]
+    return "\n".join(lines) + "\n"
+
+
+async def readme(request: Request) -> Response:
+    return PlainTextResponse(data_dictionary(), media_type="text/markdown; charset=utf-8")
+
+
+ROUTES = [
+    Route("/export/commitments.csv", _download("text/csv; charset=utf-8", _csv, "csv")),
+    Route("/export/commitments.json", _download("application/json", _json, "json")),
+    Route("/export/README", readme),
+]
