@@ -116,6 +116,27 @@ def _progress_printer() -> Callable[[str, int, int], None]:
     return progress
 
 
+@seed_app.command("suggest-topics")
+def suggest_topics_command(path: PathArgument = DEFAULT_CONTENT) -> None:
+    """Propose topics for commitments without any, from Swedish word stems; writes nothing."""
+    from seed.suggest import suggest_topics
+    from seed.validate import read_files, seed_files
+
+    parsed, problems = read_files(seed_files(path))
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    suggestions = suggest_topics(parsed)
+    for suggestion in suggestions:
+        typer.echo(str(suggestion))
+    proposed = sum(1 for suggestion in suggestions if suggestion.topics)
+    typer.echo(
+        f"{len(suggestions)} commitments without topics, {proposed} with suggestions;"
+        " nothing was written (add the topics you confirm to the files)",
+        err=True,
+    )
+    raise typer.Exit(1 if problems else 0)
+
+
 @seed_app.command("export")
 def export(folder: Annotated[Path, typer.Argument(help="Folder to write the seed files to.")]) -> None:
     """Write the database back out as seed files (one per document)."""
