@@ -32,9 +32,12 @@ from api.node import NodeQuery
 from api.promises.queries import PromiseQuery
 from api.protection.cost import cost_rule
 from api.protection.errors import MaskUnexpectedErrors
+from api.search.queries import SearchQuery
 from api.settings import Settings
 
-Query = merge_types("Query", (NodeQuery, GeographyQuery, AgreementQuery, PromiseQuery, FollowUpQuery, DashboardQuery))
+Query = merge_types(
+    "Query", (NodeQuery, GeographyQuery, AgreementQuery, PromiseQuery, FollowUpQuery, DashboardQuery, SearchQuery)
+)
 
 # Editorial writes and history (api/editorial); every root query field takes `preview`.
 from api.agreements.mutations import AgreementMutation  # noqa: E402

@@ -32,6 +32,8 @@ class Settings:
     max_cost: int = 50_000
     default_page_size: int = 20
     max_page_size: int = 100
+    # Longer search queries are refused: they are pasted text, not something to look for.
+    max_search_query_length: int = 500
     max_query_bytes: int = 1_000_000
     # Switches for production.
     graphiql: bool = True

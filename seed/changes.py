@@ -6,10 +6,18 @@ an item, so that derived data (the search index) never disagrees with the conten
 
 from __future__ import annotations
 
+from api.search import index
+
 
 async def content_written(kind: str, item_ids: list[int]) -> None:
-    """Items of `kind` (a key of seed.format.CONTENT_TYPES) were created or updated."""
+    """Items of `kind` (a key of seed.format.CONTENT_TYPES) were created or updated.
+
+    Writing a citizen promise also re-indexes its commitments (call it after changing them)
+    and its follow-ups; "commitments" is accepted too, for a write of single commitments.
+    """
+    await index.content_written(kind, item_ids)
 
 
 async def content_deleted(kind: str, item_ids: list[int]) -> None:
-    """Items of `kind` were deleted."""
+    """Items of `kind` were deleted (before or after the rows go: either order works)."""
+    await index.content_deleted(kind, item_ids)

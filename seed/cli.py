@@ -15,6 +15,8 @@ from models.database import close_database, migrate, open_database
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 seed_app = typer.Typer(no_args_is_help=True, help="Load, check and export seed content files.")
 app.add_typer(seed_app, name="seed")
+search_app = typer.Typer(no_args_is_help=True, help="The search index.")
+app.add_typer(search_app, name="search")
 
 DEFAULT_CONTENT = Path("seed/content")
 T = TypeVar("T")
@@ -143,6 +145,141 @@ def export(folder: Annotated[Path, typer.Argument(help="Folder to write the seed
     from seed.export import export_texts, write_files
 
     written = write_files(folder, _run(export_texts))
+    typer.echo(f"{len(written)} files written to {folder}")
+
+
+@search_app.command("reindex")
+def reindex() -> None:
+    """Rebuild the search index from all content (after restoring a database, for example)."""
+    from seed.search_command import reindex as rebuild_index
+
+    for line in _run(rebuild_index):
+        typer.echo(line)
+
+
+token_app = typer.Typer(no_args_is_help=True, help="Editorial API tokens (Authorization: Bearer …).")
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[str, typer.Option(help="admin, editor or reviewer.")],
+    name: Annotated[str, typer.Option(help="A unique label; the author of the token's revisions.")],
+    municipality: Annotated[list[str] | None, typer.Option(help="Kommunkod an editor may write for.")] = None,
+    police_unit: Annotated[
+        list[str] | None, typer.Option(help="Police unit (slug or name) an editor may write for, with units below it.")
+    ] = None,
+) -> None:
+    """Create a token; it is printed once, alone on the last line, and only its hash is kept."""
+    from api.editorial.access import Role, create_token
+    from models import ApiToken, Municipality, PoliceUnit
+
+    async def work() -> int:
+        try:
+            token_role = Role(role)
+        except ValueError:
+            typer.echo(f"--role must be one of {', '.join(r.value for r in Role)} (got '{role}')", err=True)
+            return 2
+        codes = list(municipality or [])
+        known_codes = set(await Municipality.filter(code__in=codes).values_list("code", flat=True))
+        units: list[str] = []
+        for wanted in police_unit or []:
+            found = await PoliceUnit.filter(slug=wanted).first() or await PoliceUnit.filter(name=wanted).first()
+            if found is None:
+                typer.echo(f"--police-unit: no police unit '{wanted}' (a slug, e.g. lpo-medelpad, or a name)", err=True)
+                return 2
+            units.append(found.slug)
+        if unknown := sorted(set(codes) - known_codes):
+            typer.echo(f"--municipality: no municipality with kommunkod {', '.join(unknown)}", err=True)
+            return 2
+        if token_role == Role.EDITOR and not codes and not units:
+            typer.echo("an editor needs at least one --municipality or --police-unit", err=True)
+            return 2
+        if await ApiToken.filter(name=name).exists():
+            typer.echo(f"a token named '{name}' exists already; names are unique", err=True)
+            return 2
+        token = await create_token(name, token_role, codes, units)
+        scope = ", ".join(codes + units) or "everything"
+        typer.echo(f"token '{name}' ({token_role.value}, {scope}); shown this once, keep it secret:")
+        typer.echo(token)
+        return 0
+
+    raise typer.Exit(_run(work))
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """Every token: name, role, scope, created, revoked."""
+    from models import ApiToken
+
+    async def work() -> list[str]:
+        lines = []
+        for row in await ApiToken.all().order_by("name"):
+            scope = ", ".join([*row.municipality_codes, *row.police_unit_slugs]) or "everything"
+            state = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "active"
+            lines.append(f"{row.name}\t{row.role}\t{scope}\tcreated {row.created_at:%Y-%m-%d %H:%M}\t{state}")
+        return lines or ["no tokens"]
+
+    for line in _run(work):
+        typer.echo(line)
+
+
+@token_app.command("revoke")
+def token_revoke(name: Annotated[str, typer.Argument(help="The token's name.")]) -> None:
+    """Revoke a token: it stops working at once; its revisions keep its name as author."""
+    from api.editorial.access import revoke_token
+
+    if not _run(lambda: revoke_token(name)):
+        typer.echo(f"no active token named '{name}'", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"token '{name}' revoked")
+
+
+@app.command("erase-person")
+def erase_person_command(name: Annotated[str, typer.Argument(help="The person's name as stored.")]) -> None:
+    """Remove a person's name, e-mail and phone from current content and every revision."""
+    from seed.erase import erase_person
+
+    changed = _run(lambda: erase_person(name))
+    typer.echo(f"personal data erased from {changed} item{'s' if changed != 1 else ''}; the erasure is recorded")
+
+
+UrlOption = Annotated[str, typer.Option(help="The Samverkan server, e.g. https://samverkan.example/graphql.")]
+TokenOption = Annotated[str, typer.Option(envvar="SAMVERKAN_TOKEN", help="Your editorial token.")]
+
+
+@seed_app.command("push")
+def push_command(path: PathArgument, url: UrlOption, token: TokenOption) -> None:
+    """Validate seed files here, then send them to a server through its mutations."""
+    from seed.remote import RemoteError, push
+
+    try:
+        summary, problems = push(path, url, token)
+    except RemoteError as error:
+        typer.echo(f"push failed: {error}", err=True)
+        raise typer.Exit(1) from None
+    if problems:
+        _report_problems(problems, "; nothing was sent")
+        raise typer.Exit(1)
+    for line in summary.lines():
+        typer.echo(line)
+    raise typer.Exit(1 if summary.counts["refused"] or summary.counts["conflict"] else 0)
+
+
+@seed_app.command("pull")
+def pull_command(
+    folder: Annotated[Path, typer.Argument(help="Folder to write the seed files to.")],
+    url: UrlOption,
+    token: TokenOption,
+) -> None:
+    """Write a server's content for your token's scope as seed files."""
+    from seed.remote import RemoteError, pull
+
+    try:
+        written = pull(folder, url, token)
+    except RemoteError as error:
+        typer.echo(f"pull failed: {error}", err=True)
+        raise typer.Exit(1) from None
     typer.echo(f"{len(written)} files written to {folder}")
 
 

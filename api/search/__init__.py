@@ -1,0 +1,1 @@
+"""Search in Swedish across all published content (both databases)."""

@@ -1,0 +1,130 @@
+"""Finding documents: full-text match, visibility, filters, ranking and paging, all in SQL.
+
+Two statements per search on either database, whatever it finds: the total and the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from api.search.analysis import fts5_query, query_terms, query_words, tsquery_text
+from api.search.sql import Sql, placeholders
+
+# Title matches weigh more than body matches: PostgreSQL ranks weight A (titles) 10 times
+# weight D (bodies) by default; SQLite's bm25 gets the same ratio as column weights.
+_SQLITE_SCORE = "-bm25(search_text, 10.0, 1.0)"
+_POSTGRES_SCORE = "ts_rank(d.search_vector, q)"
+
+
+@dataclass(frozen=True)
+class Criteria:
+    query: str
+    kinds: Sequence[str] | None = None
+    municipality_code: str | None = None
+    county_code: str | None = None
+    police_region: str | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    kind: str
+    item_id: int
+    title: str
+    body: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Found:
+    total: int
+    matches: list[Match]
+    terms: list[str]  # the stems searched for, to mark them in snippets
+
+
+async def find(
+    criteria: Criteria,
+    *,
+    now: datetime,
+    preview: bool = False,
+    first: int,
+    offset: int = 0,
+    client: BaseDBAsyncClient | None = None,
+) -> Found:
+    terms = query_terms(criteria.query)
+    if not terms or criteria.kinds == []:
+        return Found(0, [], terms)
+    sql = Sql(client)
+    params: list[Any] = []
+    if sql.postgres:
+        source = "search_document d CROSS JOIN to_tsquery('swedish', ?) AS q"
+        params.append(tsquery_text(query_words(criteria.query)))
+        conditions = ["d.search_vector @@ q"]
+        score = _POSTGRES_SCORE
+    else:
+        source = "search_text JOIN search_document d ON d.id = search_text.rowid"
+        conditions = ["search_text MATCH ?"]
+        params.append(fts5_query(terms))
+        score = _SQLITE_SCORE
+    source += (
+        " LEFT JOIN agreement a ON a.id = d.agreement_id"
+        " LEFT JOIN citizen_promise p ON p.id = d.citizen_promise_id"
+        " LEFT JOIN follow_up f ON f.id = d.follow_up_id"
+        " LEFT JOIN commitment c ON c.id = d.commitment_id"
+    )
+    for column, alias in (("agreement_id", "a"), ("citizen_promise_id", "p"), ("follow_up_id", "f")):
+        condition, values = _shown(alias, now, preview)
+        conditions.append(f"(d.{column} IS NULL OR {condition})")
+        params += values
+    conditions.append("(d.commitment_id IS NULL OR c.id IS NOT NULL)")
+    if criteria.kinds is not None:
+        conditions.append(f"d.kind IN ({placeholders(criteria.kinds)})")
+        params += criteria.kinds
+    place, values = _place(criteria)
+    if place:
+        conditions.append(place)
+        params += values
+    where = " AND ".join(conditions)
+    count = await sql.rows(f"SELECT COUNT(*) AS total FROM {source} WHERE {where}", params)
+    rows = await sql.rows(
+        f"SELECT d.kind, d.item_id, d.title, d.body, {score} AS score FROM {source} WHERE {where}"
+        " ORDER BY score DESC, d.id LIMIT ? OFFSET ?",
+        [*params, first, offset],
+    )
+    matches = [Match(row["kind"], row["item_id"], row["title"], row["body"], float(row["score"])) for row in rows]
+    return Found(int(count[0]["total"]), matches, terms)
+
+
+def _shown(alias: str, now: datetime, preview: bool) -> tuple[str, list[Any]]:
+    """api.core.visibility's rule in SQL: published and inside its publish_at/unpublish_at
+    window. A missing row (deleted content) is never shown, not even in preview."""
+    if preview:
+        return f"{alias}.id IS NOT NULL", []
+    return (
+        f"({alias}.status = 'PUBLISHED'"
+        f" AND ({alias}.publish_at IS NULL OR {alias}.publish_at <= ?)"
+        f" AND ({alias}.unpublish_at IS NULL OR {alias}.unpublish_at > ?))",
+        [now, now],
+    )
+
+
+def _place(criteria: Criteria) -> tuple[str, list[Any]]:
+    """Documents concerning a municipality that matches every given place (an agreement
+    concerns each municipality party to it)."""
+    conditions = []
+    values: list[Any] = []
+    for column, value in (
+        ("municipality_code", criteria.municipality_code),
+        ("county_code", criteria.county_code),
+        ("police_region", criteria.police_region),
+    ):
+        if value is not None:
+            conditions.append(f"s.{column} = ?")
+            values.append(value)
+    if not conditions:
+        return "", []
+    return f"EXISTS (SELECT 1 FROM search_place s WHERE s.document_id = d.id AND {' AND '.join(conditions)})", values

@@ -1,0 +1,277 @@
+"""Writing the search index: one document per agreement, citizen promise, commitment, follow-up.
+
+`seed.changes` calls `content_written` / `content_deleted` after every write of content, inside
+the write's transaction; `rebuild` makes the whole index anew (`samverkan search reindex`).
+A document holds plain text (Markdown rendered to text) and the municipalities it concerns;
+whether it may be shown is decided when searching, from the content rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from api.core.text import to_plain
+from api.search.analysis import index_terms
+from api.search.sql import Sql, json_value, placeholders
+
+AGREEMENT = "AGREEMENT"
+CITIZEN_PROMISE = "CITIZEN_PROMISE"
+COMMITMENT = "COMMITMENT"
+FOLLOW_UP = "FOLLOW_UP"
+
+# Large rebuilds go in slices, under both databases' limits on bound parameters.
+_CHUNK = 500
+
+
+@dataclass
+class Document:
+    kind: str
+    item_id: int
+    title: str
+    body: str
+    municipality_codes: list[str] = field(default_factory=list)
+    agreement_id: int | None = None
+    citizen_promise_id: int | None = None
+    follow_up_id: int | None = None
+    commitment_id: int | None = None
+
+
+async def content_written(kind: str, item_ids: list[int], client: BaseDBAsyncClient | None = None) -> None:
+    """Re-index items of `kind` (a key of seed.format.CONTENT_TYPES, or "commitments")."""
+    index = _Index(Sql(client))
+    for chunk in _chunks(item_ids):
+        if kind == "agreements":
+            await index.agreements(chunk)
+        elif kind == "citizen_promises":
+            await index.citizen_promises(chunk)
+        elif kind == "follow_ups":
+            await index.follow_ups(chunk)
+        elif kind == "commitments":
+            await index.commitments(chunk)
+        # Contacts and service agreements are not searched.
+
+
+async def content_deleted(kind: str, item_ids: list[int], client: BaseDBAsyncClient | None = None) -> None:
+    index = _Index(Sql(client))
+    for chunk in _chunks(item_ids):
+        if kind == "agreements":
+            await index.delete("kind = 'AGREEMENT' AND item_id", chunk)
+        elif kind == "citizen_promises":
+            await index.delete("kind = 'CITIZEN_PROMISE' AND item_id", chunk)
+            await index.delete("kind IN ('COMMITMENT', 'FOLLOW_UP') AND citizen_promise_id", chunk)
+        elif kind == "follow_ups":
+            await index.delete("kind = 'FOLLOW_UP' AND item_id", chunk)
+        elif kind == "commitments":
+            await index.delete("kind = 'COMMITMENT' AND item_id", chunk)
+
+
+async def rebuild(client: BaseDBAsyncClient | None = None) -> dict[str, int]:
+    """Empty the index and index all content again; returns documents per kind.
+    Run it inside a transaction, so searches see the old index until it is done."""
+    sql = Sql(client)
+    await sql.execute("DELETE FROM search_place")
+    await sql.execute("DELETE FROM search_document")
+    # Citizen promises bring their commitments and follow-ups along.
+    for kind, table in (("agreements", "agreement"), ("citizen_promises", "citizen_promise")):
+        ids = [row["id"] for row in await sql.rows(f"SELECT id FROM {table} ORDER BY id")]
+        await content_written(kind, ids, sql.client)
+    rows = await sql.rows("SELECT kind, COUNT(*) AS documents FROM search_document GROUP BY kind ORDER BY kind")
+    return {row["kind"]: int(row["documents"]) for row in rows}
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), _CHUNK):
+        yield unique[start : start + _CHUNK]
+
+
+def _plain(markdown: str | None) -> str:
+    return to_plain(markdown) if markdown else ""
+
+
+def _sections(value: Any) -> list[str]:
+    return [f"{section['heading']}\n{_plain(section.get('body'))}" for section in json_value(value) or []]
+
+
+def _problem_areas(value: Any) -> list[str]:
+    return [f"{area['title']}: {', '.join(area.get('items', []))}" for area in json_value(value) or []]
+
+
+def _join(parts: Iterable[str]) -> str:
+    return "\n\n".join(part for part in parts if part)
+
+
+class _Index:
+    def __init__(self, sql: Sql) -> None:
+        self.sql = sql
+
+    async def agreements(self, ids: list[int]) -> None:
+        rows = await self.sql.rows(
+            f"SELECT id, title, summary, sections, problem_areas FROM agreement WHERE id IN ({placeholders(ids)})",
+            ids,
+        )
+        parties = await self.sql.rows(
+            "SELECT p.agreement_id, o.municipality_id FROM agreement_party p"
+            " JOIN organisation o ON o.id = p.organisation_id"
+            f" WHERE p.agreement_id IN ({placeholders(ids)}) AND o.municipality_id IS NOT NULL"
+            " ORDER BY p.agreement_id, p.position",
+            ids,
+        )
+        codes: dict[int, list[str]] = defaultdict(list)
+        for party in parties:
+            codes[party["agreement_id"]].append(party["municipality_id"])
+        documents = [
+            Document(
+                kind=AGREEMENT,
+                item_id=row["id"],
+                agreement_id=row["id"],
+                title=row["title"],
+                body=_join(
+                    [_plain(row["summary"]), *_sections(row["sections"]), *_problem_areas(row["problem_areas"])]
+                ),
+                municipality_codes=codes[row["id"]],
+            )
+            for row in rows
+        ]
+        await self.delete("kind = 'AGREEMENT' AND item_id", ids)
+        await self.insert(documents)
+
+    async def citizen_promises(self, ids: list[int]) -> None:
+        rows = await self.sql.rows(
+            "SELECT id, title, summary, problem_picture, sections, municipality_id FROM citizen_promise"
+            f" WHERE id IN ({placeholders(ids)})",
+            ids,
+        )
+        documents = [
+            Document(
+                kind=CITIZEN_PROMISE,
+                item_id=row["id"],
+                citizen_promise_id=row["id"],
+                title=row["title"],
+                body=_join([_plain(row["summary"]), _plain(row["problem_picture"]), *_sections(row["sections"])]),
+                municipality_codes=[row["municipality_id"]],
+            )
+            for row in rows
+        ]
+        await self.delete("kind = 'CITIZEN_PROMISE' AND item_id", ids)
+        # Commitments are written with their promise (and may be gone from it); a follow-up
+        # concerns its promise's municipality, which may have changed.
+        await self.delete("kind = 'COMMITMENT' AND citizen_promise_id", ids)
+        commitments = await self.sql.rows(
+            f"SELECT id FROM commitment WHERE citizen_promise_id IN ({placeholders(ids)})", ids
+        )
+        follow_ups = await self.sql.rows(
+            f"SELECT id FROM follow_up WHERE citizen_promise_id IN ({placeholders(ids)})", ids
+        )
+        await self.insert(documents)
+        for chunk in _chunks([row["id"] for row in commitments]):
+            await self.commitments(chunk)
+        for chunk in _chunks([row["id"] for row in follow_ups]):
+            await self.follow_ups(chunk)
+
+    async def commitments(self, ids: list[int]) -> None:
+        rows = await self.sql.rows(
+            "SELECT c.id, c.text, c.citizen_promise_id, p.municipality_id FROM commitment c"
+            f" JOIN citizen_promise p ON p.id = c.citizen_promise_id WHERE c.id IN ({placeholders(ids)})",
+            ids,
+        )
+        documents = [
+            Document(
+                kind=COMMITMENT,
+                item_id=row["id"],
+                commitment_id=row["id"],
+                citizen_promise_id=row["citizen_promise_id"],
+                title="",
+                body=_plain(row["text"]),
+                municipality_codes=[row["municipality_id"]],
+            )
+            for row in rows
+        ]
+        await self.delete("kind = 'COMMITMENT' AND item_id", ids)
+        await self.insert(documents)
+
+    async def follow_ups(self, ids: list[int]) -> None:
+        rows = await self.sql.rows(
+            "SELECT f.id, f.title, f.summary, f.citizen_promise_id, p.municipality_id FROM follow_up f"
+            f" JOIN citizen_promise p ON p.id = f.citizen_promise_id WHERE f.id IN ({placeholders(ids)})",
+            ids,
+        )
+        entries = await self.sql.rows(
+            f"SELECT follow_up_id, narrative FROM follow_up_entry WHERE follow_up_id IN ({placeholders(ids)})"
+            " ORDER BY follow_up_id, position",
+            ids,
+        )
+        narratives: dict[int, list[str]] = defaultdict(list)
+        for entry in entries:
+            narratives[entry["follow_up_id"]].append(_plain(entry["narrative"]))
+        documents = [
+            Document(
+                kind=FOLLOW_UP,
+                item_id=row["id"],
+                follow_up_id=row["id"],
+                citizen_promise_id=row["citizen_promise_id"],
+                title=row["title"],
+                body=_join([_plain(row["summary"]), *narratives[row["id"]]]),
+                municipality_codes=[row["municipality_id"]],
+            )
+            for row in rows
+        ]
+        await self.delete("kind = 'FOLLOW_UP' AND item_id", ids)
+        await self.insert(documents)
+
+    async def delete(self, condition: str, ids: list[int]) -> None:
+        """Delete the documents where `{condition} IN ids` (the condition ends with a column)."""
+        if not ids:
+            return
+        where = f"{condition} IN ({placeholders(ids)})"
+        await self.sql.execute(
+            f"DELETE FROM search_place WHERE document_id IN (SELECT id FROM search_document WHERE {where})", ids
+        )
+        await self.sql.execute(f"DELETE FROM search_document WHERE {where}", ids)
+
+    async def insert(self, documents: list[Document]) -> None:
+        if not documents:
+            return
+        columns = "kind, item_id, agreement_id, citizen_promise_id, follow_up_id, commitment_id, title, body"
+        rows: list[list[Any]] = []
+        for d in documents:
+            row = [d.kind, d.item_id, d.agreement_id, d.citizen_promise_id, d.follow_up_id, d.commitment_id]
+            row += [d.title, d.body]
+            if not self.sql.postgres:
+                # PostgreSQL analyses the text itself (a generated tsvector column).
+                row += [index_terms(d.title), index_terms(d.body)]
+            rows.append(row)
+        if not self.sql.postgres:
+            columns += ", title_terms, body_terms"
+        await self.sql.many(
+            f"INSERT INTO search_document ({columns}) VALUES ({placeholders(rows[0])})",
+            rows,
+        )
+        await self.places(documents)
+
+    async def places(self, documents: list[Document]) -> None:
+        codes = sorted({code for d in documents for code in d.municipality_codes})
+        if not codes:
+            return
+        found = await self.sql.rows(
+            "SELECT m.code, m.county_id, r.name AS police_region FROM municipality m"
+            " JOIN county c ON c.code = m.county_id LEFT JOIN police_unit r ON r.id = c.police_region_id"
+            f" WHERE m.code IN ({placeholders(codes)})",
+            codes,
+        )
+        where = {row["code"]: (row["county_id"], row["police_region"]) for row in found}
+        await self.sql.many(
+            "INSERT INTO search_place (document_id, municipality_code, county_code, police_region)"
+            " SELECT id, ?, ?, ? FROM search_document WHERE kind = ? AND item_id = ?",
+            [
+                [code, *where[code], d.kind, d.item_id]
+                for d in documents
+                for code in dict.fromkeys(d.municipality_codes)
+                if code in where
+            ],
+        )

@@ -1,0 +1,50 @@
+"""Raw SQL for the search tables, written once with `?` placeholders for both databases.
+
+The index is dialect-specific (a tsvector column on PostgreSQL, an FTS5 table on SQLite), so it
+is read and written with SQL rather than through models. The client is whatever Tortoise gives
+for "default" at the time: inside `in_transaction()` that is the transaction, so the index is
+written in the same transaction as the content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+
+class Sql:
+    def __init__(self, client: BaseDBAsyncClient | None = None) -> None:
+        self.client = client or connections.get("default")
+        self.postgres = self.client.capabilities.dialect == "postgres"
+
+    def _text(self, statement: str) -> str:
+        if not self.postgres:
+            return statement
+        parts = statement.split("?")
+        return parts[0] + "".join(f"${number}{part}" for number, part in enumerate(parts[1:], start=1))
+
+    async def rows(self, statement: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return await self.client.execute_query_dict(self._text(statement), list(params))
+
+    async def execute(self, statement: str, params: Sequence[Any] = ()) -> None:
+        await self.client.execute_query(self._text(statement), list(params))
+
+    async def many(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            await self.client.execute_many(self._text(statement), [list(row) for row in rows])
+
+
+def placeholders(values: Sequence[Any]) -> str:
+    """`?, ?, ?` for an IN list (never empty: callers skip empty lists)."""
+    return ", ".join("?" for _ in values)
+
+
+def json_value(value: Any) -> Any:
+    """JSON columns come back as text from raw SQL on both databases."""
+    if isinstance(value, str | bytes):
+        return orjson.loads(value)
+    return value
