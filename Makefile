@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTTP_TOOLS := tests/http/node_modules/.installed
 
-.PHONY: install serve test lint typecheck schema test-tools bench bench-quick clean
+.PHONY: install serve test lint typecheck schema test-tools bench bench-quick bench-tools clean
 
 install: $(STAMP)
 
@@ -44,6 +44,23 @@ test: install test-tools lint typecheck
 
 schema: install
 	$(BIN)/python -m api.schema > schema.graphql
+
+# The benchmark against PostGraphile 5 (bench/run.py): wrk from Debian, PostGraphile and Node 22
+# from npm into bench/postgraphile, py-spy for the profile. Needs PostgreSQL at 127.0.0.1:5432.
+BENCH_TOOLS := bench/postgraphile/node_modules/.installed
+
+$(BENCH_TOOLS): bench/postgraphile/package.json bench/postgraphile/package-lock.json
+	cd bench/postgraphile && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed
+
+bench-tools: install $(BENCH_TOOLS)
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	@test -x $(BIN)/py-spy || $(BIN)/python -m pip install --quiet py-spy
+
+bench: bench-tools
+	$(BIN)/python -m bench.run
+
+bench-quick: bench-tools
+	$(BIN)/python -m bench.run --quick
 
 clean:
 	rm -rf $(VENV) data tests/http/node_modules
