@@ -13,7 +13,8 @@ document concerns, for filters. The full-text part depends on the database:
 There are no foreign keys to the content tables: a SQLite table rebuild in a later migration
 would otherwise cascade into the index. Searches join the content rows instead, so a document
 whose row is gone is never shown, and `samverkan search reindex` rebuilds everything. A database
-that already holds content when this runs gets an empty index: run that command once.
+that already holds content when this runs has it indexed here (after this migration, every write
+keeps the index up to date).
 """
 
 from tortoise import migrations
@@ -87,6 +88,16 @@ async def forwards(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
     postgres = client.capabilities.dialect == "postgres"
     for statement in POSTGRES if postgres else SQLITE:
         await client.execute_script(statement)
+    # Only a database migrated with content in it needs this; a new one is indexed as it is
+    # filled. (It runs today's indexing code: should that one day need later columns, index
+    # here only what this schema has, or leave it to `samverkan search reindex`.)
+    rows = await client.execute_query_dict(
+        "SELECT (SELECT COUNT(*) FROM agreement) + (SELECT COUNT(*) FROM citizen_promise) AS items"
+    )
+    if rows[0]["items"]:
+        from api.search.index import rebuild
+
+        await rebuild(client)
 
 
 async def backwards(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
