@@ -1,0 +1,207 @@
+"""`seed push` and `seed pull`: seed files to and from a Samverkan server, through its public
+GraphQL API with an editor's token, so scope, revisions and conflicts apply as for any editor.
+
+Pull leaves `.samverkan-revisions.json` in the folder: the revision each item was pulled (or last
+pushed) at. Push sends that as `expectedRevision`, so a change made on the server meanwhile is a
+conflict, not overwritten; an item without an entry is based on the server's current revision.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from seed import format as fmt
+from seed.reference import read_reference
+from seed.validate import Known, read_files, seed_files, validate_documents
+from seed.yamlio import Problem
+from seed.yamlio import dump as dump_yaml
+
+MANIFEST = ".samverkan-revisions.json"
+TIMEOUT = 60.0
+
+ITEMS = "query { editorialItems { id kind document revision item } }"
+REFERENCES = "query { editorialReferences }"
+PAYLOAD = "outcome ok revision problems { field message }"
+MUTATION_NAMES = {
+    "agreements": "agreement",
+    "citizen_promises": "citizenPromise",
+    "follow_ups": "followUp",
+    "service_agreements": "serviceAgreement",
+    "contacts": "contact",
+}
+OUTCOMES = {
+    "CREATED": "created",
+    "UPDATED": "updated",
+    "UNCHANGED": "unchanged",
+    "CONFLICT": "conflict",
+}
+
+
+class RemoteError(Exception):
+    """The server could not be asked, or refused the request as a whole."""
+
+
+@dataclass
+class PushSummary:
+    counts: Counter[str] = field(default_factory=Counter)
+    messages: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        counts = ", ".join(f"{self.counts[k]} {k}" for k in ("created", "updated", "unchanged", "refused", "conflict"))
+        return [*self.messages, counts]
+
+
+class Server:
+    def __init__(self, url: str, token: str) -> None:
+        base = url.rstrip("/")
+        self.url = base if base.endswith("/graphql") else base + "/graphql"
+        self.client = httpx.Client(timeout=TIMEOUT, headers={"Authorization": f"Bearer {token}"})
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.client.close()
+
+    def call(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        try:
+            response = self.client.post(self.url, json={"query": query, "variables": variables or {}})
+        except httpx.HTTPError as error:
+            raise RemoteError(f"{self.url}: {error}") from None
+        try:
+            body = response.json()
+        except ValueError:
+            raise RemoteError(f"{self.url} answered {response.status_code} without JSON") from None
+        if body.get("errors"):
+            raise RemoteError("; ".join(str(e.get("message")) for e in body["errors"]))
+        if response.status_code != 200:
+            raise RemoteError(f"{self.url} answered {response.status_code}")
+        return body["data"]  # type: ignore[no-any-return]
+
+    def items(self) -> dict[tuple[str, str], dict[str, Any]]:
+        return {(row["kind"], row["item"]["slug"]): row for row in self.call(ITEMS)["editorialItems"]}
+
+
+def _manifest_path(path: Path) -> Path:
+    return (path if path.is_dir() else path.parent) / MANIFEST
+
+
+def _read_manifest(path: Path) -> dict[str, dict[str, int]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_manifest(path: Path, revisions: dict[str, dict[str, int]]) -> None:
+    ordered = {kind: dict(sorted(slugs.items())) for kind, slugs in sorted(revisions.items()) if slugs}
+    path.write_text(json.dumps(ordered, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _known(references: dict[str, Any]) -> Known:
+    reference = read_reference()
+    return Known(
+        municipalities=frozenset(row["kommunkod"] for row in reference.municipalities),
+        police_units=frozenset(unit.slug for unit in reference.police_units),
+        topics=frozenset(topic.key for topic in reference.topics),
+        organisations=frozenset(o["item"]["slug"] for o in references["organisations"]),
+        agreements=frozenset(references["agreements"]),
+        contacts=frozenset(references["contacts"]),
+        commitment_keys={slug: frozenset(keys) for slug, keys in references["commitment_keys"].items()},
+    )
+
+
+def push(path: Path, url: str, token: str) -> tuple[PushSummary, list[Problem]]:
+    """Validate the files locally, then send every item; nothing is sent if a file is invalid."""
+    summary = PushSummary()
+    with Server(url, token) as server:
+        references = server.call(REFERENCES)["editorialReferences"]
+        parsed, problems = read_files(seed_files(path))
+        bundle, more = validate_documents(parsed, _known(references))
+        problems.extend(more)
+        if problems:
+            return summary, problems
+        on_server = {o["item"]["slug"]: o["item"] for o in references["organisations"]}
+        for slug in bundle.organisations:
+            if slug not in on_server:
+                summary.counts["refused"] += 1
+                summary.messages.append(
+                    f"organisation '{slug}': not on the server; organisations are added by an administrator"
+                )
+        remote = server.items()
+        manifest_path = _manifest_path(path)
+        manifest = _read_manifest(manifest_path)
+        for kind in fmt.CONTENT_TYPES:
+            for slug, located in bundle.items[kind].items():
+                name = MUTATION_NAMES[kind]
+                item = fmt.dump(located.item)
+                found = remote.get((kind, slug))
+                if found is None:
+                    query = (
+                        f"mutation($item: JSON!, $document: String) {{ {name}Create(item: $item,"
+                        f" document: $document) {{ {PAYLOAD} }} }}"
+                    )
+                    variables: dict[str, Any] = {"item": item, "document": located.document}
+                else:
+                    expected = manifest.get(kind, {}).get(slug, found["revision"])
+                    query = (
+                        f"mutation($id: ID!, $rev: Int!, $item: JSON!, $document: String) {{ {name}Update(id: $id,"
+                        f" expectedRevision: $rev, item: $item, document: $document) {{ {PAYLOAD} }} }}"
+                    )
+                    variables = {"id": found["id"], "rev": expected, "item": item, "document": located.document}
+                result = next(iter(server.call(query, variables).values()))
+                outcome = OUTCOMES.get(result["outcome"], "refused")
+                summary.counts[outcome] += 1
+                if result["ok"]:
+                    manifest.setdefault(kind, {})[slug] = result["revision"]
+                else:
+                    where = f"{located.file.display}:{located.file.line_of(located.path)}"
+                    for problem in result["problems"]:
+                        summary.messages.append(f"{where}: {slug}: {problem['field']}: {problem['message']}")
+        _write_manifest(manifest_path, manifest)
+    return summary, []
+
+
+def pull(folder: Path, url: str, token: str) -> list[Path]:
+    """Write the token's content (and the organisations it refers to) as seed files."""
+    with Server(url, token) as server:
+        rows = server.call(ITEMS)["editorialItems"]
+        references = server.call(REFERENCES)["editorialReferences"]
+    documents: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    revisions: dict[str, dict[str, int]] = defaultdict(dict)
+    used: set[str] = set()
+    for row in rows:
+        documents[row["document"]][row["kind"]].append(row["item"])
+        revisions[row["kind"]][row["item"]["slug"]] = row["revision"]
+        used.update(_organisations_of(row["item"]))
+    for organisation in references["organisations"]:
+        if organisation["item"]["slug"] in used:
+            documents[organisation["document"]]["organisations"].append(organisation["item"])
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for document, lists in sorted(documents.items()):
+        data = {kind: lists[kind] for kind in ("organisations", *fmt.CONTENT_TYPES) if lists.get(kind)}
+        target = folder / f"{document}.yaml"
+        target.write_text(dump_yaml(data), encoding="utf-8")
+        written.append(target)
+    _write_manifest(folder / MANIFEST, revisions)
+    return written
+
+
+def _organisations_of(item: dict[str, Any]) -> set[str]:
+    found = set(item.get("parties", []))
+    if item.get("organisation"):
+        found.add(item["organisation"])
+    for signatory in item.get("signatories", []):
+        if signatory.get("organisation"):
+            found.add(signatory["organisation"])
+    for commitment in item.get("commitments", []):
+        found.update(commitment.get("partners", []))
+    return found
