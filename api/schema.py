@@ -5,20 +5,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import strawberry
 from graphql import ASTValidationRule, GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions.max_aliases import create_validator as aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -31,6 +22,7 @@ from api.geography.queries import GeographyQuery
 from api.node import NodeQuery
 from api.promises.queries import PromiseQuery
 from api.protection.cost import cost_rule
+from api.protection.documents import DocumentCache
 from api.protection.errors import MaskUnexpectedErrors
 from api.search.queries import SearchQuery
 from api.settings import Settings
@@ -79,24 +71,18 @@ class _Schema(strawberry.Schema):
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     rules: list[type[ASTValidationRule]] = [
-        cost_rule(settings.max_cost, settings.default_page_size, settings.max_page_size)
+        depth_rule(settings.max_depth, None),
+        aliases_rule(settings.max_aliases),
+        cost_rule(settings.max_cost, settings.default_page_size, settings.max_page_size),
     ]
     if not settings.introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
-    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-        MaskUnexpectedErrors,
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: ParserCache(maxsize=settings.parser_cache_size),
-        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        lambda: AddValidationRules(rules),
-        lambda: ValidationCache(maxsize=settings.parser_cache_size),
-    ]
+    documents = DocumentCache(rules, max_tokens=settings.max_tokens, size=settings.parser_cache_size)
     return _Schema(
         query=Query,
         mutation=Mutation,
         types=[Node, *EXTRA_TYPES],
-        extensions=extensions,
+        extensions=[MaskUnexpectedErrors, documents.extension],
         config=StrawberryConfig(
             disable_field_suggestions=not settings.field_suggestions,
             batching_config={"max_operations": settings.max_batch} if settings.batching else None,
