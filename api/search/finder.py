@@ -92,7 +92,7 @@ async def find(
     count = await sql.rows(f"SELECT COUNT(*) AS total FROM {source} WHERE {where}", params)
     rows = await sql.rows(
         f"SELECT d.kind, d.item_id, d.title, d.body, {score} AS score FROM {source} WHERE {where}"
-        " ORDER BY score DESC, d.id LIMIT ? OFFSET ?",
+        " ORDER BY score DESC, d.kind, d.item_id LIMIT ? OFFSET ?",
         [*params, first, offset],
     )
     matches = [Match(row["kind"], row["item_id"], row["title"], row["body"], float(row["score"])) for row in rows]

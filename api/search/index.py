@@ -142,9 +142,17 @@ class _Index:
         await self.insert(documents)
 
     async def citizen_promises(self, ids: list[int]) -> None:
+        """A promise and its commitments (written with it, and possibly gone from it), then its
+        follow-ups: they concern the promise's municipality, which may have changed."""
         rows = await self.sql.rows(
             "SELECT id, title, summary, problem_picture, sections, municipality_id FROM citizen_promise"
             f" WHERE id IN ({placeholders(ids)})",
+            ids,
+        )
+        commitments = await self.sql.rows(
+            "SELECT c.id, c.text, c.citizen_promise_id, p.municipality_id FROM commitment c"
+            " JOIN citizen_promise p ON p.id = c.citizen_promise_id"
+            f" WHERE c.citizen_promise_id IN ({placeholders(ids)})",
             ids,
         )
         documents = [
@@ -158,19 +166,12 @@ class _Index:
             )
             for row in rows
         ]
-        await self.delete("kind = 'CITIZEN_PROMISE' AND item_id", ids)
-        # Commitments are written with their promise (and may be gone from it); a follow-up
-        # concerns its promise's municipality, which may have changed.
-        await self.delete("kind = 'COMMITMENT' AND citizen_promise_id", ids)
-        commitments = await self.sql.rows(
-            f"SELECT id FROM commitment WHERE citizen_promise_id IN ({placeholders(ids)})", ids
-        )
+        documents += [_commitment(row) for row in commitments]
+        await self.delete("kind IN ('CITIZEN_PROMISE', 'COMMITMENT') AND citizen_promise_id", ids)
+        await self.insert(documents)
         follow_ups = await self.sql.rows(
             f"SELECT id FROM follow_up WHERE citizen_promise_id IN ({placeholders(ids)})", ids
         )
-        await self.insert(documents)
-        for chunk in _chunks([row["id"] for row in commitments]):
-            await self.commitments(chunk)
         for chunk in _chunks([row["id"] for row in follow_ups]):
             await self.follow_ups(chunk)
 
@@ -180,18 +181,7 @@ class _Index:
             f" JOIN citizen_promise p ON p.id = c.citizen_promise_id WHERE c.id IN ({placeholders(ids)})",
             ids,
         )
-        documents = [
-            Document(
-                kind=COMMITMENT,
-                item_id=row["id"],
-                commitment_id=row["id"],
-                citizen_promise_id=row["citizen_promise_id"],
-                title="",
-                body=_plain(row["text"]),
-                municipality_codes=[row["municipality_id"]],
-            )
-            for row in rows
-        ]
+        documents = [_commitment(row) for row in rows]
         await self.delete("kind = 'COMMITMENT' AND item_id", ids)
         await self.insert(documents)
 
@@ -255,23 +245,25 @@ class _Index:
         await self.places(documents)
 
     async def places(self, documents: list[Document]) -> None:
-        codes = sorted({code for d in documents for code in d.municipality_codes})
-        if not codes:
-            return
-        found = await self.sql.rows(
-            "SELECT m.code, m.county_id, r.name AS police_region FROM municipality m"
-            " JOIN county c ON c.code = m.county_id LEFT JOIN police_unit r ON r.id = c.police_region_id"
-            f" WHERE m.code IN ({placeholders(codes)})",
-            codes,
-        )
-        where = {row["code"]: (row["county_id"], row["police_region"]) for row in found}
+        """Each document's municipalities with their county and police region, looked up in the
+        same statement that writes them."""
         await self.sql.many(
             "INSERT INTO search_place (document_id, municipality_code, county_code, police_region)"
-            " SELECT id, ?, ?, ? FROM search_document WHERE kind = ? AND item_id = ?",
-            [
-                [code, *where[code], d.kind, d.item_id]
-                for d in documents
-                for code in dict.fromkeys(d.municipality_codes)
-                if code in where
-            ],
+            " SELECT d.id, m.code, m.county_id, r.name FROM search_document d"
+            " JOIN municipality m ON m.code = ? JOIN county c ON c.code = m.county_id"
+            " LEFT JOIN police_unit r ON r.id = c.police_region_id"
+            " WHERE d.kind = ? AND d.item_id = ?",
+            [[code, d.kind, d.item_id] for d in documents for code in dict.fromkeys(d.municipality_codes)],
         )
+
+
+def _commitment(row: dict[str, Any]) -> Document:
+    return Document(
+        kind=COMMITMENT,
+        item_id=row["id"],
+        commitment_id=row["id"],
+        citizen_promise_id=row["citizen_promise_id"],
+        title="",
+        body=_plain(row["text"]),
+        municipality_codes=[row["municipality_id"]],
+    )
