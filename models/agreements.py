@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 from models.content import ContentItem
@@ -48,6 +49,7 @@ class AgreementParty(Model):
 
     class Meta:
         table = "agreement_party"
+        indexes = (Index(fields=("organisation_id",)),)
         unique_together = (("agreement", "organisation"), ("agreement", "position"))
 
 
@@ -71,4 +73,8 @@ class Signatory(Model):
 
     class Meta:
         table = "signatory"
+        indexes = (
+            Index(fields=("person_id",)),
+            Index(fields=("organisation_id",)),
+        )
         unique_together = (("agreement", "position"),)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 from models.content import ContentItem
@@ -30,6 +31,7 @@ class FollowUp(ContentItem):
 
     class Meta:
         table = "follow_up"
+        indexes = (Index(fields=("citizen_promise_id",)),)
 
 
 class FollowUpEntry(Model):
@@ -63,4 +65,5 @@ class FollowUpEntryCommitment(Model):
 
     class Meta:
         table = "follow_up_entry_commitment"
+        indexes = (Index(fields=("commitment_id",)),)
         unique_together = (("entry", "commitment"), ("entry", "position"))

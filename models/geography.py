@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 from models.enums import PoliceUnitLevel
@@ -21,6 +22,7 @@ class PoliceUnit(Model):
 
     class Meta:
         table = "police_unit"
+        indexes = (Index(fields=("parent_id",)),)
 
     def __str__(self) -> str:
         return self.name
@@ -37,6 +39,7 @@ class County(Model):
 
     class Meta:
         table = "county"
+        indexes = (Index(fields=("police_region_id",)),)
 
     def __str__(self) -> str:
         return self.name
@@ -56,6 +59,10 @@ class Municipality(Model):
 
     class Meta:
         table = "municipality"
+        indexes = (
+            Index(fields=("county_id",)),
+            Index(fields=("local_police_area_id",)),
+        )
 
     def __str__(self) -> str:
         return self.name

@@ -7,6 +7,7 @@ or erased in one place; signatories and contacts refer to a person.
 from __future__ import annotations
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 from models.content import ContentItem
@@ -31,6 +32,10 @@ class Organisation(Model):
 
     class Meta:
         table = "organisation"
+        indexes = (
+            Index(fields=("municipality_id",)),
+            Index(fields=("police_unit_id",)),
+        )
 
     def __str__(self) -> str:
         return self.name
@@ -65,6 +70,10 @@ class Contact(ContentItem):
 
     class Meta:
         table = "contact"
+        indexes = (
+            Index(fields=("person_id",)),
+            Index(fields=("organisation_id",)),
+        )
 
 
 class ContactMunicipality(Model):
@@ -81,4 +90,5 @@ class ContactMunicipality(Model):
 
     class Meta:
         table = "contact_municipality"
+        indexes = (Index(fields=("municipality_id",)),)
         unique_together = (("contact", "municipality"), ("contact", "position"))

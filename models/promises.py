@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 from models.agreements import Agreement
@@ -35,6 +36,10 @@ class CitizenPromise(ContentItem):
 
     class Meta:
         table = "citizen_promise"
+        indexes = (
+            Index(fields=("municipality_id",)),
+            Index(fields=("agreement_id",)),
+        )
 
 
 class CitizenPromiseContact(Model):
@@ -51,6 +56,7 @@ class CitizenPromiseContact(Model):
 
     class Meta:
         table = "citizen_promise_contact"
+        indexes = (Index(fields=("contact_id",)),)
         unique_together = (("citizen_promise", "contact"), ("citizen_promise", "position"))
 
 
@@ -108,6 +114,7 @@ class CommitmentTopic(Model):
 
     class Meta:
         table = "commitment_topic"
+        indexes = (Index(fields=("topic_id",)),)
         unique_together = (("commitment", "topic"), ("commitment", "position"))
 
 
@@ -125,4 +132,5 @@ class CommitmentPartner(Model):
 
     class Meta:
         table = "commitment_partner"
+        indexes = (Index(fields=("organisation_id",)),)
         unique_together = (("commitment", "organisation"), ("commitment", "position"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 from models.content import ContentItem
@@ -28,6 +29,7 @@ class ServiceAgreement(ContentItem):
 
     class Meta:
         table = "service_agreement"
+        indexes = (Index(fields=("municipality_id",)),)
 
 
 class ServiceAgreementParty(Model):
@@ -42,4 +44,5 @@ class ServiceAgreementParty(Model):
 
     class Meta:
         table = "service_agreement_party"
+        indexes = (Index(fields=("organisation_id",)),)
         unique_together = (("service_agreement", "organisation"), ("service_agreement", "position"))
