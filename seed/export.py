@@ -98,8 +98,10 @@ async def _children(
     return grouped
 
 
-def _item_fields(row: dict[str, Any]) -> dict[str, Any]:
+def _item_fields(row: dict[str, Any], *same_names: str) -> dict[str, Any]:
+    """The fields every item has, and those stored under the name the format uses."""
     return {
+        **{name: row[name] for name in same_names},
         "slug": row["slug"],
         "status": row["status"],
         "publish_at": row["publish_at"],
@@ -146,12 +148,18 @@ async def export_agreements(slugs: Sequence[str] | None = None) -> dict[str, Sto
     for row in rows:
         item = fmt.Agreement.model_validate(
             {
-                **_item_fields(row),
-                "title": row["title"],
-                "title_composed": row["title_composed"],
+                **_item_fields(
+                    row,
+                    "title",
+                    "title_composed",
+                    "signed_on",
+                    "signed_place",
+                    "summary",
+                    "sections",
+                    "problem_areas",
+                    "links",
+                ),
                 "period": _period(row),
-                "signed_on": row["signed_on"],
-                "signed_place": row["signed_place"],
                 "parties": [p["organisation__slug"] for p in parties[row["id"]]],
                 "signatories": [
                     {
@@ -163,10 +171,6 @@ async def export_agreements(slugs: Sequence[str] | None = None) -> dict[str, Sto
                     }
                     for s in signatories[row["id"]]
                 ],
-                "summary": row["summary"],
-                "sections": row["sections"],
-                "problem_areas": row["problem_areas"],
-                "links": row["links"],
             }
         )
         result[row["slug"]] = _stored(row, item)
@@ -207,15 +211,10 @@ async def export_citizen_promises(slugs: Sequence[str] | None = None) -> dict[st
     for row in rows:
         item = fmt.CitizenPromise.model_validate(
             {
-                **_item_fields(row),
-                "title": row["title"],
-                "title_composed": row["title_composed"],
+                **_item_fields(row, "title", "title_composed", "summary", "problem_picture", "sections", "links"),
                 "municipality": row["municipality_id"],
                 "agreement": row["agreement__slug"],
                 "period": _period(row),
-                "summary": row["summary"],
-                "problem_picture": row["problem_picture"],
-                "sections": row["sections"],
                 "commitments": [
                     {
                         "key": c["key"],
@@ -228,7 +227,6 @@ async def export_citizen_promises(slugs: Sequence[str] | None = None) -> dict[st
                     for c in commitments[row["id"]]
                 ],
                 "contacts": [c["contact__slug"] for c in contacts[row["id"]]],
-                "links": row["links"],
             }
         )
         result[row["slug"]] = _stored(row, item)
@@ -257,13 +255,9 @@ async def export_follow_ups(slugs: Sequence[str] | None = None) -> dict[str, Sto
     for row in rows:
         item = fmt.FollowUp.model_validate(
             {
-                **_item_fields(row),
-                "title": row["title"],
-                "title_composed": row["title_composed"],
+                **_item_fields(row, "title", "title_composed", "year", "summary", "links"),
                 "citizen_promise": row["citizen_promise__slug"],
-                "year": row["year"],
                 "period": _period(row),
-                "summary": row["summary"],
                 "entries": [
                     {
                         "narrative": e["narrative"],
@@ -272,7 +266,6 @@ async def export_follow_ups(slugs: Sequence[str] | None = None) -> dict[str, Sto
                     }
                     for e in entries[row["id"]]
                 ],
-                "links": row["links"],
             }
         )
         result[row["slug"]] = _stored(row, item)
@@ -299,16 +292,11 @@ async def export_service_agreements(slugs: Sequence[str] | None = None) -> dict[
     for row in rows:
         item = fmt.ServiceAgreement.model_validate(
             {
-                **_item_fields(row),
-                "title": row["title"],
-                "title_composed": row["title_composed"],
+                **_item_fields(
+                    row, "title", "title_composed", "provider", "since", "since_label", "services", "summary"
+                ),
                 "municipality": row["municipality_id"],
                 "parties": [p["organisation__slug"] for p in parties[row["id"]]],
-                "provider": row["provider"],
-                "since": row["since"],
-                "since_label": row["since_label"],
-                "services": row["services"],
-                "summary": row["summary"],
             }
         )
         result[row["slug"]] = _stored(row, item)
@@ -322,8 +310,7 @@ async def export_contacts(slugs: Sequence[str] | None = None) -> dict[str, Store
     for row in rows:
         item = fmt.Contact.model_validate(
             {
-                **_item_fields(row),
-                "role": row["role"],
+                **_item_fields(row, "role"),
                 "name": row["person__name"],
                 "email": row["person__email"],
                 "phone": row["person__phone"],
