@@ -201,3 +201,11 @@ def test_graphql_over_http_audit_has_no_must_failures(served: str) -> None:
     warnings = [r for r in results if r["status"] == "warn"]
     assert failures == []
     assert warnings == [], warnings  # README lists any SHOULD we do not meet; today there are none
+
+
+async def test_an_execution_error_keeps_data_null_and_status_200(client: httpx.AsyncClient) -> None:
+    query = {"query": '{ search(query: "' + "narkotika " * 100 + '") { totalCount } }'}
+    response = await client.post("/graphql", json=query, headers={"accept": GRAPHQL_RESPONSE})
+    body = response.json()
+    assert response.status_code == 200
+    assert body["data"] is None and "too long" in body["errors"][0]["message"]

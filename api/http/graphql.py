@@ -156,7 +156,7 @@ class GraphQLEndpoint:
             return await self._batch(request, data, media_type, request_id)
         params = _params(data)
         result = await self._execute(request, params, request_id)
-        status = 400 if media_type == GRAPHQL_RESPONSE and result.data is None and result.errors else 200
+        status = 400 if media_type == GRAPHQL_RESPONSE and not _executed(result) else 200
         response = Response(orjson.dumps(_payload(result)), status_code=status, media_type=media_type)
         self._cache_headers(request, response, cacheable=method == "GET" and not result.errors)
         return response
@@ -237,12 +237,17 @@ def _etags(header: str | None) -> set[str]:
     return {tag.strip().removeprefix("W/") for tag in header.split(",")}
 
 
+def _executed(result: ExecutionResult) -> bool:
+    """Whether execution started: only errors raised while executing carry a field path."""
+    return result.data is not None or not result.errors or any(error.path for error in result.errors)
+
+
 def _payload(result: ExecutionResult) -> dict[str, Any]:
     payload: dict[str, Any] = {}
     if result.errors:
         payload["errors"] = [error.formatted for error in result.errors]
-    if result.data is not None or not result.errors:
-        payload["data"] = result.data
+    if _executed(result):
+        payload["data"] = result.data  # null when a non-null root field failed
     if result.extensions:
         payload["extensions"] = result.extensions
     return payload
