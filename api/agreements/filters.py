@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import strawberry
 from tortoise.expressions import Q, Subquery
 
 from api.core.visibility import q
+from api.geography.filters import place_conditions
 from models import AgreementParty
 
 
@@ -44,13 +44,7 @@ def active_on(date: dt.date, relation: str = "") -> Q:
 
 def party_filter(municipality_code: str | None, county_code: str | None, police_region: str | None) -> Q:
     """Agreements with a municipality party matching all the given places."""
-    conditions: dict[str, Any] = {}
-    if municipality_code is not None:
-        conditions["organisation__municipality_id"] = municipality_code
-    if county_code is not None:
-        conditions["organisation__municipality__county_id"] = county_code
-    if police_region is not None:
-        conditions["organisation__municipality__county__police_region__name"] = police_region
+    conditions = place_conditions(municipality_code, county_code, police_region, "organisation")
     if not conditions:
         return Q()
     return Q(id__in=Subquery(AgreementParty.filter(**conditions).values("agreement_id")))

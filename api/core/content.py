@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
 from typing import Any
 
 import strawberry
@@ -13,13 +12,10 @@ from api.context import Context
 from api.core.loaders import Row
 from api.core.relay import Node
 from api.core.text import TextFormat, render
+from models.enums import PublicationStatus as PublicationStatus  # re-exported: the API's enum
 
-
-@strawberry.enum(description="Editorial state of a content item. Public reads see PUBLISHED only.")
-class PublicationStatus(Enum):
-    DRAFT = "DRAFT"
-    PUBLISHED = "PUBLISHED"
-    ARCHIVED = "ARCHIVED"
+# The model's enum is the GraphQL enum too, so the values are listed once.
+strawberry.enum(PublicationStatus, description="Editorial state of a content item. Public reads see PUBLISHED only.")
 
 
 @strawberry.type(description="A period as printed. A period that is not known at all is a null Period, not a Period.")

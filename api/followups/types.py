@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from enum import Enum
 from typing import Any
 
 import strawberry
@@ -13,16 +12,13 @@ from api.core.text import TextFormat, render
 from api.followups.loaders import CommitmentsByEntryLoader, EntriesByFollowUpLoader, FollowUpByIdLoader
 from api.promises.loaders import CitizenPromiseByIdLoader
 from api.promises.types import CitizenPromise, Commitment
+from models.enums import Assessment as Assessment  # re-exported: the API's enum
 
-
-@strawberry.enum(
-    description="Editorial judgement, in a follow-up entry, of how far the commitments it reports on were kept."
+# The model's enum is the GraphQL enum too, so the values are listed once.
+strawberry.enum(
+    Assessment,
+    description="Editorial judgement, in a follow-up entry, of how far the commitments it reports on were kept.",
 )
-class Assessment(Enum):
-    FULFILLED = "FULFILLED"
-    PARTLY_FULFILLED = "PARTLY_FULFILLED"
-    NOT_FULFILLED = "NOT_FULFILLED"
-    NOT_ASSESSED = "NOT_ASSESSED"
 
 
 @strawberry.type(description="Uppföljning: what was done, for one follow-up period of a medborgarlöfte.")

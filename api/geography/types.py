@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -16,6 +15,7 @@ from api.geography.loaders import (
     MunicipalitiesByPoliceUnitLoader,
     PoliceUnitByIdLoader,
 )
+from models.enums import PoliceUnitLevel as PoliceUnitLevel  # re-exported: the API's enum
 
 if TYPE_CHECKING:
     from api.agreements.types import Agreement
@@ -24,11 +24,8 @@ if TYPE_CHECKING:
     from api.services.types import ServiceAgreement
 
 
-@strawberry.enum
-class PoliceUnitLevel(Enum):
-    REGION = "REGION"
-    POLICE_AREA = "POLICE_AREA"
-    LOCAL_POLICE_AREA = "LOCAL_POLICE_AREA"
+# The model's enum is the GraphQL enum too, so the values are listed once.
+strawberry.enum(PoliceUnitLevel)
 
 
 @strawberry.type

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from enum import Enum
 from typing import Any
 
 import strawberry
@@ -12,13 +11,10 @@ from api.core.relay import Node, to_global_id
 from api.geography.loaders import MunicipalityByCodeLoader
 from api.geography.types import Municipality, PoliceUnit, police_unit
 from api.people.loaders import MunicipalitiesByContactLoader, OrganisationByIdLoader
+from models.enums import OrganisationKind as OrganisationKind  # re-exported: the API's enum
 
-
-@strawberry.enum
-class OrganisationKind(Enum):
-    MUNICIPALITY = "MUNICIPALITY"
-    POLICE = "POLICE"
-    OTHER = "OTHER"
+# The model's enum is the GraphQL enum too, so the values are listed once.
+strawberry.enum(OrganisationKind)
 
 
 @strawberry.type(description="A party to an agreement or an organisation named in a promise.")

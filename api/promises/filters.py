@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
-from typing import Any
 
 import strawberry
 from tortoise.expressions import Q, Subquery
 
 from api.core.visibility import q
+from api.geography.filters import place_filter
 from models import CommitmentTopic
+from models.enums import Actor as Actor  # re-exported: the API's enum
 
-
-@strawberry.enum(description="Whose promise it is, as grouped in a medborgarlöfte.")
-class Actor(Enum):
-    KOMMUN = "KOMMUN"
-    POLIS = "POLIS"
-    TILLSAMMANS = "TILLSAMMANS"
+# The model's enum is the GraphQL enum too, so the values are listed once.
+strawberry.enum(Actor, description="Whose promise it is, as grouped in a medborgarlöfte.")
 
 
 @strawberry.input(description="Filters combine with AND.")
@@ -43,20 +39,6 @@ def covers_year(year: int, relation: str = "") -> Q:
     return q({f"{p}period_start__lte": dt.date(year, 12, 31)}) & (
         q({f"{p}period_end__isnull": True}) | q({f"{p}period_end__gte": dt.date(year, 1, 1)})
     )
-
-
-def place_filter(
-    municipality_code: str | None, county_code: str | None, police_region: str | None, relation: str = ""
-) -> Q:
-    p = f"{relation}__" if relation else ""
-    conditions: dict[str, Any] = {}
-    if municipality_code is not None:
-        conditions[f"{p}municipality_id"] = municipality_code
-    if county_code is not None:
-        conditions[f"{p}municipality__county_id"] = county_code
-    if police_region is not None:
-        conditions[f"{p}municipality__county__police_region__name"] = police_region
-    return q(conditions)
 
 
 def citizen_promise_filter(value: CitizenPromiseFilter | None) -> Q:
