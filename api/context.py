@@ -9,6 +9,7 @@ from typing import Any
 from starlette.requests import Request
 from tortoise.expressions import Q
 
+from api.core.sql import Statement, default_dialect
 from api.core.visibility import visible
 from api.editorial.access import ANONYMOUS, Viewer
 from api.settings import Settings
@@ -25,6 +26,18 @@ class Context:
     viewer: Viewer = ANONYMOUS
     loaders: dict[type, Any] = field(default_factory=dict)
     request_id: str = "-"
+
+    @property
+    def visible_at(self) -> datetime | None:
+        """The moment visibility is judged at; None in preview, which sees everything."""
+        return None if self.preview else self.now
+
+    def statement(self) -> Statement:
+        return Statement(default_dialect())
+
+    def visible_sql(self, statement: Statement, alias: str) -> str:
+        """The SQL condition for rows of `alias` this request may see."""
+        return statement.visible(alias, self.visible_at)
 
     def visible(self, relation: str = "") -> Q:
         """The filter for content this request may see; empty (everything) in preview."""

@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
-from tortoise.expressions import Q, Subquery
 
-from api.core.visibility import q
-from api.geography.filters import place_conditions
-from models import AgreementParty
+from api.core.sql import Statement
+from api.geography.filters import place_sql
 
 
 @strawberry.input(description="Filters combine with AND.")
@@ -26,34 +24,35 @@ class AgreementFilter:
     )
 
 
-def active_on(date: dt.date, relation: str = "") -> Q:
+def active_on_sql(statement: Statement, alias: str, date: dt.date) -> str:
     """In force on `date`. Without a period, from its signing date, else the printed publication
     date, else the day it was first published here."""
-    p = f"{relation}__" if relation else ""
-    next_day = dt.datetime.combine(date + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-    period_covers = q({f"{p}period_start__lte": date}) & (
-        q({f"{p}period_end__isnull": True}) | q({f"{p}period_end__gte": date})
+    a = alias
+    on = statement.date("active_on", date)
+    next_day = statement.timestamp(
+        "active_on_next_day", dt.datetime.combine(date + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
     )
-    in_force_since = (
-        q({f"{p}signed_on__lte": date})
-        | q({f"{p}signed_on__isnull": True, f"{p}source_published_on__lte": date})
-        | q({f"{p}signed_on__isnull": True, f"{p}source_published_on__isnull": True, f"{p}published_at__lt": next_day})
+    return (
+        f"(({a}.period_start <= {on} AND ({a}.period_end IS NULL OR {a}.period_end >= {on}))"
+        f" OR ({a}.period_start IS NULL AND ({a}.signed_on <= {on}"
+        f" OR ({a}.signed_on IS NULL AND {a}.source_published_on <= {on})"
+        f" OR ({a}.signed_on IS NULL AND {a}.source_published_on IS NULL AND {a}.published_at < {next_day}))))"
     )
-    return period_covers | (q({f"{p}period_start__isnull": True}) & in_force_since)
 
 
-def party_filter(municipality_code: str | None, county_code: str | None, police_region: str | None) -> Q:
-    """Agreements with a municipality party matching all the given places."""
-    conditions = place_conditions(municipality_code, county_code, police_region, "organisation")
-    if not conditions:
-        return Q()
-    return Q(id__in=Subquery(AgreementParty.filter(**conditions).values("agreement_id")))
-
-
-def agreement_filter(value: AgreementFilter | None) -> Q:
+def agreement_where(statement: Statement, alias: str, value: AgreementFilter | None) -> list[str]:
+    """Conditions on agreements `alias`: a municipality party matching all the places given."""
     if value is None:
-        return Q()
-    query = party_filter(value.municipality_code, value.county_code, value.police_region)
+        return []
+    where = []
+    places = place_sql(statement, "m", value.municipality_code, value.county_code, value.police_region)
+    if places:
+        where.append(
+            f"{alias}.id IN (SELECT ap.agreement_id FROM agreement_party ap"
+            " JOIN organisation o ON o.id = ap.organisation_id JOIN municipality m ON m.code = o.municipality_id"
+            f" JOIN county co ON co.code = m.county_id LEFT JOIN police_unit r ON r.id = co.police_region_id"
+            f" WHERE {' AND '.join(places)})"
+        )
     if value.active_on is not None:
-        query &= active_on(value.active_on)
-    return query
+        where.append(active_on_sql(statement, alias, value.active_on))
+    return where

@@ -4,12 +4,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from api.agreements.filters import active_on
-from api.core.content import CONTENT_FIELDS
+from api.agreements.filters import active_on_sql
+from api.core.content import CONTENT_DECODE, CONTENT_FIELDS, PERIOD_DECODE
 from api.core.loaders import Loader, Row, RowLoader, RowsLoader
+from api.core.sql import Decode, columns
 from api.geography.loaders import MUNICIPALITY_FIELDS
 from api.people.loaders import ORGANISATION_FIELDS
-from models import Agreement, AgreementParty, Signatory
 
 AGREEMENT_FIELDS = (
     *CONTENT_FIELDS,
@@ -23,18 +23,30 @@ AGREEMENT_FIELDS = (
     "problem_areas",
     "links",
 )
+AGREEMENT_DECODE = CONTENT_DECODE + PERIOD_DECODE + Decode(dates=("signed_on",), json=("sections", "problem_areas"))
+AGREEMENT_COLUMNS = columns("a", AGREEMENT_FIELDS)
 
 
 class AgreementByIdLoader(RowLoader[int]):
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        return await Agreement.filter(self.context.visible(), id__in=keys).values(*AGREEMENT_FIELDS)
+        statement = self.context.statement()
+        return await statement.rows(
+            f"SELECT {AGREEMENT_COLUMNS} FROM agreement a"
+            f" WHERE {statement.any('a.id', 'ids', keys)} AND {self.context.visible_sql(statement, 'a')}",
+            AGREEMENT_DECODE,
+        )
 
 
 class AgreementBySlugLoader(RowLoader[str]):
     key_field = "slug"
 
     async def fetch(self, keys: list[str]) -> Iterable[Row]:
-        return await Agreement.filter(self.context.visible(), slug__in=keys).values(*AGREEMENT_FIELDS)
+        statement = self.context.statement()
+        return await statement.rows(
+            f"SELECT {AGREEMENT_COLUMNS} FROM agreement a"
+            f" WHERE {statement.any('a.slug', 'slugs', keys)} AND {self.context.visible_sql(statement, 'a')}",
+            AGREEMENT_DECODE,
+        )
 
 
 class AgreementsByMunicipalityLoader(Loader[tuple[str, dt.date | None], list[Row]]):
@@ -48,15 +60,19 @@ class AgreementsByMunicipalityLoader(Loader[tuple[str, dt.date | None], list[Row
             codes_by_date[date].append(code)
         found: dict[tuple[str, dt.date | None], list[Row]] = defaultdict(list)
         for date, codes in codes_by_date.items():
-            query = AgreementParty.filter(self.context.visible("agreement"), organisation__municipality_id__in=codes)
+            statement = self.context.statement()
+            where = [statement.any("o.municipality_id", "codes", codes), self.context.visible_sql(statement, "a")]
             if date is not None:
-                query = query.filter(active_on(date, "agreement"))
-            rows = await query.values(
-                "organisation__municipality_id", *(f"agreement__{name}" for name in AGREEMENT_FIELDS)
+                where.append(active_on_sql(statement, "a", date))
+            rows = await statement.rows(
+                f"SELECT o.municipality_id AS party_municipality_id, {AGREEMENT_COLUMNS}"
+                " FROM agreement_party ap JOIN agreement a ON a.id = ap.agreement_id"
+                " JOIN organisation o ON o.id = ap.organisation_id"
+                f" WHERE {' AND '.join(where)}",
+                AGREEMENT_DECODE,
             )
             for row in rows:
-                agreement = {name: row[f"agreement__{name}"] for name in AGREEMENT_FIELDS}
-                found[(row["organisation__municipality_id"], date)].append(agreement)
+                found[(row.pop("party_municipality_id"), date)].append(row)
         return [sort_newest_first(found.get(key, [])) for key in keys]
 
 
@@ -75,41 +91,36 @@ class PartiesByAgreementLoader(RowsLoader[int]):
     group_field = "agreement_id"
 
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        rows = await (
-            AgreementParty.filter(agreement_id__in=keys)
-            .order_by("agreement_id", "position")
-            .values("agreement_id", *(f"organisation__{name}" for name in ORGANISATION_FIELDS))
+        statement = self.context.statement()
+        return await statement.rows(
+            f"SELECT ap.agreement_id AS agreement_id, {columns('o', ORGANISATION_FIELDS)}"
+            " FROM agreement_party ap JOIN organisation o ON o.id = ap.organisation_id"
+            f" WHERE {statement.any('ap.agreement_id', 'ids', keys)} ORDER BY ap.agreement_id, ap.position"
         )
-        return [
-            {
-                "agreement_id": row["agreement_id"],
-                **{n: row[f"organisation__{n}"] for n in ORGANISATION_FIELDS},
-            }
-            for row in rows
-        ]
 
 
 class MunicipalitiesByAgreementLoader(RowsLoader[int]):
     group_field = "agreement_id"
 
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        rows = await (
-            AgreementParty.filter(agreement_id__in=keys, organisation__municipality_id__isnull=False)
-            .order_by("agreement_id", "position")
-            .values("agreement_id", *(f"organisation__municipality__{name}" for name in MUNICIPALITY_FIELDS))
+        statement = self.context.statement()
+        return await statement.rows(
+            f"SELECT ap.agreement_id AS agreement_id, {columns('m', MUNICIPALITY_FIELDS)}"
+            " FROM agreement_party ap JOIN organisation o ON o.id = ap.organisation_id"
+            " JOIN municipality m ON m.code = o.municipality_id"
+            f" WHERE {statement.any('ap.agreement_id', 'ids', keys)} ORDER BY ap.agreement_id, ap.position"
         )
-        prefix = "organisation__municipality__"
-        return [
-            {"agreement_id": row["agreement_id"], **{n: row[prefix + n] for n in MUNICIPALITY_FIELDS}} for row in rows
-        ]
 
 
 class SignatoriesByAgreementLoader(RowsLoader[int]):
     group_field = "agreement_id"
 
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        return await (
-            Signatory.filter(agreement_id__in=keys)
-            .order_by("agreement_id", "position")
-            .values("agreement_id", "person__name", "title", "organisation_id", "signed_on", "place")
+        statement = self.context.statement()
+        return await statement.rows(
+            "SELECT s.agreement_id AS agreement_id, pe.name AS person__name, s.title AS title,"
+            " s.organisation_id AS organisation_id, s.signed_on AS signed_on, s.place AS place"
+            " FROM signatory s JOIN person pe ON pe.id = s.person_id"
+            f" WHERE {statement.any('s.agreement_id', 'ids', keys)} ORDER BY s.agreement_id, s.position",
+            Decode(dates=("signed_on",)),
         )

@@ -5,19 +5,13 @@ from typing import Any
 
 import strawberry
 from strawberry.types import Info
-from tortoise.expressions import F
-from tortoise.functions import Coalesce
 
-from api.agreements.filters import AgreementFilter, agreement_filter
-from api.agreements.loaders import AGREEMENT_FIELDS, AgreementBySlugLoader
+from api.agreements.filters import AgreementFilter, agreement_where
+from api.agreements.loaders import AGREEMENT_COLUMNS, AGREEMENT_DECODE, AgreementBySlugLoader
 from api.agreements.types import Agreement
 from api.context import Context
 from api.core.pagination import SortKey, paginate
 from api.core.relay import Connection, page_request
-from models import Agreement as AgreementModel
-
-# Newest period first; an unknown period counts from the date the agreement is in force from.
-AGREEMENT_ORDER = [SortKey("sort_start", descending=True, is_date=True), SortKey("slug")]
 
 
 @strawberry.type
@@ -37,15 +31,17 @@ class AgreementQuery:
     ) -> Connection[Agreement]:
         settings = info.context.settings
         request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=2)
-        query = AgreementModel.filter(info.context.visible(), agreement_filter(filter))
-        ordered = query.annotate(
-            sort_start=Coalesce(F("period_start"), F("signed_on"), F("source_published_on"), dt.date(1, 1, 1))
-        )
+        statement = info.context.statement()
+        # Newest period first; an unknown period counts from the date the agreement is in force from.
+        epoch = statement.date("epoch", dt.date(1, 1, 1))
+        sort_start = f"COALESCE(a.period_start, a.signed_on, a.source_published_on, {epoch})"
         return await paginate(
-            ordered,
-            keys=AGREEMENT_ORDER,
-            fields=AGREEMENT_FIELDS,
+            statement,
+            columns=AGREEMENT_COLUMNS,
+            tables="agreement a",
+            where=[info.context.visible_sql(statement, "a"), *agreement_where(statement, "a", filter)],
+            keys=[SortKey(sort_start, "sort_start", descending=True, is_date=True), SortKey("a.slug", "sort_slug")],
             request=request,
             build=Agreement.from_row,
-            count_queryset=query,
+            decode=AGREEMENT_DECODE,
         )

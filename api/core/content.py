@@ -11,6 +11,7 @@ from strawberry.types import Info
 from api.context import Context
 from api.core.loaders import Row
 from api.core.relay import Node
+from api.core.sql import Decode
 from api.core.text import TextFormat, render
 from models.enums import PublicationStatus as PublicationStatus  # re-exported: the API's enum
 
@@ -80,6 +81,10 @@ CONTENT_FIELDS = (
     "updated_at",
     "summary",
 )
+CONTENT_DECODE = Decode(
+    dates=("source_published_on", "source_updated_on"), datetimes=("published_at", "updated_at"), json=("links",)
+)
+PERIOD_DECODE = Decode(dates=("period_start", "period_end"))
 
 
 @strawberry.type

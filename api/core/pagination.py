@@ -9,29 +9,31 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from graphql import GraphQLError
-from tortoise.expressions import Q
-from tortoise.queryset import QuerySet
 
 from api.core.loaders import Row
 from api.core.relay import Connection, PageRequest, connection, encode_cursor
+from api.core.sql import NOTHING, Decode, Statement
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class SortKey:
-    field: str
+    """One column of a list's order: its SQL expression and the name it is selected as."""
+
+    expression: str
+    name: str
     descending: bool = False
     is_date: bool = False
 
-    def parse(self, value: Any) -> Any:
+    def bind(self, statement: Statement, index: int, value: Any) -> str:
         """Dates travel in cursors as ISO text; compare them as dates on every database."""
         if self.is_date and isinstance(value, str):
             try:
-                return dt.date.fromisoformat(value)
+                return statement.date(f"after_{index}", dt.date.fromisoformat(value))
             except ValueError:
                 raise GraphQLError("'after' is not a cursor this list gave out") from None
-        return value
+        return statement.bind(f"after_{index}", value)
 
 
 def _json_value(value: Any) -> Any:
@@ -40,36 +42,41 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _after(keys: Sequence[SortKey], values: Sequence[Any]) -> Q:
+def _after(statement: Statement, keys: Sequence[SortKey], values: Sequence[Any]) -> str:
+    """Rows after the cursor's: the first key beyond it, or equal on it and beyond on the next…"""
+    bound = [key.bind(statement, index, value) for index, (key, value) in enumerate(zip(keys, values, strict=True))]
     clauses = []
     for index, key in enumerate(keys):
-        equal = {keys[i].field: values[i] for i in range(index)}
-        op = "lt" if key.descending else "gt"
-        clauses.append(Q(**equal, **{f"{key.field}__{op}": values[index]}))
-    result = clauses[0]
-    for clause in clauses[1:]:
-        result |= clause
-    return result
+        equal = [f"{keys[i].expression} = {bound[i]}" for i in range(index)]
+        beyond = f"{key.expression} {'<' if key.descending else '>'} {bound[index]}"
+        clauses.append("(" + " AND ".join([*equal, beyond]) + ")")
+    return "(" + " OR ".join(clauses) + ")"
 
 
 async def paginate(
-    queryset: QuerySet[Any],
+    statement: Statement,
     *,
+    columns: str,
+    tables: str,
+    where: Sequence[str],
     keys: Sequence[SortKey],
-    fields: Sequence[str],
     request: PageRequest,
     build: Callable[[Row], T],
-    count_queryset: QuerySet[Any] | None = None,
+    decode: Decode = NOTHING,
 ) -> Connection[T]:
-    """One query for the page (one row more, to know if there is a next page), one for the total."""
-    total = await (count_queryset or queryset).count()
-    page = queryset
+    """One statement for the page (one row more, to know if there is a next page), one for the total."""
+    condition = " AND ".join(where) or "1 = 1"
+    total = (await statement.rows(f"SELECT COUNT(*) AS total FROM {tables} WHERE {condition}"))[0]["total"]
     if request.after is not None:
-        page = page.filter(_after(keys, [key.parse(value) for key, value in zip(keys, request.after, strict=True)]))
-    order = [f"-{key.field}" if key.descending else key.field for key in keys]
-    key_fields = [key.field for key in keys if key.field not in fields]
-    rows = await page.order_by(*order).limit(request.first + 1).values(*fields, *key_fields)
+        condition += f" AND {_after(statement, keys, request.after)}"
+    order = ", ".join(f"{key.expression}{' DESC' if key.descending else ''}" for key in keys)
+    sort_columns = ", ".join(f"{key.expression} AS {key.name}" for key in keys)
+    limit = statement.bind("limit", request.first + 1)
+    rows = await statement.rows(
+        f"SELECT {columns}, {sort_columns} FROM {tables} WHERE {condition} ORDER BY {order} LIMIT {limit}",
+        decode + Decode(dates=tuple(key.name for key in keys if key.is_date)),
+    )
     has_next = len(rows) > request.first
     rows = rows[: request.first]
-    cursors = [encode_cursor([_json_value(row[key.field]) for key in keys]) for row in rows]
-    return connection([build(row) for row in rows], cursors, request=request, has_next=has_next, total=total)
+    cursors = [encode_cursor([_json_value(row[key.name]) for key in keys]) for row in rows]
+    return connection([build(row) for row in rows], cursors, request=request, has_next=has_next, total=int(total))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from api.dashboards.sql import Row, Statement
+from api.core.sql import Row, Statement
 from api.dashboards.types import CoverageKind, CoverageStatistic, DimensionValue, StatisticsDimension
 from api.protection.errors import ClientError
 

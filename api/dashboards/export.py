@@ -22,9 +22,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response, Strea
 from starlette.routing import Route
 
 from api.core.relay import to_global_id
-from api.core.visibility import visible
-from api.promises.filters import Actor, CommitmentFilter, commitment_filter
-from models import Commitment, CommitmentTopic, FollowUpEntryCommitment
+from api.core.sql import Decode, Statement
+from api.promises.filters import PROMISE_PLACES, Actor, CommitmentFilter, commitment_where
 
 PAGE_SIZE = 1_000
 LIST_SEPARATOR = ";"
@@ -60,22 +59,12 @@ COLUMNS = [
         " PARTLY_FULFILLED, NOT_FULFILLED or NOT_ASSESSED.",
     ),
 ]
-FIELDS = (
-    "id",
-    "key",
-    "actor",
-    "actor_label",
-    "text",
-    "citizen_promise__slug",
-    "citizen_promise__title",
-    "citizen_promise__period_start",
-    "citizen_promise__period_end",
-    "citizen_promise__period_label",
-    "citizen_promise__municipality__code",
-    "citizen_promise__municipality__name",
-    "citizen_promise__municipality__county__code",
-    "citizen_promise__municipality__county__name",
-    "citizen_promise__municipality__county__police_region__name",
+# Each commitment `c` with its citizen promise `p`, municipality `m`, county `co`, region `r`.
+EXPORT_COLUMNS = (
+    "c.id AS id, c.key AS key, c.actor AS actor, c.actor_label AS actor_label, c.text AS text,"
+    " p.slug AS promise_slug, p.title AS promise_title, p.period_start AS period_start,"
+    " p.period_end AS period_end, p.period_label AS period_label, m.code AS municipality_code,"
+    " m.name AS municipality_name, co.code AS county_code, co.name AS county_name, r.name AS police_region"
 )
 FILTER_PARAMETERS = ("actor", "municipalityCode", "countyCode", "policeRegion", "year", "topic")
 
@@ -111,48 +100,57 @@ async def export_rows(
 ) -> AsyncIterator[list[dict[str, Any]]]:
     """Pages of export rows (one dict per commitment, keys as COLUMNS), published content only."""
     now = now or datetime.now(UTC)
-    query = Commitment.filter(visible(now, "citizen_promise"), commitment_filter(filter))
     last_id = 0
     while True:
-        page = await query.filter(id__gt=last_id).order_by("id").limit(PAGE_SIZE).values(*FIELDS)
+        statement = Statement.for_default_connection()
+        where = [
+            statement.visible("p", now),
+            *commitment_where(statement, filter),
+            f"c.id > {statement.bind('last_id', last_id)}",
+        ]
+        page = await statement.rows(
+            f"SELECT {EXPORT_COLUMNS} FROM commitment c JOIN citizen_promise p ON p.id = c.citizen_promise_id"
+            f" {PROMISE_PLACES} WHERE {' AND '.join(where)} ORDER BY c.id LIMIT {statement.bind('limit', PAGE_SIZE)}",
+            Decode(dates=("period_start", "period_end")),
+        )
         if not page:
             return
         ids = [row["id"] for row in page]
         last_id = ids[-1]
+        statement = Statement.for_default_connection()
         topics: dict[int, list[str]] = defaultdict(list)
-        for commitment_id, topic in await (
-            CommitmentTopic.filter(commitment_id__in=ids)
-            .order_by("commitment_id", "position")
-            .values_list("commitment_id", "topic_id")
+        for row in await statement.rows(
+            "SELECT ct.commitment_id AS commitment_id, ct.topic_id AS topic_id FROM commitment_topic ct"
+            f" WHERE {statement.any('ct.commitment_id', 'ids', ids)} ORDER BY ct.commitment_id, ct.position"
         ):
-            topics[commitment_id].append(str(topic))
+            topics[row["commitment_id"]].append(str(row["topic_id"]))
         follow_ups: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        for commitment_id, year, assessment in await (
-            FollowUpEntryCommitment.filter(visible(now, "entry__follow_up"), commitment_id__in=ids)
-            .order_by("commitment_id", "entry__follow_up__year", "entry__position")
-            .values_list("commitment_id", "entry__follow_up__year", "entry__assessment")
+        for row in await statement.rows(
+            "SELECT fec.commitment_id AS commitment_id, f.year AS year, e.assessment AS assessment"
+            " FROM follow_up_entry_commitment fec JOIN follow_up_entry e ON e.id = fec.entry_id"
+            " JOIN follow_up f ON f.id = e.follow_up_id"
+            f" WHERE {statement.any('fec.commitment_id', 'ids', ids)} AND {statement.visible('f', now)}"
+            " ORDER BY fec.commitment_id, f.year, e.position"
         ):
-            follow_ups[commitment_id].append((int(year), str(assessment)))
+            follow_ups[row["commitment_id"]].append((int(row["year"]), str(row["assessment"])))
         yield [_row(row, topics[row["id"]], follow_ups[row["id"]]) for row in page]
         if len(page) < PAGE_SIZE:
             return
 
 
 def _row(row: dict[str, Any], topics: list[str], follow_ups: list[tuple[int, str]]) -> dict[str, Any]:
-    promise = "citizen_promise__"
-    municipality = promise + "municipality__"
     return {
-        "id": to_global_id("Commitment", f"{row[promise + 'slug']}/{row['key']}"),
-        "municipality_code": row[municipality + "code"],
-        "municipality_name": row[municipality + "name"],
-        "county_code": row[municipality + "county__code"],
-        "county_name": row[municipality + "county__name"],
-        "police_region": row[municipality + "county__police_region__name"],
-        "citizen_promise": row[promise + "slug"],
-        "citizen_promise_title": row[promise + "title"],
-        "period_start": _iso(row[promise + "period_start"]),
-        "period_end": _iso(row[promise + "period_end"]),
-        "period_label": row[promise + "period_label"],
+        "id": to_global_id("Commitment", f"{row['promise_slug']}/{row['key']}"),
+        "municipality_code": row["municipality_code"],
+        "municipality_name": row["municipality_name"],
+        "county_code": row["county_code"],
+        "county_name": row["county_name"],
+        "police_region": row["police_region"],
+        "citizen_promise": row["promise_slug"],
+        "citizen_promise_title": row["promise_title"],
+        "period_start": _iso(row["period_start"]),
+        "period_end": _iso(row["period_end"]),
+        "period_label": row["period_label"],
         "commitment_key": row["key"],
         "actor": str(row["actor"]),
         "actor_label": row["actor_label"],

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from api.dashboards.sql import Row, Statement
+from api.core.sql import Row, Statement
 from api.dashboards.types import CommitmentStatistic, DimensionValue, StatisticsDimension
 from api.promises.filters import CommitmentFilter
 from api.protection.errors import ClientError

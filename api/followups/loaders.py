@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from api.core.content import CONTENT_FIELDS
+from api.core.content import CONTENT_DECODE, CONTENT_FIELDS, PERIOD_DECODE
 from api.core.loaders import Row, RowLoader, RowsLoader
-from api.promises.loaders import COMMITMENT_FIELDS
-from models import FollowUp, FollowUpEntry, FollowUpEntryCommitment
+from api.core.sql import columns
+from api.promises.loaders import COMMITMENT_COLUMNS
 
 FOLLOW_UP_FIELDS = (
     *CONTENT_FIELDS,
@@ -17,36 +17,46 @@ FOLLOW_UP_FIELDS = (
     "citizen_promise_id",
     "links",
 )
+FOLLOW_UP_DECODE = CONTENT_DECODE + PERIOD_DECODE
+FOLLOW_UP_COLUMNS = columns("f", FOLLOW_UP_FIELDS)
+# A follow-up `f` is visible when it and its citizen promise `p` are.
+FOLLOW_UP_TABLES = "follow_up f JOIN citizen_promise p ON p.id = f.citizen_promise_id"
 ENTRY_FIELDS = ("id", "follow_up_id", "position", "narrative", "assessment")
-OLDEST_FIRST = ("year", "slug")
 
 
 class FollowUpByIdLoader(RowLoader[int]):
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        return await FollowUp.filter(
-            self.context.visible(), self.context.visible("citizen_promise"), id__in=keys
-        ).values(*FOLLOW_UP_FIELDS)
+        statement = self.context.statement()
+        return await statement.rows(
+            f"SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_TABLES} WHERE {statement.any('f.id', 'ids', keys)}"
+            f" AND {self.context.visible_sql(statement, 'f')} AND {self.context.visible_sql(statement, 'p')}",
+            FOLLOW_UP_DECODE,
+        )
 
 
 class FollowUpBySlugLoader(RowLoader[str]):
     key_field = "slug"
 
     async def fetch(self, keys: list[str]) -> Iterable[Row]:
-        return await FollowUp.filter(
-            self.context.visible(), self.context.visible("citizen_promise"), slug__in=keys
-        ).values(*FOLLOW_UP_FIELDS)
+        statement = self.context.statement()
+        return await statement.rows(
+            f"SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_TABLES} WHERE {statement.any('f.slug', 'slugs', keys)}"
+            f" AND {self.context.visible_sql(statement, 'f')} AND {self.context.visible_sql(statement, 'p')}",
+            FOLLOW_UP_DECODE,
+        )
 
 
 class FollowUpsByCitizenPromiseLoader(RowsLoader[int]):
     group_field = "citizen_promise_id"
 
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        return await (
-            FollowUp.filter(
-                self.context.visible(), self.context.visible("citizen_promise"), citizen_promise_id__in=keys
-            )
-            .order_by(*OLDEST_FIRST)
-            .values(*FOLLOW_UP_FIELDS)
+        statement = self.context.statement()
+        return await statement.rows(
+            f"SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_TABLES}"
+            f" WHERE {statement.any('f.citizen_promise_id', 'ids', keys)}"
+            f" AND {self.context.visible_sql(statement, 'f')} AND {self.context.visible_sql(statement, 'p')}"
+            " ORDER BY f.year, f.slug",
+            FOLLOW_UP_DECODE,
         )
 
 
@@ -54,8 +64,10 @@ class EntriesByFollowUpLoader(RowsLoader[int]):
     group_field = "follow_up_id"
 
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        return (
-            await FollowUpEntry.filter(follow_up_id__in=keys).order_by("follow_up_id", "position").values(*ENTRY_FIELDS)
+        statement = self.context.statement()
+        return await statement.rows(
+            f"SELECT {columns('e', ENTRY_FIELDS)} FROM follow_up_entry e"
+            f" WHERE {statement.any('e.follow_up_id', 'ids', keys)} ORDER BY e.follow_up_id, e.position"
         )
 
 
@@ -65,25 +77,24 @@ class EntriesByCommitmentLoader(RowsLoader[int]):
     group_field = "commitment_id"
 
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        rows = await (
-            FollowUpEntryCommitment.filter(self.context.visible("entry__follow_up"), commitment_id__in=keys)
-            .order_by("commitment_id", "entry__follow_up__year", "entry__follow_up__slug", "entry__position")
-            .values("commitment_id", *(f"entry__{name}" for name in ENTRY_FIELDS))
+        statement = self.context.statement()
+        return await statement.rows(
+            f"SELECT fec.commitment_id AS commitment_id, {columns('e', ENTRY_FIELDS)}"
+            " FROM follow_up_entry_commitment fec JOIN follow_up_entry e ON e.id = fec.entry_id"
+            " JOIN follow_up f ON f.id = e.follow_up_id"
+            f" WHERE {statement.any('fec.commitment_id', 'ids', keys)} AND {self.context.visible_sql(statement, 'f')}"
+            " ORDER BY fec.commitment_id, f.year, f.slug, e.position"
         )
-        return [
-            {"commitment_id": row["commitment_id"], **{n: row[f"entry__{n}"] for n in ENTRY_FIELDS}} for row in rows
-        ]
 
 
 class CommitmentsByEntryLoader(RowsLoader[int]):
     group_field = "entry_id"
 
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        rows = await (
-            FollowUpEntryCommitment.filter(entry_id__in=keys)
-            .order_by("entry_id", "position")
-            .values("entry_id", *(f"commitment__{name}" for name in COMMITMENT_FIELDS))
+        statement = self.context.statement()
+        return await statement.rows(
+            f"SELECT fec.entry_id AS entry_id, {COMMITMENT_COLUMNS}"
+            " FROM follow_up_entry_commitment fec JOIN commitment c ON c.id = fec.commitment_id"
+            " JOIN citizen_promise p ON p.id = c.citizen_promise_id"
+            f" WHERE {statement.any('fec.entry_id', 'ids', keys)} ORDER BY fec.entry_id, fec.position"
         )
-        return [
-            {"entry_id": row["entry_id"], **{n: row[f"commitment__{n}"] for n in COMMITMENT_FIELDS}} for row in rows
-        ]

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from tortoise.expressions import Q
-
-from api.core.visibility import q
+from api.core.sql import Statement
 
 
-def place_conditions(
-    municipality_code: str | None, county_code: str | None, police_region: str | None, relation: str = ""
-) -> dict[str, Any]:
-    """Conditions on the municipality reached through `relation` (empty: the row's own)."""
-    p = f"{relation}__" if relation else ""
-    conditions: dict[str, Any] = {}
+def place_sql(
+    statement: Statement,
+    municipality: str,
+    municipality_code: str | None,
+    county_code: str | None,
+    police_region: str | None,
+) -> list[str]:
+    """Conditions on a municipality row `municipality` joined to its county `co` and the
+    county's police region `r`."""
+    where = []
     if municipality_code is not None:
-        conditions[f"{p}municipality_id"] = municipality_code
+        where.append(f"{municipality}.code = {statement.bind('municipality_code', municipality_code)}")
     if county_code is not None:
-        conditions[f"{p}municipality__county_id"] = county_code
+        where.append(f"{municipality}.county_id = {statement.bind('county_code', county_code)}")
     if police_region is not None:
-        conditions[f"{p}municipality__county__police_region__name"] = police_region
-    return conditions
-
-
-def place_filter(
-    municipality_code: str | None, county_code: str | None, police_region: str | None, relation: str = ""
-) -> Q:
-    return q(place_conditions(municipality_code, county_code, police_region, relation))
+        where.append(f"r.name = {statement.bind('police_region', police_region)}")
+    return where

@@ -3,48 +3,64 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from tortoise.expressions import Q
-
 from api.core.loaders import Loader, Row, RowLoader, RowsLoader
-from models import County, Municipality, PoliceUnit
-from models.enums import PoliceUnitLevel
+from api.core.sql import columns
 
 MUNICIPALITY_FIELDS = ("code", "name", "county_id", "local_police_area_id")
 POLICE_UNIT_FIELDS = ("id", "slug", "level", "name", "parent_id")
 COUNTY_FIELDS = ("code", "name", "police_region_id")
+MUNICIPALITY_COLUMNS = columns("m", MUNICIPALITY_FIELDS)
+POLICE_UNIT_COLUMNS = columns("u", POLICE_UNIT_FIELDS)
+COUNTY_COLUMNS = columns("co", COUNTY_FIELDS)
 
 
 class CountyByCodeLoader(RowLoader[str]):
     key_field = "code"
 
     async def fetch(self, keys: list[str]) -> Iterable[Row]:
-        return await County.filter(code__in=keys).values(*COUNTY_FIELDS)
+        statement = self.context.statement()
+        return await statement.rows(
+            f"SELECT {COUNTY_COLUMNS} FROM county co WHERE {statement.any('co.code', 'codes', keys)}"
+        )
 
 
 class PoliceUnitByIdLoader(RowLoader[int]):
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        return await PoliceUnit.filter(id__in=keys).values(*POLICE_UNIT_FIELDS)
+        statement = self.context.statement()
+        return await statement.rows(
+            f"SELECT {POLICE_UNIT_COLUMNS} FROM police_unit u WHERE {statement.any('u.id', 'ids', keys)}"
+        )
 
 
 class PoliceUnitBySlugLoader(RowLoader[str]):
     key_field = "slug"
 
     async def fetch(self, keys: list[str]) -> Iterable[Row]:
-        return await PoliceUnit.filter(slug__in=keys).values(*POLICE_UNIT_FIELDS)
+        statement = self.context.statement()
+        return await statement.rows(
+            f"SELECT {POLICE_UNIT_COLUMNS} FROM police_unit u WHERE {statement.any('u.slug', 'slugs', keys)}"
+        )
 
 
 class MunicipalityByCodeLoader(RowLoader[str]):
     key_field = "code"
 
     async def fetch(self, keys: list[str]) -> Iterable[Row]:
-        return await Municipality.filter(code__in=keys).values(*MUNICIPALITY_FIELDS)
+        statement = self.context.statement()
+        return await statement.rows(
+            f"SELECT {MUNICIPALITY_COLUMNS} FROM municipality m WHERE {statement.any('m.code', 'codes', keys)}"
+        )
 
 
 class MunicipalitiesByCountyLoader(RowsLoader[str]):
     group_field = "county_id"
 
     async def fetch(self, keys: list[str]) -> Iterable[Row]:
-        return await Municipality.filter(county_id__in=keys).order_by("code").values(*MUNICIPALITY_FIELDS)
+        statement = self.context.statement()
+        return await statement.rows(
+            f"SELECT {MUNICIPALITY_COLUMNS} FROM municipality m"
+            f" WHERE {statement.any('m.county_id', 'codes', keys)} ORDER BY m.code"
+        )
 
 
 class MunicipalitiesByPoliceUnitLoader(Loader[int, list[Row]]):
@@ -52,23 +68,20 @@ class MunicipalitiesByPoliceUnitLoader(Loader[int, list[Row]]):
     the local police areas below them."""
 
     async def load_batch(self, unique: list[int], keys: list[int]) -> list[list[Row]]:
-        rows = await (
-            Municipality.filter(
-                Q(local_police_area_id__in=unique)
-                | Q(local_police_area__parent_id__in=unique)
-                | Q(county__police_region_id__in=unique)
-            )
-            .order_by("code")
-            .values(*MUNICIPALITY_FIELDS, "local_police_area__parent_id", "county__police_region_id")
+        statement = self.context.statement()
+        rows = await statement.rows(
+            f"SELECT {MUNICIPALITY_COLUMNS}, area.parent_id AS area_parent_id, co.police_region_id AS region_id"
+            " FROM municipality m JOIN county co ON co.code = m.county_id"
+            " LEFT JOIN police_unit area ON area.id = m.local_police_area_id"
+            f" WHERE {statement.any('m.local_police_area_id', 'ids', unique)}"
+            f" OR {statement.any('area.parent_id', 'ids', unique)}"
+            f" OR {statement.any('co.police_region_id', 'ids', unique)}"
+            " ORDER BY m.code"
         )
         wanted = set(unique)
         grouped: dict[int, list[Row]] = defaultdict(list)
         for row in rows:
-            for unit in {
-                row["local_police_area_id"],
-                row["local_police_area__parent_id"],
-                row["county__police_region_id"],
-            }:
+            for unit in {row["local_police_area_id"], row["area_parent_id"], row["region_id"]}:
                 if unit in wanted:
                     grouped[unit].append(row)
         return [grouped.get(key, []) for key in keys]
@@ -76,9 +89,5 @@ class MunicipalitiesByPoliceUnitLoader(Loader[int, list[Row]]):
 
 class CountiesLoader(Loader[None, list[Row]]):
     async def load_batch(self, unique: list[None], keys: list[None]) -> list[list[Row]]:
-        rows = await County.all().order_by("code").values(*COUNTY_FIELDS)
+        rows = await self.context.statement().rows(f"SELECT {COUNTY_COLUMNS} FROM county co ORDER BY co.code")
         return [rows for _ in keys]
-
-
-def region_level() -> str:
-    return PoliceUnitLevel.REGION.value

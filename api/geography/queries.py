@@ -8,9 +8,9 @@ from strawberry.types import Info
 from api.context import Context
 from api.core.pagination import SortKey, paginate
 from api.core.relay import Connection, page_request
-from api.geography.loaders import MUNICIPALITY_FIELDS, CountiesLoader, MunicipalityByCodeLoader
+from api.geography.filters import place_sql
+from api.geography.loaders import MUNICIPALITY_COLUMNS, CountiesLoader, MunicipalityByCodeLoader
 from api.geography.types import County, Municipality
-from models import Municipality as MunicipalityModel
 
 
 @strawberry.type
@@ -31,15 +31,14 @@ class GeographyQuery:
     ) -> Connection[Municipality]:
         settings = info.context.settings
         request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=1)
-        query = MunicipalityModel.all()
-        if county_code is not None:
-            query = query.filter(county_id=county_code)
-        if police_region is not None:
-            query = query.filter(county__police_region__name=police_region)
+        statement = info.context.statement()
         return await paginate(
-            query,
-            keys=[SortKey("code")],
-            fields=MUNICIPALITY_FIELDS,
+            statement,
+            columns=MUNICIPALITY_COLUMNS,
+            tables="municipality m JOIN county co ON co.code = m.county_id LEFT JOIN police_unit r"
+            " ON r.id = co.police_region_id",
+            where=place_sql(statement, "m", None, county_code, police_region),
+            keys=[SortKey("m.code", "sort_code")],
             request=request,
             build=Municipality.from_row,
         )

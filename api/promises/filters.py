@@ -5,15 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
-from tortoise.expressions import Q, Subquery
 
-from api.core.visibility import q
-from api.geography.filters import place_filter
-from models import CommitmentTopic
+from api.core.sql import Statement
+from api.geography.filters import place_sql
 from models.enums import Actor as Actor  # re-exported: the API's enum
 
 # The model's enum is the GraphQL enum too, so the values are listed once.
 strawberry.enum(Actor, description="Whose promise it is, as grouped in a medborgarlöfte.")
+
+# A citizen promise `p` with its municipality `m`, county `co` and police region `r`: what the
+# place filters need.
+PROMISE_PLACES = (
+    "JOIN municipality m ON m.code = p.municipality_id JOIN county co ON co.code = m.county_id"
+    " LEFT JOIN police_unit r ON r.id = co.police_region_id"
+)
 
 
 @strawberry.input(description="Filters combine with AND.")
@@ -34,30 +39,35 @@ class CommitmentFilter:
     topic: str | None = None
 
 
-def covers_year(year: int, relation: str = "") -> Q:
-    p = f"{relation}__" if relation else ""
-    return q({f"{p}period_start__lte": dt.date(year, 12, 31)}) & (
-        q({f"{p}period_end__isnull": True}) | q({f"{p}period_end__gte": dt.date(year, 1, 1)})
-    )
+def covers_year_sql(statement: Statement, alias: str, year: int) -> str:
+    """The period of `alias` covers some of the calendar year."""
+    last = statement.date("year_last_day", dt.date(year, 12, 31))
+    first = statement.date("year_first_day", dt.date(year, 1, 1))
+    return f"({alias}.period_start <= {last} AND ({alias}.period_end IS NULL OR {alias}.period_end >= {first}))"
 
 
-def citizen_promise_filter(value: CitizenPromiseFilter | None) -> Q:
+def citizen_promise_where(statement: Statement, value: CitizenPromiseFilter | None) -> list[str]:
+    """Conditions on a citizen promise `p` joined as PROMISE_PLACES."""
     if value is None:
-        return Q()
-    query = place_filter(value.municipality_code, value.county_code, value.police_region)
+        return []
+    where = place_sql(statement, "m", value.municipality_code, value.county_code, value.police_region)
     if value.year is not None:
-        query &= covers_year(value.year)
-    return query
+        where.append(covers_year_sql(statement, "p", value.year))
+    return where
 
 
-def commitment_filter(value: CommitmentFilter | None) -> Q:
+def commitment_where(statement: Statement, value: CommitmentFilter | None) -> list[str]:
+    """Conditions on a commitment `c` of citizen promise `p` joined as PROMISE_PLACES."""
     if value is None:
-        return Q()
-    query = place_filter(value.municipality_code, value.county_code, value.police_region, "citizen_promise")
+        return []
+    where = place_sql(statement, "m", value.municipality_code, value.county_code, value.police_region)
     if value.year is not None:
-        query &= covers_year(value.year, "citizen_promise")
+        where.append(covers_year_sql(statement, "p", value.year))
     if value.actor is not None:
-        query &= Q(actor=value.actor.value)
+        where.append(f"c.actor = {statement.bind('actor', value.actor.value)}")
     if value.topic is not None:
-        query &= Q(id__in=Subquery(CommitmentTopic.filter(topic_id=value.topic).values("commitment_id")))
-    return query
+        topic = statement.bind("topic", value.topic)
+        where.append(
+            f"EXISTS (SELECT 1 FROM commitment_topic ft WHERE ft.commitment_id = c.id AND ft.topic_id = {topic})"
+        )
+    return where

@@ -3,11 +3,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from api.core.content import CONTENT_FIELDS
+from api.core.content import CONTENT_DECODE, CONTENT_FIELDS, PERIOD_DECODE
 from api.core.loaders import Loader, Row, RowLoader, RowsLoader
+from api.core.sql import Decode, columns
 from api.people.loaders import ORGANISATION_FIELDS
-from api.promises.filters import covers_year
-from models import CitizenPromise, Commitment, CommitmentPartner, CommitmentTopic, Topic
+from api.promises.filters import covers_year_sql
 
 CITIZEN_PROMISE_FIELDS = (
     *CONTENT_FIELDS,
@@ -21,30 +21,34 @@ CITIZEN_PROMISE_FIELDS = (
     "sections",
     "links",
 )
-COMMITMENT_FIELDS = (
-    "id",
-    "key",
-    "actor",
-    "actor_label",
-    "text",
-    "position",
-    "document_order",
-    "citizen_promise_id",
-    "citizen_promise__slug",
-)
-NEWEST_FIRST = ("-period_start", "slug")
+CITIZEN_PROMISE_DECODE = CONTENT_DECODE + PERIOD_DECODE + Decode(json=("sections",))
+CITIZEN_PROMISE_COLUMNS = columns("p", CITIZEN_PROMISE_FIELDS)
+COMMITMENT_FIELDS = ("id", "key", "actor", "actor_label", "text", "position", "document_order", "citizen_promise_id")
+# A commitment's global ID names its citizen promise by slug: `c` joined to its promise `p`.
+COMMITMENT_COLUMNS = columns("c", COMMITMENT_FIELDS) + ", p.slug AS citizen_promise__slug"
+NEWEST_FIRST = "p.period_start DESC, p.slug"
 
 
 class CitizenPromiseByIdLoader(RowLoader[int]):
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        return await CitizenPromise.filter(self.context.visible(), id__in=keys).values(*CITIZEN_PROMISE_FIELDS)
+        statement = self.context.statement()
+        return await statement.rows(
+            f"SELECT {CITIZEN_PROMISE_COLUMNS} FROM citizen_promise p"
+            f" WHERE {statement.any('p.id', 'ids', keys)} AND {self.context.visible_sql(statement, 'p')}",
+            CITIZEN_PROMISE_DECODE,
+        )
 
 
 class CitizenPromiseBySlugLoader(RowLoader[str]):
     key_field = "slug"
 
     async def fetch(self, keys: list[str]) -> Iterable[Row]:
-        return await CitizenPromise.filter(self.context.visible(), slug__in=keys).values(*CITIZEN_PROMISE_FIELDS)
+        statement = self.context.statement()
+        return await statement.rows(
+            f"SELECT {CITIZEN_PROMISE_COLUMNS} FROM citizen_promise p"
+            f" WHERE {statement.any('p.slug', 'slugs', keys)} AND {self.context.visible_sql(statement, 'p')}",
+            CITIZEN_PROMISE_DECODE,
+        )
 
 
 class CitizenPromisesByMunicipalityLoader(Loader[tuple[str, int | None], list[Row]]):
@@ -56,10 +60,16 @@ class CitizenPromisesByMunicipalityLoader(Loader[tuple[str, int | None], list[Ro
             codes_by_year[year].append(code)
         found: dict[tuple[str, int | None], list[Row]] = defaultdict(list)
         for year, codes in codes_by_year.items():
-            query = CitizenPromise.filter(self.context.visible(), municipality_id__in=codes)
+            statement = self.context.statement()
+            where = [statement.any("p.municipality_id", "codes", codes), self.context.visible_sql(statement, "p")]
             if year is not None:
-                query = query.filter(covers_year(year))
-            for row in await query.order_by(*NEWEST_FIRST).values(*CITIZEN_PROMISE_FIELDS):
+                where.append(covers_year_sql(statement, "p", year))
+            rows = await statement.rows(
+                f"SELECT {CITIZEN_PROMISE_COLUMNS} FROM citizen_promise p"
+                f" WHERE {' AND '.join(where)} ORDER BY {NEWEST_FIRST}",
+                CITIZEN_PROMISE_DECODE,
+            )
+            for row in rows:
                 found[(row["municipality_id"], year)].append(row)
         return [found.get(key, []) for key in keys]
 
@@ -68,10 +78,12 @@ class CitizenPromisesByAgreementLoader(RowsLoader[int]):
     group_field = "agreement_id"
 
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        return await (
-            CitizenPromise.filter(self.context.visible(), agreement_id__in=keys)
-            .order_by(*NEWEST_FIRST)
-            .values(*CITIZEN_PROMISE_FIELDS)
+        statement = self.context.statement()
+        return await statement.rows(
+            f"SELECT {CITIZEN_PROMISE_COLUMNS} FROM citizen_promise p"
+            f" WHERE {statement.any('p.agreement_id', 'ids', keys)} AND {self.context.visible_sql(statement, 'p')}"
+            f" ORDER BY {NEWEST_FIRST}",
+            CITIZEN_PROMISE_DECODE,
         )
 
 
@@ -81,12 +93,15 @@ class CommitmentsByCitizenPromiseLoader(Loader[tuple[int, str | None], list[Row]
     async def load_batch(
         self, unique: list[tuple[int, str | None]], keys: list[tuple[int, str | None]]
     ) -> list[list[Row]]:
-        promise_ids = sorted({promise_id for promise_id, _ in unique})
+        statement = self.context.statement()
+        where = [statement.any("c.citizen_promise_id", "ids", sorted({promise_id for promise_id, _ in unique}))]
         actors = {actor for _, actor in unique}
-        query = Commitment.filter(citizen_promise_id__in=promise_ids)
         if None not in actors:
-            query = query.filter(actor__in=sorted(a for a in actors if a is not None))
-        rows = await query.order_by("citizen_promise_id", "document_order").values(*COMMITMENT_FIELDS)
+            where.append(statement.any("c.actor", "actors", sorted(a for a in actors if a is not None)))
+        rows = await statement.rows(
+            f"SELECT {COMMITMENT_COLUMNS} FROM commitment c JOIN citizen_promise p ON p.id = c.citizen_promise_id"
+            f" WHERE {' AND '.join(where)} ORDER BY c.citizen_promise_id, c.document_order"
+        )
         grouped: dict[tuple[int, str | None], list[Row]] = defaultdict(list)
         for row in rows:
             grouped[(row["citizen_promise_id"], None)].append(row)
@@ -96,19 +111,24 @@ class CommitmentsByCitizenPromiseLoader(Loader[tuple[int, str | None], list[Row]
 
 class CommitmentByIdLoader(RowLoader[int]):
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        return await Commitment.filter(self.context.visible("citizen_promise"), id__in=keys).values(*COMMITMENT_FIELDS)
+        statement = self.context.statement()
+        return await statement.rows(
+            f"SELECT {COMMITMENT_COLUMNS} FROM commitment c JOIN citizen_promise p ON p.id = c.citizen_promise_id"
+            f" WHERE {statement.any('c.id', 'ids', keys)} AND {self.context.visible_sql(statement, 'p')}"
+        )
 
 
 class CommitmentByKeyLoader(Loader[tuple[str, str], Row | None]):
     """By (citizen promise slug, commitment key): how global IDs and links name a commitment."""
 
     async def load_batch(self, unique: list[tuple[str, str]], keys: list[tuple[str, str]]) -> list[Row | None]:
-        slugs = sorted({slug for slug, _ in unique})
-        rows = await Commitment.filter(
-            self.context.visible("citizen_promise"),
-            citizen_promise__slug__in=slugs,
-            key__in=sorted({key for _, key in unique}),
-        ).values(*COMMITMENT_FIELDS)
+        statement = self.context.statement()
+        rows = await statement.rows(
+            f"SELECT {COMMITMENT_COLUMNS} FROM commitment c JOIN citizen_promise p ON p.id = c.citizen_promise_id"
+            f" WHERE {statement.any('p.slug', 'slugs', sorted({slug for slug, _ in unique}))}"
+            f" AND {statement.any('c.key', 'keys', sorted({key for _, key in unique}))}"
+            f" AND {self.context.visible_sql(statement, 'p')}"
+        )
         by_key = {(row["citizen_promise__slug"], row["key"]): row for row in rows}
         return [by_key.get(key) for key in keys]
 
@@ -117,10 +137,10 @@ class TopicsByCommitmentLoader(RowsLoader[int]):
     group_field = "commitment_id"
 
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        return await (
-            CommitmentTopic.filter(commitment_id__in=keys)
-            .order_by("commitment_id", "position")
-            .values("commitment_id", "topic_id", "topic__label")
+        statement = self.context.statement()
+        return await statement.rows(
+            "SELECT ct.commitment_id AS commitment_id, ct.topic_id AS topic_id FROM commitment_topic ct"
+            f" WHERE {statement.any('ct.commitment_id', 'ids', keys)} ORDER BY ct.commitment_id, ct.position"
         )
 
 
@@ -128,21 +148,17 @@ class PartnersByCommitmentLoader(RowsLoader[int]):
     group_field = "commitment_id"
 
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        rows = await (
-            CommitmentPartner.filter(commitment_id__in=keys)
-            .order_by("commitment_id", "position")
-            .values("commitment_id", *(f"organisation__{name}" for name in ORGANISATION_FIELDS))
+        statement = self.context.statement()
+        return await statement.rows(
+            f"SELECT cp.commitment_id AS commitment_id, {columns('o', ORGANISATION_FIELDS)}"
+            " FROM commitment_partner cp JOIN organisation o ON o.id = cp.organisation_id"
+            f" WHERE {statement.any('cp.commitment_id', 'ids', keys)} ORDER BY cp.commitment_id, cp.position"
         )
-        return [
-            {
-                "commitment_id": row["commitment_id"],
-                **{n: row[f"organisation__{n}"] for n in ORGANISATION_FIELDS},
-            }
-            for row in rows
-        ]
 
 
 class TopicsLoader(Loader[None, list[Row]]):
     async def load_batch(self, unique: list[None], keys: list[None]) -> list[list[Row]]:
-        rows = await Topic.all().order_by("position", "key").values("key", "label")
+        rows = await self.context.statement().rows(
+            "SELECT t.key AS key, t.label AS label FROM topic t ORDER BY t.position, t.key"
+        )
         return [rows for _ in keys]

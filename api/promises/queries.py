@@ -9,27 +9,26 @@ from api.context import Context
 from api.core.pagination import SortKey, paginate
 from api.core.relay import Connection, page_request
 from api.promises.filters import (
+    PROMISE_PLACES,
     CitizenPromiseFilter,
     CommitmentFilter,
-    citizen_promise_filter,
-    commitment_filter,
+    citizen_promise_where,
+    commitment_where,
 )
 from api.promises.loaders import (
-    CITIZEN_PROMISE_FIELDS,
-    COMMITMENT_FIELDS,
+    CITIZEN_PROMISE_COLUMNS,
+    CITIZEN_PROMISE_DECODE,
+    COMMITMENT_COLUMNS,
     CitizenPromiseBySlugLoader,
     TopicsLoader,
 )
 from api.promises.types import CitizenPromise, Commitment, Topic
-from models import CitizenPromise as CitizenPromiseModel
-from models import Commitment as CommitmentModel
 
-PROMISE_ORDER = [SortKey("period_start", descending=True, is_date=True), SortKey("slug")]
-COMMITMENT_ORDER = [
-    SortKey("citizen_promise__period_start", descending=True, is_date=True),
-    SortKey("citizen_promise__slug"),
-    SortKey("document_order"),
+PROMISE_ORDER = [
+    SortKey("p.period_start", "sort_period_start", descending=True, is_date=True),
+    SortKey("p.slug", "sort_slug"),
 ]
+COMMITMENT_ORDER = [*PROMISE_ORDER, SortKey("c.document_order", "sort_document_order")]
 
 
 @strawberry.type
@@ -49,13 +48,16 @@ class PromiseQuery:
     ) -> Connection[CitizenPromise]:
         settings = info.context.settings
         request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=2)
-        query = CitizenPromiseModel.filter(info.context.visible(), citizen_promise_filter(filter))
+        statement = info.context.statement()
         return await paginate(
-            query,
+            statement,
+            columns=CITIZEN_PROMISE_COLUMNS,
+            tables=f"citizen_promise p {PROMISE_PLACES}",
+            where=[info.context.visible_sql(statement, "p"), *citizen_promise_where(statement, filter)],
             keys=PROMISE_ORDER,
-            fields=CITIZEN_PROMISE_FIELDS,
             request=request,
             build=CitizenPromise.from_row,
+            decode=CITIZEN_PROMISE_DECODE,
         )
 
     @strawberry.field(description="Citizen promises newest period first, each in document order.")
@@ -68,9 +70,15 @@ class PromiseQuery:
     ) -> Connection[Commitment]:
         settings = info.context.settings
         request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=3)
-        query = CommitmentModel.filter(info.context.visible("citizen_promise"), commitment_filter(filter))
+        statement = info.context.statement()
         return await paginate(
-            query, keys=COMMITMENT_ORDER, fields=COMMITMENT_FIELDS, request=request, build=Commitment.from_row
+            statement,
+            columns=COMMITMENT_COLUMNS,
+            tables=f"commitment c JOIN citizen_promise p ON p.id = c.citizen_promise_id {PROMISE_PLACES}",
+            where=[info.context.visible_sql(statement, "p"), *commitment_where(statement, filter)],
+            keys=COMMITMENT_ORDER,
+            request=request,
+            build=Commitment.from_row,
         )
 
     @strawberry.field(description="The controlled topic vocabulary.")
