@@ -67,8 +67,28 @@ def read(path: Path, display: str | None = None) -> ParsedFile:
         ) from None
     text = text.removeprefix("\ufeff")
     try:
-        _refuse_aliases(text, name)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose_fast(text, name)
+    except yaml.YAMLError:
+        node = _compose_reporting(text, name)
+    parsed = ParsedFile(path=path, data=None, display=name)
+    parsed.data = {} if node is None else _plain(node, (), parsed.lines, name)
+    return parsed
+
+
+def _compose_fast(text: str, name: str) -> yaml.Node | None:
+    # libyaml (C) reads a whole-country seed in about a second, the Python parser in twenty.
+    # An anchor needs "&" and an alias "*": without either character there is nothing to refuse.
+    if "&" in text or "*" in text:
+        _refuse_aliases(text, name, yaml.CSafeLoader)
+    return yaml.compose(text, Loader=yaml.CSafeLoader)
+
+
+def _compose_reporting(text: str, name: str) -> yaml.Node | None:
+    """The Python parser, for a file libyaml refused: its messages are the ones editors know
+    (libyaml words them differently), and it decides alone whether the file is invalid."""
+    try:
+        _refuse_aliases(text, name, yaml.SafeLoader)
+        return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -78,9 +98,6 @@ def read(path: Path, display: str | None = None) -> ParsedFile:
         raise SeedFileError(Problem(name, line, "(file)", message)) from None
     except yaml.YAMLError as error:
         raise SeedFileError(Problem(name, 1, "(file)", f"invalid YAML: {error}")) from None
-    parsed = ParsedFile(path=path, data=None, display=name)
-    parsed.data = {} if node is None else _plain(node, (), parsed.lines, name)
-    return parsed
 
 
 def _check_size(raw: bytes, name: str) -> None:
@@ -96,10 +113,10 @@ def _check_size(raw: bytes, name: str) -> None:
     raise SeedFileError(Problem(name, longest_line if longest > MAX_SCALAR_CHARS else 1, "(file)", message))
 
 
-def _refuse_aliases(text: str, name: str) -> None:
+def _refuse_aliases(text: str, name: str, loader: Any) -> None:
     # Anchors and aliases let a small file expand to gigabytes ("billion laughs"); seed files
     # never need them, so any is refused before the document is built.
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=loader):
         anchor = getattr(event, "anchor", None)
         if isinstance(event, yaml.AliasEvent) or anchor:
             line = event.start_mark.line + 1 if event.start_mark is not None else 1
@@ -141,7 +158,8 @@ def _plain(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], name: str)
         )
     # Plain (unquoted) null words mean null; every other scalar stays text and the format
     # models convert it, so `1471` stays "1471" and `no` never becomes False.
-    if node.tag == "tag:yaml.org,2002:null" or (getattr(node, "style", None) is None and value in _NULLS):
+    # (A plain scalar's style is None from the Python parser and "" from libyaml.)
+    if node.tag == "tag:yaml.org,2002:null" or (not getattr(node, "style", None) and value in _NULLS):
         return None
     return value
 
