@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from tortoise.backends.base.config_generator import expand_db_url
+
 DEFAULT_DATABASE_URL = "sqlite://data/samverkan.sqlite3"
 
 MODEL_MODULES = [
@@ -27,9 +29,24 @@ def database_url() -> str:
     return url
 
 
+async def _keep_session(connection: Any) -> None:
+    """asyncpg's pool resets each connection it gets back with a query of its own: a second round
+    trip for every statement, since Tortoise takes a pooled connection per statement. Nothing here
+    changes session state (no SET, LISTEN, advisory locks or cursors outside transactions, which
+    asyncpg rolls back itself), so there is nothing to reset."""
+
+
+def connection_config(url: str) -> str | dict[str, Any]:
+    if not url.startswith("postgres://"):
+        return url
+    config = expand_db_url(url)
+    config["credentials"]["reset"] = _keep_session
+    return config
+
+
 def tortoise_config(url: str | None = None) -> dict[str, Any]:
     return {
-        "connections": {"default": url or database_url()},
+        "connections": {"default": connection_config(url or database_url())},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,

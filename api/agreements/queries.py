@@ -6,10 +6,12 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from api import prefetch
 from api.agreements.filters import AgreementFilter, agreement_where
 from api.agreements.loaders import AGREEMENT_COLUMNS, AGREEMENT_DECODE, AgreementBySlugLoader
 from api.agreements.types import Agreement
 from api.context import Context
+from api.core.lookahead import under
 from api.core.pagination import SortKey, paginate
 from api.core.relay import Connection, page_request
 
@@ -44,4 +46,5 @@ class AgreementQuery:
             request=request,
             build=Agreement.from_row,
             decode=AGREEMENT_DECODE,
+            prefetch=lambda rows: prefetch.agreements(info, rows, under(info, "edges.node")),
         )

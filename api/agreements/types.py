@@ -13,7 +13,7 @@ from api.agreements.loaders import (
 )
 from api.context import Context
 from api.core.content import ContentItem, Period, Section, content_fields, sections
-from api.core.loaders import Row
+from api.core.loaders import Maybe, Row, each, then
 from api.geography.types import Municipality
 from api.people.types import Organisation, Person
 
@@ -26,6 +26,14 @@ class Signatory:
     person: Person
     signed_on: dt.date | None
     place: str | None
+
+    @classmethod
+    def from_row(cls, row: Row) -> Signatory:
+        return cls(
+            person=Person(name=row["person__name"], title=row["title"], organisation_id=row["organisation_id"]),
+            signed_on=row["signed_on"],
+            place=row["place"],
+        )
 
 
 @strawberry.type(description="A named problem area with its sub-problems, e.g. Trafik: Hastighetsöverträdelser, …")
@@ -69,25 +77,17 @@ class Agreement(ContentItem):
     def problem_areas(self) -> list[ProblemArea]:
         return [ProblemArea(title=area["title"], items=list(area.get("items", []))) for area in self.problem_area_data]
 
-    @strawberry.field
-    async def parties(self, info: Info[Context, Any]) -> list[Organisation]:
-        return [Organisation.from_row(row) for row in await PartiesByAgreementLoader.of(info).load(self.pk)]
+    @strawberry.field(graphql_type=list[Organisation])
+    def parties(self, info: Info[Context, Any]) -> Maybe[list[Organisation]]:
+        return then(PartiesByAgreementLoader.of(info).get(self.pk), each(Organisation.from_row))
 
-    @strawberry.field
-    async def municipalities(self, info: Info[Context, Any]) -> list[Municipality]:
-        return [Municipality.from_row(row) for row in await MunicipalitiesByAgreementLoader.of(info).load(self.pk)]
+    @strawberry.field(graphql_type=list[Municipality])
+    def municipalities(self, info: Info[Context, Any]) -> Maybe[list[Municipality]]:
+        return then(MunicipalitiesByAgreementLoader.of(info).get(self.pk), each(Municipality.from_row))
 
-    @strawberry.field
-    async def signatories(self, info: Info[Context, Any]) -> list[Signatory]:
-        rows = await SignatoriesByAgreementLoader.of(info).load(self.pk)
-        return [
-            Signatory(
-                person=Person(name=row["person__name"], title=row["title"], organisation_id=row["organisation_id"]),
-                signed_on=row["signed_on"],
-                place=row["place"],
-            )
-            for row in rows
-        ]
+    @strawberry.field(graphql_type=list[Signatory])
+    def signatories(self, info: Info[Context, Any]) -> Maybe[list[Signatory]]:
+        return then(SignatoriesByAgreementLoader.of(info).get(self.pk), each(Signatory.from_row))
 
     @strawberry.field
     async def citizen_promises(

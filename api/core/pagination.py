@@ -4,7 +4,7 @@ stay stable while content changes."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -63,8 +63,10 @@ async def paginate(
     request: PageRequest,
     build: Callable[[Row], T],
     decode: Decode = NOTHING,
+    prefetch: Callable[[list[Row]], Awaitable[None]] | None = None,
 ) -> Connection[T]:
-    """One statement for the page (one row more, to know if there is a next page), one for the total."""
+    """One statement for the page (one row more, to know if there is a next page), one for the total;
+    then `prefetch` loads what the query asks of the page's items (api/prefetch.py)."""
     condition = " AND ".join(where) or "1 = 1"
     total = (await statement.rows(f"SELECT COUNT(*) AS total FROM {tables} WHERE {condition}"))[0]["total"]
     if request.after is not None:
@@ -78,5 +80,7 @@ async def paginate(
     )
     has_next = len(rows) > request.first
     rows = rows[: request.first]
+    if prefetch is not None:
+        await prefetch(rows)
     cursors = [encode_cursor([_json_value(row[key.name]) for key in keys]) for row in rows]
     return connection([build(row) for row in rows], cursors, request=request, has_next=has_next, total=int(total))

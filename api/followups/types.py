@@ -7,7 +7,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.core.content import ContentItem, Period, content_fields
-from api.core.loaders import Row
+from api.core.loaders import Maybe, Row, each, required, then
 from api.core.text import TextFormat, render
 from api.followups.loaders import CommitmentsByEntryLoader, EntriesByFollowUpLoader, FollowUpByIdLoader
 from api.promises.loaders import CitizenPromiseByIdLoader
@@ -38,15 +38,14 @@ class FollowUp(ContentItem):
             citizen_promise_id=row["citizen_promise_id"],
         )
 
-    @strawberry.field
-    async def citizen_promise(self, info: Info[Context, Any]) -> CitizenPromise:
-        row = await CitizenPromiseByIdLoader.of(info).load(self.citizen_promise_id)
-        assert row is not None  # follow-ups are only visible with their citizen promise
-        return CitizenPromise.from_row(row)
+    @strawberry.field(graphql_type=CitizenPromise)
+    def citizen_promise(self, info: Info[Context, Any]) -> Maybe[CitizenPromise]:
+        # Follow-ups are only visible with their citizen promise.
+        return then(CitizenPromiseByIdLoader.of(info).get(self.citizen_promise_id), required(CitizenPromise.from_row))
 
-    @strawberry.field(description="In document order.")
-    async def entries(self, info: Info[Context, Any]) -> list[FollowUpEntry]:
-        return [FollowUpEntry.from_row(row) for row in await EntriesByFollowUpLoader.of(info).load(self.pk)]
+    @strawberry.field(description="In document order.", graphql_type=list["FollowUpEntry"])
+    def entries(self, info: Info[Context, Any]) -> Maybe[list[FollowUpEntry]]:
+        return then(EntriesByFollowUpLoader.of(info).get(self.pk), each(FollowUpEntry.from_row))
 
 
 @strawberry.type(
@@ -73,12 +72,11 @@ class FollowUpEntry:
     def narrative(self, format: TextFormat | None = TextFormat.MARKDOWN) -> str:
         return render(self.narrative_markdown, format) or ""
 
-    @strawberry.field
-    async def commitments(self, info: Info[Context, Any]) -> list[Commitment]:
-        return [Commitment.from_row(row) for row in await CommitmentsByEntryLoader.of(info).load(self.pk)]
+    @strawberry.field(graphql_type=list[Commitment])
+    def commitments(self, info: Info[Context, Any]) -> Maybe[list[Commitment]]:
+        return then(CommitmentsByEntryLoader.of(info).get(self.pk), each(Commitment.from_row))
 
-    @strawberry.field
-    async def follow_up(self, info: Info[Context, Any]) -> FollowUp:
-        row = await FollowUpByIdLoader.of(info).load(self.follow_up_id)
-        assert row is not None  # entries are only read through visible follow-ups
-        return FollowUp.from_row(row)
+    @strawberry.field(graphql_type=FollowUp)
+    def follow_up(self, info: Info[Context, Any]) -> Maybe[FollowUp]:
+        # Entries are only read through visible follow-ups.
+        return then(FollowUpByIdLoader.of(info).get(self.follow_up_id), required(FollowUp.from_row))

@@ -5,7 +5,9 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from api import prefetch
 from api.context import Context
+from api.core.lookahead import under
 from api.core.pagination import SortKey, paginate
 from api.core.relay import Connection, page_request
 from api.geography.filters import place_sql
@@ -18,7 +20,10 @@ class GeographyQuery:
     @strawberry.field
     async def municipality(self, info: Info[Context, Any], code: str) -> Municipality | None:
         row = await MunicipalityByCodeLoader.of(info).load(code)
-        return Municipality.from_row(row) if row else None
+        if row is None:
+            return None
+        await prefetch.municipalities(info, [row], under(info))
+        return Municipality.from_row(row)
 
     @strawberry.field(description="All 290 municipalities, by kommunkod.")
     async def municipalities(
@@ -41,6 +46,7 @@ class GeographyQuery:
             keys=[SortKey("m.code", "sort_code")],
             request=request,
             build=Municipality.from_row,
+            prefetch=lambda rows: prefetch.municipalities(info, rows, under(info, "edges.node")),
         )
 
     @strawberry.field

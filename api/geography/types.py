@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.core.loaders import Row
+from api.core.loaders import Maybe, Row, each, optional, required, then
 from api.core.relay import Node, to_global_id
 from api.geography.loaders import (
     CountyByCodeLoader,
@@ -47,21 +47,19 @@ class PoliceUnit(Node):
             parent_id=row["parent_id"],
         )
 
-    @strawberry.field
-    async def parent(self, info: Info[Context, Any]) -> PoliceUnit | None:
-        return await police_unit(info, self.parent_id)
+    @strawberry.field(graphql_type=Optional["PoliceUnit"])
+    def parent(self, info: Info[Context, Any]) -> Maybe[PoliceUnit | None]:
+        return police_unit(info, self.parent_id)
 
-    @strawberry.field
-    async def municipalities(self, info: Info[Context, Any]) -> list[Municipality]:
-        rows = await MunicipalitiesByPoliceUnitLoader.of(info).load(self.pk)
-        return [Municipality.from_row(row) for row in rows]
+    @strawberry.field(graphql_type=list["Municipality"])
+    def municipalities(self, info: Info[Context, Any]) -> Maybe[list[Municipality]]:
+        return then(MunicipalitiesByPoliceUnitLoader.of(info).get(self.pk), each(Municipality.from_row))
 
 
-async def police_unit(info: Info[Context, Any], unit_id: int | None) -> PoliceUnit | None:
+def police_unit(info: Info[Context, Any], unit_id: int | None) -> Maybe[PoliceUnit | None]:
     if unit_id is None:
         return None
-    row = await PoliceUnitByIdLoader.of(info).load(unit_id)
-    return PoliceUnit.from_row(row) if row else None
+    return then(PoliceUnitByIdLoader.of(info).get(unit_id), optional(PoliceUnit.from_row))
 
 
 @strawberry.type
@@ -79,14 +77,13 @@ class County(Node):
             police_region_id=row["police_region_id"],
         )
 
-    @strawberry.field
-    async def police_region(self, info: Info[Context, Any]) -> PoliceUnit | None:
-        return await police_unit(info, self.police_region_id)
+    @strawberry.field(graphql_type=PoliceUnit | None)
+    def police_region(self, info: Info[Context, Any]) -> Maybe[PoliceUnit | None]:
+        return police_unit(info, self.police_region_id)
 
-    @strawberry.field
-    async def municipalities(self, info: Info[Context, Any]) -> list[Municipality]:
-        rows = await MunicipalitiesByCountyLoader.of(info).load(self.code)
-        return [Municipality.from_row(row) for row in rows]
+    @strawberry.field(graphql_type=list["Municipality"])
+    def municipalities(self, info: Info[Context, Any]) -> Maybe[list[Municipality]]:
+        return then(MunicipalitiesByCountyLoader.of(info).get(self.code), each(Municipality.from_row))
 
 
 @strawberry.type
@@ -106,50 +103,47 @@ class Municipality(Node):
             local_police_area_id=row["local_police_area_id"],
         )
 
-    @strawberry.field
-    async def county(self, info: Info[Context, Any]) -> County:
-        row = await CountyByCodeLoader.of(info).load(self.county_code)
-        assert row is not None  # a foreign key guarantees it
-        return County.from_row(row)
+    @strawberry.field(graphql_type=County)
+    def county(self, info: Info[Context, Any]) -> Maybe[County]:
+        return then(CountyByCodeLoader.of(info).get(self.county_code), required(County.from_row))
 
-    @strawberry.field
-    async def local_police_area(self, info: Info[Context, Any]) -> PoliceUnit | None:
-        return await police_unit(info, self.local_police_area_id)
+    @strawberry.field(graphql_type=PoliceUnit | None)
+    def local_police_area(self, info: Info[Context, Any]) -> Maybe[PoliceUnit | None]:
+        return police_unit(info, self.local_police_area_id)
 
-    @strawberry.field(description="All agreements, or those in force on the date (see AgreementFilter).")
-    async def agreements(
-        self, info: Info[Context, Any], active_on: dt.date | None = None
-    ) -> list[Annotated[Agreement, strawberry.lazy("api.agreements.types")]]:
+    @strawberry.field(
+        description="All agreements, or those in force on the date (see AgreementFilter).",
+        graphql_type=list[Annotated["Agreement", strawberry.lazy("api.agreements.types")]],
+    )
+    def agreements(self, info: Info[Context, Any], active_on: dt.date | None = None) -> Maybe[list[Agreement]]:
         from api.agreements.loaders import AgreementsByMunicipalityLoader
         from api.agreements.types import Agreement
 
-        rows = await AgreementsByMunicipalityLoader.of(info).load((self.code, active_on))
-        return [Agreement.from_row(row) for row in rows]
+        return then(AgreementsByMunicipalityLoader.of(info).get((self.code, active_on)), each(Agreement.from_row))
 
-    @strawberry.field(description="All citizen promises, or those whose period covers the year.")
-    async def citizen_promises(
-        self, info: Info[Context, Any], year: int | None = None
-    ) -> list[Annotated[CitizenPromise, strawberry.lazy("api.promises.types")]]:
+    @strawberry.field(
+        description="All citizen promises, or those whose period covers the year.",
+        graphql_type=list[Annotated["CitizenPromise", strawberry.lazy("api.promises.types")]],
+    )
+    def citizen_promises(self, info: Info[Context, Any], year: int | None = None) -> Maybe[list[CitizenPromise]]:
         from api.promises.loaders import CitizenPromisesByMunicipalityLoader
         from api.promises.types import CitizenPromise
 
-        rows = await CitizenPromisesByMunicipalityLoader.of(info).load((self.code, year))
-        return [CitizenPromise.from_row(row) for row in rows]
+        return then(CitizenPromisesByMunicipalityLoader.of(info).get((self.code, year)), each(CitizenPromise.from_row))
 
-    @strawberry.field
-    async def service_agreements(
-        self, info: Info[Context, Any]
-    ) -> list[Annotated[ServiceAgreement, strawberry.lazy("api.services.types")]]:
+    @strawberry.field(graphql_type=list[Annotated["ServiceAgreement", strawberry.lazy("api.services.types")]])
+    def service_agreements(self, info: Info[Context, Any]) -> Maybe[list[ServiceAgreement]]:
         from api.services.loaders import ServiceAgreementsByMunicipalityLoader
         from api.services.types import ServiceAgreement
 
-        rows = await ServiceAgreementsByMunicipalityLoader.of(info).load(self.code)
-        return [ServiceAgreement.from_row(row) for row in rows]
+        return then(ServiceAgreementsByMunicipalityLoader.of(info).get(self.code), each(ServiceAgreement.from_row))
 
-    @strawberry.field(description="Everyone named as serving this municipality.")
-    async def contacts(self, info: Info[Context, Any]) -> list[Annotated[Contact, strawberry.lazy("api.people.types")]]:
+    @strawberry.field(
+        description="Everyone named as serving this municipality.",
+        graphql_type=list[Annotated["Contact", strawberry.lazy("api.people.types")]],
+    )
+    def contacts(self, info: Info[Context, Any]) -> Maybe[list[Contact]]:
         from api.people.loaders import ContactsByMunicipalityLoader
         from api.people.types import Contact
 
-        rows = await ContactsByMunicipalityLoader.of(info).load(self.code)
-        return [Contact.from_row(row) for row in rows]
+        return then(ContactsByMunicipalityLoader.of(info).get(self.code), each(Contact.from_row))

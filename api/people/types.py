@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.core.loaders import Row
+from api.core.loaders import Maybe, Row
 from api.core.relay import Node, to_global_id
 from api.geography.loaders import MunicipalityByCodeLoader
 from api.geography.types import Municipality, PoliceUnit, police_unit
@@ -40,9 +40,9 @@ class Organisation(Node):
     async def municipality(self, info: Info[Context, Any]) -> Municipality | None:
         return await municipality(info, self.municipality_code)
 
-    @strawberry.field
-    async def police_unit(self, info: Info[Context, Any]) -> PoliceUnit | None:
-        return await police_unit(info, self.police_unit_id)
+    @strawberry.field(graphql_type=PoliceUnit | None)
+    def police_unit(self, info: Info[Context, Any]) -> Maybe[PoliceUnit | None]:
+        return police_unit(info, self.police_unit_id)
 
 
 async def municipality(info: Info[Context, Any], code: str | None) -> Municipality | None:

@@ -5,7 +5,9 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from api import prefetch
 from api.context import Context
+from api.core.lookahead import under
 from api.core.pagination import SortKey, paginate
 from api.core.relay import Connection, page_request
 from api.promises.filters import (
@@ -36,7 +38,10 @@ class PromiseQuery:
     @strawberry.field
     async def citizen_promise(self, info: Info[Context, Any], slug: str) -> CitizenPromise | None:
         row = await CitizenPromiseBySlugLoader.of(info).load(slug)
-        return CitizenPromise.from_row(row) if row else None
+        if row is None:
+            return None
+        await prefetch.citizen_promises(info, [row], under(info))
+        return CitizenPromise.from_row(row)
 
     @strawberry.field(description="Newest period first.")
     async def citizen_promises(
@@ -58,6 +63,7 @@ class PromiseQuery:
             request=request,
             build=CitizenPromise.from_row,
             decode=CITIZEN_PROMISE_DECODE,
+            prefetch=lambda rows: prefetch.citizen_promises(info, rows, under(info, "edges.node")),
         )
 
     @strawberry.field(description="Citizen promises newest period first, each in document order.")
@@ -79,6 +85,7 @@ class PromiseQuery:
             keys=COMMITMENT_ORDER,
             request=request,
             build=Commitment.from_row,
+            prefetch=lambda rows: prefetch.commitments(info, rows, under(info, "edges.node")),
         )
 
     @strawberry.field(description="The controlled topic vocabulary.")

@@ -9,12 +9,13 @@ from api.agreements.loaders import AgreementByIdLoader
 from api.agreements.types import Agreement
 from api.context import Context
 from api.core.content import ContentItem, Period, Section, content_fields, sections
-from api.core.loaders import Row
+from api.core.loaders import Maybe, Row, each, optional, required, then
 from api.core.relay import Node, to_global_id
 from api.core.text import TextFormat, render
+from api.geography.loaders import MunicipalityByCodeLoader
 from api.geography.types import Municipality
 from api.people.loaders import ContactsByCitizenPromiseLoader
-from api.people.types import Contact, Organisation, municipality
+from api.people.types import Contact, Organisation
 from api.promises.filters import Actor
 from api.promises.loaders import (
     CitizenPromiseByIdLoader,
@@ -64,36 +65,33 @@ class CitizenPromise(ContentItem):
     def sections(self) -> list[Section]:
         return sections(self.section_data)
 
-    @strawberry.field
-    async def municipality(self, info: Info[Context, Any]) -> Municipality:
-        found = await municipality(info, self.municipality_code)
-        assert found is not None  # a foreign key guarantees it
-        return found
+    @strawberry.field(graphql_type=Municipality)
+    def municipality(self, info: Info[Context, Any]) -> Maybe[Municipality]:
+        return then(MunicipalityByCodeLoader.of(info).get(self.municipality_code), required(Municipality.from_row))
 
-    @strawberry.field
-    async def agreement(self, info: Info[Context, Any]) -> Agreement | None:
+    @strawberry.field(graphql_type=Agreement | None)
+    def agreement(self, info: Info[Context, Any]) -> Maybe[Agreement | None]:
         if self.agreement_id is None:
             return None
-        row = await AgreementByIdLoader.of(info).load(self.agreement_id)
-        return Agreement.from_row(row) if row else None
+        return then(AgreementByIdLoader.of(info).get(self.agreement_id), optional(Agreement.from_row))
 
-    @strawberry.field(description="In document order.")
-    async def commitments(self, info: Info[Context, Any], actor: Actor | None = None) -> list[Commitment]:
+    @strawberry.field(description="In document order.", graphql_type=list["Commitment"])
+    def commitments(self, info: Info[Context, Any], actor: Actor | None = None) -> Maybe[list[Commitment]]:
         key = (self.pk, actor.value if actor else None)
-        return [Commitment.from_row(row) for row in await CommitmentsByCitizenPromiseLoader.of(info).load(key)]
+        return then(CommitmentsByCitizenPromiseLoader.of(info).get(key), each(Commitment.from_row))
 
-    @strawberry.field(description="Oldest first.")
-    async def follow_ups(
-        self, info: Info[Context, Any]
-    ) -> list[Annotated[FollowUp, strawberry.lazy("api.followups.types")]]:
+    @strawberry.field(
+        description="Oldest first.", graphql_type=list[Annotated["FollowUp", strawberry.lazy("api.followups.types")]]
+    )
+    def follow_ups(self, info: Info[Context, Any]) -> Maybe[list[FollowUp]]:
         from api.followups.loaders import FollowUpsByCitizenPromiseLoader
         from api.followups.types import FollowUp
 
-        return [FollowUp.from_row(row) for row in await FollowUpsByCitizenPromiseLoader.of(info).load(self.pk)]
+        return then(FollowUpsByCitizenPromiseLoader.of(info).get(self.pk), each(FollowUp.from_row))
 
-    @strawberry.field
-    async def contacts(self, info: Info[Context, Any]) -> list[Contact]:
-        return [Contact.from_row(row) for row in await ContactsByCitizenPromiseLoader.of(info).load(self.pk)]
+    @strawberry.field(graphql_type=list[Contact])
+    def contacts(self, info: Info[Context, Any]) -> Maybe[list[Contact]]:
+        return then(ContactsByCitizenPromiseLoader.of(info).get(self.pk), each(Contact.from_row))
 
 
 @strawberry.type(
@@ -124,25 +122,24 @@ class Commitment(Node):
             citizen_promise_id=row["citizen_promise_id"],
         )
 
-    @strawberry.field(description='Topic keys, e.g. "narkotika", "trafik", "trygghetsvandring".')
-    async def topics(self, info: Info[Context, Any]) -> list[str]:
-        return [row["topic_id"] for row in await TopicsByCommitmentLoader.of(info).load(self.pk)]
+    @strawberry.field(
+        description='Topic keys, e.g. "narkotika", "trafik", "trygghetsvandring".', graphql_type=list[str]
+    )
+    def topics(self, info: Info[Context, Any]) -> Maybe[list[str]]:
+        return then(TopicsByCommitmentLoader.of(info).get(self.pk), lambda rows: [row["topic_id"] for row in rows])
 
-    @strawberry.field(description="Organisations the commitment names as taking part.")
-    async def partners(self, info: Info[Context, Any]) -> list[Organisation]:
-        return [Organisation.from_row(row) for row in await PartnersByCommitmentLoader.of(info).load(self.pk)]
+    @strawberry.field(description="Organisations the commitment names as taking part.", graphql_type=list[Organisation])
+    def partners(self, info: Info[Context, Any]) -> Maybe[list[Organisation]]:
+        return then(PartnersByCommitmentLoader.of(info).get(self.pk), each(Organisation.from_row))
 
-    @strawberry.field
-    async def citizen_promise(self, info: Info[Context, Any]) -> CitizenPromise:
-        row = await CitizenPromiseByIdLoader.of(info).load(self.citizen_promise_id)
-        assert row is not None  # commitments are only read through visible promises
-        return CitizenPromise.from_row(row)
+    @strawberry.field(graphql_type=CitizenPromise)
+    def citizen_promise(self, info: Info[Context, Any]) -> Maybe[CitizenPromise]:
+        # Commitments are only read through visible promises, so the row is there.
+        return then(CitizenPromiseByIdLoader.of(info).get(self.citizen_promise_id), required(CitizenPromise.from_row))
 
-    @strawberry.field
-    async def follow_up_entries(
-        self, info: Info[Context, Any]
-    ) -> list[Annotated[FollowUpEntry, strawberry.lazy("api.followups.types")]]:
+    @strawberry.field(graphql_type=list[Annotated["FollowUpEntry", strawberry.lazy("api.followups.types")]])
+    def follow_up_entries(self, info: Info[Context, Any]) -> Maybe[list[FollowUpEntry]]:
         from api.followups.loaders import EntriesByCommitmentLoader
         from api.followups.types import FollowUpEntry
 
-        return [FollowUpEntry.from_row(row) for row in await EntriesByCommitmentLoader.of(info).load(self.pk)]
+        return then(EntriesByCommitmentLoader.of(info).get(self.pk), each(FollowUpEntry.from_row))
