@@ -56,7 +56,7 @@ class Agreement(ContentItem):
     @classmethod
     def from_row(cls, row: Row) -> Agreement:
         return cls(
-            **content_fields("Agreement", row),
+            **content_fields(row),
             title=row["title"],
             period=Period.from_row(row),
             signed_on=row["signed_on"],

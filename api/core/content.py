@@ -113,11 +113,9 @@ class ContentItem(Node):
         ]
 
 
-def content_fields(type_name: str, row: Row) -> dict[str, Any]:
-    from api.core.relay import to_global_id
-
+def content_fields(row: Row) -> dict[str, Any]:
     return {
-        "id": to_global_id(type_name, row["slug"]),
+        "node_key": row["slug"],
         "slug": row["slug"],
         "status": PublicationStatus(row["status"]),
         "source_url": row["source_url"],

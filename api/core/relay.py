@@ -30,7 +30,12 @@ def from_global_id(global_id: str) -> tuple[str, str]:
 
 @strawberry.interface(description="An object with a global, opaque ID, stable across restarts and databases.")
 class Node:
-    id: strawberry.ID
+    # The stable key the global ID encodes; the ID itself is only built when a query asks for it.
+    node_key: strawberry.Private[str]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return to_global_id(self.__strawberry_definition__.name, self.node_key)  # type: ignore[attr-defined]
 
 
 @strawberry.type

@@ -31,7 +31,7 @@ class FollowUp(ContentItem):
     @classmethod
     def from_row(cls, row: Row) -> FollowUp:
         return cls(
-            **content_fields("FollowUp", row),
+            **content_fields(row),
             title=row["title"],
             year=row["year"],
             period=Period.from_row(row),

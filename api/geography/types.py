@@ -8,7 +8,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.core.loaders import Maybe, Row, each, optional, required, then
-from api.core.relay import Node, to_global_id
+from api.core.relay import Node
 from api.geography.loaders import (
     CountyByCodeLoader,
     MunicipalitiesByCountyLoader,
@@ -39,7 +39,7 @@ class PoliceUnit(Node):
     @classmethod
     def from_row(cls, row: Row) -> PoliceUnit:
         return cls(
-            id=to_global_id("PoliceUnit", row["slug"]),
+            node_key=row["slug"],
             level=PoliceUnitLevel(row["level"]),
             name=row["name"],
             slug=row["slug"],
@@ -71,7 +71,7 @@ class County(Node):
     @classmethod
     def from_row(cls, row: Row) -> County:
         return cls(
-            id=to_global_id("County", row["code"]),
+            node_key=row["code"],
             code=row["code"],
             name=row["name"],
             police_region_id=row["police_region_id"],
@@ -96,7 +96,7 @@ class Municipality(Node):
     @classmethod
     def from_row(cls, row: Row) -> Municipality:
         return cls(
-            id=to_global_id("Municipality", row["code"]),
+            node_key=row["code"],
             code=row["code"],
             name=row["name"],
             county_code=row["county_id"],

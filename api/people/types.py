@@ -7,7 +7,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.core.loaders import Maybe, Row
-from api.core.relay import Node, to_global_id
+from api.core.relay import Node
 from api.geography.loaders import MunicipalityByCodeLoader
 from api.geography.types import Municipality, PoliceUnit, police_unit
 from api.people.loaders import MunicipalitiesByContactLoader, OrganisationByIdLoader
@@ -28,7 +28,7 @@ class Organisation(Node):
     @classmethod
     def from_row(cls, row: Row) -> Organisation:
         return cls(
-            id=to_global_id("Organisation", row["slug"]),
+            node_key=row["slug"],
             kind=OrganisationKind(row["kind"]),
             name=row["name"],
             slug=row["slug"],
@@ -83,7 +83,7 @@ class Contact(Node):
     @classmethod
     def from_row(cls, row: Row) -> Contact:
         return cls(
-            id=to_global_id("Contact", row["slug"]),
+            node_key=row["slug"],
             role=row["role"],
             name=row["person__name"],
             email=row["person__email"],

@@ -10,7 +10,7 @@ from api.agreements.types import Agreement
 from api.context import Context
 from api.core.content import ContentItem, Period, Section, content_fields, sections
 from api.core.loaders import Maybe, Row, each, optional, required, then
-from api.core.relay import Node, to_global_id
+from api.core.relay import Node
 from api.core.text import TextFormat, render
 from api.geography.loaders import MunicipalityByCodeLoader
 from api.geography.types import Municipality
@@ -48,7 +48,7 @@ class CitizenPromise(ContentItem):
         period = Period.from_row(row)
         assert period is not None  # a citizen promise always has a period
         return cls(
-            **content_fields("CitizenPromise", row),
+            **content_fields(row),
             title=row["title"],
             period=period,
             municipality_code=row["municipality_id"],
@@ -111,7 +111,7 @@ class Commitment(Node):
     @classmethod
     def from_row(cls, row: Row) -> Commitment:
         return cls(
-            id=to_global_id("Commitment", f"{row['citizen_promise__slug']}/{row['key']}"),
+            node_key=f"{row['citizen_promise__slug']}/{row['key']}",
             key=row["key"],
             actor=Actor(row["actor"]),
             actor_label=row["actor_label"],

@@ -26,7 +26,7 @@ class ServiceAgreement(ContentItem):
     @classmethod
     def from_row(cls, row: Row) -> ServiceAgreement:
         return cls(
-            **content_fields("ServiceAgreement", row),
+            **content_fields(row),
             title=row["title"],
             provider=row["provider"],
             since=row["since"],
