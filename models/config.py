@@ -41,6 +41,7 @@ def connection_config(url: str) -> str | dict[str, Any]:
         return url
     config = expand_db_url(url)
     config["credentials"]["reset"] = _keep_session
+    config["credentials"].setdefault("maxsize", 16)
     return config
 
 
