@@ -109,10 +109,14 @@ def load(
 
 
 def _progress_printer() -> Callable[[str, int, int], None]:
-    """On large loads (a type with 500 items or more), a line on stderr at every tenth."""
+    """On large loads (a type with 500 items or more), a line on stderr when another tenth
+    is done (the loader reports after each batch of items)."""
+    tenths: dict[str, int] = {}
 
     def progress(kind: str, done: int, of: int) -> None:
-        if of >= 500 and (done == of or done % (of // 10) == 0):
+        tenth = done * 10 // of if of else 10
+        if of >= 500 and tenth > tenths.get(kind, 0):
+            tenths[kind] = tenth
             typer.echo(f"  … {kind.replace('_', ' ')}: {done:,} of {of:,}", err=True)
 
     return progress

@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 from models import Contact, Erasure, Person, Revision, Signatory
 from seed import format as fmt
 from seed.export import EXPORTERS, MODELS
-from seed.load import Writer
+from seed.writer import Writer
 
 PLACEHOLDER = "[namn borttaget]"
 AUTHOR = "erasure"

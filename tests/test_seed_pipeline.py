@@ -1,18 +1,22 @@
-"""Loading, re-loading, exporting and conflicts of seed content (both databases)."""
+"""Loading, re-loading, exporting and conflicts of seed content (both databases), the
+statements a load costs, and a failing load changing nothing."""
 
 from __future__ import annotations
 
+import copy
 import shutil
 from pathlib import Path
 
 import pytest
+from tortoise import connections
 
 from models import CitizenPromise, Commitment, Revision
 from models.database import close_database, migrate, open_database
 from seed.export import export_texts, write_files
 from seed.load import Summary, known_data, load_bundle
 from seed.validate import read_files, seed_files, validate_documents
-from tests.conftest import SEED_CONTENT, Database, _Registry
+from tests.conftest import SEED_CONTENT, Database, QueryCounter, _Registry
+from tests.content import load_documents, municipality_content
 
 
 async def load(path: Path, *, force: bool = False) -> Summary:
@@ -101,3 +105,98 @@ async def test_seed_files_are_all_valid(seeded: Database) -> None:
     _, more = validate_documents(parsed, await known_data())
     assert problems + more == []
     assert len(parsed) >= 6
+
+
+def _edited(documents: dict[str, dict[str, list[object]]]) -> dict[str, dict[str, list[object]]]:
+    """Every citizen promise changed: its commitments reworded and in reverse order, a new one
+    at the end; every follow-up without its first entry. (Follow-ups report on every
+    commitment, so none can leave its promise here.)"""
+    edited = copy.deepcopy(documents)
+    for document in edited.values():
+        for promise in document["citizen_promises"]:
+            assert isinstance(promise, dict)
+            commitments = promise["commitments"][::-1]
+            for commitment in commitments:
+                commitment["text"] += " Omformulerat."
+                commitment["topics"] = commitment["topics"][::-1]
+            promise["commitments"] = [*commitments, {"key": "ny", "actor": "POLIS", "text": "Ett nytt löfte."}]
+        for follow_up in document["follow_ups"]:
+            assert isinstance(follow_up, dict)
+            follow_up["entries"] = follow_up["entries"][1:]
+    return edited
+
+
+async def test_a_load_costs_the_same_statements_for_few_items_as_for_many(
+    fresh: Database, tmp_path: Path, sql_counter: QueryCounter
+) -> None:
+    few = {"few": municipality_content("1440", promises=1, commitments=2, prefix="few")}
+    many = {
+        f"many-{code}": municipality_content(code, promises=8, commitments=14, prefix=f"many-{code}")
+        for code in ("1489", "0765", "1480")
+    }
+    statements: dict[str, list[int]] = {"few": [], "many": []}
+    for name, documents in (("few", few), ("many", many)):
+        for step, version in enumerate((documents, documents, _edited(documents))):
+            sql_counter.statements.clear()
+            summary = await load_documents(tmp_path / f"{name}-{step}", version)
+            statements[name].append(len(sql_counter.statements))
+            assert summary.changed == (step != 1)
+            assert not summary.conflicts
+
+    # Created, then unchanged, then updated: the same statements for 1 promise as for 24.
+    assert statements["few"] == statements["many"], statements
+    promise = await CitizenPromise.get(slug="many-1480-lofte-8")
+    commitments = await Commitment.filter(citizen_promise_id=promise.id).order_by("document_order")
+    assert [c.key for c in commitments] == [f"k-{n}" for n in range(14, 0, -1)] + ["ny"]
+    assert all(c.text.endswith("Omformulerat.") for c in commitments[:-1])
+    revisions = await Revision.filter(item_slug=promise.slug).order_by("number")
+    assert [r.number for r in revisions] == [1, 2]
+    assert [c["key"] for c in revisions[1].snapshot["commitments"]] == [c.key for c in commitments]
+
+
+async def test_a_refusal_late_in_a_large_load_leaves_the_database_unchanged(
+    fresh: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small batches, so the refused item comes many batches (and all other types) after the first write.
+    monkeypatch.setattr("seed.load.BATCH", 3)
+    documents = {
+        f"stor-{code}": municipality_content(code, promises=4, commitments=10, prefix=f"stor-{code}")
+        for code in ("1489", "0765", "1480")
+    }
+    last = documents["stor-1480"]["follow_ups"][-1]
+    assert isinstance(last, dict)
+    await _refuse_in_database("follow_up", str(last["slug"]))
+    before = await export_texts()
+    revisions = await Revision.all().count()
+    search_documents = await _count("search_document")
+
+    with pytest.raises(Exception, match="refused by the test"):
+        await load_documents(tmp_path, documents)
+
+    assert await export_texts() == before
+    assert await Revision.all().count() == revisions
+    assert await _count("search_document") == search_documents
+    assert not await CitizenPromise.filter(slug__startswith="stor-").exists()
+
+
+async def _refuse_in_database(table: str, slug: str) -> None:
+    """A trigger that refuses to insert the row with `slug` into `table`: a failure that only
+    the database sees, after validation passed."""
+    connection = connections.get("default")
+    if connection.capabilities.dialect == "sqlite":
+        await connection.execute_script(
+            f"CREATE TRIGGER test_refuse BEFORE INSERT ON {table} WHEN NEW.slug = '{slug}'"
+            " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        )
+        return
+    await connection.execute_script(
+        "CREATE FUNCTION test_refuse() RETURNS trigger AS $$ BEGIN"
+        f" IF NEW.slug = '{slug}' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW;"
+        " END $$ LANGUAGE plpgsql;"
+        f" CREATE TRIGGER test_refuse BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION test_refuse();"
+    )
+
+
+async def _count(table: str) -> int:
+    rows = await connections.get("default").execute_query_dict(f"SELECT COUNT(*) AS n FROM {table}")
+    return int(rows[0]["n"])

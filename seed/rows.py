@@ -1,0 +1,99 @@
+"""Statements over many rows of one model at a time, for writers that change thousands of rows.
+
+Values are encoded by the models' own fields (`to_db_value`), so a row written here reads back
+exactly as one written through the ORM; only the statements are fewer: one `executemany` for
+all inserts or updates of a table, and lists of keys in slices under both databases' limits on
+bound parameters. Use inside a transaction (the client is the one Tortoise gives for "default").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from tortoise.models import Model
+
+from api.search.sql import Sql, placeholders
+
+CHUNK = 500
+
+Row = dict[str, Any]
+
+
+def _quote(name: str) -> str:
+    return f'"{name}"'
+
+
+def chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+class Rows:
+    """Bulk statements on the tables of Tortoise models (fields named as in the models)."""
+
+    def __init__(self, sql: Sql | None = None) -> None:
+        self.sql = sql or Sql()
+
+    @staticmethod
+    def _columns(model: type[Model], names: Iterable[str]) -> list[str]:
+        projection = model._meta.fields_db_projection
+        return [_quote(projection[name]) for name in names]
+
+    @staticmethod
+    def _encode(model: type[Model], names: Sequence[str], row: Row) -> list[Any]:
+        if len(row) != len(names):
+            raise ValueError(f"{model.__name__}: rows of one statement need the same fields ({', '.join(names)})")
+        fields = model._meta.fields_map
+        return [fields[name].to_db_value(row[name], model) for name in names]
+
+    async def insert(self, model: type[Model], rows: Sequence[Row]) -> None:
+        """Insert rows (dicts of field name to value; every row with the same fields)."""
+        if not rows:
+            return
+        names = list(rows[0])
+        columns = self._columns(model, names)
+        await self.sql.many(
+            f"INSERT INTO {_quote(model._meta.db_table)} ({', '.join(columns)}) VALUES ({placeholders(columns)})",
+            [self._encode(model, names, row) for row in rows],
+        )
+
+    async def update(self, model: type[Model], rows: Sequence[Row], key: str = "id") -> None:
+        """Set the fields of each row on the row whose `key` is the row's value for it."""
+        if not rows:
+            return
+        names = [name for name in rows[0] if name != key]
+        assignments = ", ".join(f"{column} = ?" for column in self._columns(model, names))
+        (key_column,) = self._columns(model, [key])
+        await self.sql.many(
+            f"UPDATE {_quote(model._meta.db_table)} SET {assignments} WHERE {key_column} = ?",
+            [self._encode(model, [*names, key], row) for row in rows],
+        )
+
+    async def select(self, model: type[Model], names: Sequence[str], where: str, values: Sequence[Any]) -> list[Row]:
+        """The `names` fields of every row whose `where` field is one of `values`."""
+        found: list[Row] = []
+        table = _quote(model._meta.db_table)
+        aliases = zip(self._columns(model, names), names, strict=True)
+        columns = ", ".join(f"{column} AS {_quote(name)}" for column, name in aliases)
+        (where_column,) = self._columns(model, [where])
+        for chunk in chunks(list(dict.fromkeys(values))):
+            found += await self.sql.rows(
+                f"SELECT {columns} FROM {table} WHERE {where_column} IN ({placeholders(chunk)})", chunk
+            )
+        return found
+
+    async def delete(self, model: type[Model], where: str, values: Sequence[Any]) -> None:
+        """Delete every row whose `where` field is one of `values`."""
+        table = _quote(model._meta.db_table)
+        (where_column,) = self._columns(model, [where])
+        for chunk in chunks(list(dict.fromkeys(values))):
+            await self.sql.execute(f"DELETE FROM {table} WHERE {where_column} IN ({placeholders(chunk)})", chunk)
+
+    async def execute_in(self, statement: str, values: Sequence[Any]) -> list[Row]:
+        """Run `statement`, whose one `{in}` is replaced by placeholders, for slices of `values`;
+        returns the rows it returns."""
+        found: list[Row] = []
+        for chunk in chunks(list(dict.fromkeys(values))):
+            found += await self.sql.rows(statement.replace("{in}", placeholders(chunk)), chunk)
+        return found
