@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
@@ -11,13 +11,25 @@ from tortoise.migrations.api import migrate as run_migrations
 from models.config import database_url, tortoise_config
 
 
-async def open_database(url: str | None = None) -> None:
+async def open_database(url: str | None = None, *, short_lived: bool = False) -> None:
+    """Open the connections. `short_lived`: for a command that runs and exits, whose PostgreSQL
+    pool keeps no idle connection in reserve.
+
+    A pool with a reserve reconnects in the background whenever it closes a connection, and
+    asyncpg closes one after 50,000 statements (a whole-country load through the ORM ran more
+    in its transaction). A reconnect still negotiating when the command closes the pool is
+    cancelled, and asyncpg leaves that negotiation's future failed and unread: "Future exception
+    was never retrieved ... unexpected connection_lost() call". Without a reserve there is no
+    background reconnect; a command connects when it needs to, and waits for it."""
     # The server's lifespan runs in another task than its requests, so the connections must
     # be reachable from every task, not only through the lifespan's context variable.
     # Tortoise caches prepared INSERT statements by connection name, not by dialect; a process
     # that opens SQLite and then PostgreSQL (the test suite) would reuse the wrong placeholders.
     EXECUTOR_CACHE.clear()
-    await Tortoise.init(config=tortoise_config(url or database_url()), _enable_global_fallback=True)
+    url = url or database_url()
+    if short_lived and is_postgres(url):
+        url = _with_query(url, minsize="0")
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
 
 
 async def close_database() -> None:
@@ -41,6 +53,15 @@ def _ensure_sqlite_folder(url: str) -> None:
         from pathlib import Path
 
         Path(url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _with_query(url: str, **params: str) -> str:
+    """`url` with query parameters added (those it already has are kept as given)."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    for name, value in params.items():
+        query.setdefault(name, value)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
 
 
 def with_database_name(url: str, name: str) -> str:

@@ -27,7 +27,7 @@ PathArgument = Annotated[Path, typer.Argument(help="A seed file or a folder of t
 def _run(work: Callable[[], Awaitable[T]], *, database: bool = True) -> T:
     async def wrapped() -> T:
         if database:
-            await open_database()
+            await open_database(short_lived=True)
         try:
             return await work()
         finally:

@@ -3,8 +3,11 @@ statements a load costs, and a failing load changing nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,7 @@ from models.database import close_database, migrate, open_database
 from seed.export import export_texts, write_files
 from seed.load import Summary, known_data, load_bundle
 from seed.validate import read_files, seed_files, validate_documents
-from tests.conftest import SEED_CONTENT, Database, QueryCounter, _Registry
+from tests.conftest import ROOT, SEED_CONTENT, Database, QueryCounter, _Registry
 from tests.content import load_documents, municipality_content
 
 
@@ -200,3 +203,25 @@ async def _refuse_in_database(table: str, slug: str) -> None:
 async def _count(table: str) -> int:
     rows = await connections.get("default").execute_query_dict(f"SELECT COUNT(*) AS n FROM {table}")
     return int(rows[0]["n"])
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_the_cli_closes_postgresql_connections_cleanly(empty: Database) -> None:
+    # asyncpg replaces a connection after max_queries statements (50,000 unless set); a load
+    # that outlives one must still end without "Future exception was never retrieved".
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        "from seed.cli import main; main()",
+        "seed",
+        "load",
+        str(SEED_CONTENT),
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": f"{empty.url}?max_queries=20"},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    assert out.decode().splitlines()[-1] == "changes written"
+    assert err.decode() == ""
