@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -34,7 +35,16 @@ def _run(work: Callable[[], Awaitable[T]], *, database: bool = True) -> T:
             if database:
                 await close_database()
 
-    return asyncio.run(wrapped())
+    # A command builds millions of objects that live until it ends (a whole-country load:
+    # parsed files, validated items, rows). At the default thresholds the cycle collector
+    # walks them thousands of times, 2.5 s of an 8 s load; collecting rarely costs 0.2 s, and
+    # the command leaves little cyclic garbage behind.
+    thresholds = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 1000)
+    try:
+        return asyncio.run(wrapped())
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 @app.command("migrate")
