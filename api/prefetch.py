@@ -25,25 +25,44 @@ from api.agreements.loaders import (
     SignatoriesByAgreementLoader,
 )
 from api.context import Context
-from api.core.loaders import Row
+from api.core.loaders import Row, joined
 from api.core.lookahead import arguments, asks, below
+from api.core.sql import columns
 from api.followups.loaders import (
     CommitmentsByEntryLoader,
     EntriesByCommitmentLoader,
     EntriesByFollowUpLoader,
     FollowUpByIdLoader,
     FollowUpsByCitizenPromiseLoader,
+    FollowUpsWithEntriesByCitizenPromiseLoader,
 )
-from api.geography.loaders import CountyByCodeLoader, MunicipalityByCodeLoader, PoliceUnitByIdLoader
+from api.geography.loaders import (
+    COUNTY_FIELDS,
+    MUNICIPALITY_FIELDS,
+    CountyByCodeLoader,
+    MunicipalityByCodeLoader,
+    PoliceUnitByIdLoader,
+)
 from api.people.loaders import ContactsByCitizenPromiseLoader, ContactsByMunicipalityLoader
 from api.promises.loaders import (
+    CITIZEN_PROMISE_DECODE,
+    CITIZEN_PROMISE_FIELDS,
     CitizenPromiseByIdLoader,
     CitizenPromisesByMunicipalityLoader,
+    CitizenPromisesWithCommitmentsByMunicipalityLoader,
     CommitmentsByCitizenPromiseLoader,
     PartnersByCommitmentLoader,
     TopicsByCommitmentLoader,
 )
 from api.services.loaders import ServiceAgreementsByMunicipalityLoader
+
+# A commitment page's promise `p`, municipality `m` and county `co`, selected with it (see
+# PromiseQuery.commitments) to prime the loaders of all three.
+PROMISE_WITH_PLACE_COLUMNS = (
+    f"{columns('p', CITIZEN_PROMISE_FIELDS, 'promise__')}, {columns('m', MUNICIPALITY_FIELDS, 'municipality__')},"
+    f" {columns('co', COUNTY_FIELDS, 'county__')}"
+)
+PROMISE_WITH_PLACE_DECODE = CITIZEN_PROMISE_DECODE.prefixed("promise__")
 
 Selections = Sequence[Selection]
 Ctx = Info[Context, Any]
@@ -66,6 +85,12 @@ def _int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
+def prime_promises_with_places(info: Ctx, rows: Sequence[Row]) -> None:
+    CitizenPromiseByIdLoader.of(info).prime_rows(joined(rows, "promise__", CITIZEN_PROMISE_FIELDS, "id"))
+    MunicipalityByCodeLoader.of(info).prime_rows(joined(rows, "municipality__", MUNICIPALITY_FIELDS, "code"))
+    CountyByCodeLoader.of(info).prime_rows(joined(rows, "county__", COUNTY_FIELDS, "code"))
+
+
 async def municipalities(info: Ctx, rows: Sequence[Row], selections: Selections) -> None:
     if not rows or not selections:
         return
@@ -82,10 +107,15 @@ async def municipalities(info: Ctx, rows: Sequence[Row], selections: Selections)
         )
         await agreements(info, _flat(found), below(selections, "agreements"))
     for args in arguments(selections, "citizenPromises"):
-        found = await CitizenPromisesByMunicipalityLoader.of(info).prefetch(
-            [(code, _int(args.get("year"))) for code in codes]
+        promise_selections = below(selections, "citizenPromises")
+        # Promises shown with their commitments are read with them, in one statement.
+        loader = (
+            CitizenPromisesWithCommitmentsByMunicipalityLoader
+            if asks(promise_selections, "commitments")
+            else CitizenPromisesByMunicipalityLoader
         )
-        await citizen_promises(info, _flat(found), below(selections, "citizenPromises"))
+        found = await loader.of(info).prefetch([(code, _int(args.get("year"))) for code in codes])
+        await citizen_promises(info, _flat(found), promise_selections)
     if asks(selections, "serviceAgreements"):
         await ServiceAgreementsByMunicipalityLoader.of(info).prefetch(codes)
     if asks(selections, "contacts"):
@@ -96,8 +126,8 @@ async def agreements(info: Ctx, rows: Sequence[Row], selections: Selections) -> 
     if not rows or not selections:
         return
     ids = _present([row["id"] for row in rows])
-    if asks(selections, "parties"):
-        await PartiesByAgreementLoader.of(info).prefetch(ids)
+    if asks(selections, "parties") or asks(selections, "municipalities"):
+        await PartiesByAgreementLoader.of(info).prefetch(ids)  # the municipalities come with them
     if asks(selections, "signatories"):
         await SignatoriesByAgreementLoader.of(info).prefetch(ids)
     if asks(selections, "municipalities"):
@@ -123,9 +153,11 @@ async def citizen_promises(info: Ctx, rows: Sequence[Row], selections: Selection
         )
         await commitments(info, _flat(by_promise), below(selections, "commitments"))
     if asks(selections, "followUps"):
-        await follow_ups(
-            info, _flat(await FollowUpsByCitizenPromiseLoader.of(info).prefetch(ids)), below(selections, "followUps")
-        )
+        follow_up_selections = below(selections, "followUps")
+        # Follow-ups shown with their entries are read with them, in one statement.
+        with_entries = asks(follow_up_selections, "entries")
+        loader = FollowUpsWithEntriesByCitizenPromiseLoader if with_entries else FollowUpsByCitizenPromiseLoader
+        await follow_ups(info, _flat(await loader.of(info).prefetch(ids)), follow_up_selections)
     if asks(selections, "contacts"):
         await ContactsByCitizenPromiseLoader.of(info).prefetch(ids)
 

@@ -88,28 +88,40 @@ def effective_start(row: Row) -> dt.date | str:
 
 
 class PartiesByAgreementLoader(RowsLoader[int]):
+    """The parties in document order, and with them the municipalities among them: one statement
+    serves both Agreement.parties and Agreement.municipalities."""
+
     group_field = "agreement_id"
 
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
         statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT ap.agreement_id AS agreement_id, {columns('o', ORGANISATION_FIELDS)}"
+        rows = await statement.rows(
+            f"SELECT ap.agreement_id AS agreement_id, {columns('o', ORGANISATION_FIELDS)},"
+            f" {columns('m', MUNICIPALITY_FIELDS, 'municipality__')}"
             " FROM agreement_party ap JOIN organisation o ON o.id = ap.organisation_id"
+            " LEFT JOIN municipality m ON m.code = o.municipality_id"
             f" WHERE {statement.any('ap.agreement_id', 'ids', keys)} ORDER BY ap.agreement_id, ap.position"
         )
+        MunicipalitiesByAgreementLoader.of(self.context).prime_rows(keys, municipalities_of(rows))
+        return rows
+
+
+def municipalities_of(parties: Iterable[Row]) -> list[Row]:
+    return [
+        {"agreement_id": row["agreement_id"], **{name: row[f"municipality__{name}"] for name in MUNICIPALITY_FIELDS}}
+        for row in parties
+        if row["municipality__code"] is not None
+    ]
 
 
 class MunicipalitiesByAgreementLoader(RowsLoader[int]):
     group_field = "agreement_id"
 
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT ap.agreement_id AS agreement_id, {columns('m', MUNICIPALITY_FIELDS)}"
-            " FROM agreement_party ap JOIN organisation o ON o.id = ap.organisation_id"
-            " JOIN municipality m ON m.code = o.municipality_id"
-            f" WHERE {statement.any('ap.agreement_id', 'ids', keys)} ORDER BY ap.agreement_id, ap.position"
-        )
+        parties = PartiesByAgreementLoader.of(self.context)
+        rows = await parties.fetch(keys)
+        parties.prime_rows(keys, rows)
+        return municipalities_of(rows)
 
 
 class SignatoriesByAgreementLoader(RowsLoader[int]):

@@ -75,6 +75,10 @@ class RowLoader(Loader[K, Row | None]):
     async def fetch(self, keys: list[K]) -> Iterable[Row]:
         raise NotImplementedError
 
+    def prime_rows(self, rows: Iterable[Row]) -> None:
+        """Keep rows another statement read (a join), so this loader need not read them again."""
+        self.prime_many({row[self.key_field]: row for row in rows})
+
 
 class RowsLoader(Loader[K, list[Row]]):
     """All rows per key, in the order the query gives them."""
@@ -89,6 +93,23 @@ class RowsLoader(Loader[K, list[Row]]):
 
     async def fetch(self, keys: list[K]) -> Iterable[Row]:
         raise NotImplementedError
+
+    def prime_rows(self, keys: Iterable[K], rows: Iterable[Row]) -> None:
+        """Keep the rows of `keys` another statement read: all of them, none missing."""
+        grouped: dict[Any, list[Row]] = {key: [] for key in keys}
+        for row in rows:
+            grouped[row[self.group_field]].append(row)
+        self.prime_many(grouped)
+
+
+def joined(rows: Iterable[Row], prefix: str, names: Iterable[str], key: str) -> list[Row]:
+    """The rows a join selected as `prefix` + name, under their own names, each once by `key`."""
+    columns = [(name, prefix + name) for name in names]
+    found: dict[Any, Row] = {}
+    for row in rows:
+        if row[prefix + key] is not None and row[prefix + key] not in found:
+            found[row[prefix + key]] = {name: row[column] for name, column in columns}
+    return list(found.values())
 
 
 def then(value: Maybe[V], build: Callable[[V], T]) -> Maybe[T]:

@@ -65,19 +65,28 @@ async def paginate(
     decode: Decode = NOTHING,
     prefetch: Callable[[list[Row]], Awaitable[None]] | None = None,
 ) -> Connection[T]:
-    """One statement for the page (one row more, to know if there is a next page), one for the total;
+    """One statement for the page (one row more, to know if there is a next page) and the total;
     then `prefetch` loads what the query asks of the page's items (api/prefetch.py)."""
     condition = " AND ".join(where) or "1 = 1"
-    total = (await statement.rows(f"SELECT COUNT(*) AS total FROM {tables} WHERE {condition}"))[0]["total"]
+    # Uncorrelated, so the database counts once per statement, not per row.
+    count = f"(SELECT COUNT(*) FROM {tables} WHERE {condition})"
+    page = condition
     if request.after is not None:
-        condition += f" AND {_after(statement, keys, request.after)}"
+        page += f" AND {_after(statement, keys, request.after)}"
     order = ", ".join(f"{key.expression}{' DESC' if key.descending else ''}" for key in keys)
     sort_columns = ", ".join(f"{key.expression} AS {key.name}" for key in keys)
     limit = statement.bind("limit", request.first + 1)
     rows = await statement.rows(
-        f"SELECT {columns}, {sort_columns} FROM {tables} WHERE {condition} ORDER BY {order} LIMIT {limit}",
+        f"SELECT {columns}, {sort_columns}, {count} AS total_count FROM {tables}"
+        f" WHERE {page} ORDER BY {order} LIMIT {limit}",
         decode + Decode(dates=tuple(key.name for key in keys if key.is_date)),
     )
+    if rows:
+        total = rows[0]["total_count"]
+    elif request.after is None:
+        total = 0  # nothing matches at all
+    else:
+        total = (await statement.rows(f"SELECT {count} AS total_count"))[0]["total_count"]
     has_next = len(rows) > request.first
     rows = rows[: request.first]
     if prefetch is not None:

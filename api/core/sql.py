@@ -46,6 +46,15 @@ class Decode:
             self.booleans + other.booleans,
         )
 
+    def prefixed(self, prefix: str) -> Decode:
+        """The same conversions for columns selected as `prefix` + name (from a join)."""
+        return Decode(
+            *(
+                tuple(prefix + name for name in names)
+                for names in (self.dates, self.datetimes, self.json, self.booleans)
+            )
+        )
+
     def converters(self, postgres: bool) -> list[tuple[str, Callable[[Any], Any]]]:
         # asyncpg decodes dates, timestamps and booleans itself and sends JSON as text.
         if postgres:

@@ -3,9 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from api.core.content import CONTENT_DECODE, CONTENT_FIELDS, PERIOD_DECODE
-from api.core.loaders import Row, RowLoader, RowsLoader
+from api.core.loaders import Row, RowLoader, RowsLoader, joined
 from api.core.sql import columns
-from api.promises.loaders import COMMITMENT_COLUMNS
+from api.promises.loaders import COMMITMENT_COLUMNS, COMMITMENT_FIELDS
 
 FOLLOW_UP_FIELDS = (
     *CONTENT_FIELDS,
@@ -58,6 +58,43 @@ class FollowUpsByCitizenPromiseLoader(RowsLoader[int]):
             " ORDER BY f.year, f.slug",
             FOLLOW_UP_DECODE,
         )
+
+
+class FollowUpsWithEntriesByCitizenPromiseLoader(RowsLoader[int]):
+    """The follow-ups of FollowUpsByCitizenPromiseLoader read with their entries and the
+    commitments each entry reports on, in one statement, for a page that shows them together:
+    primes FollowUpsByCitizenPromiseLoader, EntriesByFollowUpLoader and CommitmentsByEntryLoader."""
+
+    group_field = "citizen_promise_id"
+
+    async def fetch(self, keys: list[int]) -> Iterable[Row]:
+        statement = self.context.statement()
+        rows = await statement.rows(
+            f"SELECT {FOLLOW_UP_COLUMNS}, {columns('e', ENTRY_FIELDS, 'entry__')},"
+            f" {columns('c', COMMITMENT_FIELDS, 'commitment__')}, p.slug AS promise_slug"
+            f" FROM {FOLLOW_UP_TABLES} LEFT JOIN follow_up_entry e ON e.follow_up_id = f.id"
+            " LEFT JOIN follow_up_entry_commitment fec ON fec.entry_id = e.id"
+            " LEFT JOIN commitment c ON c.id = fec.commitment_id"
+            f" WHERE {statement.any('f.citizen_promise_id', 'ids', keys)}"
+            f" AND {self.context.visible_sql(statement, 'f')} AND {self.context.visible_sql(statement, 'p')}"
+            " ORDER BY f.year, f.slug, e.position, fec.position",
+            FOLLOW_UP_DECODE,
+        )
+        follow_ups = joined(rows, "", FOLLOW_UP_FIELDS, "id")
+        entries = joined(rows, "entry__", ENTRY_FIELDS, "id")
+        commitments = [
+            {
+                **{name: row[f"commitment__{name}"] for name in COMMITMENT_FIELDS},
+                "entry_id": row["entry__id"],
+                "citizen_promise__slug": row["promise_slug"],
+            }
+            for row in rows
+            if row["commitment__id"] is not None
+        ]
+        FollowUpsByCitizenPromiseLoader.of(self.context).prime_rows(keys, follow_ups)
+        EntriesByFollowUpLoader.of(self.context).prime_rows([row["id"] for row in follow_ups], entries)
+        CommitmentsByEntryLoader.of(self.context).prime_rows([row["id"] for row in entries], commitments)
+        return follow_ups
 
 
 class EntriesByFollowUpLoader(RowsLoader[int]):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from api.core.loaders import Loader, Row, RowLoader, RowsLoader
+from api.core.loaders import Loader, Row, RowLoader, RowsLoader, joined
 from api.core.sql import columns
 
 MUNICIPALITY_FIELDS = ("code", "name", "county_id", "local_police_area_id")
@@ -43,13 +43,19 @@ class PoliceUnitBySlugLoader(RowLoader[str]):
 
 
 class MunicipalityByCodeLoader(RowLoader[str]):
+    """With each municipality's county, which pages nearly always show with it."""
+
     key_field = "code"
 
     async def fetch(self, keys: list[str]) -> Iterable[Row]:
         statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT {MUNICIPALITY_COLUMNS} FROM municipality m WHERE {statement.any('m.code', 'codes', keys)}"
+        rows = await statement.rows(
+            f"SELECT {MUNICIPALITY_COLUMNS}, {columns('co', COUNTY_FIELDS, 'county__')}"
+            " FROM municipality m JOIN county co ON co.code = m.county_id"
+            f" WHERE {statement.any('m.code', 'codes', keys)}"
         )
+        CountyByCodeLoader.of(self.context).prime_rows(joined(rows, "county__", COUNTY_FIELDS, "code"))
+        return rows
 
 
 class MunicipalitiesByCountyLoader(RowsLoader[str]):

@@ -7,7 +7,7 @@ from api.core.content import CONTENT_DECODE, CONTENT_FIELDS, PERIOD_DECODE
 from api.core.loaders import Loader, Row, RowLoader, RowsLoader
 from api.core.sql import Decode, columns
 from api.people.loaders import ORGANISATION_FIELDS
-from api.promises.filters import covers_year_sql
+from api.promises.filters import Actor, covers_year_sql
 
 CITIZEN_PROMISE_FIELDS = (
     *CONTENT_FIELDS,
@@ -52,26 +52,75 @@ class CitizenPromiseBySlugLoader(RowLoader[str]):
 
 
 class CitizenPromisesByMunicipalityLoader(Loader[tuple[str, int | None], list[Row]]):
+    """A municipality's promises, all or those covering a year, newest first."""
+
+    with_commitments = False
+
     async def load_batch(
         self, unique: list[tuple[str, int | None]], keys: list[tuple[str, int | None]]
     ) -> list[list[Row]]:
         codes_by_year: dict[int | None, list[str]] = defaultdict(list)
         for code, year in unique:
             codes_by_year[year].append(code)
-        found: dict[tuple[str, int | None], list[Row]] = defaultdict(list)
+        found: dict[tuple[str, int | None], list[Row]] = {key: [] for key in unique}
         for year, codes in codes_by_year.items():
             statement = self.context.statement()
             where = [statement.any("p.municipality_id", "codes", codes), self.context.visible_sql(statement, "p")]
             if year is not None:
                 where.append(covers_year_sql(statement, "p", year))
-            rows = await statement.rows(
-                f"SELECT {CITIZEN_PROMISE_COLUMNS} FROM citizen_promise p"
-                f" WHERE {' AND '.join(where)} ORDER BY {NEWEST_FIRST}",
-                CITIZEN_PROMISE_DECODE,
-            )
+            if not self.with_commitments:
+                rows = await statement.rows(
+                    f"SELECT {CITIZEN_PROMISE_COLUMNS} FROM citizen_promise p"
+                    f" WHERE {' AND '.join(where)} ORDER BY {NEWEST_FIRST}",
+                    CITIZEN_PROMISE_DECODE,
+                )
+            else:
+                rows = await statement.rows(
+                    f"SELECT {CITIZEN_PROMISE_COLUMNS}, {columns('c', COMMITMENT_FIELDS, 'commitment__')}"
+                    " FROM citizen_promise p LEFT JOIN commitment c ON c.citizen_promise_id = p.id"
+                    f" WHERE {' AND '.join(where)} ORDER BY {NEWEST_FIRST}, c.document_order",
+                    CITIZEN_PROMISE_DECODE,
+                )
+                rows = self._keep_commitments(rows)
             for row in rows:
                 found[(row["municipality_id"], year)].append(row)
-        return [found.get(key, []) for key in keys]
+        return [found[key] for key in keys]
+
+    def _keep_commitments(self, rows: list[Row]) -> list[Row]:
+        """Prime CommitmentsByCitizenPromiseLoader (all and each actor's) from the joined rows;
+        the promise rows, each once."""
+        promises: dict[int, Row] = {}
+        commitments: dict[int, list[Row]] = {}
+        for row in rows:
+            promise = promises.get(row["id"])
+            if promise is None:
+                promise = promises[row["id"]] = {name: row[name] for name in CITIZEN_PROMISE_FIELDS}
+                commitments[row["id"]] = []
+            if row["commitment__id"] is not None:
+                commitment = {name: row[f"commitment__{name}"] for name in COMMITMENT_FIELDS}
+                commitment["citizen_promise__slug"] = row["slug"]
+                commitments[row["id"]].append(commitment)
+        primed: dict[tuple[int, str | None], list[Row]] = {}
+        for promise_id, found in commitments.items():
+            primed[(promise_id, None)] = found
+            for actor in Actor:
+                primed[(promise_id, actor.value)] = [row for row in found if row["actor"] == actor.value]
+        CommitmentsByCitizenPromiseLoader.of(self.context).prime_many(primed)
+        return list(promises.values())
+
+
+class CitizenPromisesWithCommitmentsByMunicipalityLoader(CitizenPromisesByMunicipalityLoader):
+    """The same promises read with all their commitments in one statement, for a page that shows
+    both: primes CitizenPromisesByMunicipalityLoader and CommitmentsByCitizenPromiseLoader."""
+
+    with_commitments = True
+
+    async def load_batch(
+        self, unique: list[tuple[str, int | None]], keys: list[tuple[str, int | None]]
+    ) -> list[list[Row]]:
+        found = await super().load_batch(unique, keys)
+        CitizenPromisesByMunicipalityLoader.of(self.context).prime_many(dict(zip(keys, found, strict=True)))
+        return found
 
 
 class CitizenPromisesByAgreementLoader(RowsLoader[int]):

@@ -7,9 +7,11 @@ from strawberry.types import Info
 
 from api import prefetch
 from api.context import Context
-from api.core.lookahead import under
+from api.core.loaders import Row
+from api.core.lookahead import asks, under
 from api.core.pagination import SortKey, paginate
 from api.core.relay import Connection, page_request
+from api.core.sql import NOTHING
 from api.promises.filters import (
     PROMISE_PLACES,
     CitizenPromiseFilter,
@@ -77,15 +79,26 @@ class PromiseQuery:
         settings = info.context.settings
         request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=3)
         statement = info.context.statement()
+        nodes = under(info, "edges.node")
+        # The page joins each commitment's promise and its place anyway; when the query asks for
+        # them, the same statement reads them too.
+        with_promises = asks(nodes, "citizenPromise")
+
+        async def load_ahead(rows: list[Row]) -> None:
+            if with_promises:
+                prefetch.prime_promises_with_places(info, rows)
+            await prefetch.commitments(info, rows, nodes)
+
         return await paginate(
             statement,
-            columns=COMMITMENT_COLUMNS,
+            columns=COMMITMENT_COLUMNS + (f", {prefetch.PROMISE_WITH_PLACE_COLUMNS}" if with_promises else ""),
             tables=f"commitment c JOIN citizen_promise p ON p.id = c.citizen_promise_id {PROMISE_PLACES}",
             where=[info.context.visible_sql(statement, "p"), *commitment_where(statement, filter)],
             keys=COMMITMENT_ORDER,
             request=request,
             build=Commitment.from_row,
-            prefetch=lambda rows: prefetch.commitments(info, rows, under(info, "edges.node")),
+            decode=prefetch.PROMISE_WITH_PLACE_DECODE if with_promises else NOTHING,
+            prefetch=load_ahead,
         )
 
     @strawberry.field(description="The controlled topic vocabulary.")
