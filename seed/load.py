@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
+from tortoise import connections
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
@@ -130,7 +131,17 @@ async def load_bundle(
                 await _items(writer, kind, batch, force, summary)
                 if progress:
                     progress(kind, start + len(batch), len(located_items))
+    if summary.changed:
+        await refresh_planner_statistics()
     return summary
+
+
+async def refresh_planner_statistics() -> None:
+    """After a load, let the database plan with the new content's statistics. PostgreSQL's
+    autovacuum gets there on its own, but only after a while, and SQLite never does; until then
+    the read path's joins are planned as if the tables were empty (measured on PostgreSQL: 18 ms
+    instead of 1 ms for one statement)."""
+    await connections.get("default").execute_script("ANALYZE")
 
 
 async def _organisations(writer: Writer, bundle: Bundle, summary: Summary) -> None:

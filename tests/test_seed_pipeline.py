@@ -225,3 +225,14 @@ async def test_the_cli_closes_postgresql_connections_cleanly(empty: Database) ->
     assert process.returncode == 0, err.decode()
     assert out.decode().splitlines()[-1] == "changes written"
     assert err.decode() == ""
+
+
+async def test_a_load_leaves_the_planner_statistics_of_the_new_content(empty: Database, backend: str) -> None:
+    await load(SEED_CONTENT)
+    connection = connections.get("default")
+    if backend == "postgres":
+        rows = await connection.execute_query_dict("SELECT reltuples FROM pg_class WHERE relname = 'commitment'")
+        assert rows[0]["reltuples"] > 0  # -1 until the table is analyzed
+    else:
+        rows = await connection.execute_query_dict("SELECT stat FROM sqlite_stat1 WHERE tbl = 'commitment'")
+        assert rows and int(rows[0]["stat"].split()[0]) > 0
