@@ -29,6 +29,9 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=200)]
 Key = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=100)]
 MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
 Line = Annotated[str, StringConstraints(min_length=1, max_length=1_000)]
+# Lines stored in their own columns are no longer than the columns (models/).
+Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)]
 
@@ -43,7 +46,7 @@ class Period(Strict):
 
     start: dt.date
     end: dt.date | None = None
-    label: Line
+    label: Label
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Period:
@@ -115,7 +118,7 @@ class Item(Strict):
 class Organisation(Strict):
     slug: Slug
     kind: OrganisationKind
-    name: Line
+    name: Title
     municipality: MunicipalityCode | None = None
     police_unit: Slug | None = None
 
@@ -129,19 +132,19 @@ class Organisation(Strict):
 
 
 class Signatory(Strict):
-    name: Line
-    title: Line | None = None
+    name: Label
+    title: Title | None = None
     organisation: Slug | None = None
     signed_on: dt.date | None = None
-    place: Line | None = None
+    place: Label | None = None
 
 
 class Agreement(Item):
-    title: Line
+    title: Title
     title_composed: bool = False
     period: Period | None = None
     signed_on: dt.date | None = None
-    signed_place: Line | None = None
+    signed_place: Label | None = None
     parties: list[Slug] = Field(min_length=2)
     signatories: list[Signatory] = Field(default_factory=list)
     summary: Text | None = None
@@ -153,14 +156,14 @@ class Agreement(Item):
 class Commitment(Strict):
     key: Key
     actor: Actor
-    actor_label: Line | None = None
+    actor_label: Label | None = None
     text: Text
     topics: list[Key] = Field(default_factory=list)
     partners: list[Slug] = Field(default_factory=list)
 
 
 class CitizenPromise(Item):
-    title: Line
+    title: Title
     title_composed: bool = False
     municipality: MunicipalityCode
     agreement: Slug | None = None
@@ -180,7 +183,7 @@ class FollowUpEntry(Strict):
 
 
 class FollowUp(Item):
-    title: Line
+    title: Title
     title_composed: bool = False
     citizen_promise: Slug
     year: int = Field(ge=1900, le=2999)
@@ -191,13 +194,13 @@ class FollowUp(Item):
 
 
 class ServiceAgreement(Item):
-    title: Line
+    title: Title
     title_composed: bool = False
     municipality: MunicipalityCode
     parties: list[Slug] = Field(default_factory=list)
-    provider: Line
+    provider: Title
     since: dt.date | None = None
-    since_label: Line | None = None
+    since_label: Label | None = None
     services: list[Line] = Field(default_factory=list)
     summary: Text | None = None
 
@@ -209,8 +212,8 @@ class ServiceAgreement(Item):
 
 
 class Contact(Item):
-    role: Line
-    name: Line
+    role: Label
+    name: Label
     email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)] | None = None
     phone: Annotated[str, StringConstraints(pattern=r"^[0-9+][0-9 ()\-]{4,30}$")] | None = None
     organisation: Slug | None = None
@@ -241,7 +244,7 @@ CONTENT_TYPES: dict[str, type[Item]] = {
 class PoliceUnit(Strict):
     slug: Slug
     level: PoliceUnitLevel
-    name: Line
+    name: Label
     parent: Slug | None = None
     municipalities: list[MunicipalityCode] = Field(default_factory=list)
 

@@ -80,6 +80,13 @@ CASES: list[tuple[str, str, Callable[[str], str] | bytes, str, str]] = [
         "limit",
     ),
     (
+        "title longer than its column",
+        PROMISE_2019,
+        replace_once("title: Medborgarlöfte 2019", "title: " + "Medborgarlöfte " * 21),
+        "title: Medborgarlöfte Medborgarlöfte",
+        "at most 300 characters",
+    ),
+    (
         "non-UTF-8",
         NEW_FILE,
         "agreements:\n  - slug: ange\n    title: Överenskommelse\n".encode("latin-1"),
