@@ -12,7 +12,6 @@ from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext
 
 from api.agreements.queries import AgreementQuery
 from api.core.relay import Node
@@ -22,8 +21,6 @@ from api.geography.queries import GeographyQuery
 from api.node import NodeQuery
 from api.promises.queries import PromiseQuery
 from api.protection.cost import cost_rule
-from api.protection.documents import DocumentCache
-from api.protection.errors import MaskUnexpectedErrors
 from api.search.queries import SearchQuery
 from api.settings import Settings
 
@@ -61,15 +58,21 @@ from api.services.types import ServiceAgreement  # noqa: E402
 EXTRA_TYPES = [Contact, Organisation, ServiceAgreement]
 
 
-class _Schema(strawberry.Schema):
-    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
-        # Errors meant for the client are not server problems; unexpected ones are logged with
-        # the request id by MaskUnexpectedErrors.
-        return None
-
-
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[Node, *EXTRA_TYPES],
+        config=StrawberryConfig(
+            disable_field_suggestions=not settings.field_suggestions,
+            batching_config={"max_operations": settings.max_batch} if settings.batching else None,
+        ),
+    )
+
+
+def validation_rules(settings: Settings) -> list[type[ASTValidationRule]]:
+    """The limits every document is checked against before it runs (api/protection)."""
     rules: list[type[ASTValidationRule]] = [
         depth_rule(settings.max_depth, None),
         aliases_rule(settings.max_aliases),
@@ -77,17 +80,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     ]
     if not settings.introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
-    documents = DocumentCache(rules, max_tokens=settings.max_tokens, size=settings.parser_cache_size)
-    return _Schema(
-        query=Query,
-        mutation=Mutation,
-        types=[Node, *EXTRA_TYPES],
-        extensions=[MaskUnexpectedErrors, documents.extension],
-        config=StrawberryConfig(
-            disable_field_suggestions=not settings.field_suggestions,
-            batching_config={"max_operations": settings.max_batch} if settings.batching else None,
-        ),
-    )
+    return rules
 
 
 def print_schema() -> str:

@@ -52,6 +52,19 @@ async def test_post_is_not_cached_and_errors_are_not_cached(client: httpx.AsyncC
     assert bad.headers["cache-control"] == "no-store" and "etag" not in bad.headers
 
 
+async def test_an_operation_that_is_not_in_the_document_is_a_client_error(client: httpx.AsyncClient) -> None:
+    two = "query A { counties { code } } query B { topics { key } }"
+    for body, words in (
+        ({"query": two}, "say which one with 'operationName'"),
+        ({"query": two, "operationName": "C"}, "No operation named 'C'"),
+    ):
+        response = await client.post("/graphql", json=body, headers={"accept": GRAPHQL_RESPONSE})
+        assert response.status_code == 400
+        assert words in response.json()["errors"][0]["message"]
+    chosen = await client.post("/graphql", json={"query": two, "operationName": "B"})
+    assert chosen.status_code == 200 and "topics" in chosen.json()["data"]
+
+
 async def test_media_types_and_status_codes(client: httpx.AsyncClient) -> None:
     modern = await client.post("/graphql", json={"query": "{ nope }"}, headers={"accept": GRAPHQL_RESPONSE})
     assert modern.status_code == 400

@@ -8,11 +8,12 @@ objects across requests makes a repeated document cost one dictionary lookup per
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Generic, TypeVar
 
-from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse
-from strawberry.extensions import SchemaExtension
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, parse, specified_rules, validate
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -41,42 +42,38 @@ class _Bounded(Generic[K, V]):
 class DocumentCache:
     """One per schema: its rules and caches live as long as the schema does."""
 
-    def __init__(self, rules: Sequence[type[ASTValidationRule]], *, max_tokens: int, size: int) -> None:
-        self.rules = tuple(rules)
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        rules: Sequence[type[ASTValidationRule]],
+        *,
+        max_tokens: int,
+        size: int,
+        suggestions: bool,
+    ) -> None:
+        self.schema = schema
+        self.suggestions = suggestions
+        # graphql-core's rules, the two strawberry adds for its own input types, then ours.
+        self.rules = (*specified_rules, MaybeNullValidationRule, OneOfInputValidationRule, *rules)
         self.max_tokens = max_tokens
         self.parsed: _Bounded[str, DocumentNode] = _Bounded(size)
         self.validated: _Bounded[str, list[GraphQLError]] = _Bounded(size)
 
-    def extension(self) -> SchemaExtension:
-        return _CachedDocuments(self)
-
-
-class _CachedDocuments(SchemaExtension):
-    def __init__(self, cache: DocumentCache) -> None:
-        super().__init__()
-        self.cache = cache
-
-    def on_operation(self) -> Iterator[None]:
-        context = self.execution_context
-        context.validation_rules = (*context.validation_rules, *self.cache.rules)
-        yield
-
-    def on_parse(self) -> Iterator[None]:
-        context = self.execution_context
-        if context.query is not None and context.graphql_document is None:
-            document = self.cache.parsed.get(context.query)
-            if document is None:
-                document = parse(context.query, max_tokens=self.cache.max_tokens)
-                self.cache.parsed.put(context.query, document)
-            context.graphql_document = document
-        yield
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        key = context.query
-        cached = self.cache.validated.get(key) if key is not None else None
-        if cached is not None:
-            context.pre_execution_errors = cached
-        yield
-        if cached is None and key is not None and context.pre_execution_errors is not None:
-            self.cache.validated.put(key, context.pre_execution_errors)
+    def prepare(self, query: str) -> tuple[DocumentNode | None, list[GraphQLError]]:
+        """The parsed document and its validation errors; (None, [syntax error]) if it does not parse."""
+        document = self.parsed.get(query)
+        if document is None:
+            try:
+                document = parse(query, max_tokens=self.max_tokens)
+            except GraphQLError as error:
+                return None, [error]
+            self.parsed.put(query, document)
+        errors = self.validated.get(query)
+        if errors is None:
+            errors = validate(self.schema, document, self.rules)
+            if not self.suggestions:
+                for problem in errors:
+                    # "Cannot query field 'x' on type 'Y'. Did you mean 'z'?" reveals the schema.
+                    problem.message = problem.message.split(" Did you mean")[0]
+            self.validated.put(query, errors)
+        return document, errors

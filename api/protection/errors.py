@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
 
 logger = logging.getLogger("samverkan.errors")
 
@@ -20,31 +18,25 @@ def is_expected(error: GraphQLError) -> bool:
     return original is None or isinstance(original, GraphQLError | ClientError)
 
 
-class MaskUnexpectedErrors(SchemaExtension):
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if result is None or not result.errors:
-            return
-        context = self.execution_context.context
-        request_id = getattr(context, "request_id", None) or "-"
-        masked = []
-        for error in result.errors:
-            if is_expected(error):
-                masked.append(error)
-                continue
-            logger.error(
-                "request %s: unexpected error at %s",
-                request_id,
-                ".".join(str(p) for p in error.path or []),
-                exc_info=error.original_error,
+def mask_unexpected(errors: list[GraphQLError], request_id: str) -> list[GraphQLError]:
+    """Errors meant for the client as they are; any other is logged and replaced by a short one."""
+    masked = []
+    for error in errors:
+        if is_expected(error):
+            masked.append(error)
+            continue
+        logger.error(
+            "request %s: unexpected error at %s",
+            request_id,
+            ".".join(str(p) for p in error.path or []),
+            exc_info=error.original_error,
+        )
+        masked.append(
+            GraphQLError(
+                f"Unexpected error (request id {request_id}); it has been logged.",
+                nodes=error.nodes,
+                path=error.path,
+                extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
             )
-            masked.append(
-                GraphQLError(
-                    f"Unexpected error (request id {request_id}); it has been logged.",
-                    nodes=error.nodes,
-                    path=error.path,
-                    extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
-                )
-            )
-        result.errors = masked
+        )
+    return masked
