@@ -13,7 +13,7 @@ from api.agreements.loaders import (
 )
 from api.context import Context
 from api.core.content import ContentItem, Period, Section, content_fields, sections
-from api.core.loaders import Maybe, Row, each, then
+from api.core.loaders import Maybe, Row, each
 from api.geography.types import Municipality
 from api.people.types import Organisation, Person
 
@@ -79,15 +79,15 @@ class Agreement(ContentItem):
 
     @strawberry.field(graphql_type=list[Organisation])
     def parties(self, info: Info[Context, Any]) -> Maybe[list[Organisation]]:
-        return then(PartiesByAgreementLoader.of(info).get(self.pk), each(Organisation.from_row))
+        return PartiesByAgreementLoader.of(info).resolve(self.pk, each(Organisation.from_row))
 
     @strawberry.field(graphql_type=list[Municipality])
     def municipalities(self, info: Info[Context, Any]) -> Maybe[list[Municipality]]:
-        return then(MunicipalitiesByAgreementLoader.of(info).get(self.pk), each(Municipality.from_row))
+        return MunicipalitiesByAgreementLoader.of(info).resolve(self.pk, each(Municipality.from_row))
 
     @strawberry.field(graphql_type=list[Signatory])
     def signatories(self, info: Info[Context, Any]) -> Maybe[list[Signatory]]:
-        return then(SignatoriesByAgreementLoader.of(info).get(self.pk), each(Signatory.from_row))
+        return SignatoriesByAgreementLoader.of(info).resolve(self.pk, each(Signatory.from_row))
 
     @strawberry.field
     async def citizen_promises(

@@ -2,8 +2,8 @@
 
 Each loader answers a whole batch of keys with one query and returns results in key order.
 
-Resolvers use `get(key)`, which gives the value itself when this request has it already and an
-awaitable otherwise. A list's resolver `prefetch`es what the query asks of its items (see
+Resolvers use `resolve(key, build)`, which gives the built value itself when this request has
+read the key already and an awaitable otherwise. A list's resolver `prefetch`es what the query asks of its items (see
 api/core/lookahead.py), so the items' resolvers answer at once: one statement per level, and no
 awaitable, future or task per item, which is where GraphQL execution spends its time on lists.
 """
@@ -11,8 +11,8 @@ awaitable, future or task per item, which is where GraphQL execution spends its 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Iterable
-from inspect import isawaitable
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
+from functools import cache
 from typing import Any, Generic, Self, TypeAlias, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -27,10 +27,15 @@ Row = dict[str, Any]
 Maybe: TypeAlias = T | Awaitable[T]
 
 
+_MISSING: Any = object()
+
+
 class Loader(DataLoader[K, V], Generic[K, V]):
     def __init__(self, context: Context) -> None:
         super().__init__(load_fn=self._load)
         self.context = context
+        # What this request has read, by key: resolvers look here first.
+        self.loaded: dict[K, V] = {}
 
     @classmethod
     def of(cls, info: Info[Context, Any] | Context) -> Self:
@@ -40,24 +45,35 @@ class Loader(DataLoader[K, V], Generic[K, V]):
             loader = context.loaders[cls] = cls(context)
         return loader  # type: ignore[no-any-return]
 
-    def get(self, key: K) -> Maybe[V]:
-        """The value at once when this request has loaded it, else an awaitable of it."""
-        future = self.cache_map.get(key)
-        if future is not None and future.done() and not future.cancelled() and future.exception() is None:
-            return future.result()  # type: ignore[no-any-return]
-        return self.load(key)
+    def resolve(self, key: K, build: Callable[[V], T]) -> Maybe[T]:
+        """`build` of the key's value: at once when this request has read it, else awaitable."""
+        value = self.loaded.get(key, _MISSING)
+        if value is not _MISSING:
+            return build(value)
+        return self._build_later(key, build)
+
+    async def _build_later(self, key: K, build: Callable[[V], T]) -> T:
+        return build(await self.load(key))
 
     async def prefetch(self, keys: Iterable[K]) -> list[V]:
         """Load in one batch the keys this request has not asked for yet and keep them, so
-        `get` answers at once; the values of all `keys`, in order."""
+        `resolve` answers at once; the values of all `keys`, in order."""
         keys = list(keys)
-        missing = [key for key in dict.fromkeys(keys) if self.cache_map.get(key) is None]
+        missing = [key for key in dict.fromkeys(keys) if key not in self.loaded and self.cache_map.get(key) is None]
         if missing:
             self.prime_many(dict(zip(missing, await self.load_batch(missing, missing), strict=True)))
-        return [await value if isawaitable(value) else value for value in map(self.get, keys)]
+        return [self.loaded[key] if key in self.loaded else await self.load(key) for key in keys]
+
+    def prime_many(self, data: Mapping[K, V], force: bool = False) -> None:
+        super().prime_many(data, force)
+        for key, value in data.items():
+            if force or key not in self.loaded:
+                self.loaded[key] = value
 
     async def _load(self, keys: list[K]) -> list[V]:
-        return await self.load_batch(list(dict.fromkeys(keys)), keys)
+        values = await self.load_batch(list(dict.fromkeys(keys)), keys)
+        self.loaded.update(zip(keys, values, strict=True))
+        return values
 
     async def load_batch(self, unique: list[K], keys: list[K]) -> list[V]:
         raise NotImplementedError
@@ -112,27 +128,19 @@ def joined(rows: Iterable[Row], prefix: str, names: Iterable[str], key: str) -> 
     return list(found.values())
 
 
-def then(value: Maybe[V], build: Callable[[V], T]) -> Maybe[T]:
-    """`build(value)`, at once when the value is there, else once it has been awaited."""
-    if isawaitable(value):
-
-        async def later() -> T:
-            return build(await value)
-
-        return later()
-    return build(value)  # type: ignore[arg-type]
-
-
+@cache
 def each(build: Callable[[Row], T]) -> Callable[[list[Row]], list[T]]:
     """`build` for every row of a list."""
     return lambda rows: [build(row) for row in rows]
 
 
+@cache
 def optional(build: Callable[[Row], T]) -> Callable[[Row | None], T | None]:
     """`build` for a row that may be missing (not there or not visible)."""
     return lambda row: None if row is None else build(row)
 
 
+@cache
 def required(build: Callable[[Row], T]) -> Callable[[Row | None], T]:
     """`build` for a row that a foreign key or a visibility rule guarantees is there."""
 

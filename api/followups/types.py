@@ -7,7 +7,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.core.content import ContentItem, Period, content_fields
-from api.core.loaders import Maybe, Row, each, required, then
+from api.core.loaders import Maybe, Row, each, required
 from api.core.text import TextFormat, render
 from api.followups.loaders import CommitmentsByEntryLoader, EntriesByFollowUpLoader, FollowUpByIdLoader
 from api.promises.loaders import CitizenPromiseByIdLoader
@@ -41,11 +41,11 @@ class FollowUp(ContentItem):
     @strawberry.field(graphql_type=CitizenPromise)
     def citizen_promise(self, info: Info[Context, Any]) -> Maybe[CitizenPromise]:
         # Follow-ups are only visible with their citizen promise.
-        return then(CitizenPromiseByIdLoader.of(info).get(self.citizen_promise_id), required(CitizenPromise.from_row))
+        return CitizenPromiseByIdLoader.of(info).resolve(self.citizen_promise_id, required(CitizenPromise.from_row))
 
     @strawberry.field(description="In document order.", graphql_type=list["FollowUpEntry"])
     def entries(self, info: Info[Context, Any]) -> Maybe[list[FollowUpEntry]]:
-        return then(EntriesByFollowUpLoader.of(info).get(self.pk), each(FollowUpEntry.from_row))
+        return EntriesByFollowUpLoader.of(info).resolve(self.pk, each(FollowUpEntry.from_row))
 
 
 @strawberry.type(
@@ -74,9 +74,9 @@ class FollowUpEntry:
 
     @strawberry.field(graphql_type=list[Commitment])
     def commitments(self, info: Info[Context, Any]) -> Maybe[list[Commitment]]:
-        return then(CommitmentsByEntryLoader.of(info).get(self.pk), each(Commitment.from_row))
+        return CommitmentsByEntryLoader.of(info).resolve(self.pk, each(Commitment.from_row))
 
     @strawberry.field(graphql_type=FollowUp)
     def follow_up(self, info: Info[Context, Any]) -> Maybe[FollowUp]:
         # Entries are only read through visible follow-ups.
-        return then(FollowUpByIdLoader.of(info).get(self.follow_up_id), required(FollowUp.from_row))
+        return FollowUpByIdLoader.of(info).resolve(self.follow_up_id, required(FollowUp.from_row))

@@ -7,7 +7,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.core.loaders import Maybe, Row, each, optional, required, then
+from api.core.loaders import Maybe, Row, each, optional, required
 from api.core.relay import Node
 from api.geography.loaders import (
     CountyByCodeLoader,
@@ -53,13 +53,13 @@ class PoliceUnit(Node):
 
     @strawberry.field(graphql_type=list["Municipality"])
     def municipalities(self, info: Info[Context, Any]) -> Maybe[list[Municipality]]:
-        return then(MunicipalitiesByPoliceUnitLoader.of(info).get(self.pk), each(Municipality.from_row))
+        return MunicipalitiesByPoliceUnitLoader.of(info).resolve(self.pk, each(Municipality.from_row))
 
 
 def police_unit(info: Info[Context, Any], unit_id: int | None) -> Maybe[PoliceUnit | None]:
     if unit_id is None:
         return None
-    return then(PoliceUnitByIdLoader.of(info).get(unit_id), optional(PoliceUnit.from_row))
+    return PoliceUnitByIdLoader.of(info).resolve(unit_id, optional(PoliceUnit.from_row))
 
 
 @strawberry.type
@@ -83,7 +83,7 @@ class County(Node):
 
     @strawberry.field(graphql_type=list["Municipality"])
     def municipalities(self, info: Info[Context, Any]) -> Maybe[list[Municipality]]:
-        return then(MunicipalitiesByCountyLoader.of(info).get(self.code), each(Municipality.from_row))
+        return MunicipalitiesByCountyLoader.of(info).resolve(self.code, each(Municipality.from_row))
 
 
 @strawberry.type
@@ -105,7 +105,7 @@ class Municipality(Node):
 
     @strawberry.field(graphql_type=County)
     def county(self, info: Info[Context, Any]) -> Maybe[County]:
-        return then(CountyByCodeLoader.of(info).get(self.county_code), required(County.from_row))
+        return CountyByCodeLoader.of(info).resolve(self.county_code, required(County.from_row))
 
     @strawberry.field(graphql_type=PoliceUnit | None)
     def local_police_area(self, info: Info[Context, Any]) -> Maybe[PoliceUnit | None]:
@@ -119,7 +119,7 @@ class Municipality(Node):
         from api.agreements.loaders import AgreementsByMunicipalityLoader
         from api.agreements.types import Agreement
 
-        return then(AgreementsByMunicipalityLoader.of(info).get((self.code, active_on)), each(Agreement.from_row))
+        return AgreementsByMunicipalityLoader.of(info).resolve((self.code, active_on), each(Agreement.from_row))
 
     @strawberry.field(
         description="All citizen promises, or those whose period covers the year.",
@@ -129,14 +129,14 @@ class Municipality(Node):
         from api.promises.loaders import CitizenPromisesByMunicipalityLoader
         from api.promises.types import CitizenPromise
 
-        return then(CitizenPromisesByMunicipalityLoader.of(info).get((self.code, year)), each(CitizenPromise.from_row))
+        return CitizenPromisesByMunicipalityLoader.of(info).resolve((self.code, year), each(CitizenPromise.from_row))
 
     @strawberry.field(graphql_type=list[Annotated["ServiceAgreement", strawberry.lazy("api.services.types")]])
     def service_agreements(self, info: Info[Context, Any]) -> Maybe[list[ServiceAgreement]]:
         from api.services.loaders import ServiceAgreementsByMunicipalityLoader
         from api.services.types import ServiceAgreement
 
-        return then(ServiceAgreementsByMunicipalityLoader.of(info).get(self.code), each(ServiceAgreement.from_row))
+        return ServiceAgreementsByMunicipalityLoader.of(info).resolve(self.code, each(ServiceAgreement.from_row))
 
     @strawberry.field(
         description="Everyone named as serving this municipality.",
@@ -146,4 +146,4 @@ class Municipality(Node):
         from api.people.loaders import ContactsByMunicipalityLoader
         from api.people.types import Contact
 
-        return then(ContactsByMunicipalityLoader.of(info).get(self.code), each(Contact.from_row))
+        return ContactsByMunicipalityLoader.of(info).resolve(self.code, each(Contact.from_row))

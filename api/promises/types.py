@@ -9,7 +9,7 @@ from api.agreements.loaders import AgreementByIdLoader
 from api.agreements.types import Agreement
 from api.context import Context
 from api.core.content import ContentItem, Period, Section, content_fields, sections
-from api.core.loaders import Maybe, Row, each, optional, required, then
+from api.core.loaders import Maybe, Row, each, optional, required
 from api.core.relay import Node
 from api.core.text import TextFormat, render
 from api.geography.loaders import MunicipalityByCodeLoader
@@ -67,18 +67,18 @@ class CitizenPromise(ContentItem):
 
     @strawberry.field(graphql_type=Municipality)
     def municipality(self, info: Info[Context, Any]) -> Maybe[Municipality]:
-        return then(MunicipalityByCodeLoader.of(info).get(self.municipality_code), required(Municipality.from_row))
+        return MunicipalityByCodeLoader.of(info).resolve(self.municipality_code, required(Municipality.from_row))
 
     @strawberry.field(graphql_type=Agreement | None)
     def agreement(self, info: Info[Context, Any]) -> Maybe[Agreement | None]:
         if self.agreement_id is None:
             return None
-        return then(AgreementByIdLoader.of(info).get(self.agreement_id), optional(Agreement.from_row))
+        return AgreementByIdLoader.of(info).resolve(self.agreement_id, optional(Agreement.from_row))
 
     @strawberry.field(description="In document order.", graphql_type=list["Commitment"])
     def commitments(self, info: Info[Context, Any], actor: Actor | None = None) -> Maybe[list[Commitment]]:
         key = (self.pk, actor.value if actor else None)
-        return then(CommitmentsByCitizenPromiseLoader.of(info).get(key), each(Commitment.from_row))
+        return CommitmentsByCitizenPromiseLoader.of(info).resolve(key, each(Commitment.from_row))
 
     @strawberry.field(
         description="Oldest first.", graphql_type=list[Annotated["FollowUp", strawberry.lazy("api.followups.types")]]
@@ -87,11 +87,11 @@ class CitizenPromise(ContentItem):
         from api.followups.loaders import FollowUpsByCitizenPromiseLoader
         from api.followups.types import FollowUp
 
-        return then(FollowUpsByCitizenPromiseLoader.of(info).get(self.pk), each(FollowUp.from_row))
+        return FollowUpsByCitizenPromiseLoader.of(info).resolve(self.pk, each(FollowUp.from_row))
 
     @strawberry.field(graphql_type=list[Contact])
     def contacts(self, info: Info[Context, Any]) -> Maybe[list[Contact]]:
-        return then(ContactsByCitizenPromiseLoader.of(info).get(self.pk), each(Contact.from_row))
+        return ContactsByCitizenPromiseLoader.of(info).resolve(self.pk, each(Contact.from_row))
 
 
 @strawberry.type(
@@ -126,20 +126,20 @@ class Commitment(Node):
         description='Topic keys, e.g. "narkotika", "trafik", "trygghetsvandring".', graphql_type=list[str]
     )
     def topics(self, info: Info[Context, Any]) -> Maybe[list[str]]:
-        return then(TopicsByCommitmentLoader.of(info).get(self.pk), lambda rows: [row["topic_id"] for row in rows])
+        return TopicsByCommitmentLoader.of(info).resolve(self.pk, lambda rows: [row["topic_id"] for row in rows])
 
     @strawberry.field(description="Organisations the commitment names as taking part.", graphql_type=list[Organisation])
     def partners(self, info: Info[Context, Any]) -> Maybe[list[Organisation]]:
-        return then(PartnersByCommitmentLoader.of(info).get(self.pk), each(Organisation.from_row))
+        return PartnersByCommitmentLoader.of(info).resolve(self.pk, each(Organisation.from_row))
 
     @strawberry.field(graphql_type=CitizenPromise)
     def citizen_promise(self, info: Info[Context, Any]) -> Maybe[CitizenPromise]:
         # Commitments are only read through visible promises, so the row is there.
-        return then(CitizenPromiseByIdLoader.of(info).get(self.citizen_promise_id), required(CitizenPromise.from_row))
+        return CitizenPromiseByIdLoader.of(info).resolve(self.citizen_promise_id, required(CitizenPromise.from_row))
 
     @strawberry.field(graphql_type=list[Annotated["FollowUpEntry", strawberry.lazy("api.followups.types")]])
     def follow_up_entries(self, info: Info[Context, Any]) -> Maybe[list[FollowUpEntry]]:
         from api.followups.loaders import EntriesByCommitmentLoader
         from api.followups.types import FollowUpEntry
 
-        return then(EntriesByCommitmentLoader.of(info).get(self.pk), each(FollowUpEntry.from_row))
+        return EntriesByCommitmentLoader.of(info).resolve(self.pk, each(FollowUpEntry.from_row))
