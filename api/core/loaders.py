@@ -34,8 +34,10 @@ class Loader(DataLoader[K, V], Generic[K, V]):
     def __init__(self, context: Context) -> None:
         super().__init__(load_fn=self._load)
         self.context = context
-        # What this request has read, by key: resolvers look here first.
+        # What this request has read, by key, and what resolvers built of it: the same promise
+        # on a hundred commitments is one object.
         self.loaded: dict[K, V] = {}
+        self.built: dict[tuple[K, Callable[[V], Any]], Any] = {}
 
     @classmethod
     def of(cls, info: Info[Context, Any] | Context) -> Self:
@@ -46,10 +48,15 @@ class Loader(DataLoader[K, V], Generic[K, V]):
         return loader  # type: ignore[no-any-return]
 
     def resolve(self, key: K, build: Callable[[V], T]) -> Maybe[T]:
-        """`build` of the key's value: at once when this request has read it, else awaitable."""
+        """`build` of the key's value: at once when this request has read it, else awaitable.
+        `build` is one of `each`, `optional`, `required` or another function kept for the process."""
+        built = self.built.get((key, build), _MISSING)
+        if built is not _MISSING:
+            return built  # type: ignore[no-any-return]
         value = self.loaded.get(key, _MISSING)
         if value is not _MISSING:
-            return build(value)
+            built = self.built[(key, build)] = build(value)
+            return built  # type: ignore[no-any-return]
         return self._build_later(key, build)
 
     async def _build_later(self, key: K, build: Callable[[V], T]) -> T:

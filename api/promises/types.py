@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from api.followups.types import FollowUp, FollowUpEntry
 
 
+def topic_keys(rows: list[Row]) -> list[str]:
+    return [row["topic_id"] for row in rows]
+
+
 @strawberry.type(description="A topic of the controlled vocabulary; Commitment.topics holds the keys.")
 class Topic:
     key: str
@@ -126,7 +130,7 @@ class Commitment(Node):
         description='Topic keys, e.g. "narkotika", "trafik", "trygghetsvandring".', graphql_type=list[str]
     )
     def topics(self, info: Info[Context, Any]) -> Maybe[list[str]]:
-        return TopicsByCommitmentLoader.of(info).resolve(self.pk, lambda rows: [row["topic_id"] for row in rows])
+        return TopicsByCommitmentLoader.of(info).resolve(self.pk, topic_keys)
 
     @strawberry.field(description="Organisations the commitment names as taking part.", graphql_type=list[Organisation])
     def partners(self, info: Info[Context, Any]) -> Maybe[list[Organisation]]:
