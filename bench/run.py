@@ -409,8 +409,8 @@ def profile(server: Server, scripts: dict[tuple[str, str], Path], queries: list[
 
 
 CATEGORIES = (
-    ("SQL driver (asyncpg) and waiting for PostgreSQL", ("asyncpg", "select (")),
-    ("Tortoise query building and row conversion", ("tortoise",)),
+    ("SQL driver (asyncpg: encoding, socket writes, decoding rows)", ("asyncpg", "select (")),
+    ("Tortoise connection handling (pool, transactions)", ("tortoise",)),
     ("GraphQL execution (graphql-core, strawberry)", ("graphql/", "strawberry")),
     ("Samverkan resolvers, loaders and types", ("/api/",)),
     ("HTTP (uvicorn, starlette, httptools)", ("uvicorn", "starlette", "httptools")),
