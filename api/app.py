@@ -29,7 +29,7 @@ def settle_garbage_collector() -> None:
     youngest generation is collected less often. Memory stays bounded: cycles are still found."""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
+    gc.set_threshold(10_000, 10, 10)
 
 
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:

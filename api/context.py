@@ -7,10 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
-from tortoise.expressions import Q
 
 from api.core.sql import Statement, default_dialect
-from api.core.visibility import visible
 from api.editorial.access import ANONYMOUS, Viewer
 from api.settings import Settings
 
@@ -38,7 +36,3 @@ class Context:
     def visible_sql(self, statement: Statement, alias: str) -> str:
         """The SQL condition for rows of `alias` this request may see."""
         return statement.visible(alias, self.visible_at)
-
-    def visible(self, relation: str = "") -> Q:
-        """The filter for content this request may see; empty (everything) in preview."""
-        return Q() if self.preview else visible(self.now, relation)

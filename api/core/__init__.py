@@ -1,1 +1,1 @@
-"""What every domain of the API shares: IDs, pagination, text rendering, visibility."""
+"""What every domain of the API shares: SQL, loaders, look-ahead, IDs, pagination, text rendering."""

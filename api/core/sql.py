@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -98,8 +98,9 @@ def _converters(decode: Decode, postgres: bool) -> list[tuple[str, Callable[[Any
     return decode.converters(postgres)
 
 
-def columns(alias: str, names: Iterable[str], prefix: str = "") -> str:
-    """`alias.name AS prefixname, …` for a SELECT list."""
+@lru_cache(maxsize=256)
+def columns(alias: str, names: tuple[str, ...], prefix: str = "") -> str:
+    """`alias.name AS prefixname, …` for a SELECT list (kept: loaders ask for the same lists)."""
     return ", ".join(f"{alias}.{name} AS {prefix}{name}" for name in names)
 
 

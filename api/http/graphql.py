@@ -213,17 +213,22 @@ class GraphQLEndpoint:
         except TokenError as error:
             raise BadRequest(f"{error}.", 401, {"www-authenticate": 'Bearer error="invalid_token"'}) from None
         context = Context(request=request, settings=self.settings, request_id=request_id, viewer=viewer)
-        result = execute(
-            self.schema._schema,
-            document,
-            variable_values=params.variables,
-            operation_name=params.operation_name,
-            context_value=context,
-            executor_class=self.schema.execution_context_class,
-            is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]  # strawberry passes it too
-        )
-        if isawaitable(result):
-            result = await result
+        try:
+            result = execute(
+                self.schema._schema,
+                document,
+                variable_values=params.variables,
+                operation_name=params.operation_name,
+                context_value=context,
+                executor_class=self.schema.execution_context_class,
+                is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]  # strawberry passes it too
+            )
+            if isawaitable(result):
+                result = await result
+        finally:
+            # Loaders and the context refer to each other; without this, what a request read
+            # waits for the cycle collector instead of going with the request.
+            context.loaders.clear()
         assert isinstance(result, ExecutionResult)
         if result.errors:
             result.errors = mask_unexpected(list(result.errors), request_id)

@@ -100,8 +100,9 @@ async def find(
 
 
 def _shown(alias: str, now: datetime, preview: bool) -> tuple[str, list[Any]]:
-    """api.core.visibility's rule in SQL: published and inside its publish_at/unpublish_at
-    window. A missing row (deleted content) is never shown, not even in preview."""
+    """The read path's visibility rule (Statement.visible in api/core/sql.py): published and
+    inside its publish_at/unpublish_at window. A missing row (deleted content) is never shown,
+    not even in preview."""
     if preview:
         return f"{alias}.id IS NOT NULL", []
     return (
