@@ -28,25 +28,18 @@ AGREEMENT_COLUMNS = columns("a", AGREEMENT_FIELDS)
 
 
 class AgreementByIdLoader(RowLoader[int]):
-    async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT {AGREEMENT_COLUMNS} FROM agreement a"
-            f" WHERE {statement.any('a.id', 'ids', keys)} AND {self.context.visible_sql(statement, 'a')}",
-            AGREEMENT_DECODE,
-        )
+    select = f"SELECT {AGREEMENT_COLUMNS} FROM agreement a"
+    key_column = "a.id"
+    visible = ("a",)
+    decode = AGREEMENT_DECODE
 
 
 class AgreementBySlugLoader(RowLoader[str]):
     key_field = "slug"
-
-    async def fetch(self, keys: list[str]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT {AGREEMENT_COLUMNS} FROM agreement a"
-            f" WHERE {statement.any('a.slug', 'slugs', keys)} AND {self.context.visible_sql(statement, 'a')}",
-            AGREEMENT_DECODE,
-        )
+    select = f"SELECT {AGREEMENT_COLUMNS} FROM agreement a"
+    key_column = "a.slug"
+    visible = ("a",)
+    decode = AGREEMENT_DECODE
 
 
 class AgreementsByMunicipalityLoader(Loader[tuple[str, dt.date | None], list[Row]]):
@@ -126,13 +119,11 @@ class MunicipalitiesByAgreementLoader(RowsLoader[int]):
 
 class SignatoriesByAgreementLoader(RowsLoader[int]):
     group_field = "agreement_id"
-
-    async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            "SELECT s.agreement_id AS agreement_id, pe.name AS person__name, s.title AS title,"
-            " s.organisation_id AS organisation_id, s.signed_on AS signed_on, s.place AS place"
-            " FROM signatory s JOIN person pe ON pe.id = s.person_id"
-            f" WHERE {statement.any('s.agreement_id', 'ids', keys)} ORDER BY s.agreement_id, s.position",
-            Decode(dates=("signed_on",)),
-        )
+    select = (
+        "SELECT s.agreement_id AS agreement_id, pe.name AS person__name, s.title AS title,"
+        " s.organisation_id AS organisation_id, s.signed_on AS signed_on, s.place AS place"
+        " FROM signatory s JOIN person pe ON pe.id = s.person_id"
+    )
+    key_column = "s.agreement_id"
+    order_by = "s.agreement_id, s.position"
+    decode = Decode(dates=("signed_on",))

@@ -19,6 +19,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from api.context import Context
+from api.core.sql import NOTHING
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -86,7 +87,26 @@ class Loader(DataLoader[K, V], Generic[K, V]):
         raise NotImplementedError
 
 
-class RowLoader(Loader[K, Row | None]):
+class Selecting:
+    """A loader whose rows one SELECT gives: `select` ("SELECT … FROM …"), matched on
+    `key_column`, with the publication rules of the tables aliased in `visible`."""
+
+    context: Context
+    select = ""
+    key_column = ""
+    visible: tuple[str, ...] = ()
+    order_by = ""
+    decode = NOTHING
+
+    async def fetch(self, keys: list[Any]) -> Iterable[Row]:
+        statement = self.context.statement()
+        where = [statement.any(self.key_column, "keys", keys)]
+        where += [self.context.visible_sql(statement, alias) for alias in self.visible]
+        order = f" ORDER BY {self.order_by}" if self.order_by else ""
+        return await statement.rows(f"{self.select} WHERE {' AND '.join(where)}{order}", self.decode)
+
+
+class RowLoader(Selecting, Loader[K, Row | None]):
     """One row per key, or None (missing or not visible)."""
 
     key_field = "id"
@@ -95,15 +115,12 @@ class RowLoader(Loader[K, Row | None]):
         by_key = {row[self.key_field]: row for row in await self.fetch(unique)}
         return [by_key.get(key) for key in keys]
 
-    async def fetch(self, keys: list[K]) -> Iterable[Row]:
-        raise NotImplementedError
-
     def prime_rows(self, rows: Iterable[Row]) -> None:
         """Keep rows another statement read (a join), so this loader need not read them again."""
         self.prime_many({row[self.key_field]: row for row in rows})
 
 
-class RowsLoader(Loader[K, list[Row]]):
+class RowsLoader(Selecting, Loader[K, list[Row]]):
     """All rows per key, in the order the query gives them."""
 
     group_field = "id"
@@ -113,9 +130,6 @@ class RowsLoader(Loader[K, list[Row]]):
         for row in await self.fetch(unique):
             grouped[row[self.group_field]].append(row)
         return [grouped.get(key, []) for key in keys]
-
-    async def fetch(self, keys: list[K]) -> Iterable[Row]:
-        raise NotImplementedError
 
     def prime_rows(self, keys: Iterable[K], rows: Iterable[Row]) -> None:
         """Keep the rows of `keys` another statement read: all of them, none missing."""

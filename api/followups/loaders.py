@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from api.core.content import CONTENT_DECODE, CONTENT_FIELDS, PERIOD_DECODE
-from api.core.loaders import Row, RowLoader, RowsLoader, joined
+from api.core.loaders import K, Row, RowLoader, RowsLoader, joined
 from api.core.sql import columns
 from api.promises.loaders import COMMITMENT_COLUMNS, COMMITMENT_FIELDS
 
@@ -24,40 +24,28 @@ FOLLOW_UP_TABLES = "follow_up f JOIN citizen_promise p ON p.id = f.citizen_promi
 ENTRY_FIELDS = ("id", "follow_up_id", "position", "narrative", "assessment")
 
 
-class FollowUpByIdLoader(RowLoader[int]):
-    async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_TABLES} WHERE {statement.any('f.id', 'ids', keys)}"
-            f" AND {self.context.visible_sql(statement, 'f')} AND {self.context.visible_sql(statement, 'p')}",
-            FOLLOW_UP_DECODE,
-        )
+class FollowUpLoader(RowLoader[K]):
+    select = f"SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_TABLES}"
+    visible = ("f", "p")
+    decode = FOLLOW_UP_DECODE
 
 
-class FollowUpBySlugLoader(RowLoader[str]):
+class FollowUpByIdLoader(FollowUpLoader[int]):
+    key_column = "f.id"
+
+
+class FollowUpBySlugLoader(FollowUpLoader[str]):
     key_field = "slug"
-
-    async def fetch(self, keys: list[str]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_TABLES} WHERE {statement.any('f.slug', 'slugs', keys)}"
-            f" AND {self.context.visible_sql(statement, 'f')} AND {self.context.visible_sql(statement, 'p')}",
-            FOLLOW_UP_DECODE,
-        )
+    key_column = "f.slug"
 
 
 class FollowUpsByCitizenPromiseLoader(RowsLoader[int]):
     group_field = "citizen_promise_id"
-
-    async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_TABLES}"
-            f" WHERE {statement.any('f.citizen_promise_id', 'ids', keys)}"
-            f" AND {self.context.visible_sql(statement, 'f')} AND {self.context.visible_sql(statement, 'p')}"
-            " ORDER BY f.year, f.slug",
-            FOLLOW_UP_DECODE,
-        )
+    select = f"SELECT {FOLLOW_UP_COLUMNS} FROM {FOLLOW_UP_TABLES}"
+    key_column = "f.citizen_promise_id"
+    visible = ("f", "p")
+    order_by = "f.year, f.slug"
+    decode = FOLLOW_UP_DECODE
 
 
 class FollowUpsWithEntriesByCitizenPromiseLoader(RowsLoader[int]):
@@ -99,39 +87,31 @@ class FollowUpsWithEntriesByCitizenPromiseLoader(RowsLoader[int]):
 
 class EntriesByFollowUpLoader(RowsLoader[int]):
     group_field = "follow_up_id"
-
-    async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT {columns('e', ENTRY_FIELDS)} FROM follow_up_entry e"
-            f" WHERE {statement.any('e.follow_up_id', 'ids', keys)} ORDER BY e.follow_up_id, e.position"
-        )
+    select = f"SELECT {columns('e', ENTRY_FIELDS)} FROM follow_up_entry e"
+    key_column = "e.follow_up_id"
+    order_by = "e.follow_up_id, e.position"
 
 
 class EntriesByCommitmentLoader(RowsLoader[int]):
     """The visible follow-up entries reporting on a commitment, oldest follow-up first."""
 
     group_field = "commitment_id"
-
-    async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT fec.commitment_id AS commitment_id, {columns('e', ENTRY_FIELDS)}"
-            " FROM follow_up_entry_commitment fec JOIN follow_up_entry e ON e.id = fec.entry_id"
-            " JOIN follow_up f ON f.id = e.follow_up_id"
-            f" WHERE {statement.any('fec.commitment_id', 'ids', keys)} AND {self.context.visible_sql(statement, 'f')}"
-            " ORDER BY fec.commitment_id, f.year, f.slug, e.position"
-        )
+    select = (
+        f"SELECT fec.commitment_id AS commitment_id, {columns('e', ENTRY_FIELDS)}"
+        " FROM follow_up_entry_commitment fec JOIN follow_up_entry e ON e.id = fec.entry_id"
+        " JOIN follow_up f ON f.id = e.follow_up_id"
+    )
+    key_column = "fec.commitment_id"
+    visible = ("f",)
+    order_by = "fec.commitment_id, f.year, f.slug, e.position"
 
 
 class CommitmentsByEntryLoader(RowsLoader[int]):
     group_field = "entry_id"
-
-    async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT fec.entry_id AS entry_id, {COMMITMENT_COLUMNS}"
-            " FROM follow_up_entry_commitment fec JOIN commitment c ON c.id = fec.commitment_id"
-            " JOIN citizen_promise p ON p.id = c.citizen_promise_id"
-            f" WHERE {statement.any('fec.entry_id', 'ids', keys)} ORDER BY fec.entry_id, fec.position"
-        )
+    select = (
+        f"SELECT fec.entry_id AS entry_id, {COMMITMENT_COLUMNS}"
+        " FROM follow_up_entry_commitment fec JOIN commitment c ON c.id = fec.commitment_id"
+        " JOIN citizen_promise p ON p.id = c.citizen_promise_id"
+    )
+    key_column = "fec.entry_id"
+    order_by = "fec.entry_id, fec.position"

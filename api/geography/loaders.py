@@ -16,30 +16,19 @@ COUNTY_COLUMNS = columns("co", COUNTY_FIELDS)
 
 class CountyByCodeLoader(RowLoader[str]):
     key_field = "code"
-
-    async def fetch(self, keys: list[str]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT {COUNTY_COLUMNS} FROM county co WHERE {statement.any('co.code', 'codes', keys)}"
-        )
+    select = f"SELECT {COUNTY_COLUMNS} FROM county co"
+    key_column = "co.code"
 
 
 class PoliceUnitByIdLoader(RowLoader[int]):
-    async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT {POLICE_UNIT_COLUMNS} FROM police_unit u WHERE {statement.any('u.id', 'ids', keys)}"
-        )
+    select = f"SELECT {POLICE_UNIT_COLUMNS} FROM police_unit u"
+    key_column = "u.id"
 
 
 class PoliceUnitBySlugLoader(RowLoader[str]):
     key_field = "slug"
-
-    async def fetch(self, keys: list[str]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT {POLICE_UNIT_COLUMNS} FROM police_unit u WHERE {statement.any('u.slug', 'slugs', keys)}"
-        )
+    select = f"SELECT {POLICE_UNIT_COLUMNS} FROM police_unit u"
+    key_column = "u.slug"
 
 
 class MunicipalityByCodeLoader(RowLoader[str]):
@@ -60,13 +49,9 @@ class MunicipalityByCodeLoader(RowLoader[str]):
 
 class MunicipalitiesByCountyLoader(RowsLoader[str]):
     group_field = "county_id"
-
-    async def fetch(self, keys: list[str]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT {MUNICIPALITY_COLUMNS} FROM municipality m"
-            f" WHERE {statement.any('m.county_id', 'codes', keys)} ORDER BY m.code"
-        )
+    select = f"SELECT {MUNICIPALITY_COLUMNS} FROM municipality m"
+    key_column = "m.county_id"
+    order_by = "m.code"
 
 
 class MunicipalitiesByPoliceUnitLoader(Loader[int, list[Row]]):

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 
 from api.core.content import CONTENT_DECODE, CONTENT_FIELDS, PERIOD_DECODE
 from api.core.loaders import Loader, Row, RowLoader, RowsLoader
@@ -30,25 +29,18 @@ NEWEST_FIRST = "p.period_start DESC, p.slug"
 
 
 class CitizenPromiseByIdLoader(RowLoader[int]):
-    async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT {CITIZEN_PROMISE_COLUMNS} FROM citizen_promise p"
-            f" WHERE {statement.any('p.id', 'ids', keys)} AND {self.context.visible_sql(statement, 'p')}",
-            CITIZEN_PROMISE_DECODE,
-        )
+    select = f"SELECT {CITIZEN_PROMISE_COLUMNS} FROM citizen_promise p"
+    key_column = "p.id"
+    visible = ("p",)
+    decode = CITIZEN_PROMISE_DECODE
 
 
 class CitizenPromiseBySlugLoader(RowLoader[str]):
     key_field = "slug"
-
-    async def fetch(self, keys: list[str]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT {CITIZEN_PROMISE_COLUMNS} FROM citizen_promise p"
-            f" WHERE {statement.any('p.slug', 'slugs', keys)} AND {self.context.visible_sql(statement, 'p')}",
-            CITIZEN_PROMISE_DECODE,
-        )
+    select = f"SELECT {CITIZEN_PROMISE_COLUMNS} FROM citizen_promise p"
+    key_column = "p.slug"
+    visible = ("p",)
+    decode = CITIZEN_PROMISE_DECODE
 
 
 class CitizenPromisesByMunicipalityLoader(Loader[tuple[str, int | None], list[Row]]):
@@ -125,15 +117,11 @@ class CitizenPromisesWithCommitmentsByMunicipalityLoader(CitizenPromisesByMunici
 
 class CitizenPromisesByAgreementLoader(RowsLoader[int]):
     group_field = "agreement_id"
-
-    async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT {CITIZEN_PROMISE_COLUMNS} FROM citizen_promise p"
-            f" WHERE {statement.any('p.agreement_id', 'ids', keys)} AND {self.context.visible_sql(statement, 'p')}"
-            f" ORDER BY {NEWEST_FIRST}",
-            CITIZEN_PROMISE_DECODE,
-        )
+    select = f"SELECT {CITIZEN_PROMISE_COLUMNS} FROM citizen_promise p"
+    key_column = "p.agreement_id"
+    visible = ("p",)
+    order_by = NEWEST_FIRST
+    decode = CITIZEN_PROMISE_DECODE
 
 
 class CommitmentsByCitizenPromiseLoader(Loader[tuple[int, str | None], list[Row]]):
@@ -159,12 +147,9 @@ class CommitmentsByCitizenPromiseLoader(Loader[tuple[int, str | None], list[Row]
 
 
 class CommitmentByIdLoader(RowLoader[int]):
-    async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT {COMMITMENT_COLUMNS} FROM commitment c JOIN citizen_promise p ON p.id = c.citizen_promise_id"
-            f" WHERE {statement.any('c.id', 'ids', keys)} AND {self.context.visible_sql(statement, 'p')}"
-        )
+    select = f"SELECT {COMMITMENT_COLUMNS} FROM commitment c JOIN citizen_promise p ON p.id = c.citizen_promise_id"
+    key_column = "c.id"
+    visible = ("p",)
 
 
 class CommitmentByKeyLoader(Loader[tuple[str, str], Row | None]):
@@ -184,25 +169,19 @@ class CommitmentByKeyLoader(Loader[tuple[str, str], Row | None]):
 
 class TopicsByCommitmentLoader(RowsLoader[int]):
     group_field = "commitment_id"
-
-    async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            "SELECT ct.commitment_id AS commitment_id, ct.topic_id AS topic_id FROM commitment_topic ct"
-            f" WHERE {statement.any('ct.commitment_id', 'ids', keys)} ORDER BY ct.commitment_id, ct.position"
-        )
+    select = "SELECT ct.commitment_id AS commitment_id, ct.topic_id AS topic_id FROM commitment_topic ct"
+    key_column = "ct.commitment_id"
+    order_by = "ct.commitment_id, ct.position"
 
 
 class PartnersByCommitmentLoader(RowsLoader[int]):
     group_field = "commitment_id"
-
-    async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT cp.commitment_id AS commitment_id, {columns('o', ORGANISATION_FIELDS)}"
-            " FROM commitment_partner cp JOIN organisation o ON o.id = cp.organisation_id"
-            f" WHERE {statement.any('cp.commitment_id', 'ids', keys)} ORDER BY cp.commitment_id, cp.position"
-        )
+    select = (
+        f"SELECT cp.commitment_id AS commitment_id, {columns('o', ORGANISATION_FIELDS)}"
+        " FROM commitment_partner cp JOIN organisation o ON o.id = cp.organisation_id"
+    )
+    key_column = "cp.commitment_id"
+    order_by = "cp.commitment_id, cp.position"
 
 
 class TopicsLoader(Loader[None, list[Row]]):

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from api.core.content import CONTENT_DECODE, CONTENT_FIELDS
-from api.core.loaders import Row, RowLoader, RowsLoader
+from api.core.loaders import RowLoader, RowsLoader
 from api.core.sql import Decode, columns
 from api.people.loaders import ORGANISATION_FIELDS
 
@@ -22,37 +20,26 @@ SERVICE_AGREEMENT_COLUMNS = columns("s", SERVICE_AGREEMENT_FIELDS)
 
 class ServiceAgreementBySlugLoader(RowLoader[str]):
     key_field = "slug"
-
-    async def fetch(self, keys: list[str]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT {SERVICE_AGREEMENT_COLUMNS} FROM service_agreement s"
-            f" WHERE {statement.any('s.slug', 'slugs', keys)} AND {self.context.visible_sql(statement, 's')}",
-            SERVICE_AGREEMENT_DECODE,
-        )
+    select = f"SELECT {SERVICE_AGREEMENT_COLUMNS} FROM service_agreement s"
+    key_column = "s.slug"
+    visible = ("s",)
+    decode = SERVICE_AGREEMENT_DECODE
 
 
 class ServiceAgreementsByMunicipalityLoader(RowsLoader[str]):
     group_field = "municipality_id"
-
-    async def fetch(self, keys: list[str]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT {SERVICE_AGREEMENT_COLUMNS} FROM service_agreement s"
-            f" WHERE {statement.any('s.municipality_id', 'codes', keys)} AND {self.context.visible_sql(statement, 's')}"
-            " ORDER BY s.municipality_id, s.slug",
-            SERVICE_AGREEMENT_DECODE,
-        )
+    select = f"SELECT {SERVICE_AGREEMENT_COLUMNS} FROM service_agreement s"
+    key_column = "s.municipality_id"
+    visible = ("s",)
+    order_by = "s.municipality_id, s.slug"
+    decode = SERVICE_AGREEMENT_DECODE
 
 
 class PartiesByServiceAgreementLoader(RowsLoader[int]):
     group_field = "service_agreement_id"
-
-    async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        statement = self.context.statement()
-        return await statement.rows(
-            f"SELECT sp.service_agreement_id AS service_agreement_id, {columns('o', ORGANISATION_FIELDS)}"
-            " FROM service_agreement_party sp JOIN organisation o ON o.id = sp.organisation_id"
-            f" WHERE {statement.any('sp.service_agreement_id', 'ids', keys)}"
-            " ORDER BY sp.service_agreement_id, sp.position"
-        )
+    select = (
+        f"SELECT sp.service_agreement_id AS service_agreement_id, {columns('o', ORGANISATION_FIELDS)}"
+        " FROM service_agreement_party sp JOIN organisation o ON o.id = sp.organisation_id"
+    )
+    key_column = "sp.service_agreement_id"
+    order_by = "sp.service_agreement_id, sp.position"
