@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from api.core.sql import Statement, default_dialect
+from api.core.sql import Statement
 from api.editorial.access import ANONYMOUS, Viewer
 from api.settings import Settings
 
@@ -31,7 +31,7 @@ class Context:
         return None if self.preview else self.now
 
     def statement(self) -> Statement:
-        return Statement(default_dialect())
+        return Statement.for_default_connection()
 
     def visible_sql(self, statement: Statement, alias: str) -> str:
         """The SQL condition for rows of `alias` this request may see."""

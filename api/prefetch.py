@@ -4,7 +4,7 @@ once, one statement per relation and level, before the items are resolved.
 Each function takes the rows a list is about to turn into objects and the selections under
 that list (api/core/lookahead.py), primes the per-request loaders with what those selections
 reach, and walks on into the relations they select. The items' resolvers then find their data
-with `Loader.get` without waiting. Anything not loaded here is still loaded, on demand, by
+with `Loader.resolve` without waiting. Anything not loaded here is still loaded, on demand, by
 the same loaders: this only changes when, never what.
 """
 

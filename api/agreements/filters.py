@@ -7,7 +7,7 @@ import datetime as dt
 import strawberry
 
 from api.core.sql import Statement
-from api.geography.filters import place_sql
+from api.geography.filters import PLACE_OF_MUNICIPALITY, place_sql
 
 
 @strawberry.input(description="Filters combine with AND.")
@@ -45,12 +45,12 @@ def agreement_where(statement: Statement, alias: str, value: AgreementFilter | N
     if value is None:
         return []
     where = []
-    places = place_sql(statement, "m", value.municipality_code, value.county_code, value.police_region)
+    places = place_sql(statement, value.municipality_code, value.county_code, value.police_region)
     if places:
         where.append(
             f"{alias}.id IN (SELECT ap.agreement_id FROM agreement_party ap"
             " JOIN organisation o ON o.id = ap.organisation_id JOIN municipality m ON m.code = o.municipality_id"
-            f" JOIN county co ON co.code = m.county_id LEFT JOIN police_unit r ON r.id = co.police_region_id"
+            f" {PLACE_OF_MUNICIPALITY}"
             f" WHERE {' AND '.join(places)})"
         )
     if value.active_on is not None:

@@ -85,16 +85,17 @@ class PartiesByAgreementLoader(RowsLoader[int]):
     serves both Agreement.parties and Agreement.municipalities."""
 
     group_field = "agreement_id"
+    select = (
+        f"SELECT ap.agreement_id AS agreement_id, {columns('o', ORGANISATION_FIELDS)},"
+        f" {columns('m', MUNICIPALITY_FIELDS, 'municipality__')}"
+        " FROM agreement_party ap JOIN organisation o ON o.id = ap.organisation_id"
+        " LEFT JOIN municipality m ON m.code = o.municipality_id"
+    )
+    key_column = "ap.agreement_id"
+    order_by = "ap.agreement_id, ap.position"
 
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        statement = self.context.statement()
-        rows = await statement.rows(
-            f"SELECT ap.agreement_id AS agreement_id, {columns('o', ORGANISATION_FIELDS)},"
-            f" {columns('m', MUNICIPALITY_FIELDS, 'municipality__')}"
-            " FROM agreement_party ap JOIN organisation o ON o.id = ap.organisation_id"
-            " LEFT JOIN municipality m ON m.code = o.municipality_id"
-            f" WHERE {statement.any('ap.agreement_id', 'ids', keys)} ORDER BY ap.agreement_id, ap.position"
-        )
+        rows = await super().fetch(keys)
         MunicipalitiesByAgreementLoader.of(self.context).prime_rows(keys, municipalities_of(rows))
         return rows
 

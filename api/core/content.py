@@ -29,11 +29,7 @@ class Period:
     def from_row(cls, row: Row) -> Period | None:
         if row.get("period_start") is None:
             return None
-        return cls(start=_date(row["period_start"]), end=_date(row["period_end"]), label=row["period_label"])
-
-
-def _date(value: Any) -> Any:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+        return cls(start=row["period_start"], end=row["period_end"], label=row["period_label"])
 
 
 @strawberry.type(description="A titled block of rich text (Markdown) inside a document, in document order.")
@@ -119,8 +115,8 @@ def content_fields(row: Row) -> dict[str, Any]:
         "slug": row["slug"],
         "status": PublicationStatus(row["status"]),
         "source_url": row["source_url"],
-        "source_published_on": _date(row["source_published_on"]),
-        "source_updated_on": _date(row["source_updated_on"]),
+        "source_published_on": row["source_published_on"],
+        "source_updated_on": row["source_updated_on"],
         "published_at": row["published_at"],
         "updated_at": row["updated_at"],
         "pk": row["id"],

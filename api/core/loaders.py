@@ -3,9 +3,10 @@
 Each loader answers a whole batch of keys with one query and returns results in key order.
 
 Resolvers use `resolve(key, build)`, which gives the built value itself when this request has
-read the key already and an awaitable otherwise. A list's resolver `prefetch`es what the query asks of its items (see
-api/core/lookahead.py), so the items' resolvers answer at once: one statement per level, and no
-awaitable, future or task per item, which is where GraphQL execution spends its time on lists.
+read the key already and an awaitable otherwise. A list's resolver `prefetch`es what the query
+asks of its items (api/prefetch.py), so the items' resolvers answer at once: one statement per
+level, and no awaitable, future or task per item, which is where GraphQL execution spends its
+time on lists.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.core.sql import NOTHING
+from api.core.sql import Row as Row  # re-exported: the row type loaders return
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 T = TypeVar("T")
-Row = dict[str, Any]
 Maybe: TypeAlias = T | Awaitable[T]
 
 

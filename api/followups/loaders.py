@@ -54,20 +54,20 @@ class FollowUpsWithEntriesByCitizenPromiseLoader(RowsLoader[int]):
     primes FollowUpsByCitizenPromiseLoader, EntriesByFollowUpLoader and CommitmentsByEntryLoader."""
 
     group_field = "citizen_promise_id"
+    select = (
+        f"SELECT {FOLLOW_UP_COLUMNS}, {columns('e', ENTRY_FIELDS, 'entry__')},"
+        f" {columns('c', COMMITMENT_FIELDS, 'commitment__')}, p.slug AS promise_slug"
+        f" FROM {FOLLOW_UP_TABLES} LEFT JOIN follow_up_entry e ON e.follow_up_id = f.id"
+        " LEFT JOIN follow_up_entry_commitment fec ON fec.entry_id = e.id"
+        " LEFT JOIN commitment c ON c.id = fec.commitment_id"
+    )
+    key_column = "f.citizen_promise_id"
+    visible = ("f", "p")
+    order_by = "f.year, f.slug, e.position, fec.position"
+    decode = FOLLOW_UP_DECODE
 
     async def fetch(self, keys: list[int]) -> Iterable[Row]:
-        statement = self.context.statement()
-        rows = await statement.rows(
-            f"SELECT {FOLLOW_UP_COLUMNS}, {columns('e', ENTRY_FIELDS, 'entry__')},"
-            f" {columns('c', COMMITMENT_FIELDS, 'commitment__')}, p.slug AS promise_slug"
-            f" FROM {FOLLOW_UP_TABLES} LEFT JOIN follow_up_entry e ON e.follow_up_id = f.id"
-            " LEFT JOIN follow_up_entry_commitment fec ON fec.entry_id = e.id"
-            " LEFT JOIN commitment c ON c.id = fec.commitment_id"
-            f" WHERE {statement.any('f.citizen_promise_id', 'ids', keys)}"
-            f" AND {self.context.visible_sql(statement, 'f')} AND {self.context.visible_sql(statement, 'p')}"
-            " ORDER BY f.year, f.slug, e.position, fec.position",
-            FOLLOW_UP_DECODE,
-        )
+        rows = await super().fetch(keys)
         follow_ups = joined(rows, "", FOLLOW_UP_FIELDS, "id")
         entries = joined(rows, "entry__", ENTRY_FIELDS, "id")
         commitments = [

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from api.core.sql import Statement
 
+# A municipality `m` with its county `co` and the county's police region `r`: what place_sql reads.
+PLACE_OF_MUNICIPALITY = "JOIN county co ON co.code = m.county_id LEFT JOIN police_unit r ON r.id = co.police_region_id"
+
 
 def place_sql(
-    statement: Statement,
-    municipality: str,
-    municipality_code: str | None,
-    county_code: str | None,
-    police_region: str | None,
+    statement: Statement, municipality_code: str | None, county_code: str | None, police_region: str | None
 ) -> list[str]:
-    """Conditions on a municipality row `municipality` joined to its county `co` and the
-    county's police region `r`."""
+    """Conditions on a municipality `m` joined as PLACE_OF_MUNICIPALITY."""
     where = []
     if municipality_code is not None:
-        where.append(f"{municipality}.code = {statement.bind('municipality_code', municipality_code)}")
+        where.append(f"m.code = {statement.bind('municipality_code', municipality_code)}")
     if county_code is not None:
-        where.append(f"{municipality}.county_id = {statement.bind('county_code', county_code)}")
+        where.append(f"m.county_id = {statement.bind('county_code', county_code)}")
     if police_region is not None:
         where.append(f"r.name = {statement.bind('police_region', police_region)}")
     return where

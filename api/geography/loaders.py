@@ -35,14 +35,14 @@ class MunicipalityByCodeLoader(RowLoader[str]):
     """With each municipality's county, which pages nearly always show with it."""
 
     key_field = "code"
+    select = (
+        f"SELECT {MUNICIPALITY_COLUMNS}, {columns('co', COUNTY_FIELDS, 'county__')}"
+        " FROM municipality m JOIN county co ON co.code = m.county_id"
+    )
+    key_column = "m.code"
 
     async def fetch(self, keys: list[str]) -> Iterable[Row]:
-        statement = self.context.statement()
-        rows = await statement.rows(
-            f"SELECT {MUNICIPALITY_COLUMNS}, {columns('co', COUNTY_FIELDS, 'county__')}"
-            " FROM municipality m JOIN county co ON co.code = m.county_id"
-            f" WHERE {statement.any('m.code', 'codes', keys)}"
-        )
+        rows = await super().fetch(keys)
         CountyByCodeLoader.of(self.context).prime_rows(joined(rows, "county__", COUNTY_FIELDS, "code"))
         return rows
 

@@ -10,7 +10,7 @@ from api.context import Context
 from api.core.lookahead import under
 from api.core.pagination import SortKey, paginate
 from api.core.relay import Connection, page_request
-from api.geography.filters import place_sql
+from api.geography.filters import PLACE_OF_MUNICIPALITY, place_sql
 from api.geography.loaders import MUNICIPALITY_COLUMNS, CountiesLoader, MunicipalityByCodeLoader
 from api.geography.types import County, Municipality
 
@@ -40,9 +40,8 @@ class GeographyQuery:
         return await paginate(
             statement,
             columns=MUNICIPALITY_COLUMNS,
-            tables="municipality m JOIN county co ON co.code = m.county_id LEFT JOIN police_unit r"
-            " ON r.id = co.police_region_id",
-            where=place_sql(statement, "m", None, county_code, police_region),
+            tables=f"municipality m {PLACE_OF_MUNICIPALITY}",
+            where=place_sql(statement, None, county_code, police_region),
             keys=[SortKey("m.code", "sort_code")],
             request=request,
             build=Municipality.from_row,

@@ -7,7 +7,7 @@ import datetime as dt
 import strawberry
 
 from api.core.sql import Statement
-from api.geography.filters import place_sql
+from api.geography.filters import PLACE_OF_MUNICIPALITY, place_sql
 from models.enums import Actor as Actor  # re-exported: the API's enum
 
 # The model's enum is the GraphQL enum too, so the values are listed once.
@@ -15,10 +15,7 @@ strawberry.enum(Actor, description="Whose promise it is, as grouped in a medborg
 
 # A citizen promise `p` with its municipality `m`, county `co` and police region `r`: what the
 # place filters need.
-PROMISE_PLACES = (
-    "JOIN municipality m ON m.code = p.municipality_id JOIN county co ON co.code = m.county_id"
-    " LEFT JOIN police_unit r ON r.id = co.police_region_id"
-)
+PROMISE_PLACES = f"JOIN municipality m ON m.code = p.municipality_id {PLACE_OF_MUNICIPALITY}"
 
 
 @strawberry.input(description="Filters combine with AND.")
@@ -50,7 +47,7 @@ def citizen_promise_where(statement: Statement, value: CitizenPromiseFilter | No
     """Conditions on a citizen promise `p` joined as PROMISE_PLACES."""
     if value is None:
         return []
-    where = place_sql(statement, "m", value.municipality_code, value.county_code, value.police_region)
+    where = place_sql(statement, value.municipality_code, value.county_code, value.police_region)
     if value.year is not None:
         where.append(covers_year_sql(statement, "p", value.year))
     return where
@@ -60,7 +57,7 @@ def commitment_where(statement: Statement, value: CommitmentFilter | None) -> li
     """Conditions on a commitment `c` of citizen promise `p` joined as PROMISE_PLACES."""
     if value is None:
         return []
-    where = place_sql(statement, "m", value.municipality_code, value.county_code, value.police_region)
+    where = place_sql(statement, value.municipality_code, value.county_code, value.police_region)
     if value.year is not None:
         where.append(covers_year_sql(statement, "p", value.year))
     if value.actor is not None:
