@@ -19,7 +19,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
-class _Bounded(Generic[K, V]):
+class Bounded(Generic[K, V]):
     """A least-recently-used map with a fixed size, so unique queries cannot grow memory."""
 
     def __init__(self, size: int) -> None:
@@ -56,8 +56,8 @@ class DocumentCache:
         # graphql-core's rules, the two strawberry adds for its own input types, then ours.
         self.rules = (*specified_rules, MaybeNullValidationRule, OneOfInputValidationRule, *rules)
         self.max_tokens = max_tokens
-        self.parsed: _Bounded[str, DocumentNode] = _Bounded(size)
-        self.validated: _Bounded[str, list[GraphQLError]] = _Bounded(size)
+        self.parsed: Bounded[str, DocumentNode] = Bounded(size)
+        self.validated: Bounded[str, list[GraphQLError]] = Bounded(size)
 
     def prepare(self, query: str) -> tuple[DocumentNode | None, list[GraphQLError]]:
         """The parsed document and its validation errors; (None, [syntax error]) if it does not parse."""
