@@ -453,6 +453,9 @@ class PlannedExecution:
                 plan = Planner(self.schema, document, operation).plan()
             except Unplannable as reason:
                 plan = reason
+            except Exception as reason:  # a shape the planner gets wrong must not cost the answer
+                log.warning("not planned, graphql-core runs it: %r", reason)
+                plan = Unplannable(repr(reason))
             self.plans.put(key, plan)
         return plan if isinstance(plan, OperationPlan) else None
 
