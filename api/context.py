@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from api.core.sql import Statement
+from api.core.sql import Batch, Statement
 from api.editorial.access import ANONYMOUS, Viewer
 from api.settings import Settings
 
@@ -24,6 +24,8 @@ class Context:
     viewer: Viewer = ANONYMOUS
     loaders: dict[type, Any] = field(default_factory=dict)
     request_id: str = "-"
+    # Set for queries: their SELECTs may go to PostgreSQL together (api/core/sql.py, Batch).
+    batch: Batch | None = None
 
     @property
     def visible_at(self) -> datetime | None:
@@ -31,7 +33,9 @@ class Context:
         return None if self.preview else self.now
 
     def statement(self) -> Statement:
-        return Statement.for_default_connection()
+        statement = Statement.for_default_connection()
+        statement.batch = self.batch
+        return statement
 
     def visible_sql(self, statement: Statement, alias: str) -> str:
         """The SQL condition for rows of `alias` this request may see."""

@@ -10,8 +10,9 @@ the same loaders: this only changes when, never what.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from strawberry.types import Info
@@ -85,6 +86,11 @@ def _int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
+async def together(*steps: Awaitable[object]) -> None:
+    """Independent relations side by side, so that their statements can go as one (Batch)."""
+    await asyncio.gather(*steps)
+
+
 def prime_promises_with_places(info: Ctx, rows: Sequence[Row]) -> None:
     CitizenPromiseByIdLoader.of(info).prime_rows(joined(rows, "promise__", CITIZEN_PROMISE_FIELDS, "id"))
     MunicipalityByCodeLoader.of(info).prime_rows(joined(rows, "municipality__", MUNICIPALITY_FIELDS, "code"))
@@ -95,41 +101,58 @@ async def municipalities(info: Ctx, rows: Sequence[Row], selections: Selections)
     if not rows or not selections:
         return
     codes = _present([row["code"] for row in rows])
+    steps: list[Awaitable[object]] = []
     if asks(selections, "county"):
-        await CountyByCodeLoader.of(info).prefetch(_present([row["county_id"] for row in rows]))
+        steps.append(CountyByCodeLoader.of(info).prefetch(_present([row["county_id"] for row in rows])))
     if asks(selections, "localPoliceArea"):
-        areas = await PoliceUnitByIdLoader.of(info).prefetch(_present([row["local_police_area_id"] for row in rows]))
-        if asks(below(selections, "localPoliceArea"), "parent"):
-            await PoliceUnitByIdLoader.of(info).prefetch(_present([area["parent_id"] for area in areas if area]))
+        steps.append(_police_areas(info, rows, below(selections, "localPoliceArea")))
     for args in arguments(selections, "agreements"):
-        found = await AgreementsByMunicipalityLoader.of(info).prefetch(
-            [(code, _date(args.get("activeOn"))) for code in codes]
-        )
-        await agreements(info, _flat(found), below(selections, "agreements"))
+        steps.append(_agreements_of(info, codes, _date(args.get("activeOn")), below(selections, "agreements")))
     for args in arguments(selections, "citizenPromises"):
-        promise_selections = below(selections, "citizenPromises")
-        # Promises shown with their commitments are read with them, in one statement.
-        loader = (
-            CitizenPromisesWithCommitmentsByMunicipalityLoader
-            if asks(promise_selections, "commitments")
-            else CitizenPromisesByMunicipalityLoader
-        )
-        found = await loader.of(info).prefetch([(code, _int(args.get("year"))) for code in codes])
-        await citizen_promises(info, _flat(found), promise_selections)
+        steps.append(_promises_of(info, codes, _int(args.get("year")), below(selections, "citizenPromises")))
     if asks(selections, "serviceAgreements"):
-        await ServiceAgreementsByMunicipalityLoader.of(info).prefetch(codes)
+        steps.append(ServiceAgreementsByMunicipalityLoader.of(info).prefetch(codes))
     if asks(selections, "contacts"):
-        await ContactsByMunicipalityLoader.of(info).prefetch(codes)
+        steps.append(ContactsByMunicipalityLoader.of(info).prefetch(codes))
+    await together(*steps)
+
+
+async def _police_areas(info: Ctx, rows: Sequence[Row], selections: Selections) -> None:
+    areas = await PoliceUnitByIdLoader.of(info).prefetch(_present([row["local_police_area_id"] for row in rows]))
+    if asks(selections, "parent"):
+        await PoliceUnitByIdLoader.of(info).prefetch(_present([area["parent_id"] for area in areas if area]))
+
+
+async def _agreements_of(info: Ctx, codes: list[str], active_on: dt.date | None, selections: Selections) -> None:
+    found = await AgreementsByMunicipalityLoader.of(info).prefetch([(code, active_on) for code in codes])
+    await agreements(info, _flat(found), selections)
+
+
+async def _promises_of(info: Ctx, codes: list[str], year: int | None, selections: Selections) -> None:
+    # Promises shown with their commitments are read with them, in one statement.
+    loader = (
+        CitizenPromisesWithCommitmentsByMunicipalityLoader
+        if asks(selections, "commitments")
+        else CitizenPromisesByMunicipalityLoader
+    )
+    found = await loader.of(info).prefetch([(code, year) for code in codes])
+    await citizen_promises(info, _flat(found), selections)
 
 
 async def agreements(info: Ctx, rows: Sequence[Row], selections: Selections) -> None:
     if not rows or not selections:
         return
     ids = _present([row["id"] for row in rows])
+    steps: list[Awaitable[object]] = []
     if asks(selections, "parties") or asks(selections, "municipalities"):
-        await PartiesByAgreementLoader.of(info).prefetch(ids)  # the municipalities come with them
+        steps.append(_parties_of(info, ids, selections))  # the municipalities come with them
     if asks(selections, "signatories"):
-        await SignatoriesByAgreementLoader.of(info).prefetch(ids)
+        steps.append(SignatoriesByAgreementLoader.of(info).prefetch(ids))
+    await together(*steps)
+
+
+async def _parties_of(info: Ctx, ids: list[int], selections: Selections) -> None:
+    await PartiesByAgreementLoader.of(info).prefetch(ids)
     if asks(selections, "municipalities"):
         found = await MunicipalitiesByAgreementLoader.of(info).prefetch(ids)
         await municipalities(info, _flat(found), below(selections, "municipalities"))
@@ -139,62 +162,114 @@ async def citizen_promises(info: Ctx, rows: Sequence[Row], selections: Selection
     if not rows or not selections:
         return
     ids = _present([row["id"] for row in rows])
+    steps: list[Awaitable[object]] = []
     if asks(selections, "municipality"):
-        found = await MunicipalityByCodeLoader.of(info).prefetch(_present([row["municipality_id"] for row in rows]))
-        await municipalities(info, [row for row in found if row], below(selections, "municipality"))
+        codes = _present([row["municipality_id"] for row in rows])
+        steps.append(
+            _then(MunicipalityByCodeLoader.of(info).prefetch(codes), municipalities, info, selections, "municipality")
+        )
     if asks(selections, "agreement"):
-        found = await AgreementByIdLoader.of(info).prefetch(_present([row["agreement_id"] for row in rows]))
-        await agreements(info, [row for row in found if row], below(selections, "agreement"))
+        agreement_ids = _present([row["agreement_id"] for row in rows])
+        steps.append(
+            _then(AgreementByIdLoader.of(info).prefetch(agreement_ids), agreements, info, selections, "agreement")
+        )
     # `kommun: commitments(actor: KOMMUN) … polis: commitments(actor: POLIS)`: one statement.
     actors = dict.fromkeys(args.get("actor") for args in arguments(selections, "commitments"))
     if actors:
-        by_promise = await CommitmentsByCitizenPromiseLoader.of(info).prefetch(
-            [(id_, actor) for actor in actors for id_ in ids]
+        keys = [(id_, actor) for actor in actors for id_ in ids]
+        steps.append(
+            _then(
+                CommitmentsByCitizenPromiseLoader.of(info).prefetch(keys), commitments, info, selections, "commitments"
+            )
         )
-        await commitments(info, _flat(by_promise), below(selections, "commitments"))
     if asks(selections, "followUps"):
-        follow_up_selections = below(selections, "followUps")
         # Follow-ups shown with their entries are read with them, in one statement.
-        with_entries = asks(follow_up_selections, "entries")
+        with_entries = asks(below(selections, "followUps"), "entries")
         loader = FollowUpsWithEntriesByCitizenPromiseLoader if with_entries else FollowUpsByCitizenPromiseLoader
-        await follow_ups(info, _flat(await loader.of(info).prefetch(ids)), follow_up_selections)
+        steps.append(_then(loader.of(info).prefetch(ids), follow_ups, info, selections, "followUps"))
     if asks(selections, "contacts"):
-        await ContactsByCitizenPromiseLoader.of(info).prefetch(ids)
+        steps.append(ContactsByCitizenPromiseLoader.of(info).prefetch(ids))
+    await together(*steps)
 
 
 async def commitments(info: Ctx, rows: Sequence[Row], selections: Selections) -> None:
     if not rows or not selections:
         return
     ids = _present([row["id"] for row in rows])
+    steps: list[Awaitable[object]] = []
     if asks(selections, "topics"):
-        await TopicsByCommitmentLoader.of(info).prefetch(ids)
+        steps.append(TopicsByCommitmentLoader.of(info).prefetch(ids))
     if asks(selections, "partners"):
-        await PartnersByCommitmentLoader.of(info).prefetch(ids)
+        steps.append(PartnersByCommitmentLoader.of(info).prefetch(ids))
     if asks(selections, "citizenPromise"):
-        found = await CitizenPromiseByIdLoader.of(info).prefetch(_present([row["citizen_promise_id"] for row in rows]))
-        await citizen_promises(info, [row for row in found if row], below(selections, "citizenPromise"))
+        promise_ids = _present([row["citizen_promise_id"] for row in rows])
+        steps.append(
+            _then(
+                CitizenPromiseByIdLoader.of(info).prefetch(promise_ids),
+                citizen_promises,
+                info,
+                selections,
+                "citizenPromise",
+            )
+        )
     if asks(selections, "followUpEntries"):
-        entries = _flat(await EntriesByCommitmentLoader.of(info).prefetch(ids))
-        await follow_up_entries(info, entries, below(selections, "followUpEntries"))
+        steps.append(
+            _then(
+                EntriesByCommitmentLoader.of(info).prefetch(ids), follow_up_entries, info, selections, "followUpEntries"
+            )
+        )
+    await together(*steps)
 
 
 async def follow_ups(info: Ctx, rows: Sequence[Row], selections: Selections) -> None:
     if not rows or not selections:
         return
+    steps: list[Awaitable[object]] = []
     if asks(selections, "entries"):
-        entries = _flat(await EntriesByFollowUpLoader.of(info).prefetch(_present([row["id"] for row in rows])))
-        await follow_up_entries(info, entries, below(selections, "entries"))
+        ids = _present([row["id"] for row in rows])
+        steps.append(
+            _then(EntriesByFollowUpLoader.of(info).prefetch(ids), follow_up_entries, info, selections, "entries")
+        )
     if asks(selections, "citizenPromise"):
-        found = await CitizenPromiseByIdLoader.of(info).prefetch(_present([row["citizen_promise_id"] for row in rows]))
-        await citizen_promises(info, [row for row in found if row], below(selections, "citizenPromise"))
+        promise_ids = _present([row["citizen_promise_id"] for row in rows])
+        steps.append(
+            _then(
+                CitizenPromiseByIdLoader.of(info).prefetch(promise_ids),
+                citizen_promises,
+                info,
+                selections,
+                "citizenPromise",
+            )
+        )
+    await together(*steps)
 
 
 async def follow_up_entries(info: Ctx, rows: Sequence[Row], selections: Selections) -> None:
     if not rows or not selections:
         return
+    steps: list[Awaitable[object]] = []
     if asks(selections, "followUp"):
-        found = await FollowUpByIdLoader.of(info).prefetch(_present([row["follow_up_id"] for row in rows]))
-        await follow_ups(info, [row for row in found if row], below(selections, "followUp"))
+        ids = _present([row["follow_up_id"] for row in rows])
+        steps.append(_then(FollowUpByIdLoader.of(info).prefetch(ids), follow_ups, info, selections, "followUp"))
     if asks(selections, "commitments"):
-        by_entry = await CommitmentsByEntryLoader.of(info).prefetch(_present([row["id"] for row in rows]))
-        await commitments(info, _flat(by_entry), below(selections, "commitments"))
+        ids = _present([row["id"] for row in rows])
+        steps.append(
+            _then(CommitmentsByEntryLoader.of(info).prefetch(ids), commitments, info, selections, "commitments")
+        )
+    await together(*steps)
+
+
+Walk = Callable[[Ctx, Sequence[Row], Selections], Awaitable[None]]
+
+
+async def _then(
+    loading: Awaitable[Sequence[Row | None] | Sequence[list[Row]]],
+    walk: Walk,
+    info: Ctx,
+    selections: Selections,
+    field: str,
+) -> None:
+    """Load, then walk on into what the query selects under `field` of what was loaded."""
+    found = await loading
+    rows = [row for item in found if item for row in (item if isinstance(item, list) else [item])]
+    await walk(info, rows, below(selections, field))

@@ -165,7 +165,7 @@ async def test_a_10000_character_query_is_refused(client: httpx.AsyncClient) -> 
 
 
 async def test_statements_per_search_do_not_grow_with_hits(
-    client: httpx.AsyncClient, sql_counter: QueryCounter
+    seeded: Database, client: httpx.AsyncClient, sql_counter: QueryCounter
 ) -> None:
     async def statements(query: str, **variables: Any) -> int:
         sql_counter.statements.clear()
@@ -176,8 +176,10 @@ async def test_statements_per_search_do_not_grow_with_hits(
     one = await statements("polisen", first=1, filter=commitments)
     many = await statements("polisen", first=100, filter=commitments)
     assert one == many == 4, sql_counter.statements  # total, page, commitments, their promises
-    # Every kind at once: total, page, one query per kind, and the commitments' promises.
-    assert await statements("polisen", first=100) == 7, sql_counter.statements
+    # Every kind at once: total, page, one query per kind, and the commitments' promises; on
+    # PostgreSQL the kinds' queries go as one.
+    every_kind = 4 if seeded.backend == "postgres" else 7
+    assert await statements("polisen", first=100) == every_kind, sql_counter.statements
     assert await statements("och") == 0
 
 

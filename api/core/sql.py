@@ -11,6 +11,7 @@ timestamps, JSON, booleans) and what PostgreSQL sends as JSON text into Python v
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
@@ -55,6 +56,14 @@ class Decode:
             )
         )
 
+    def json_converters(self) -> list[tuple[str, Callable[[Any], Any]]]:
+        """For rows PostgreSQL sent as JSON (see Batch): dates and timestamps are text there,
+        JSON columns and booleans are already values."""
+        return [
+            *((name, dt.date.fromisoformat) for name in self.dates),
+            *((name, _utc_timestamp) for name in self.datetimes),
+        ]
+
     def converters(self, postgres: bool) -> list[tuple[str, Callable[[Any], Any]]]:
         # asyncpg decodes dates, timestamps and booleans itself and sends JSON as text.
         if postgres:
@@ -68,6 +77,21 @@ class Decode:
 
 
 NOTHING = Decode()
+
+
+def _utc_timestamp(text: str) -> datetime:
+    # As asyncpg gives timestamps: in UTC, whatever the session's time zone.
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def _convert(rows: list[Row], converters: list[tuple[str, Callable[[Any], Any]]]) -> list[Row]:
+    if converters:
+        for row in rows:
+            for name, convert in converters:
+                value = row.get(name)
+                if value is not None:
+                    row[name] = convert(value)
+    return rows
 
 
 @lru_cache(maxsize=1024)
@@ -99,6 +123,88 @@ def _converters(decode: Decode, postgres: bool) -> list[tuple[str, Callable[[Any
 
 
 @lru_cache(maxsize=256)
+def _json_converters(decode: Decode) -> list[tuple[str, Callable[[Any], Any]]]:
+    return decode.json_converters()
+
+
+@lru_cache(maxsize=256)
+def _combined(texts: tuple[str, ...]) -> str:
+    """One SELECT whose columns are the rows of each statement as a JSON array, in its order;
+    each statement's parameters renamed so that theirs cannot meet."""
+    parts = []
+    for index, text in enumerate(texts):
+        renamed = _NAMED.sub(lambda match, index=index: f":b{index}_{match.group(1)}", text)  # type: ignore[misc]
+        parts.append(f"(SELECT COALESCE(json_agg(t), '[]'::json) FROM ({renamed}) t) AS b{index}")
+    return "SELECT " + ", ".join(parts)
+
+
+class Batch:
+    """The SELECTs one request asks for at the same moment, sent to PostgreSQL as one statement.
+
+    Loading ahead asks for independent relations side by side (a municipality's agreements,
+    promises, service agreements and contacts). Each statement is a round trip and about 90 µs
+    of client CPU however small its answer. A statement waits a few turns of the event loop for
+    others, then all go as one SELECT that returns each one's rows as a JSON array. The rows are
+    the same as sent one by one: the columns read this way are text, numbers, booleans, dates,
+    timestamps and JSON. A statement alone goes as it is.
+    """
+
+    # Turns of the event loop a first statement waits for others: loaders that start together
+    # reach their statements within a few turns of each other.
+    TURNS = 3
+
+    def __init__(self) -> None:
+        self.waiting: list[tuple[str, dict[str, Any], Decode, asyncio.Future[list[Row]]]] = []
+        self.sending: set[asyncio.Task[None]] = set()
+
+    def rows(self, sql: str, values: dict[str, Any], decode: Decode) -> asyncio.Future[list[Row]]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[list[Row]] = loop.create_future()
+        if not self.waiting:
+            loop.call_soon(self._wait, self.TURNS)
+        self.waiting.append((sql, values, decode, future))
+        return future
+
+    def _wait(self, turns: int) -> None:
+        loop = asyncio.get_running_loop()
+        if turns:
+            loop.call_soon(self._wait, turns - 1)
+            return
+        waiting, self.waiting = self.waiting, []
+        task = loop.create_task(self._send(waiting))
+        self.sending.add(task)  # a task nobody holds may be collected before it ends
+        task.add_done_callback(self.sending.discard)
+
+    async def _send(self, waiting: list[tuple[str, dict[str, Any], Decode, asyncio.Future[list[Row]]]]) -> None:
+        try:
+            if len(waiting) == 1:
+                sql, values, decode, _ = waiting[0]
+                found = [_convert(await _fetch(sql, values, True), _converters(decode, True))]
+            else:
+                merged = {
+                    f"b{index}_{name}": value for index, item in enumerate(waiting) for name, value in item[1].items()
+                }
+                (row,) = await _fetch(_combined(tuple(item[0] for item in waiting)), merged, True)
+                found = [
+                    _convert(orjson.loads(row[f"b{index}"]), _json_converters(item[2]))
+                    for index, item in enumerate(waiting)
+                ]
+        except Exception as error:  # every statement of the batch fails with it
+            for *_, future in waiting:
+                if not future.done():
+                    future.set_exception(error)
+            return
+        for (*_, future), rows in zip(waiting, found, strict=True):
+            if not future.done():  # its request may have been cancelled meanwhile
+                future.set_result(rows)
+
+
+async def _fetch(sql: str, values: dict[str, Any], postgres: bool) -> list[Row]:
+    text, names = _compile(sql, postgres)
+    return await Tortoise.get_connection("default").execute_query_dict(text, [values[name] for name in names])
+
+
+@lru_cache(maxsize=256)
 def columns(alias: str, names: tuple[str, ...], prefix: str = "") -> str:
     """`alias.name AS prefixname, …` for a SELECT list (kept: loaders ask for the same lists)."""
     return ", ".join(f"{alias}.{name} AS {prefix}{name}" for name in names)
@@ -110,6 +216,8 @@ class Statement:
 
     dialect: str
     values: dict[str, Any] = field(default_factory=dict)
+    # A request's batch: its SELECTs then go to PostgreSQL together with others (see Batch).
+    batch: Batch | None = None
 
     @classmethod
     def for_default_connection(cls) -> Statement:
@@ -175,20 +283,13 @@ class Statement:
         return text, [self.values[name] for name in names]
 
     async def run(self, sql: str) -> list[Row]:
-        text, values = self.render(sql)
-        return await Tortoise.get_connection("default").execute_query_dict(text, values)
+        return await _fetch(sql, self.values, self.postgres)
 
     async def rows(self, sql: str, decode: Decode = NOTHING) -> list[Row]:
         """Run a SELECT and convert its columns as `decode` says."""
-        rows = await self.run(sql)
-        converters = _converters(decode, self.postgres)
-        if converters:
-            for row in rows:
-                for name, convert in converters:
-                    value = row.get(name)
-                    if value is not None:
-                        row[name] = convert(value)
-        return rows
+        if self.batch is not None and self.postgres:
+            return await self.batch.rows(sql, self.values, decode)
+        return _convert(await self.run(sql), _converters(decode, self.postgres))
 
 
 def default_dialect() -> str:
