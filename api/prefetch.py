@@ -3,9 +3,11 @@ once, one statement per relation and level, before the items are resolved.
 
 Each function takes the rows a list is about to turn into objects and the selections under
 that list (api/core/lookahead.py), primes the per-request loaders with what those selections
-reach, and walks on into the relations they select. The items' resolvers then find their data
-with `Loader.resolve` without waiting. Anything not loaded here is still loaded, on demand, by
-the same loaders: this only changes when, never what.
+reach, and walks on into the relations they select. Relations that do not depend on each other
+are walked side by side (`together`), so that on PostgreSQL their statements go as one
+(api/core/sql.py, Batch). The items' resolvers then find their data with `Loader.resolve`
+without waiting. Anything not loaded here is still loaded, on demand, by the same loaders: this
+only changes when, never what.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from strawberry.types import Info
-from strawberry.types.nodes import Selection
 
 from api.agreements.loaders import (
     AgreementByIdLoader,
@@ -27,7 +28,7 @@ from api.agreements.loaders import (
 )
 from api.context import Context
 from api.core.loaders import Row, joined
-from api.core.lookahead import arguments, asks, below
+from api.core.lookahead import Selections, arguments, asks, below
 from api.core.sql import columns
 from api.followups.loaders import (
     CommitmentsByEntryLoader,
@@ -65,7 +66,6 @@ PROMISE_WITH_PLACE_COLUMNS = (
 )
 PROMISE_WITH_PLACE_DECODE = CITIZEN_PROMISE_DECODE.prefixed("promise__")
 
-Selections = Sequence[Selection]
 Ctx = Info[Context, Any]
 
 
@@ -88,7 +88,10 @@ def _int(value: Any) -> int | None:
 
 async def together(*steps: Awaitable[object]) -> None:
     """Independent relations side by side, so that their statements can go as one (Batch)."""
-    await asyncio.gather(*steps)
+    if len(steps) == 1:
+        await steps[0]  # no task needed to run one
+    elif steps:
+        await asyncio.gather(*steps)
 
 
 def prime_promises_with_places(info: Ctx, rows: Sequence[Row]) -> None:

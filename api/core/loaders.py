@@ -73,11 +73,22 @@ class Loader(DataLoader[K, V], Generic[K, V]):
             self.prime_many(dict(zip(missing, await self.load_batch(missing, missing), strict=True)))
         return [self.loaded[key] if key in self.loaded else await self.load(key) for key in keys]
 
+    def load(self, key: K) -> Awaitable[V]:
+        value = self.loaded.get(key, _MISSING)
+        if value is _MISSING:
+            return super().load(key)
+        future = self.loop.create_future()
+        future.set_result(value)
+        return future
+
     def prime_many(self, data: Mapping[K, V], force: bool = False) -> None:
-        super().prime_many(data, force)
+        """Keep values read elsewhere. `loaded` is where `load` finds them: strawberry's own
+        priming makes a future per key, most of which nobody awaits."""
         for key, value in data.items():
             if force or key not in self.loaded:
                 self.loaded[key] = value
+        if self.batch is not None and not self.batch.dispatched:
+            super().prime_many(data, force)  # keys waiting in a batch not sent yet get theirs
 
     async def _load(self, keys: list[K]) -> list[V]:
         values = await self.load_batch(list(dict.fromkeys(keys)), keys)
