@@ -411,8 +411,9 @@ def profile(server: Server, scripts: dict[tuple[str, str], Path], queries: list[
 CATEGORIES = (
     ("SQL driver (asyncpg: encoding, socket writes, decoding rows)", ("asyncpg", "select (")),
     ("Tortoise connection handling (pool, transactions)", ("tortoise",)),
-    ("GraphQL execution (graphql-core, strawberry)", ("graphql/", "strawberry")),
-    ("Samverkan resolvers, loaders and types", ("/api/",)),
+    ("GraphQL execution (planned, graphql-core, strawberry)", ("api/execution.py", "graphql/", "strawberry")),
+    # py-spy names our files relative to the project: "(api/…".
+    ("Samverkan resolvers, loaders, look-ahead and types", ("(api/", "/api/")),
     ("HTTP (uvicorn, starlette, httptools)", ("uvicorn", "starlette", "httptools")),
     ("JSON (orjson)", ("orjson",)),
     ("pydantic / datetime / other", ("",)),
