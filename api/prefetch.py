@@ -205,16 +205,7 @@ async def commitments(info: Ctx, rows: Sequence[Row], selections: Selections) ->
     if asks(selections, "partners"):
         steps.append(PartnersByCommitmentLoader.of(info).prefetch(ids))
     if asks(selections, "citizenPromise"):
-        promise_ids = _present([row["citizen_promise_id"] for row in rows])
-        steps.append(
-            _then(
-                CitizenPromiseByIdLoader.of(info).prefetch(promise_ids),
-                citizen_promises,
-                info,
-                selections,
-                "citizenPromise",
-            )
-        )
+        steps.append(_their_promises(info, rows, selections))
     if asks(selections, "followUpEntries"):
         steps.append(
             _then(
@@ -234,16 +225,7 @@ async def follow_ups(info: Ctx, rows: Sequence[Row], selections: Selections) -> 
             _then(EntriesByFollowUpLoader.of(info).prefetch(ids), follow_up_entries, info, selections, "entries")
         )
     if asks(selections, "citizenPromise"):
-        promise_ids = _present([row["citizen_promise_id"] for row in rows])
-        steps.append(
-            _then(
-                CitizenPromiseByIdLoader.of(info).prefetch(promise_ids),
-                citizen_promises,
-                info,
-                selections,
-                "citizenPromise",
-            )
-        )
+        steps.append(_their_promises(info, rows, selections))
     await together(*steps)
 
 
@@ -260,6 +242,13 @@ async def follow_up_entries(info: Ctx, rows: Sequence[Row], selections: Selectio
             _then(CommitmentsByEntryLoader.of(info).prefetch(ids), commitments, info, selections, "commitments")
         )
     await together(*steps)
+
+
+def _their_promises(info: Ctx, rows: Sequence[Row], selections: Selections) -> Awaitable[None]:
+    """The citizen promises of commitments or follow-ups, and what the query asks of them."""
+    promise_ids = _present([row["citizen_promise_id"] for row in rows])
+    loading = CitizenPromiseByIdLoader.of(info).prefetch(promise_ids)
+    return _then(loading, citizen_promises, info, selections, "citizenPromise")
 
 
 Walk = Callable[[Ctx, Sequence[Row], Selections], Awaitable[None]]
