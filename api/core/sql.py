@@ -277,11 +277,6 @@ class Statement:
         # As Tortoise writes timestamps into SQLite, so text comparison orders them.
         return str(value.astimezone(UTC))
 
-    def render(self, sql: str) -> tuple[str, list[Any]]:
-        """The text with the dialect's placeholders, and the values in their order."""
-        text, names = _compile(sql, self.postgres)
-        return text, [self.values[name] for name in names]
-
     async def run(self, sql: str) -> list[Row]:
         return await _fetch(sql, self.values, self.postgres)
 
