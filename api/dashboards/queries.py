@@ -25,7 +25,7 @@ class DashboardQuery:
         filter: CommitmentFilter | None = None,
     ) -> list[CommitmentStatistic]:
         context = info.context
-        return await commitment_statistics(group_by, filter, context.now, context.preview)
+        return await commitment_statistics(group_by, filter, context.now, context.sees_everything)
 
     @strawberry.field(
         description="For each group (POLICE_REGION, COUNTY or MUNICIPALITY only) of the official register: how many"
@@ -40,4 +40,4 @@ class DashboardQuery:
         police_region: str | None = None,
     ) -> list[CoverageStatistic]:
         context = info.context
-        return await coverage(group_by, year, county_code, police_region, context.now, context.preview)
+        return await coverage(group_by, year, county_code, police_region, context.now, context.sees_everything)

@@ -15,7 +15,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from api.editorial.access import Viewer
-from api.editorial.scope import KIND_NAMES, refusal
+from api.editorial.scope import KIND_NAMES, STATUS_ACTIONS, Action, refusal, state_of
 from models import CitizenPromise, CitizenPromiseContact, FollowUp, Revision
 from models.enums import PublicationStatus
 from seed import format as fmt
@@ -100,10 +100,12 @@ async def write(
     expected_revision: int | None = None,
     document: str | None = None,
     summary: str | None = None,
+    action: Action | None = None,
 ) -> WriteResult:
     """Create (`create`) or replace (`update`) one item from seed-format data.
 
-    With `slug`, the item must keep that slug (slugs are the stable public key)."""
+    With `slug`, the item must keep that slug (slugs are the stable public key). `action` is what
+    the scope rule judges (api/editorial/scope.py); by default creating or changing."""
     general = viewer.write_refusal()
     if general:
         return _refused(Outcome.DENIED, kind, slug, "(access)", general)
@@ -116,7 +118,7 @@ async def write(
         return WriteResult(Outcome.INVALID, kind, slug, problems=problems)
     try:
         async with in_transaction():
-            return await _write(viewer, kind, item, create, update, expected_revision, document, summary)
+            return await _write(viewer, kind, item, create, update, expected_revision, document, summary, action)
     except RevisionConflict as conflict:
         return await _conflict(kind, item.slug, conflict.expected)
 
@@ -141,14 +143,18 @@ async def _write(
     expected: int | None,
     document: str | None,
     summary: str | None,
+    action: Action | None,
 ) -> WriteResult:
     name = KIND_NAMES[kind]
-    # Scope first, so that nothing about items outside it is told (not even that they exist).
-    denied = await refusal(viewer, kind, item)
     stored = await stored_item(kind, item.slug)
-    if not denied and stored is not None:
+    # Scope first, so that nothing more about items outside it is told. The stored state and the
+    # municipalities of both states are read here, in the write's transaction.
+    before = None
+    if stored is not None:
         assert isinstance(stored.item, fmt.Item)
-        denied = await refusal(viewer, kind, stored.item)
+        before = await state_of(kind, stored.item)
+    action = action or (Action.UPDATE if stored else Action.CREATE)
+    denied = refusal(viewer, kind, item.slug, action, before, await state_of(kind, item))
     if denied:
         return _refused(Outcome.DENIED, kind, item.slug, "(access)", denied + "; nothing was changed")
     if stored is None and not create:
@@ -189,7 +195,7 @@ async def delete(viewer: Viewer, kind: str, slug: str, expected: int | None, sum
             if stored is None:
                 return _refused(Outcome.NOT_FOUND, kind, slug, "id", f"there is no {KIND_NAMES[kind]} '{slug}'")
             assert isinstance(stored.item, fmt.Item)
-            denied = await refusal(viewer, kind, stored.item)
+            denied = refusal(viewer, kind, slug, Action.DELETE, await state_of(kind, stored.item), None)
             if denied:
                 return _refused(Outcome.DENIED, kind, slug, "(access)", denied + "; nothing was changed")
             blocker = await _still_used(kind, stored.id)
@@ -244,7 +250,15 @@ async def set_status(
         return _refused(Outcome.NOT_FOUND, kind, slug, "id", f"there is no {KIND_NAMES[kind]} '{slug}'")
     data = fmt.dump(stored.item.model_copy(update={"status": status}))
     return await write(
-        viewer, kind, data, slug=slug, create=False, update=True, expected_revision=expected, summary=summary
+        viewer,
+        kind,
+        data,
+        slug=slug,
+        create=False,
+        update=True,
+        expected_revision=expected,
+        summary=summary,
+        action=STATUS_ACTIONS[status],
     )
 
 
@@ -271,6 +285,7 @@ async def revert(viewer: Viewer, kind: str, slug: str, number: int, expected: in
         update=True,
         expected_revision=expected,
         summary=f"reverted to revision {number} by {viewer.name}",
+        action=Action.REVERT,
     )
 
 

@@ -58,8 +58,14 @@ class SearchQuery:
             county_code=filter.county_code if filter else None,
             police_region=filter.police_region if filter else None,
         )
+        context = info.context
         found = await find(
-            criteria, now=info.context.now, preview=info.context.preview, first=request.first, offset=offset
+            criteria,
+            now=context.now,
+            preview=context.sees_everything,
+            drafts_of=context.drafts_of,
+            first=request.first,
+            offset=offset,
         )
         hits = await asyncio.gather(*(_hit(info, match) for match in found.matches))
         results = []
