@@ -106,10 +106,11 @@ class EditorialQuery:
         found = []
         for kind, exporter in EXPORTERS.items():
             revisions = dict(await MODELS[kind].all().values_list("slug", "revision"))
-            items = await exporter()
-            municipalities = await concerned(kind, [stored.item for stored in items.values()])  # type: ignore[misc]
-            for (slug, stored), concerns in zip(items.items(), municipalities, strict=True):
-                assert isinstance(stored.item, fmt.Item)
+            stored_items = await exporter()
+            items = [stored.item for stored in stored_items.values() if isinstance(stored.item, fmt.Item)]
+            assert len(items) == len(stored_items)
+            municipalities = await concerned(kind, items)
+            for (slug, stored), concerns in zip(stored_items.items(), municipalities, strict=True):
                 if not may_see_drafts(viewer, concerns):
                     continue
                 found.append(
