@@ -211,7 +211,7 @@ async def test_the_reported_escalations_by_a_gotene_editor_are_refused(fresh: Da
 
         contact = await mutate(client, _create("contacts"), {"item": made_up}, gotene)
         assert contact["outcome"] == "DENIED"
-        assert "0180, 2260 is not" in contact["problems"][0]["message"]
+        assert "0180, 2260 are not" in contact["problems"][0]["message"]
 
         draft = await mutate(client, _create("contacts"), {"item": nowhere}, gotene)
         assert draft["outcome"] == "DENIED"
@@ -245,6 +245,13 @@ async def test_taking_a_draft_away_from_a_municipality_needs_that_municipality(f
         # Adding to a draft is working on it: each party may.
         with_more = {**item, "parties": [*item["parties"], "gullspangs-kommun"]}
         assert (await mutate(client, _update("agreements"), {**variables, "item": with_more}, gotene))["ok"]
+
+        # But not taking over another municipality's draft by adding itself: the old state counts too.
+        ange_only = {**item, "slug": "ange-utkast", "parties": ["ange-kommun", "lokalpolisomrade-medelpad"]}
+        assert (await mutate(client, _create("agreements"), {"item": ange_only}, admin))["outcome"] == "CREATED"
+        taken_over = {**ange_only, "parties": [*ange_only["parties"], "gotene-kommun"]}
+        variables = {"id": gid("Agreement", "ange-utkast"), "rev": 1, "item": taken_over}
+        assert (await mutate(client, _update("agreements"), variables, gotene))["outcome"] == "DENIED"
 
 
 SEES = """

@@ -138,7 +138,7 @@ def refusal(
             what = f"{action.value} {name} as {after.status.value if after else 'it is'}"
         return (
             f"{who}; {what} needs every municipality it concerns ({_codes(concerns)}) in the token's scope,"
-            f" and {_codes(missing)} is not: an admin may do it"
+            f" and {_codes(missing)} {'is' if len(missing) == 1 else 'are'} not: an admin may do it"
         )
     for state in states:
         if not viewer.covers_any(state.municipalities):
