@@ -192,7 +192,12 @@ def parse_expiry(text: str, now: datetime | None = None) -> datetime:
         amount = int(text[:-1])
         if amount <= 0:
             raise ValueError(f"'{text}' is not in the future")
-        return now + timedelta(**{units[text[-1].lower()]: amount})
+        try:
+            return now + timedelta(**{units[text[-1].lower()]: amount})
+        except OverflowError:
+            raise ValueError(
+                f"'{text}' is too far in the future; leave --expires out for a token that never expires"
+            ) from None
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
