@@ -4,10 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTTP_TOOLS := tests/http/node_modules/.installed
+WEB_BUILT := web/dist/vendor/.built
 
-.PHONY: install serve test lint typecheck schema test-tools bench bench-quick bench-tools clean
+.PHONY: install serve test lint typecheck schema test-tools web browser bench bench-quick bench-tools clean
 
-install: $(STAMP)
+install: $(STAMP) web
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +33,32 @@ $(HTTP_TOOLS): tests/http/package.json tests/http/package-lock.json
 		echo "npm not found: the HTTP audit test will be skipped"; \
 	fi
 
+# The browser assets the app serves (GraphiQL, React: web/README.md) and the browser test's npm
+# tools, from web/package-lock.json. Without npm the pages answer 503 and the web tests skip
+# (under CI: fail).
+web: $(WEB_BUILT)
+
+$(WEB_BUILT): web/package.json web/package-lock.json web/build.mjs
+	@if command -v npm >/dev/null 2>&1; then \
+		cd web && npm ci --no-audit --no-fund --loglevel=error && node build.mjs && touch dist/vendor/.built; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "npm is missing: the web assets cannot be built under CI" >&2; exit 1; \
+	else \
+		echo "npm not found: GraphiQL and the dashboard will answer 503, their tests will be skipped"; \
+	fi
+
+# Debian's chromium for the browser test (tests/test_dashboard_browser.py), installed when missing.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		(apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)) \
+		|| ([ "$$CI" = "true" ] && echo "chromium could not be installed" >&2 && exit 1) || true; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "chromium is missing (apt-get install chromium): the browser test cannot run under CI" >&2; exit 1; \
+	else \
+		echo "chromium not found (apt-get install chromium): the browser test will be skipped"; \
+	fi
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -39,7 +66,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-test: install test-tools lint typecheck
+test: install test-tools browser lint typecheck
 	$(BIN)/pytest
 
 schema: install
@@ -63,4 +90,4 @@ bench-quick: bench-tools
 	$(BIN)/python -m bench.run --quick
 
 clean:
-	rm -rf $(VENV) data tests/http/node_modules
+	rm -rf $(VENV) data tests/http/node_modules web/node_modules web/dist test-output

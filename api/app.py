@@ -17,6 +17,7 @@ from api.dashboards.export import ROUTES as EXPORT_ROUTES
 from api.http.access_log import AccessLogMiddleware
 from api.http.graphql import GraphQLEndpoint
 from api.http.health import healthz, readyz
+from api.http.web import web_routes
 from api.schema import build_schema
 from api.settings import Settings
 from models.database import close_database, open_database
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *EXPORT_ROUTES,
+            *web_routes(settings),
             Route("/", lambda request: RedirectResponse("/graphql")),
         ],
         middleware=middleware,

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
+
+# The browser pages' sources and built assets (web/README.md).
+WEB_DIR = str(Path(__file__).resolve().parent.parent / "web")
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -45,6 +49,7 @@ class Settings:
     cors_origins: list[str] = field(default_factory=list)
     cache_max_age: int = 60
     parser_cache_size: int = 512
+    web_dir: str = WEB_DIR
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -62,4 +67,5 @@ class Settings:
             max_batch=_int("SAMVERKAN_MAX_BATCH", cls.max_batch),
             cors_origins=_list("SAMVERKAN_CORS_ORIGINS"),
             cache_max_age=_int("SAMVERKAN_CACHE_MAX_AGE", cls.cache_max_age),
+            web_dir=os.environ.get("SAMVERKAN_WEB_DIR") or WEB_DIR,
         )

@@ -42,7 +42,7 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _after(statement: Statement, keys: Sequence[SortKey], values: Sequence[Any]) -> str:
+def after_sql(statement: Statement, keys: Sequence[SortKey], values: Sequence[Any]) -> str:
     """Rows after the cursor's: the first key beyond it, or equal on it and beyond on the next…"""
     bound = [key.bind(statement, index, value) for index, (key, value) in enumerate(zip(keys, values, strict=True))]
     clauses = []
@@ -64,6 +64,7 @@ async def paginate(
     build: Callable[[Row], T],
     decode: Decode = NOTHING,
     prefetch: Callable[[list[Row]], Awaitable[None]] | None = None,
+    tag: str | None = None,
 ) -> Connection[T]:
     """One statement for the page (one row more, to know if there is a next page) and the total;
     then `prefetch` loads what the query asks of the page's items (api/prefetch.py)."""
@@ -72,7 +73,7 @@ async def paginate(
     count = f"(SELECT COUNT(*) FROM {tables} WHERE {condition})"
     page = condition
     if request.after is not None:
-        page += f" AND {_after(statement, keys, request.after)}"
+        page += f" AND {after_sql(statement, keys, request.after)}"
     order = ", ".join(f"{key.expression}{' DESC' if key.descending else ''}" for key in keys)
     sort_columns = ", ".join(f"{key.expression} AS {key.name}" for key in keys)
     limit = statement.bind("limit", request.first + 1)
@@ -91,5 +92,5 @@ async def paginate(
     rows = rows[: request.first]
     if prefetch is not None:
         await prefetch(rows)
-    cursors = [encode_cursor([_json_value(row[key.name]) for key in keys]) for row in rows]
+    cursors = [encode_cursor([_json_value(row[key.name]) for key in keys], tag) for row in rows]
     return connection([build(row) for row in rows], cursors, request=request, has_next=has_next, total=int(total))

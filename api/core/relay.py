@@ -59,17 +59,22 @@ class Connection(Generic[NodeType]):
     total_count: int
 
 
-def encode_cursor(values: Sequence[Any]) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps(list(values))).decode().rstrip("=")
+def encode_cursor(values: Sequence[Any], tag: str | None = None) -> str:
+    """The sort key of a row; `tag` names the list's order when a list has several."""
+    return base64.urlsafe_b64encode(orjson.dumps([tag, *values] if tag else list(values))).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, size: int) -> list[Any]:
+def decode_cursor(cursor: str, size: int, tag: str | None = None) -> list[Any]:
     try:
         values = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, orjson.JSONDecodeError, ValueError):
         raise GraphQLError(f"'after' is not a cursor this list gave out: '{cursor[:40]}'") from None
-    if not isinstance(values, list) or len(values) != size:
+    if not isinstance(values, list) or len(values) != size + (1 if tag else 0):
         raise GraphQLError(f"'after' is not a cursor this list gave out: '{cursor[:40]}'")
+    if tag:
+        if values[0] != tag:
+            raise GraphQLError(f"'after' is a cursor of another order than {tag}: '{cursor[:40]}'")
+        return values[1:]
     return values
 
 
@@ -79,12 +84,14 @@ class PageRequest:
     after: list[Any] | None
 
 
-def page_request(first: int | None, after: str | None, *, default: int, maximum: int, keys: int) -> PageRequest:
+def page_request(
+    first: int | None, after: str | None, *, default: int, maximum: int, keys: int, tag: str | None = None
+) -> PageRequest:
     if first is None:
         first = default
     if first < 0 or first > maximum:
         raise GraphQLError(f"'first' must be between 0 and {maximum} (got {first}); page with 'after' for more")
-    return PageRequest(first=first, after=decode_cursor(after, keys) if after else None)
+    return PageRequest(first=first, after=decode_cursor(after, keys, tag) if after else None)
 
 
 def connection(

@@ -2,8 +2,10 @@
 
 GET /export/commitments.csv and /export/commitments.json take the filters of the GraphQL
 CommitmentFilter as query parameters (actor, municipalityCode, countyCode, policeRegion, year,
-topic); without any they are the full dataset. GET /export/README is the data dictionary.
-Rows are read in keyset pages of commitment ids, so memory stays flat however many there are.
+topic); without any they are the full dataset. `orderBy` sorts as the GraphQL `commitments` list
+does (so a page of the list and its download agree); without it rows come by commitment id. GET
+/export/README is the data dictionary. Rows are read in keyset pages of the order's key, so memory
+stays flat however many there are.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from api.core.pagination import SortKey, after_sql
 from api.core.relay import to_global_id
 from api.core.sql import Decode, Statement
 from api.promises.filters import PROMISE_PLACES, Actor, CommitmentFilter, commitment_where
+from api.promises.ordering import COMMITMENT_ORDERS, CommitmentOrder
 
 PAGE_SIZE = 1_000
 LIST_SEPARATOR = ";"
@@ -67,6 +71,8 @@ EXPORT_COLUMNS = (
     " m.name AS municipality_name, co.code AS county_code, co.name AS county_name, r.name AS police_region"
 )
 FILTER_PARAMETERS = ("actor", "municipalityCode", "countyCode", "policeRegion", "year", "topic")
+PARAMETERS = (*FILTER_PARAMETERS, "orderBy")
+BY_ID = [SortKey("c.id", "sort_id")]
 
 
 class BadParameter(ValueError):
@@ -76,9 +82,11 @@ class BadParameter(ValueError):
 def parse_filter(request: Request) -> CommitmentFilter:
     """The CommitmentFilter of the query string; unknown or malformed parameters are refused."""
     params = request.query_params
-    unknown = sorted(set(params) - set(FILTER_PARAMETERS))
+    unknown = sorted(set(params) - set(PARAMETERS))
     if unknown:
-        raise BadParameter(f"unknown parameter '{unknown[0]}'; the filters are: {', '.join(FILTER_PARAMETERS)}")
+        raise BadParameter(
+            f"unknown parameter '{unknown[0]}'; the filters are: {', '.join(FILTER_PARAMETERS)}, and orderBy"
+        )
     actor = params.get("actor")
     if actor is not None and actor not in Actor.__members__:
         raise BadParameter(f"actor must be one of {', '.join(Actor.__members__)}, not '{actor}'")
@@ -95,28 +103,40 @@ def parse_filter(request: Request) -> CommitmentFilter:
     )
 
 
+def parse_order(request: Request) -> CommitmentOrder | None:
+    value = request.query_params.get("orderBy")
+    if value is None:
+        return None
+    if value not in CommitmentOrder.__members__:
+        raise BadParameter(f"orderBy must be one of {', '.join(CommitmentOrder.__members__)}, not '{value}'")
+    return CommitmentOrder[value]
+
+
 async def export_rows(
-    filter: CommitmentFilter | None, now: datetime | None = None
+    filter: CommitmentFilter | None, now: datetime | None = None, order: CommitmentOrder | None = None
 ) -> AsyncIterator[list[dict[str, Any]]]:
-    """Pages of export rows (one dict per commitment, keys as COLUMNS), published content only."""
+    """Pages of export rows (one dict per commitment, keys as COLUMNS), published content only,
+    in `order` (as the GraphQL list) or by commitment id."""
     now = now or datetime.now(UTC)
-    last_id = 0
+    keys = COMMITMENT_ORDERS[order] if order else BY_ID
+    sort_columns = ", ".join(f"{key.expression} AS {key.name}" for key in keys)
+    order_sql = ", ".join(f"{key.expression}{' DESC' if key.descending else ''}" for key in keys)
+    last: list[Any] | None = None
     while True:
         statement = Statement.for_default_connection()
-        where = [
-            statement.visible("p", now),
-            *commitment_where(statement, filter),
-            f"c.id > {statement.bind('last_id', last_id)}",
-        ]
+        where = [statement.visible("p", now), *commitment_where(statement, filter)]
+        if last is not None:
+            where.append(after_sql(statement, keys, last))
         page = await statement.rows(
-            f"SELECT {EXPORT_COLUMNS} FROM commitment c JOIN citizen_promise p ON p.id = c.citizen_promise_id"
-            f" {PROMISE_PLACES} WHERE {' AND '.join(where)} ORDER BY c.id LIMIT {statement.bind('limit', PAGE_SIZE)}",
-            Decode(dates=("period_start", "period_end")),
+            f"SELECT {EXPORT_COLUMNS}, {sort_columns} FROM commitment c"
+            f" JOIN citizen_promise p ON p.id = c.citizen_promise_id {PROMISE_PLACES}"
+            f" WHERE {' AND '.join(where)} ORDER BY {order_sql} LIMIT {statement.bind('limit', PAGE_SIZE)}",
+            Decode(dates=("period_start", "period_end", *(key.name for key in keys if key.is_date))),
         )
         if not page:
             return
         ids = [row["id"] for row in page]
-        last_id = ids[-1]
+        last = [_iso(page[-1][key.name]) if key.is_date else page[-1][key.name] for key in keys]
         statement = Statement.for_default_connection()
         topics: dict[int, list[str]] = defaultdict(list)
         for row in await statement.rows(
@@ -173,11 +193,11 @@ def _csv_cell(name: str, value: Any) -> str:
     return "" if value is None else str(value)
 
 
-async def _csv(filter: CommitmentFilter) -> AsyncIterator[bytes]:
+async def _csv(filter: CommitmentFilter, order: CommitmentOrder | None) -> AsyncIterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([column.name for column in COLUMNS])
-    async for page in export_rows(filter):
+    async for page in export_rows(filter, order=order):
         for row in page:
             writer.writerow([_csv_cell(column.name, row[column.name]) for column in COLUMNS])
         yield _drain(buffer)
@@ -191,25 +211,29 @@ def _drain(buffer: io.StringIO) -> bytes:
     return data
 
 
-async def _json(filter: CommitmentFilter) -> AsyncIterator[bytes]:
+async def _json(filter: CommitmentFilter, order: CommitmentOrder | None) -> AsyncIterator[bytes]:
     yield b"["
     first = True
-    async for page in export_rows(filter):
+    async for page in export_rows(filter, order=order):
         chunk = b",\n".join(orjson.dumps(row) for row in page)
         yield (b"\n" if first else b",\n") + chunk
         first = False
     yield b"\n]\n"
 
 
-def _download(media_type: str, body: Callable[[CommitmentFilter], AsyncIterator[bytes]], extension: str) -> Any:
+def _download(
+    media_type: str,
+    body: Callable[[CommitmentFilter, CommitmentOrder | None], AsyncIterator[bytes]],
+    extension: str,
+) -> Any:
     async def endpoint(request: Request) -> Response:
         try:
-            filter = parse_filter(request)
+            filter, order = parse_filter(request), parse_order(request)
         except BadParameter as error:
             return JSONResponse({"error": str(error)}, status_code=400)
         filename = f"samverkan-commitments-{datetime.now(UTC).date().isoformat()}.{extension}"
         return StreamingResponse(
-            body(filter),
+            body(filter, order),
             media_type=media_type,
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
@@ -232,6 +256,9 @@ def data_dictionary() -> str:
         " `CommitmentFilter`, combined with AND: `actor` (KOMMUN, POLIS, TILLSAMMANS), `municipalityCode`,"
         " `countyCode`, `policeRegion` (the region's name, e.g. Väst), `year` (promises whose period covers it)"
         " and `topic` (a topic key), e.g. `/export/commitments.csv?countyCode=14&year=2023`.",
+        "",
+        "Rows come by commitment id, or sorted as the GraphQL `commitments` list with `orderBy`"
+        f" ({', '.join(CommitmentOrder.__members__)}), e.g. `?countyCode=14&orderBy=MUNICIPALITY`.",
         "",
         "| column | meaning |",
         "| --- | --- |",

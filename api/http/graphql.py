@@ -16,15 +16,15 @@ from typing import Any
 import orjson
 from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from strawberry import Schema
 from strawberry.execution.is_awaitable import optimized_is_awaitable
-from strawberry.http.ides import get_graphql_ide_html
 
 from api.context import Context
 from api.core.sql import Batch
 from api.editorial.access import TokenError, viewer_for
 from api.execution import PlannedExecution
+from api.http.web import graphiql_page
 from api.protection.documents import DocumentCache
 from api.protection.errors import mask_unexpected
 from api.schema import validation_rules
@@ -145,7 +145,7 @@ class GraphQLEndpoint:
         if method == "GET" and self._wants_ide(request, accept):
             if not self.settings.graphiql:
                 raise BadRequest("GraphiQL is turned off on this server.", 404)
-            return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+            return graphiql_page(self.settings)
         media_type = negotiate(accept)
         if media_type is None:
             raise BadRequest(f"Cannot answer with any of: {accept}. Accept {GRAPHQL_RESPONSE} or {JSON}.", 406)

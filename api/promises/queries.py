@@ -26,13 +26,13 @@ from api.promises.loaders import (
     CitizenPromiseBySlugLoader,
     TopicsLoader,
 )
+from api.promises.ordering import COMMITMENT_ORDERS, CommitmentOrder, cursor_tag
 from api.promises.types import CitizenPromise, Commitment, Topic
 
 PROMISE_ORDER = [
     SortKey("p.period_start", "sort_period_start", descending=True, is_date=True),
     SortKey("p.slug", "sort_slug"),
 ]
-COMMITMENT_ORDER = [*PROMISE_ORDER, SortKey("c.document_order", "sort_document_order")]
 
 
 @strawberry.type
@@ -68,16 +68,23 @@ class PromiseQuery:
             prefetch=lambda rows: prefetch.citizen_promises(info, rows, under(info, "edges.node")),
         )
 
-    @strawberry.field(description="Citizen promises newest period first, each in document order.")
+    @strawberry.field(
+        description="Citizen promises newest period first, each in document order, unless `orderBy` says otherwise."
+        " Cursors are valid for the order they were given out in."
+    )
     async def commitments(
         self,
         info: Info[Context, Any],
         filter: CommitmentFilter | None = None,
         first: int | None = None,
         after: str | None = None,
+        order_by: CommitmentOrder = CommitmentOrder.NEWEST_FIRST,
     ) -> Connection[Commitment]:
         settings = info.context.settings
-        request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=3)
+        keys, tag = COMMITMENT_ORDERS[order_by], cursor_tag(order_by)
+        request = page_request(
+            first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=len(keys), tag=tag
+        )
         statement = info.context.statement()
         nodes = under(info, "edges.node")
         # The page joins each commitment's promise and its place anyway; when the query asks for
@@ -94,11 +101,12 @@ class PromiseQuery:
             columns=COMMITMENT_COLUMNS + (f", {prefetch.PROMISE_WITH_PLACE_COLUMNS}" if with_promises else ""),
             tables=f"commitment c JOIN citizen_promise p ON p.id = c.citizen_promise_id {PROMISE_PLACES}",
             where=[info.context.visible_sql(statement, "p"), *commitment_where(statement, filter)],
-            keys=COMMITMENT_ORDER,
+            keys=keys,
             request=request,
             build=Commitment.from_row,
             decode=prefetch.PROMISE_WITH_PLACE_DECODE if with_promises else NOTHING,
             prefetch=load_ahead,
+            tag=tag,
         )
 
     @strawberry.field(description="The controlled topic vocabulary.")
