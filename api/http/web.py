@@ -19,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -98,11 +99,15 @@ def web_routes(settings: Settings) -> list[BaseRoute]:
     async def dashboard(request: Request) -> Response:
         return HTMLResponse(page, headers={**_SECURITY_HEADERS, "content-security-policy": DASHBOARD_CSP})
 
+    def assets(directory: Path) -> GZipMiddleware:
+        # Compressed on the fly: GraphiQL's script is 3.5 MB as built, about 1 MB gzipped.
+        return GZipMiddleware(StaticFiles(directory=directory), minimum_size=1024)
+
     routes: list[BaseRoute] = [
         Route("/dashboard", dashboard),
-        Mount("/assets/dashboard", StaticFiles(directory=web / "dashboard"), name="dashboard-assets"),
-        Mount("/assets/graphiql", StaticFiles(directory=web / "graphiql"), name="graphiql-assets"),
+        Mount("/assets/dashboard", assets(web / "dashboard"), name="dashboard-assets"),
+        Mount("/assets/graphiql", assets(web / "graphiql"), name="graphiql-assets"),
     ]
     if vendor_dir(settings).is_dir():
-        routes.append(Mount("/assets/vendor", StaticFiles(directory=vendor_dir(settings)), name="vendor-assets"))
+        routes.append(Mount("/assets/vendor", assets(vendor_dir(settings)), name="vendor-assets"))
     return routes

@@ -1,0 +1,298 @@
+"""The dashboard and GraphiQL in a real browser (Debian's chromium through playwright-core) on a
+real uvicorn serving the seed content: each view shows the numbers the API gives, search and its
+links work, the downloaded CSV holds exactly the rows of the filtered table, axe-core finds no
+serious or critical WCAG 2.1 AA violation, nothing is requested from anywhere but the server,
+no Content-Security-Policy violation, no horizontal scrolling at 320 px; GraphiQL runs a query.
+
+The browser side is `web/tests/browser.mjs`: it reports what the pages showed, and this test
+compares that with the API's answers. Screenshots of every view (desktop and 320 px) go to
+test-output/browser/; each view's load time and transferred bytes are printed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import io
+import os
+import socket
+import sys
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+import pytest_asyncio
+
+from tests.conftest import ROOT, _Registry
+from tests.web import WEB, require_browser
+
+OUTPUT = ROOT / "test-output" / "browser"
+ACTORS = {"KOMMUN": "Kommunen", "POLIS": "Polisen", "TILLSAMMANS": "Tillsammans"}
+ASSESSMENTS = {
+    "FULFILLED": "Uppfyllt",
+    "PARTLY_FULFILLED": "Delvis uppfyllt",
+    "NOT_FULFILLED": "Inte uppfyllt",
+    "NOT_ASSESSED": "Inte bedömt",
+}
+
+pytestmark = pytest.mark.slow
+
+
+def sv_number(value: int) -> str:
+    """Intl.NumberFormat('sv-SE'): digits grouped by a (no-break) space."""
+    return f"{value:,}".replace(",", " ")
+
+
+def sv_percent(part: int, whole: int) -> str:
+    """Intl.NumberFormat('sv-SE', {style: 'percent', maximumFractionDigits: 1}): "12,5 %"."""
+    text = f"{round(100 * part / whole, 1):.1f}".removesuffix(".0").replace(".", ",")
+    return f"{text} %"
+
+
+def plain(value: Any) -> Any:
+    """Text as shown, with the no-break spaces of Swedish number formats as plain spaces."""
+    if isinstance(value, str):
+        return value.replace("\u00a0", " ").replace("\u202f", " ")
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest_asyncio.fixture
+async def server(registry: _Registry) -> AsyncIterator[str]:
+    database = await registry.seeded_database("sqlite")
+    port = _free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port)),
+        *("--log-level", "warning"),
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": database.url},
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient() as client:
+            for _ in range(200):
+                try:
+                    if (await client.get(f"{url}/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.05)
+            else:
+                raise AssertionError("the server did not start")
+        yield url
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+async def run_browser(node: str, url: str, label: str) -> dict[str, Any]:
+    process = await asyncio.create_subprocess_exec(
+        node,
+        str(WEB / "tests" / "browser.mjs"),
+        url,
+        str(OUTPUT),
+        label,
+        cwd=WEB,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=180)
+    except TimeoutError:
+        process.kill()
+        raise
+    assert process.returncode == 0, stderr.decode()[-3000:]
+    return orjson.loads(stdout)  # type: ignore[no-any-return]
+
+
+class Api:
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def __call__(self, query: str, **variables: Any) -> dict[str, Any]:
+        response = await self.client.post("/graphql", json={"query": query, "variables": variables})
+        body = response.json()
+        assert response.status_code == 200 and "errors" not in body, body
+        return body["data"]  # type: ignore[no-any-return]
+
+
+STATISTICS = """query ($filter: CommitmentFilter, $by: [StatisticsDimension!]!) {
+  commitmentStatistics(groupBy: $by, filter: $filter) { group { key label } commitments } }"""
+
+
+async def check_sverige(api: Api, shown: dict[str, Any]) -> None:
+    year = int(shown["year"])
+    data = await api(
+        "query ($year: Int!) { coverage(groupBy: COUNTY, year: $year) { group { key label } municipalities"
+        " withAgreement withCitizenPromise withFollowUp } }",
+        year=year,
+    )
+    expected = [
+        [
+            c["group"][0]["label"],
+            sv_number(c["municipalities"]),
+            sv_number(c["withCitizenPromise"]),
+            sv_number(c["withAgreement"]),
+            sv_number(c["withFollowUp"]),
+            sv_percent(c["withCitizenPromise"], c["municipalities"]),
+        ]
+        for c in data["coverage"]
+    ]
+    assert plain(shown["table"]) == expected
+    assert len(shown["tiles"]) == 21
+    shares = {c["group"][0]["key"]: c["withCitizenPromise"] / c["municipalities"] for c in data["coverage"]}
+    for code, text, shade in shown["tiles"]:
+        coverage = next(c for c in data["coverage"] if c["group"][0]["key"] == code)
+        assert plain(text) == sv_percent(coverage["withCitizenPromise"], coverage["municipalities"])
+        assert shade == f"s{sum(shares[code] >= limit for limit in (0.2, 0.4, 0.6, 0.8))}"
+
+
+async def check_county(api: Api, shown: dict[str, Any]) -> None:
+    assert shown["title"] == "Västra Götalands län"
+    by = {}
+    for dimension in ("ACTOR", "YEAR", "TOPIC"):
+        data = await api(STATISTICS, filter={"countyCode": "14"}, by=[dimension])
+        by[dimension] = data["commitmentStatistics"]
+    assert shown["byActor"] == [[ACTORS[s["group"][0]["key"]], s["commitments"]] for s in by["ACTOR"]]
+    assert sorted(shown["byYear"]) == sorted([s["group"][0]["key"], s["commitments"]] for s in by["YEAR"])
+    topics = {s["group"][0]["label"]: s["commitments"] for s in by["TOPIC"]}
+    assert sum(value for _, value in shown["byTopic"]) == sum(topics.values())
+    assert len(shown["byTopic"]) == len(topics)
+    assert [value for _, value in shown["byTopic"]] == sorted(topics.values(), reverse=True)
+    assert plain(shown["actorTable"]) == [
+        [ACTORS[s["group"][0]["key"]], sv_number(s["commitments"])] for s in by["ACTOR"]
+    ]
+    assert all(label.startswith("Löften per") for label in shown["svgLabels"])  # each chart's text alternative
+    coverage = await api(
+        'query ($year: Int!) { coverage(groupBy: MUNICIPALITY, year: $year, countyCode: "14") {'
+        " group { label } withAgreement withCitizenPromise withFollowUp } }",
+        year=int(shown["year"]),
+    )
+    yes = {True: "Ja", False: "Nej"}
+    assert shown["municipalities"] == [
+        [
+            c["group"][0]["label"],
+            yes[c["withAgreement"] > 0],
+            yes[c["withCitizenPromise"] > 0],
+            yes[c["withFollowUp"] > 0],
+        ]
+        for c in coverage["coverage"]
+    ]
+
+
+async def check_municipality(api: Api, shown: dict[str, Any], year: int) -> None:
+    data = await api(
+        'query ($year: Int!) { municipality(code: "1471") { name citizenPromises(year: $year) {'
+        " commitments { actor } followUps { year entries { assessment } } } } }",
+        year=year,
+    )
+    municipality = data["municipality"]
+    assert shown["title"] == municipality["name"]
+    commitments = [c["actor"] for p in municipality["citizenPromises"] for c in p["commitments"]]
+    assert shown["actors"] == [[actor, commitments.count(actor)] for actor in ACTORS if actor in commitments]
+    follow_ups = sorted((f for p in municipality["citizenPromises"] for f in p["followUps"]), key=lambda f: -f["year"])
+    if follow_ups:
+        assert [row[0] for row in shown["assessments"]] == [
+            ASSESSMENTS[e["assessment"]] for e in follow_ups[0]["entries"]
+        ]
+    # Links to the source pages of what the page shows (the seed content has none).
+    pages = await api(
+        'query ($today: Date!) { municipality(code: "1471") { agreements(activeOn: $today) { sourceUrl }'
+        " citizenPromises { sourceUrl followUps { sourceUrl } } } }",
+        today=dt.date.today().isoformat(),
+    )
+    found = pages["municipality"]
+    urls = [a["sourceUrl"] for a in found["agreements"]] + [p["sourceUrl"] for p in found["citizenPromises"]]
+    urls += [f["sourceUrl"] for p in found["citizenPromises"] for f in p["followUps"]]
+    assert sorted(shown["sources"]) == sorted({url for url in urls if url})
+
+
+async def check_search(api: Api, shown: dict[str, Any]) -> None:
+    data = await api(
+        '{ search(query: "trygghet", filter: {countyCode: "14"}, first: 20) { totalCount } }',
+    )
+    total = data["search"]["totalCount"]
+    assert plain(shown["heading"]) == f"{sv_number(total)} träffar på ”trygghet”"
+    assert shown["hits"] == min(20, total)
+    assert shown["marks"] and all(mark.lower().startswith("trygg") for mark in shown["marks"])
+    assert shown["hash"] == "#/sok?q=trygghet&lan=14"
+    code = shown["followed"]["target"].removeprefix("#/kommun/")
+    named = await api("query ($code: String!) { municipality(code: $code) { name } }", code=code)
+    assert shown["followed"]["hash"] == shown["followed"]["target"]
+    assert shown["followed"]["title"] == named["municipality"]["name"]
+
+
+async def check_commitments(api: Api, client: httpx.AsyncClient, shown: dict[str, Any]) -> None:
+    query = """query ($after: String) {
+      commitments(filter: {countyCode: "14"}, orderBy: MUNICIPALITY, first: 100, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor }
+        edges { node { id text citizenPromise { municipality { name } } } } } }"""
+    nodes: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = (await api(query, after=after))["commitments"]
+        nodes += [edge["node"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    total = len(nodes)
+    assert shown["hash"].startswith("#/loften?lan=14") and "ordning=MUNICIPALITY" in shown["hash"]
+    assert plain(shown["status"]).startswith(f"Visar 1–{sv_number(min(25, total))} av {sv_number(total)} löften")
+    table = shown["first"] + shown["second"]
+    assert [[row[0], row[3]] for row in table] == [
+        [n["citizenPromise"]["municipality"]["name"], n["text"]] for n in nodes[: len(table)]
+    ]
+    assert shown["csvHref"] == "/export/commitments.csv?countyCode=14&orderBy=MUNICIPALITY"
+    rows = list(csv.DictReader(io.StringIO(shown["csv"], newline="")))
+    assert [row["id"] for row in rows] == [n["id"] for n in nodes]
+    assert [row["text"] for row in rows] == [n["text"] for n in nodes]
+    assert {row["county_code"] for row in rows} == {"14"}
+
+
+async def test_the_dashboard_and_graphiql_in_a_real_browser(server: str, capsys: pytest.CaptureFixture[str]) -> None:
+    node = require_browser()
+    report = await run_browser(node, server, "seed")
+    async with httpx.AsyncClient(base_url=server) as client:
+        api = Api(client)
+        views = report["views"]
+        await check_sverige(api, views["sverige"]["shown"])
+        await check_county(api, views["lan"]["shown"])
+        assert views["polisregion"]["shown"]["title"] == "Polisregion Väst"
+        assert len(views["polisregion"]["shown"]["municipalities"]) == 55
+        await check_municipality(api, views["kommun"]["shown"], int(views["sverige"]["shown"]["year"]))
+        await check_search(api, views["sok"]["shown"])
+        await check_commitments(api, client, views["loften"]["shown"])
+        counties = await api("{ counties { code name } }")
+        assert orjson.loads(report["graphiql"]["answer"]) == {"data": counties}
+
+    assert report["external"] == [], "requests left the server"
+    assert report["csp"] == [] and report["errors"] == []
+    assert report["axeChecks"] > 0
+    for name, view in views.items():
+        serious = [v for v in view["violations"] if v["impact"] in {"serious", "critical"}]
+        assert serious == [], (name, serious)
+        assert view["overflowAt320"] <= 0, f"{name} scrolls sideways at 320 px"
+        assert view["metrics"]["graphqlRequests"] <= 2, name
+        for width in ("desktop", "320"):
+            assert (OUTPUT / f"seed-{name}-{width}.png").stat().st_size > 0
+
+    lines = ["", "view          load ms   requests   transferred bytes"]
+    for name, view in [*views.items(), ("graphiql", report["graphiql"])]:
+        metrics = view["metrics"]
+        lines.append(f"{name:<12} {metrics['loadMs']:>8} {metrics['requests']:>10} {metrics['bytes']:>19,}")
+    (OUTPUT / "seed-metrics.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with capsys.disabled():
+        print("\n".join(lines))
