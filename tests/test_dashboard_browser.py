@@ -12,13 +12,16 @@ test-output/browser/; each view's load time and transferred bytes are printed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import datetime as dt
+import hashlib
 import io
 import os
 import socket
 import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -30,6 +33,7 @@ from tests.conftest import ROOT, _Registry
 from tests.web import WEB, require_browser
 
 OUTPUT = ROOT / "test-output" / "browser"
+BIN = Path(sys.executable).parent
 ACTORS = {"KOMMUN": "Kommunen", "POLIS": "Polisen", "TILLSAMMANS": "Tillsammans"}
 ASSESSMENTS = {
     "FULFILLED": "Uppfyllt",
@@ -67,16 +71,16 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest_asyncio.fixture
-async def server(registry: _Registry) -> AsyncIterator[str]:
-    database = await registry.seeded_database("sqlite")
+@contextlib.asynccontextmanager
+async def serving(database_url: str) -> AsyncIterator[str]:
+    """A real uvicorn on the database, until the block ends."""
     port = _free_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         *("-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port)),
         *("--log-level", "warning"),
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": database.url},
+        env={**os.environ, "DATABASE_URL": database_url},
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
     )
@@ -98,13 +102,14 @@ async def server(registry: _Registry) -> AsyncIterator[str]:
         await process.wait()
 
 
-async def run_browser(node: str, url: str, label: str) -> dict[str, Any]:
+async def run_browser(node: str, url: str, label: str, *options: str) -> dict[str, Any]:
     process = await asyncio.create_subprocess_exec(
         node,
         str(WEB / "tests" / "browser.mjs"),
         url,
         str(OUTPUT),
         label,
+        *options,
         cwd=WEB,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -262,10 +267,38 @@ async def check_commitments(api: Api, client: httpx.AsyncClient, shown: dict[str
     assert {row["county_code"] for row in rows} == {"14"}
 
 
-async def test_the_dashboard_and_graphiql_in_a_real_browser(server: str, capsys: pytest.CaptureFixture[str]) -> None:
+def check_page_rules(report: dict[str, Any], label: str, widths: tuple[str, ...]) -> None:
+    assert report["external"] == [], "requests left the server"
+    assert report["csp"] == [] and report["errors"] == []
+    assert report["axeChecks"] > 0
+    for name, view in report["views"].items():
+        serious = [v for v in view["violations"] if v["impact"] in {"serious", "critical"}]
+        assert serious == [], (name, serious)
+        if "320" in widths:
+            assert view["overflowAt320"] <= 0, f"{name} scrolls sideways at 320 px"
+        assert view["metrics"]["graphqlRequests"] <= 2, name
+        for width in widths:
+            assert (OUTPUT / f"{label}-{name}-{width}.png").stat().st_size > 0
+
+
+def print_metrics(report: dict[str, Any], label: str, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = ["", f"{label}: view       load ms   requests   transferred bytes"]
+    pages = [*report["views"].items(), *([("graphiql", report["graphiql"])] if "graphiql" in report else [])]
+    for name, view in pages:
+        metrics = view["metrics"]
+        lines.append(f"  {name:<19} {metrics['loadMs']:>8} {metrics['requests']:>10} {metrics['bytes']:>19,}")
+    (OUTPUT / f"{label}-metrics.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with capsys.disabled():
+        print("\n".join(lines))
+
+
+async def test_the_dashboard_and_graphiql_in_a_real_browser(
+    registry: _Registry, capsys: pytest.CaptureFixture[str]
+) -> None:
     node = require_browser()
-    report = await run_browser(node, server, "seed")
-    async with httpx.AsyncClient(base_url=server) as client:
+    database = await registry.seeded_database("sqlite")
+    async with serving(database.url) as server, httpx.AsyncClient(base_url=server) as client:
+        report = await run_browser(node, server, "seed")
         api = Api(client)
         views = report["views"]
         await check_sverige(api, views["sverige"]["shown"])
@@ -277,22 +310,56 @@ async def test_the_dashboard_and_graphiql_in_a_real_browser(server: str, capsys:
         await check_commitments(api, client, views["loften"]["shown"])
         counties = await api("{ counties { code name } }")
         assert orjson.loads(report["graphiql"]["answer"]) == {"data": counties}
+    check_page_rules(report, "seed", ("desktop", "320"))
+    print_metrics(report, "seed", capsys)
 
-    assert report["external"] == [], "requests left the server"
-    assert report["csp"] == [] and report["errors"] == []
-    assert report["axeChecks"] > 0
-    for name, view in views.items():
-        serious = [v for v in view["violations"] if v["impact"] in {"serious", "critical"}]
-        assert serious == [], (name, serious)
-        assert view["overflowAt320"] <= 0, f"{name} scrolls sideways at 320 px"
-        assert view["metrics"]["graphqlRequests"] <= 2, name
-        for width in ("desktop", "320"):
-            assert (OUTPUT / f"seed-{name}-{width}.png").stat().st_size > 0
 
-    lines = ["", "view          load ms   requests   transferred bytes"]
-    for name, view in [*views.items(), ("graphiql", report["graphiql"])]:
-        metrics = view["metrics"]
-        lines.append(f"{name:<12} {metrics['loadMs']:>8} {metrics['requests']:>10} {metrics['bytes']:>19,}")
-    (OUTPUT / "seed-metrics.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with capsys.disabled():
-        print("\n".join(lines))
+def _country_inputs_digest() -> str:
+    """What the generated database depends on: rebuilt when any of it changes."""
+    digest = hashlib.sha256()
+    for pattern in ("bench/generate.py", "seed/*.py", "seed/reference/*", "models/*.py", "models/migrations/*.py"):
+        for path in sorted(ROOT.glob(pattern)):
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+async def _run(*command: str, env: dict[str, str]) -> None:
+    process = await asyncio.create_subprocess_exec(
+        *command, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+    )
+    output, _ = await process.communicate()
+    assert process.returncode == 0, output.decode()[-3000:]
+
+
+@pytest_asyncio.fixture(scope="session")
+async def country_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The whole country (bench/generate.py: 290 municipalities, 25,651 commitments) in SQLite,
+    built once and kept in test-output/cache/ while its inputs stay the same."""
+    cache = ROOT / "test-output" / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"country-{_country_inputs_digest()}.sqlite3"
+    if not path.exists():
+        content = tmp_path_factory.mktemp("country")
+        building = path.with_suffix(".building")
+        building.unlink(missing_ok=True)
+        env = {**os.environ, "DATABASE_URL": f"sqlite://{building}"}
+        await _run(sys.executable, "-m", "bench.generate", str(content), env=env)
+        await _run(str(BIN / "samverkan"), "migrate", env=env)
+        await _run(str(BIN / "samverkan"), "seed", "load", str(content), env=env)
+        building.rename(path)
+    return f"sqlite://{path}"
+
+
+async def test_the_dashboard_on_the_whole_country(country_database: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The same checks of the views whose size grows with the content, on every municipality."""
+    node = require_browser()
+    async with serving(country_database) as server, httpx.AsyncClient(base_url=server) as client:
+        report = await run_browser(node, server, "country", "sverige,lan,kommun,loften", "desktop")
+        api = Api(client)
+        views = report["views"]
+        await check_sverige(api, views["sverige"]["shown"])
+        await check_county(api, views["lan"]["shown"])
+        await check_municipality(api, views["kommun"]["shown"], int(views["sverige"]["shown"]["year"]))
+        await check_commitments(api, client, views["loften"]["shown"])
+    check_page_rules(report, "country", ("desktop",))
+    print_metrics(report, "country", capsys)

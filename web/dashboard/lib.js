@@ -101,13 +101,13 @@ export function table({ caption, columns, rows, id }) {
  * rows: [{label, value}], in the order to draw.
  */
 export function barChart({ title, rows, valueLabel = "Antal", id }) {
-  const width = 560;
-  const labelWidth = 170;
+  const width = 600;
+  const labelWidth = 215;
   const barHeight = 22;
   const gap = 8;
   const height = Math.max(1, rows.length) * (barHeight + gap) + gap;
   const max = Math.max(1, ...rows.map((r) => r.value));
-  const scale = (width - labelWidth - 70) / max;
+  const scale = (width - labelWidth - 60) / max;
   const summary = rows.length
     ? `${title}: ${rows.map((r) => `${r.label} ${number(r.value)}`).join(", ")}.`
     : `${title}: inga uppgifter.`;
@@ -120,7 +120,7 @@ export function barChart({ title, rows, valueLabel = "Antal", id }) {
       return h(
         "g",
         {},
-        h("text", { x: labelWidth - 8, y: y + barHeight * 0.7, "text-anchor": "end" }, truncate(row.label, 24)),
+        h("text", { x: labelWidth - 8, y: y + barHeight * 0.7, "text-anchor": "end" }, h("svg:title", {}, row.label), truncate(row.label, 28)),
         h("rect", { class: "bar", x: labelWidth, y, width: w, height: barHeight, "data-value": row.value }),
         h("text", { x: labelWidth + w + 6, y: y + barHeight * 0.7 }, number(row.value)),
       );

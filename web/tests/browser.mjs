@@ -5,11 +5,16 @@
 // Content-Security-Policy violations, screenshots at desktop and 320 px width, load time and
 // transferred bytes of each view.
 //
-//   node web/tests/browser.mjs http://127.0.0.1:8000 test-output/browser [label]
+//   node web/tests/browser.mjs http://127.0.0.1:8000 test-output/browser [label] [views] [widths]
+//
+// views: comma-separated (default: every view and graphiql); widths: "desktop,320" (default) or "desktop".
 import { mkdirSync, readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 
-const [base, outDir, label = "seed"] = process.argv.slice(2);
+const [base, outDir, label = "seed", only = "sverige,lan,polisregion,kommun,sok,loften,graphiql", widths = "desktop,320"] =
+  process.argv.slice(2);
+const VIEWS = new Set(only.split(","));
+const NARROW_TOO = widths.split(",").includes("320");
 mkdirSync(outDir, { recursive: true });
 const AXE = readFileSync(new URL("../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
 const DESKTOP = { width: 1280, height: 900 };
@@ -91,6 +96,7 @@ const tableRows = (page, selector) =>
   page.$$eval(`${selector} tbody tr`, (rows) => rows.map((row) => [...row.children].map((cell) => cell.textContent.trim())));
 
 async function view(name, hash, inspect) {
+  if (!VIEWS.has(name)) return;
   const { context, page } = await newPage(DESKTOP);
   await page.goto(`${base}/dashboard${hash}`);
   await drawn(page, name);
@@ -100,6 +106,10 @@ async function view(name, hash, inspect) {
   await page.screenshot({ path: `${outDir}/${label}-${name}-desktop.png`, fullPage: true });
   report.csp.push(...(await page.evaluate(() => window.__csp)));
   await context.close();
+  if (!NARROW_TOO) {
+    report.views[name] = { hash, metrics, shown, violations, overflowAt320: null };
+    return;
+  }
   const narrow = await newPage(NARROW);
   await narrow.page.goto(`${base}/dashboard${hash}`);
   await drawn(narrow.page, name);
@@ -120,7 +130,7 @@ await view("sverige", "#/", async (page) => ({
 
 await view("lan", "#/lan/14", async (page) => {
   const chart = (id) =>
-    page.$$eval(`#${id} rect.bar`, (bars) => bars.map((bar) => [bar.parentNode.querySelector("text").textContent, Number(bar.dataset.value)]));
+    page.$$eval(`#${id} rect.bar`, (bars) => bars.map((bar) => [bar.parentNode.querySelector("text title").textContent, Number(bar.dataset.value)]));
   return {
     title: await page.textContent("h1"),
     year: await page.$eval("#f-ar", (s) => s.value),
@@ -200,7 +210,7 @@ await view("loften", "#/loften", async (page) => {
 });
 
 // GraphiQL: runs a query and shows the answer.
-{
+if (VIEWS.has("graphiql")) {
   const { context, page } = await newPage(DESKTOP);
   const started = Date.now();
   await page.goto(`${base}/graphql?q=${encodeURIComponent("{ counties { code name } }")}`);
