@@ -232,6 +232,10 @@ async def check_search(api: Api, shown: dict[str, Any]) -> None:
     total = data["search"]["totalCount"]
     assert plain(shown["heading"]) == f"{sv_number(total)} träffar på ”trygghet”"
     assert shown["hits"] == min(20, total)
+    if total > 20:  # "Visa fler träffar" appends the next page
+        assert shown["hitsAfterMore"] == min(40, total)
+    else:
+        assert "hitsAfterMore" not in shown
     assert shown["marks"] and all(mark.lower().startswith("trygg") for mark in shown["marks"])
     assert shown["hash"] == "#/sok?q=trygghet&lan=14"
     code = shown["followed"]["target"].removeprefix("#/kommun/")
@@ -354,12 +358,14 @@ async def test_the_dashboard_on_the_whole_country(country_database: str, capsys:
     """The same checks of the views whose size grows with the content, on every municipality."""
     node = require_browser()
     async with serving(country_database) as server, httpx.AsyncClient(base_url=server) as client:
-        report = await run_browser(node, server, "country", "sverige,lan,kommun,loften", "desktop")
+        report = await run_browser(node, server, "country", "sverige,lan,kommun,sok,loften", "desktop")
         api = Api(client)
         views = report["views"]
         await check_sverige(api, views["sverige"]["shown"])
         await check_county(api, views["lan"]["shown"])
         await check_municipality(api, views["kommun"]["shown"], int(views["sverige"]["shown"]["year"]))
+        await check_search(api, views["sok"]["shown"])
+        assert "hitsAfterMore" in views["sok"]["shown"]
         await check_commitments(api, client, views["loften"]["shown"])
     check_page_rules(report, "country", ("desktop",))
     print_metrics(report, "country", capsys)

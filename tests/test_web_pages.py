@@ -79,6 +79,16 @@ async def test_graphiql_switched_off_is_not_served_and_neither_are_its_documents
         assert "turned off" in response.json()["errors"][0]["message"]
 
 
+async def test_without_the_web_folder_both_pages_say_what_is_missing(tmp_path: Path) -> None:
+    async with make_client(Settings(web_dir=str(tmp_path))) as client:
+        graphiql = await client.get("/graphql", headers=HTML)
+        assert graphiql.status_code == 503 and "make web" in graphiql.text
+        dashboard = await client.get("/dashboard")
+        assert dashboard.status_code == 503 and "no dashboard/" in dashboard.text
+        # The API itself is unaffected.
+        assert (await client.get("/graphql", params={"query": "{ __typename }"})).status_code == 200
+
+
 async def test_the_dashboard_is_a_swedish_page_with_its_documents_and_a_strict_policy() -> None:
     async with make_client() as client:
         response = await client.get("/dashboard")

@@ -83,8 +83,13 @@ def dashboard_queries(settings: Settings) -> dict[str, str]:
     return {path.stem: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.graphql"))}
 
 
-def dashboard_html(settings: Settings) -> str:
-    template = (Path(settings.web_dir) / "dashboard" / "index.html").read_text(encoding="utf-8")
+def dashboard_html(settings: Settings) -> str | None:
+    """The page with its documents; None when the web folder is not there (an installed package
+    without the checkout's web/)."""
+    path = Path(settings.web_dir) / "dashboard" / "index.html"
+    if not path.is_file():
+        return None
+    template = path.read_text(encoding="utf-8")
     # Inside <script type="application/json"> only "</" could end the block early.
     data = orjson.dumps(dashboard_queries(settings)).decode().replace("</", "<\\/")
     block = f'<script type="application/json" id="queries">{data}</script>'
@@ -97,17 +102,18 @@ def web_routes(settings: Settings) -> list[BaseRoute]:
     page = dashboard_html(settings)
 
     async def dashboard(request: Request) -> Response:
+        if page is None:
+            return PlainTextResponse(f"The dashboard is not installed here ({web} has no dashboard/).", 503)
         return HTMLResponse(page, headers={**_SECURITY_HEADERS, "content-security-policy": DASHBOARD_CSP})
 
     def assets(directory: Path) -> GZipMiddleware:
         # Compressed on the fly: GraphiQL's script is 3.5 MB as built, about 1 MB gzipped.
         return GZipMiddleware(StaticFiles(directory=directory), minimum_size=1024)
 
-    routes: list[BaseRoute] = [
-        Route("/dashboard", dashboard),
-        Mount("/assets/dashboard", assets(web / "dashboard"), name="dashboard-assets"),
-        Mount("/assets/graphiql", assets(web / "graphiql"), name="graphiql-assets"),
-    ]
+    routes: list[BaseRoute] = [Route("/dashboard", dashboard)]
+    for name in ("dashboard", "graphiql"):
+        if (web / name).is_dir():
+            routes.append(Mount(f"/assets/{name}", assets(web / name), name=f"{name}-assets"))
     if vendor_dir(settings).is_dir():
         routes.append(Mount("/assets/vendor", assets(vendor_dir(settings)), name="vendor-assets"))
     return routes

@@ -267,16 +267,35 @@ async function search(params) {
     const list = hit.municipalities ?? [hit.municipality ?? hit.citizenPromise?.municipality].filter(Boolean);
     return list.map((m, i) => [i ? ", " : "", h("a", { href: link(`kommun/${m.code}`) }, m.name)]);
   };
-  results.replaceChildren(
-    h("h2", {}, `${number(found.totalCount)} träffar på ”${q}”`),
-    h("ol", { class: "results" }, found.edges.map(({ node }) => h("li", { "data-type": node.hit.__typename },
+  const item = ({ node }) =>
+    h("li", { "data-type": node.hit.__typename },
       h("span", { class: "type" }, TYPES[TYPE_OF[node.hit.__typename]]),
       h("strong", {}, node.hit.title ?? node.hit.citizenPromise?.title ?? ""),
       " – ", place(node.hit),
       h("p", { class: "snippet" }, snippet(node.snippet)),
-    ))),
-    found.pageInfo.hasNextPage ? h("p", {}, `Visar de ${number(found.edges.length)} bästa träffarna. Förfina sökningen för att se fler.`) : null,
-  );
+    );
+  const list = h("ol", { class: "results" }, found.edges.map(item));
+  const more = h("p", {});
+  // Further hits are appended below (the cursor of the last one shown), focus staying put.
+  const showMore = (pageInfo) => {
+    more.replaceChildren(
+      pageInfo.hasNextPage
+        ? h("button", {
+            type: "button",
+            id: "more-results",
+            async onclick(event) {
+              event.currentTarget.disabled = true;
+              const { search: next } = await query("search", { query: q, filter, after: pageInfo.endCursor });
+              list.append(...next.edges.map(item));
+              showMore(next.pageInfo);
+              more.querySelector("button")?.focus();
+            },
+          }, "Visa fler träffar")
+        : "",
+    );
+  };
+  showMore(found.pageInfo);
+  results.replaceChildren(h("h2", {}, `${number(found.totalCount)} träffar på ”${q}”`), list, more);
 }
 
 // ---------------------------------------------------------------- commitments table
@@ -314,10 +333,13 @@ async function commitments(params) {
   const { commitments: result } = await query("commitments", { filter, orderBy, first: PAGE_SIZE, after });
   if (result.pageInfo.hasNextPage) cursors[page] = result.pageInfo.endCursor;
   const base = Object.fromEntries([...params].filter(([k]) => k !== "sida"));
+  // Column headers sort too: a link to the same list in that column's order (period: newest
+  // first, again for oldest first). aria-sort on the header says how the rows are sorted now.
   const sortHeader = (label, order) => {
     const active = orderBy === order || (order === "NEWEST_FIRST" && orderBy === "OLDEST_FIRST");
     const next = order === "NEWEST_FIRST" && orderBy === "NEWEST_FIRST" ? "OLDEST_FIRST" : order;
-    return h("a", { href: link("loften", { ...base, ordning: next }), "aria-label": `${label}, sortera` }, label, active ? (orderBy === "OLDEST_FIRST" ? " ▲" : " ▼") : "");
+    const arrow = active ? (orderBy === "NEWEST_FIRST" ? " ▼" : " ▲") : "";
+    return h("a", { href: link("loften", { ...base, ordning: next }), title: `Sortera efter ${label.toLowerCase()}` }, label, h("span", { "aria-hidden": "true" }, arrow));
   };
   const first = (page - 1) * PAGE_SIZE + 1;
   const last = first + result.edges.length - 1;
@@ -340,9 +362,18 @@ async function commitments(params) {
       id: "commitments-table",
       caption: `Löften, sida ${page}`,
       columns: [
-        { label: sortHeader("Kommun", "MUNICIPALITY"), value: (n) => h("a", { href: link(`kommun/${n.citizenPromise.municipality.code}`) }, n.citizenPromise.municipality.name), header: true },
-        { label: sortHeader("Period", "NEWEST_FIRST"), value: (n) => n.citizenPromise.period.label },
-        { label: sortHeader("Aktör", "ACTOR"), value: (n) => ACTORS[n.actor] ?? n.actor },
+        {
+          label: sortHeader("Kommun", "MUNICIPALITY"),
+          value: (n) => h("a", { href: link(`kommun/${n.citizenPromise.municipality.code}`) }, n.citizenPromise.municipality.name),
+          header: true,
+          sort: orderBy === "MUNICIPALITY" ? "ascending" : null,
+        },
+        {
+          label: sortHeader("Period", "NEWEST_FIRST"),
+          value: (n) => n.citizenPromise.period.label,
+          sort: { NEWEST_FIRST: "descending", OLDEST_FIRST: "ascending" }[orderBy] ?? null,
+        },
+        { label: "Aktör", value: (n) => ACTORS[n.actor] ?? n.actor },
         { label: "Löfte", value: (n) => n.text },
         { label: "Ämnen", value: (n) => n.topics.map((t) => ref.topics.find((x) => x.key === t)?.label ?? t).join(", ") },
       ],

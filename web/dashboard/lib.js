@@ -69,7 +69,8 @@ export function snippet(html) {
   return nodes;
 }
 
-/** A table: columns are {label, value(row), numeric?, header?}; `header` makes the cell a row header. */
+/** A table: columns are {label, value(row), numeric?, header?, sort?}; `header` makes the cell a
+ * row header, `sort` ("ascending"/"descending") marks the column the rows are sorted by. */
 export function table({ caption, columns, rows, id }) {
   return h(
     "div",
@@ -78,7 +79,7 @@ export function table({ caption, columns, rows, id }) {
       "table",
       { id },
       h("caption", {}, caption),
-      h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col", class: c.numeric ? "num" : null }, c.label)))),
+      h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col", class: c.numeric ? "num" : null, "aria-sort": c.sort ?? null }, c.label)))),
       h(
         "tbody",
         {},

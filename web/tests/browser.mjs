@@ -169,6 +169,11 @@ await view("sok", "#/sok", async (page) => {
     marks: await page.$$eval("#search-results mark", (marks) => marks.map((m) => m.textContent)),
     hash: await page.evaluate(() => location.hash),
   };
+  if (await page.locator("#more-results").count()) {
+    await page.click("#more-results");
+    await until(page, (n) => document.querySelectorAll("#search-results li").length > n, shown.hits, "more results");
+    shown.hitsAfterMore = await page.$$eval("#search-results li", (items) => items.length);
+  }
   const link = page.locator('#search-results a[href^="#/kommun/"]').first();
   const target = await link.getAttribute("href");
   const left = await ready(page);
