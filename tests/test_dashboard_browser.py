@@ -139,7 +139,19 @@ STATISTICS = """query ($filter: CommitmentFilter, $by: [StatisticsDimension!]!) 
 
 
 async def check_sverige(api: Api, shown: dict[str, Any]) -> None:
-    year = int(shown["year"])
+    await check_sverige_numbers(api, shown)
+    assert shown["measure"] == "withCitizenPromise"  # the default share
+    assert shown["skip"][0] == "Hoppa till innehållet" and shown["skip"][1] != "none"
+    assert shown["afterSkip"] == "innehall"
+    assert shown["changed"]["measure"] == "withAgreement"
+    assert int(shown["changed"]["year"]) < int(shown["year"])
+    await check_sverige_numbers(api, shown["changed"])
+    assert shown["tileFocus"] == "rgb(179, 89, 0)"  # the focus colour, var(--focus)
+    assert shown["opened"].startswith("#/lan/14")
+
+
+async def check_sverige_numbers(api: Api, shown: dict[str, Any]) -> None:
+    year, measure = int(shown["year"]), shown["measure"]
     data = await api(
         "query ($year: Int!) { coverage(groupBy: COUNTY, year: $year) { group { key label } municipalities"
         " withAgreement withCitizenPromise withFollowUp } }",
@@ -152,16 +164,16 @@ async def check_sverige(api: Api, shown: dict[str, Any]) -> None:
             sv_number(c["withCitizenPromise"]),
             sv_number(c["withAgreement"]),
             sv_number(c["withFollowUp"]),
-            sv_percent(c["withCitizenPromise"], c["municipalities"]),
+            sv_percent(c[measure], c["municipalities"]),
         ]
         for c in data["coverage"]
     ]
     assert plain(shown["table"]) == expected
     assert len(shown["tiles"]) == 21
-    shares = {c["group"][0]["key"]: c["withCitizenPromise"] / c["municipalities"] for c in data["coverage"]}
+    shares = {c["group"][0]["key"]: c[measure] / c["municipalities"] for c in data["coverage"]}
     for code, text, shade in shown["tiles"]:
         coverage = next(c for c in data["coverage"] if c["group"][0]["key"] == code)
-        assert plain(text) == sv_percent(coverage["withCitizenPromise"], coverage["municipalities"])
+        assert plain(text) == sv_percent(coverage[measure], coverage["municipalities"])
         assert shade == f"s{sum(shares[code] >= limit for limit in (0.2, 0.4, 0.6, 0.8))}"
 
 

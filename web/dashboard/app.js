@@ -415,6 +415,12 @@ async function render() {
   }
 }
 
+// The skip link moves focus to the content without touching the fragment, which holds the view.
+document.querySelector("a.skip").addEventListener("click", (event) => {
+  event.preventDefault();
+  main.focus();
+});
+
 let firstRender = true;
 window.addEventListener("hashchange", async () => {
   await render();

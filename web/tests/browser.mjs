@@ -120,13 +120,43 @@ async function view(name, hash, inspect) {
   report.views[name] = { hash, metrics, shown, violations: [...violations, ...narrowViolations], overflowAt320: overflow };
 }
 
-await view("sverige", "#/", async (page) => ({
+const sverigeShown = async (page) => ({
   year: await page.$eval("#f-ar", (s) => s.value),
+  measure: await page.$eval("#f-andel", (s) => s.value),
   table: await tableRows(page, "#coverage-table"),
   tiles: await page.$$eval(".map [data-county]", (tiles) =>
     tiles.map((t) => [t.dataset.county, t.querySelector("[data-share]").textContent, t.querySelector("rect").getAttribute("class")]),
   ),
-}));
+});
+
+await view("sverige", "#/", async (page) => {
+  const shown = await sverigeShown(page);
+  // Keyboard only: the skip link is the first stop and moves focus to the content; a visible
+  // focus ring; another share and year chosen with the keyboard; a tile opened with Enter.
+  await page.keyboard.press("Tab");
+  const skip = await page.evaluate(() => [document.activeElement.textContent, getComputedStyle(document.activeElement).outlineStyle]);
+  await page.keyboard.press("Enter");
+  const afterSkip = await page.evaluate(() => document.activeElement.id);
+  await page.focus("#f-andel");
+  await page.keyboard.press("ArrowDown");
+  const years = await page.$$eval("#f-ar option", (options) => options.map((o) => o.value));
+  await page.selectOption("#f-ar", years.at(-1));
+  const before = await ready(page);
+  await page.focus("form.controls button[type=submit]");
+  await page.keyboard.press("Enter");
+  await drawn(page, "sverige", before);
+  const changed = await sverigeShown(page);
+  const at = await ready(page);
+  await page.focus('.map [data-county="14"]');
+  const tileFocus = await page.evaluate(() => getComputedStyle(document.activeElement.querySelector("rect")).stroke);
+  await page.keyboard.press("Enter");
+  await drawn(page, "lan", at);
+  const opened = await page.evaluate(() => location.hash);
+  const leaving = await ready(page);
+  await page.goBack();
+  await drawn(page, "sverige", leaving);
+  return { ...shown, skip, afterSkip, changed, tileFocus, opened };
+});
 
 await view("lan", "#/lan/14", async (page) => {
   const chart = (id) =>
@@ -180,8 +210,9 @@ await view("sok", "#/sok", async (page) => {
   await link.click();
   await drawn(page, "kommun", left);
   shown.followed = { target, hash: await page.evaluate(() => location.hash), title: await page.textContent("h1") };
+  const leaving = await ready(page);
   await page.goBack();
-  await drawn(page, "sok", await ready(page));
+  await drawn(page, "sok", leaving);
   return shown;
 });
 
