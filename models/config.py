@@ -8,6 +8,7 @@ from typing import Any
 from tortoise.backends.base.config_generator import expand_db_url
 
 DEFAULT_DATABASE_URL = "sqlite://data/samverkan.sqlite3"
+DEFAULT_LOCK_WAIT = 5.0
 
 MODEL_MODULES = [
     "models.geography",
@@ -36,16 +37,27 @@ async def _keep_session(connection: Any) -> None:
     asyncpg rolls back itself), so there is nothing to reset."""
 
 
-def connection_config(url: str) -> str | dict[str, Any]:
-    if not url.startswith("postgres://"):
-        return url
+def lock_wait() -> float:
+    """Seconds a write waits for a lock another writer holds (a running `seed load`, a write to
+    the same item) before it gives up with "busy, try again": SQLite's busy timeout and
+    PostgreSQL's lock_timeout."""
+    return float(os.environ.get("SAMVERKAN_LOCK_WAIT") or DEFAULT_LOCK_WAIT)
+
+
+def connection_config(url: str) -> dict[str, Any]:
     config = expand_db_url(url)
+    wait_ms = int(lock_wait() * 1000)
+    if not url.startswith("postgres://"):
+        # BEGIN IMMEDIATE for every transaction (models/sqlite.py); WAL is Tortoise's default.
+        config["engine"] = "models.sqlite"
+        config["credentials"].setdefault("busy_timeout", wait_ms)
+        return config
     config["credentials"]["reset"] = _keep_session
     config["credentials"].setdefault("maxsize", 16)
     # Statements are prepared once per connection and their shapes never vary (a set of keys is
     # one array parameter). With PostgreSQL's default it plans most executions again for their
     # values: that planning was about half of the database's time on a municipality page.
-    config["credentials"]["server_settings"] = {"plan_cache_mode": "force_generic_plan"}
+    config["credentials"]["server_settings"] = {"plan_cache_mode": "force_generic_plan", "lock_timeout": str(wait_ms)}
     return config
 
 

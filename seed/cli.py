@@ -96,6 +96,7 @@ def load(
 ) -> None:
     """Validate every file, then upsert all content in one transaction."""
     from models import Agreement, CitizenPromise
+    from models.transactions import Busy
     from seed.pipeline import load_path
     from seed.reference import load_reference
 
@@ -104,7 +105,11 @@ def load(
             await load_reference()
             typer.echo("the database already holds content; seed files were not loaded")
             return 0
-        summary, checked = await load_path(path, force=force, progress=_progress_printer())
+        try:
+            summary, checked = await load_path(path, force=force, progress=_progress_printer())
+        except Busy as busy:
+            typer.echo(f"seed load: {busy}", err=True)
+            return 1
         if not checked.files:
             typer.echo(f"{path}: no seed files (*.yaml) found", err=True)
             return 1
