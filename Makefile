@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTTP_TOOLS := tests/http/node_modules/.installed
 
-.PHONY: install serve test lint typecheck schema test-tools bench bench-quick bench-tools clean
+.PHONY: install serve test lint typecheck schema test-tools bench bench-quick bench-tools soak clean
 
 install: $(STAMP)
 
@@ -61,6 +61,12 @@ bench: bench-tools
 
 bench-quick: bench-tools
 	$(BIN)/python -m bench.run --quick
+
+# A minute of 16 readers and 4 racing writers against 2 API processes on a throwaway PostgreSQL
+# database (tests/soak.py); checks that every acknowledged write is in the history exactly once.
+# Not part of `make test`. SOAK_SECONDS sets the duration.
+soak: install
+	$(BIN)/python -m tests.soak
 
 clean:
 	rm -rf $(VENV) data tests/http/node_modules
