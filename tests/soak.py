@@ -14,7 +14,9 @@ it, unpublish it, or create one of a few shared new slugs. Afterwards:
 - every write outcome is one a race may end in (CREATED, UPDATED, UNCHANGED, CONFLICT);
 - every item's revision numbers are exactly the acknowledged writes' (none lost, none twice,
   none nobody was told of), each with the content it was acknowledged with, and the item as
-  stored is its last revision.
+  stored is its last revision;
+- a publish or unpublish changed the status of the revision before it and nothing else (no
+  acknowledged update silently reverted).
 
 Prints counts and latency percentiles (client side: includes this process's own time, on the
 same machine as the servers and the database). Exit status 1 when a check fails.
@@ -121,7 +123,8 @@ async def reader(client: httpx.AsyncClient, tally: Tally, until: float, seed: in
         tally.read_ms.append((time.perf_counter() - start) * 1000)
 
 
-def _record(tally: Tally, payload: dict[str, Any]) -> None:
+def _record(tally: Tally, payload: dict[str, Any], operation: str) -> None:
+    payload = {**payload, "operation": operation}
     outcome = payload["outcome"]
     tally.outcomes[outcome] += 1
     if outcome not in RACE_OUTCOMES:
@@ -141,6 +144,7 @@ async def writer(client: httpx.AsyncClient, tally: Tally, until: float, seed: in
         id = str(to_global_id("Agreement", slug))
         revision, item = tally.latest[slug]
         roll = rng.random()
+        operation = "update" if roll < 0.4 else "publish" if roll < 0.6 else "unpublish" if roll < 0.8 else "create"
         if roll < 0.4:
             query, variables = (
                 UPDATE,
@@ -158,7 +162,7 @@ async def writer(client: httpx.AsyncClient, tally: Tally, until: float, seed: in
         data = await _post(client, tally, query, variables)
         tally.write_ms.append((time.perf_counter() - start) * 1000)
         if data is not None:
-            _record(tally, next(iter(data.values())))
+            _record(tally, next(iter(data.values())), operation)
 
 
 async def check_history(client: httpx.AsyncClient, tally: Tally) -> int:
@@ -179,11 +183,23 @@ async def check_history(client: httpx.AsyncClient, tally: Tally) -> int:
                 tally.failures.append(f"{slug}: revision {revision['number']} acknowledged {len(told)} times")
             elif told[0]["item"] != revision["snapshot"]:
                 tally.failures.append(f"{slug}: revision {revision['number']} is not what was acknowledged")
+            elif told[0]["operation"] in {"publish", "unpublish"} and not _only_status_changed(revisions, revision):
+                tally.failures.append(f"{slug}: {told[0]['operation']} wrote back content older than its revision")
             checked += 1
         stored = (await EXPORTERS["agreements"]([slug]))[slug]
         if revisions and fmt.dump(stored.item) != revisions[-1]["snapshot"]:
             tally.failures.append(f"{slug}: stored content is not its last revision")
     return checked
+
+
+def _only_status_changed(revisions: list[dict[str, Any]], revision: dict[str, Any]) -> bool:
+    """A state change is the revision before it with another status (and publication time)."""
+    before = next((r for r in revisions if r["number"] == revision["number"] - 1), None)
+    if before is None:
+        return False
+    ignored = {"status", "published_at"}
+    old = {key: value for key, value in before["snapshot"].items() if key not in ignored}
+    return old == {key: value for key, value in revision["snapshot"].items() if key not in ignored}
 
 
 def percentiles(samples: list[float]) -> str:
@@ -222,7 +238,7 @@ async def soak(seconds: float, readers: int, writers: int, log: Path) -> int:
                     assert data is not None, tally.failures
                     payload = data["agreementCreate"]
                     tally.latest[slug] = (payload["revision"], payload["item"])
-                    _record(tally, payload)
+                    _record(tally, payload, "create")
                 started = time.monotonic()
                 until = started + seconds
                 await asyncio.gather(
