@@ -34,7 +34,7 @@ from tortoise.transactions import in_transaction
 from models.config import lock_wait
 
 # The advisory lock key of content writes ("samverkan" in ASCII, truncated to 64 bits).
-_CONTENT_LOCK = 0x73616D7665726B61
+CONTENT_LOCK = 0x73616D7665726B61
 
 # A seed load waits this long for another load (or a long write) to finish.
 LOAD_WAIT = 120.0
@@ -91,7 +91,7 @@ async def write_transaction(*, load: bool = False) -> AsyncIterator[None]:
                 if load:
                     await transaction.execute_script(f"SET LOCAL lock_timeout = '{int(LOAD_WAIT)}s'")
                 function = "pg_advisory_xact_lock" if load else "pg_advisory_xact_lock_shared"
-                await transaction.execute_query(f"SELECT {function}({_CONTENT_LOCK})")
+                await transaction.execute_query(f"SELECT {function}({CONTENT_LOCK})")
             yield
     except Exception as error:
         cause = busy_cause(error)

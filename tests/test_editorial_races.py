@@ -13,20 +13,23 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
 
 from api.editorial.access import Role, create_token
 from models.database import close_database, open_database
-from tests.conftest import BACKENDS, SEED_CONTENT, _Registry
-from tests.editorial import AGREEMENT_GOTENE, PAYLOAD, gid
+from models.transactions import CONTENT_LOCK
+from tests.conftest import BACKENDS, SEED_CONTENT, Database, _Registry, make_client
+from tests.editorial import AGREEMENT_GOTENE, PAYLOAD, gid, mutate, seed_form
 from tests.servers import ROOT, SAMVERKAN, running_server
 
 CREATE = f"mutation($item: JSON!) {{ agreementCreate(item: $item) {{ {PAYLOAD} }} }}"
@@ -242,3 +245,40 @@ async def test_seed_loads_racing_api_edits_serialise_and_never_overwrite_an_edit
     assert all(r["author"] == "seed" for r, a in zip(revisions, authors, strict=True) if a == "seed")
     assert authors == sorted(authors, key=lambda a: a == "api"), authors
     assert authors.count("seed") <= 1  # the second load found the first one's work done
+
+
+async def test_a_write_kept_waiting_past_the_lock_wait_is_a_busy_conflict_and_changes_nothing(
+    fresh: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SAMVERKAN_LOCK_WAIT", "0.3")
+    await close_database()
+    await open_database(fresh.url)
+    admin = await create_token("busy-admin", Role.ADMIN)
+    before = await seed_form("agreements", AGREEMENT_GOTENE)
+    # Another process holds the content write lock, as a running `seed load` does.
+    if fresh.backend == "sqlite":
+        holder = sqlite3.connect(fresh.url.removeprefix("sqlite://"), isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+
+        async def release() -> None:
+            holder.close()
+
+    else:
+        connection = await asyncpg.connect("postgresql://" + fresh.url.split("://", 1)[1])
+        transaction = connection.transaction()
+        await transaction.start()
+        await connection.execute(f"SELECT pg_advisory_xact_lock({CONTENT_LOCK})")
+
+        async def release() -> None:
+            await transaction.rollback()
+            await connection.close()
+
+    try:
+        async with make_client() as client:
+            publish = f"mutation($id: ID!) {{ publish(id: $id) {{ {PAYLOAD} }} }}"
+            result = await mutate(client, publish, {"id": gid("Agreement", AGREEMENT_GOTENE)}, admin)
+    finally:
+        await release()
+    assert (result["outcome"], result["revision"]) == ("CONFLICT", 1), result
+    assert "try again" in result["problems"][0]["message"]
+    assert await seed_form("agreements", AGREEMENT_GOTENE) == before
