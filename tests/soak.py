@@ -126,7 +126,8 @@ async def reader(client: httpx.AsyncClient, tally: Tally, until: float, seed: in
 def _record(tally: Tally, payload: dict[str, Any], operation: str) -> None:
     payload = {**payload, "operation": operation}
     outcome = payload["outcome"]
-    tally.outcomes[outcome] += 1
+    # Which conflict: a stale expectedRevision, a slug created at the same time, or busy ((item)).
+    tally.outcomes[f"CONFLICT ({payload['problems'][0]['field']})" if outcome == "CONFLICT" else outcome] += 1
     if outcome not in RACE_OUTCOMES:
         tally.failures.append(f"unexpected outcome {outcome}: {payload['problems']}")
     if outcome in ACKNOWLEDGED:
