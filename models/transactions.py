@@ -11,8 +11,9 @@ that keep it true until the commit:
   References follow the content model's order (organisations, contacts and agreements before
   promises, promises before follow-ups), so two writes never wait on each other in a circle.
   A seed load changes thousands of rows in that order and more; instead of row locks it takes
-  an exclusive advisory lock (`load_lock`), and every API write the shared one: a load never
-  interleaves with API writes, and two loads go one after the other.
+  an exclusive advisory lock (`write_transaction(exclusive=True)`; so do erasure and the
+  search reindex), and every API write the shared one: a load never interleaves with API
+  writes, and two loads go one after the other.
 
 A lock held by another writer is waited for up to `SAMVERKAN_LOCK_WAIT` seconds
 (models/config.py); after that the write fails with `Busy` and nothing is written. Deadlocks and
@@ -36,7 +37,7 @@ from models.config import lock_wait
 # The advisory lock key of content writes ("samverkan" in ASCII, truncated to 64 bits).
 CONTENT_LOCK = 0x73616D7665726B61
 
-# A seed load waits this long for another load (or a long write) to finish.
+# An exclusive transaction (a seed load) waits this long for another one to finish.
 LOAD_WAIT = 120.0
 
 # SQLSTATEs of a lock not had in time (55P03), a deadlock (40P01), a serialisation failure (40001).
@@ -78,28 +79,29 @@ def postgres() -> bool:
 
 
 @asynccontextmanager
-async def write_transaction(*, load: bool = False) -> AsyncIterator[None]:
-    """One write as one transaction; `load`: a seed load, which excludes every other content write.
+async def write_transaction(*, exclusive: bool = False) -> AsyncIterator[None]:
+    """One write as one transaction. `exclusive`: one that rewrites content in bulk (seed load,
+    erasure, search reindex) and excludes every other content write while it runs.
     Raises Busy when a lock was not had in time (nothing written)."""
     client = connections.get("default")
     on_postgres = client.capabilities.dialect == "postgres"
     try:
-        if load and not on_postgres:
+        if exclusive and not on_postgres:
             await client.execute_script(f"PRAGMA busy_timeout = {int(LOAD_WAIT * 1000)}")
         async with in_transaction() as transaction:
             if on_postgres:
-                if load:
+                if exclusive:
                     await transaction.execute_script(f"SET LOCAL lock_timeout = '{int(LOAD_WAIT)}s'")
-                function = "pg_advisory_xact_lock" if load else "pg_advisory_xact_lock_shared"
+                function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
                 await transaction.execute_query(f"SELECT {function}({CONTENT_LOCK})")
             yield
     except Exception as error:
         cause = busy_cause(error)
         if cause is None:
             raise
-        raise Busy(LOAD_WAIT if load else lock_wait()) from error
+        raise Busy(LOAD_WAIT if exclusive else lock_wait()) from error
     finally:
-        if load and not on_postgres:
+        if exclusive and not on_postgres:
             await client.execute_script(f"PRAGMA busy_timeout = {int(lock_wait() * 1000)}")
 
 

@@ -26,11 +26,17 @@ PathArgument = Annotated[Path, typer.Argument(help="A seed file or a folder of t
 
 
 def _run(work: Callable[[], Awaitable[T]], *, database: bool = True) -> T:
+    from models.transactions import Busy
+
     async def wrapped() -> T:
         if database:
             await open_database(short_lived=True)
         try:
             return await work()
+        except Busy as busy:
+            # Another writer (a load, an erasure) kept the content longer than we wait.
+            typer.echo(str(busy), err=True)
+            raise typer.Exit(1) from None
         finally:
             if database:
                 await close_database()
@@ -96,7 +102,6 @@ def load(
 ) -> None:
     """Validate every file, then upsert all content in one transaction."""
     from models import Agreement, CitizenPromise
-    from models.transactions import Busy
     from seed.pipeline import load_path
     from seed.reference import load_reference
 
@@ -105,11 +110,7 @@ def load(
             await load_reference()
             typer.echo("the database already holds content; seed files were not loaded")
             return 0
-        try:
-            summary, checked = await load_path(path, force=force, progress=_progress_printer())
-        except Busy as busy:
-            typer.echo(f"seed load: {busy}", err=True)
-            return 1
+        summary, checked = await load_path(path, force=force, progress=_progress_printer())
         if not checked.files:
             typer.echo(f"{path}: no seed files (*.yaml) found", err=True)
             return 1

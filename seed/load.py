@@ -192,7 +192,7 @@ async def load_bundle(
     models.transactions.Busy if another writer kept the database too long."""
     summary = Summary()
     reference = reference or read_reference()
-    async with write_transaction(load=True):
+    async with write_transaction(exclusive=True):
         await load_reference(reference)
         found = await dependencies(bundle, lock=False)
         problems = cross_check(bundle, found.known(reference))
