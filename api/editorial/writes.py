@@ -171,13 +171,7 @@ async def _transaction(
     except RevisionConflict as conflict:
         return await _conflict(kind, slug, conflict.expected)
     except Busy as busy:
-        return WriteResult(
-            Outcome.CONFLICT,
-            kind,
-            slug,
-            await current_revision(kind, slug),
-            problems=[FieldProblem("(item)", str(busy))],
-        )
+        return await _busy(kind, slug, busy)
     except IntegrityError:
         # Two creates of one slug at once on PostgreSQL: the unique index decides, and the
         # other create finds the item there when it looks again.
@@ -185,6 +179,11 @@ async def _transaction(
         if not create or current is None:
             raise
         return _exists(kind, slug, current)
+
+
+async def _busy(kind: str, slug: str, busy: Busy) -> WriteResult:
+    revision = await current_revision(kind, slug)
+    return WriteResult(Outcome.CONFLICT, kind, slug, revision, problems=[FieldProblem("(item)", str(busy))])
 
 
 def _exists(kind: str, slug: str, revision: int) -> WriteResult:
@@ -280,13 +279,7 @@ async def delete(viewer: Viewer, kind: str, slug: str, expected: int | None, sum
     except RevisionConflict as conflict:
         return await _conflict(kind, slug, conflict.expected)
     except Busy as busy:
-        return WriteResult(
-            Outcome.CONFLICT,
-            kind,
-            slug,
-            await current_revision(kind, slug),
-            problems=[FieldProblem("(item)", str(busy))],
-        )
+        return await _busy(kind, slug, busy)
 
 
 async def _delete(viewer: Viewer, kind: str, slug: str, expected: int | None, summary: str | None) -> WriteResult:
