@@ -250,7 +250,7 @@ async def test_seed_loads_racing_api_edits_serialise_and_never_overwrite_an_edit
 async def test_a_write_kept_waiting_past_the_lock_wait_is_a_busy_conflict_and_reads_go_on_meanwhile(
     fresh: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SAMVERKAN_LOCK_WAIT", "1.5")
+    monkeypatch.setenv("SAMVERKAN_LOCK_WAIT", "2")
     await close_database()
     await open_database(fresh.url)
     admin = await create_token("busy-admin", Role.ADMIN)

@@ -65,3 +65,21 @@ async def test_every_kind_of_write_reads_only_the_rows_it_depends_on(
             result = await mutate(client, query, variables, admin)
             assert result["outcome"] == outcome, result
             assert sql_counter.statements and unkeyed(sql_counter.statements) == [], (query, sql_counter.statements)
+
+
+async def test_a_state_change_takes_the_revision_check_of_an_update(fresh: Database) -> None:
+    admin = await token(Role.ADMIN)
+    item = await seed_form("agreements", AGREEMENT_GOTENE)
+    id = gid("Agreement", AGREEMENT_GOTENE)
+    archive = f"mutation($id: ID!, $rev: Int) {{ archive(id: $id, expectedRevision: $rev) {{ {PAYLOAD} }} }}"
+    update = f"""mutation($id: ID!, $item: JSON!) {{
+      agreementUpdate(id: $id, expectedRevision: 1, item: $item) {{ {PAYLOAD} }} }}"""
+    async with make_client() as client:
+        updated = await mutate(client, update, {"id": id, "item": {**item, "title": "Ändrad titel"}}, admin)
+        stale = await mutate(client, archive, {"id": id, "rev": 1}, admin)
+        archived = await mutate(client, archive, {"id": id, "rev": None}, admin)
+    assert (updated["outcome"], updated["revision"]) == ("UPDATED", 2)
+    assert (stale["outcome"], stale["revision"], stale["problems"][0]["field"]) == ("CONFLICT", 2, "expectedRevision")
+    # Without expectedRevision: the item as it is now, with the other status; the update stays.
+    assert (archived["outcome"], archived["revision"], archived["status"]) == ("UPDATED", 3, "ARCHIVED")
+    assert archived["item"]["title"] == "Ändrad titel"

@@ -105,7 +105,7 @@ def parse(kind: str, data: Any) -> tuple[Bundle, fmt.Item] | list[FieldProblem]:
 
 # What a write makes of the item as it is stored (None: there is none), inside its transaction:
 # the new item with its bundle (for what it refers to), or a result that ends the write.
-Change = Callable[[Stored | None, int | None], Awaitable[tuple[Bundle, fmt.Item] | WriteResult]]
+Change = Callable[[Stored | None], Awaitable[tuple[Bundle, fmt.Item] | WriteResult]]
 
 
 async def write(
@@ -134,7 +134,7 @@ async def write(
     if isinstance(parsed, list):
         return WriteResult(Outcome.INVALID, kind, slug, problems=parsed)
 
-    async def change(stored: Stored | None, revision: int | None) -> tuple[Bundle, fmt.Item] | WriteResult:
+    async def change(stored: Stored | None) -> tuple[Bundle, fmt.Item] | WriteResult:
         return parsed
 
     return await _transaction(
@@ -225,7 +225,7 @@ async def _write(
 ) -> WriteResult:
     name = KIND_NAMES[kind]
     stored, current = await _locked(kind, slug, Lock.NO_KEY_UPDATE)
-    made = await change(stored, current)
+    made = await change(stored)
     if isinstance(made, WriteResult):
         return made
     bundle, item = made
@@ -337,11 +337,10 @@ async def set_status(
     if general:
         return _refused(Outcome.DENIED, kind, slug, "(access)", general)
 
-    async def change(stored: Stored | None, revision: int | None) -> tuple[Bundle, fmt.Item] | WriteResult:
+    async def change(stored: Stored | None) -> tuple[Bundle, fmt.Item] | WriteResult:
         if stored is None:
             return _refused(Outcome.NOT_FOUND, kind, slug, "id", f"there is no {KIND_NAMES[kind]} '{slug}'")
-        if expected is not None and expected != revision:
-            raise RevisionConflict(kind, slug, expected)
+        # `expected` is checked by `_write` as for updates, after the scope check.
         parsed = parse(kind, fmt.dump(stored.item.model_copy(update={"status": status})))
         assert not isinstance(parsed, list), parsed  # a stored item is valid
         return parsed
@@ -355,7 +354,7 @@ async def revert(viewer: Viewer, kind: str, slug: str, number: int, expected: in
     if general:
         return _refused(Outcome.DENIED, kind, slug, "(access)", general)
 
-    async def change(stored: Stored | None, current: int | None) -> tuple[Bundle, fmt.Item] | WriteResult:
+    async def change(stored: Stored | None) -> tuple[Bundle, fmt.Item] | WriteResult:
         revision = await Revision.get_or_none(item_type=kind, item_slug=slug, number=number)
         if revision is None:
             return _refused(
@@ -369,8 +368,6 @@ async def revert(viewer: Viewer, kind: str, slug: str, number: int, expected: in
                 "revision",
                 f"revision {number} records the delete; revert to one before it",
             )
-        if expected is not None and expected != current:
-            raise RevisionConflict(kind, slug, expected)
         parsed = parse(kind, {**revision.snapshot, "slug": slug})
         if isinstance(parsed, list):
             return WriteResult(Outcome.INVALID, kind, slug, problems=parsed)
