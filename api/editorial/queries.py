@@ -33,6 +33,17 @@ def _item(id: str) -> tuple[str, str]:
     return found
 
 
+def _in_key_order(value: Any) -> Any:
+    """A snapshot with its objects' keys sorted. PostgreSQL's jsonb keeps keys in an order of its
+    own (shorter first), SQLite's JSON text in the order written: sorted, a revision answers the
+    same bytes on both, also after a backup has moved the database from one to the other."""
+    if isinstance(value, dict):
+        return {key: _in_key_order(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_in_key_order(item) for item in value]
+    return value
+
+
 @strawberry.type
 class EditorialQuery:
     @strawberry.field(description="Every revision of an item, oldest first (also of a deleted item). Editorial token.")
@@ -47,7 +58,7 @@ class EditorialQuery:
                 summary=row.summary,
                 created_at=row.created_at,
                 deleted=row.deleted,
-                snapshot=as_json(row.snapshot),
+                snapshot=as_json(_in_key_order(row.snapshot)),
             )
             for row in rows
         ]
@@ -63,7 +74,7 @@ class EditorialQuery:
         _require_editorial(info)
         kind, slug = _item(id)
         rows = {
-            row.number: row.snapshot
+            row.number: _in_key_order(row.snapshot)
             for row in await Revision.filter(item_type=kind, item_slug=slug, number__in=[from_, to])
         }
         for number in (from_, to):
