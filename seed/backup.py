@@ -74,7 +74,9 @@ class BackupError(Exception):
 class Column:
     name: str
     kind: str  # int, float, text, bool, datetime, date, time, json, decimal, bytes, uuid
-    field: fields.Field[Any] | None = None  # None: a through table's key column (an int)
+    # The model's field (typed as object: mypy reads a Field attribute as a descriptor);
+    # None for a through table's key column (an int).
+    model_field: object = None
     references: str | None = None  # the table a foreign key points to
 
 
@@ -131,6 +133,7 @@ def tables() -> list[Table]:
         for name in meta.fk_fields | meta.o2o_fields:
             relation = meta.fields_map[name]
             assert isinstance(relation, ForeignKeyFieldInstance | OneToOneFieldInstance)
+            assert relation.source_field is not None
             references[relation.source_field] = relation.related_model._meta.db_table
         columns = []
         for field_name, column_name in meta.fields_db_projection.items():
@@ -189,7 +192,9 @@ async def database_tables(client: BaseDBAsyncClient) -> set[str]:
         )
         return {row["name"] for row in rows}
     rows = await client.execute_query_dict("SELECT name FROM sqlite_master WHERE type = 'table'")
-    shadows = {f"{table}_{part}" for table in DERIVED_TABLES for part in ("data", "idx", "docsize", "config", "content")}
+    shadows = {
+        f"{table}_{part}" for table in DERIVED_TABLES for part in ("data", "idx", "docsize", "config", "content")
+    }
     return {row["name"] for row in rows if not row["name"].startswith("sqlite_") and row["name"] not in shadows}
 
 
@@ -267,12 +272,12 @@ def _writer(column: Column) -> Callable[[Any], Any]:
     """How a portable value becomes a statement parameter: the field's own conversion (as the
     ORM writes it), except JSON, which is always encoded (the field would take a JSON string
     value for JSON text)."""
-    value_field = column.field
+    value_field = column.model_field
     if column.kind == "json":
         assert isinstance(value_field, fields.JSONField)
         encoder = value_field.encoder
         return lambda value: None if value is None else encoder(value)
-    if value_field is None:
+    if not isinstance(value_field, fields.Field):
         return lambda value: value
     convert = value_field.to_db_value
     kind = column.kind
@@ -292,7 +297,10 @@ class BackupSummary:
     def lines(self) -> list[str]:
         total = sum(self.rows.values())
         busy = ", ".join(f"{name} {count:,}" for name, count in self.rows.items() if count)
-        return [f"{total:,} rows in {len(self.rows)} tables ({busy})", f"backup written to {self.path} ({self.size:,} bytes)"]
+        return [
+            f"{total:,} rows in {len(self.rows)} tables ({busy})",
+            f"backup written to {self.path} ({self.size:,} bytes)",
+        ]
 
 
 def _header(source: str, migrations: list[str], table_list: list[Table]) -> dict[str, Any]:
@@ -335,10 +343,7 @@ async def _read_pages(client: BaseDBAsyncClient, table: Table, page: int) -> Asy
 
 async def backup(path: Path, *, page: int = PAGE) -> BackupSummary:
     """Write the whole database to `path` (a new file; written beside it, then renamed)."""
-    if path.exists():
-        raise BackupError(f"{path} exists already; choose a new file name (a backup never overwrites one)", 2)
-    if not path.parent.is_dir():
-        raise BackupError(f"{path.parent} is not a folder", 2)
+    _must_be_new(path)
     summary = BackupSummary(path)
     partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
     try:
@@ -370,8 +375,19 @@ async def backup(path: Path, *, page: int = PAGE) -> BackupSummary:
         partial.rename(path)
     finally:
         partial.unlink(missing_ok=True)
-    summary.size = path.stat().st_size
     return summary
+
+
+def _must_be_new(path: Path) -> None:
+    if path.exists():
+        raise BackupError(f"{path} exists already; choose a new file name (a backup never overwrites one)", 2)
+    if not path.parent.is_dir():
+        raise BackupError(f"{path.parent} is not a folder", 2)
+
+
+def _must_exist(path: Path) -> None:
+    if not path.is_file():
+        raise BackupError(f"{path}: no such file", 2)
 
 
 def _line(out: IO[str], value: Any) -> None:
@@ -443,8 +459,7 @@ def _check_header(path: Path, header: dict[str, Any], target: list[str]) -> list
 
 async def restore(path: Path, *, replace: bool = False) -> RestoreSummary:
     """Restore `path` into the database in one transaction (see the module docstring)."""
-    if not path.is_file():
-        raise BackupError(f"{path}: no such file", 2)
+    _must_exist(path)
     from api.search.index import rebuild
 
     records = _records(path)
@@ -560,7 +575,9 @@ class _Inserter:
         values = []
         for row in rows:
             if len(row) != len(self.columns):
-                raise BackupError(f"a row of {self.table.name} has {len(row)} values for {len(self.columns)} columns", 1)
+                raise BackupError(
+                    f"a row of {self.table.name} has {len(row)} values for {len(self.columns)} columns", 1
+                )
             row = list(row)
             if self.own_references:
                 self.seen.add(tuple(row[i] for i in self.key_positions))

@@ -175,7 +175,9 @@ def reindex() -> None:
 
 
 @app.command("backup")
-def backup_command(file: Annotated[Path, typer.Argument(help="The backup file to write (a new one, e.g. x.jsonl.gz).")]) -> None:
+def backup_command(
+    file: Annotated[Path, typer.Argument(help="The backup file to write (a new one, e.g. x.jsonl.gz).")],
+) -> None:
     """Write the whole database (content, revisions, tokens' hashes) to one portable file."""
     from seed.backup import backup
 
