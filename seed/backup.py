@@ -292,14 +292,13 @@ def _writer(column: Column) -> Callable[[Any], Any]:
 class BackupSummary:
     path: Path
     rows: dict[str, int] = field(default_factory=dict)
-    size: int = 0
 
     def lines(self) -> list[str]:
         total = sum(self.rows.values())
         busy = ", ".join(f"{name} {count:,}" for name, count in self.rows.items() if count)
         return [
             f"{total:,} rows in {len(self.rows)} tables ({busy})",
-            f"backup written to {self.path} ({self.size:,} bytes)",
+            f"backup written to {self.path} ({self.path.stat().st_size:,} bytes)",
         ]
 
 

@@ -194,7 +194,8 @@ async def test_the_commands_explain_refusals_in_a_line_with_their_exit_codes(tmp
 
     written = samverkan("backup", str(tmp_path / "b.jsonl.gz"))
     assert written.returncode == 0, written.stderr
-    assert "backup written to" in written.stdout
+    size = (tmp_path / "b.jsonl.gz").stat().st_size
+    assert f"backup written to {tmp_path / 'b.jsonl.gz'} ({size:,} bytes)" in written.stdout
     again = samverkan("backup", str(tmp_path / "b.jsonl.gz"))
     assert (again.returncode, again.stderr.strip()) == (
         2,
