@@ -44,6 +44,7 @@ from uuid import UUID
 
 from tortoise import Tortoise, fields
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.fields.relational import ForeignKeyFieldInstance, ManyToManyFieldInstance, OneToOneFieldInstance
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
@@ -521,9 +522,6 @@ def _plan(path: Path, header: dict[str, Any], ours: dict[str, Table]) -> dict[st
                 raise BackupError(f"{path}: column {name}.{column['name']} does not exist in this schema", 3)
             columns.append(known[column["name"]])
         plan[name] = columns
-    order = [table for table in ours if table in plan]
-    if list(plan) != order:
-        plan = {name: plan[name] for name in order}
     return plan
 
 
@@ -586,7 +584,12 @@ class _Inserter:
                         row[position] = None
             values.append([write(value) for write, value in zip(self.writers, row, strict=True)])
         if values:
-            await self.client.execute_many(self.statement, values)
+            try:
+                await self.client.execute_many(self.statement, values)
+            except (IntegrityError, OperationalError) as error:
+                raise BackupError(
+                    f"rows of {self.table.name} cannot be written here ({error}); nothing was written", 1
+                ) from error
         self.count += len(values)
 
     async def finish(self) -> None:

@@ -161,6 +161,13 @@ async def test_restore_refuses_a_newer_schema_or_a_damaged_file_and_restores_an_
     _rewrite(path, tmp_path / "newer.jsonl.gz", newer)
     _rewrite(path, tmp_path / "older.jsonl.gz", older)
     _rewrite(path, tmp_path / "no-end.jsonl.gz", lambda lines: lines[:-1])
+
+    def duplicated(lines: list[dict]) -> list[dict]:  # type: ignore[type-arg]
+        page = next(line for line in lines if line.get("table") == "agreement")
+        page["rows"].append([page["rows"][0][0] + 1000, *page["rows"][0][1:]])  # the same slug again
+        return lines
+
+    _rewrite(path, tmp_path / "duplicated.jsonl.gz", duplicated)
     (tmp_path / "truncated.jsonl.gz").write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     target = await registry.empty(backend, "schema")
     await migrate(target.url)
@@ -173,6 +180,9 @@ async def test_restore_refuses_a_newer_schema_or_a_damaged_file_and_restores_an_
     assert refused.value.code == 1
     with pytest.raises(BackupError, match="not a readable backup"):
         await restore(tmp_path / "truncated.jsonl.gz")
+    with pytest.raises(BackupError, match="rows of agreement cannot be written here") as refused:
+        await restore(tmp_path / "duplicated.jsonl.gz")
+    assert refused.value.code == 1
     for table in tables():  # nothing of any of them was written
         assert (
             await Tortoise.get_connection("default").execute_query_dict(f'SELECT 1 FROM "{table.name}" LIMIT 1') == []
