@@ -112,10 +112,10 @@ def _kind(value_field: fields.Field[Any]) -> str:
         (fields.CharField, "text"),
         (fields.TextField, "text"),
     ]
+    # A foreign key's own column (`municipality_id`) has the referenced key's field class.
     for field_class, kind in kinds:
         if isinstance(value_field, field_class):
             return kind
-    # A foreign key's own column (`municipality_id`) has the referenced key's field class.
     raise BackupError(f"backup: no portable type for {type(value_field).__name__} ({value_field.model_field_name})", 3)
 
 
@@ -145,7 +145,7 @@ def tables() -> list[Table]:
         pk = meta.pk
         found[meta.db_table] = Table(
             meta.db_table,
-            (pk.source_field or pk.model_field_name,),
+            (meta.fields_db_projection[meta.pk_attr],),
             tuple(columns),
             generated_key=bool(pk.generated),
             depends_on=frozenset(references.values()),
@@ -160,8 +160,8 @@ def tables() -> list[Table]:
                 m2m.through,
                 (m2m.backward_key, m2m.forward_key),
                 (
-                    Column(m2m.backward_key, "int", references=meta.db_table),
-                    Column(m2m.forward_key, "int", references=related),
+                    Column(m2m.backward_key, _kind(pk), references=meta.db_table),
+                    Column(m2m.forward_key, _kind(m2m.related_model._meta.pk), references=related),
                 ),
                 depends_on=frozenset({meta.db_table, related}),
             )

@@ -213,3 +213,19 @@ async def test_the_commands_explain_refusals_in_a_line_with_their_exit_codes(tmp
     )
     missing = samverkan("restore", str(tmp_path / "nothing.jsonl.gz"))
     assert (missing.returncode, missing.stderr.strip()) == (2, f"{tmp_path / 'nothing.jsonl.gz'}: no such file")
+
+
+async def test_many_to_many_through_tables_are_backed_up_after_both_sides() -> None:
+    await Tortoise.init(db_url="sqlite://:memory:", modules={"models": ["tests.backup_m2m_models"]})
+    try:
+        await Tortoise.generate_schemas()
+        found = {table.name: table for table in tables()}
+        through = found["note_label"]
+        assert [(c.name, c.kind, c.references) for c in through.columns] == [
+            ("note_id", "int", "note"),
+            ("label_id", "text", "label"),
+        ]
+        assert list(found).index("note_label") > max(list(found).index("note"), list(found).index("label"))
+        assert await uncovered_tables(Tortoise.get_connection("default")) == []
+    finally:
+        await Tortoise.close_connections()
