@@ -21,11 +21,15 @@ Why this shape:
 - A restore is one transaction: it refuses a database that holds anything unless told to
   replace it (then it empties it inside the same transaction), and refuses a backup from a
   newer schema (migrations the target lacks). A backup from an older schema restores into the
-  current one when every column it has still exists; columns it lacks take their defaults, and
-  the restore says which migrations the backup did not have.
+  current one when every column it has still exists; columns it lacks take their database
+  defaults (a required column without one stops the restore, naming the table), and the restore
+  says which migrations the backup did not have. Data migrations the backup missed are not run
+  again: the search index is rebuilt anyway, and a later migration that fills content must say
+  whether a restore needs it too.
 
-Measured on the whole-country content of bench/generate.py (25,651 commitments, with their
-revisions): see README "Backups".
+Measured on the whole-country content of bench/generate.py (112,426 rows): a backup from SQLite
+takes 1.7 s and 1.4 MB, peak RSS 86 MB; a restore into PostgreSQL 15.7 s with the index rebuilt,
+peak RSS 92 MB (README "Backups").
 """
 
 from __future__ import annotations
