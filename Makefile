@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTTP_TOOLS := tests/http/node_modules/.installed
 
-.PHONY: install serve test lint typecheck schema test-tools bench bench-quick bench-tools clean
+.PHONY: install serve test lint typecheck schema test-tools bench bench-quick bench-tools drill clean
 
 install: $(STAMP)
 
@@ -61,6 +61,11 @@ bench: bench-tools
 
 bench-quick: bench-tools
 	$(BIN)/python -m bench.run --quick
+
+# Failure drill (bench/drill.py, not part of `make test`): kill -9 during a load and during
+# writes, PostgreSQL stopped and started under readers, on a throwaway cluster of its own.
+drill: install
+	$(BIN)/python -m bench.drill
 
 clean:
 	rm -rf $(VENV) data tests/http/node_modules

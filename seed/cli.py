@@ -7,11 +7,14 @@ import gc
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from models.database import close_database, migrate, open_database
+
+if TYPE_CHECKING:
+    from seed.backup import BackupSummary, RestoreSummary
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 seed_app = typer.Typer(no_args_is_help=True, help="Load, check and export seed content files.")
@@ -168,6 +171,39 @@ def reindex() -> None:
     from seed.search_command import reindex as rebuild_index
 
     for line in _run(rebuild_index):
+        typer.echo(line)
+
+
+@app.command("backup")
+def backup_command(
+    file: Annotated[Path, typer.Argument(help="The backup file to write (a new one, e.g. x.jsonl.gz).")],
+) -> None:
+    """Write the whole database (content, revisions, tokens' hashes) to one portable file."""
+    from seed.backup import backup
+
+    _backup_step(lambda: backup(file))
+
+
+@app.command("restore")
+def restore_command(
+    file: Annotated[Path, typer.Argument(help="A file written by `samverkan backup`.")],
+    replace: Annotated[bool, typer.Option(help="Replace the content of a database that is not empty.")] = False,
+) -> None:
+    """Restore a backup in one transaction (SQLite or PostgreSQL, whichever made it)."""
+    from seed.backup import restore
+
+    _backup_step(lambda: restore(file, replace=replace))
+
+
+def _backup_step(work: Callable[[], Awaitable[BackupSummary | RestoreSummary]]) -> None:
+    from seed.backup import BackupError
+
+    try:
+        summary = _run(work)
+    except BackupError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(error.code) from None
+    for line in summary.lines():
         typer.echo(line)
 
 
