@@ -30,6 +30,11 @@ class Settings:
     max_aliases: int = 30
     max_tokens: int = 10_000
     max_cost: int = 50_000
+    # Counted as if every fragment were written out where it is spread (api/protection/limits.py).
+    max_selections: int = 5_000
+    max_fragment_spreads: int = 1_000
+    # graphql-core's check that fields of one response name can be merged compares them pairwise.
+    max_field_comparisons: int = 10_000
     default_page_size: int = 20
     max_page_size: int = 100
     # Longer search queries are refused: they are pasted text, not something to look for.
@@ -54,6 +59,9 @@ class Settings:
             max_aliases=_int("SAMVERKAN_MAX_ALIASES", cls.max_aliases),
             max_tokens=_int("SAMVERKAN_MAX_TOKENS", cls.max_tokens),
             max_cost=_int("SAMVERKAN_MAX_COST", cls.max_cost),
+            max_selections=_int("SAMVERKAN_MAX_SELECTIONS", cls.max_selections),
+            max_fragment_spreads=_int("SAMVERKAN_MAX_FRAGMENT_SPREADS", cls.max_fragment_spreads),
+            max_field_comparisons=_int("SAMVERKAN_MAX_FIELD_COMPARISONS", cls.max_field_comparisons),
             max_page_size=_int("SAMVERKAN_MAX_PAGE_SIZE", cls.max_page_size),
             graphiql=_flag("SAMVERKAN_GRAPHIQL", cls.graphiql),
             introspection=_flag("SAMVERKAN_INTROSPECTION", cls.introspection),

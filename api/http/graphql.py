@@ -26,7 +26,9 @@ from api.core.sql import Batch
 from api.editorial.access import TokenError, viewer_for
 from api.execution import PlannedExecution
 from api.protection.documents import DocumentCache
-from api.protection.errors import mask_unexpected
+from api.protection.errors import logger as error_logger
+from api.protection.errors import mask_unexpected, unexpected
+from api.protection.limits import DocumentLimits, QueryLimits
 from api.schema import validation_rules
 from api.settings import Settings
 
@@ -112,7 +114,9 @@ class GraphQLEndpoint:
         self.documents = DocumentCache(
             schema._schema,
             validation_rules(settings),
+            limits=DocumentLimits(schema._schema, QueryLimits.from_settings(settings)),
             max_tokens=settings.max_tokens,
+            max_field_comparisons=settings.max_field_comparisons,
             size=settings.parser_cache_size,
             suggestions=settings.field_suggestions,
         )
@@ -134,6 +138,11 @@ class GraphQLEndpoint:
             body = orjson.dumps({"errors": [{"message": error.message}]})
             response = Response(body, status_code=error.status, media_type=JSON, headers=error.headers)
             response.headers["cache-control"] = "no-store"
+        except Exception:
+            # Whatever escaped is still answered in JSON, as the protocol asks, never as text.
+            error_logger.exception("request %s: unexpected error outside execution", request_id)
+            body = orjson.dumps({"errors": [unexpected(request_id).formatted]})
+            response = Response(body, status_code=500, media_type=JSON, headers={"cache-control": "no-store"})
         response.headers["x-request-id"] = request_id
         return response
 
@@ -198,9 +207,10 @@ class GraphQLEndpoint:
         sent this way, then run a query along its plan (api/execution.py) or, for what plans do
         not cover, with graphql-core on strawberry's schema. Strawberry's own `Schema.execute`
         would add per-request extension hooks that cost a quarter of a small request."""
-        document, errors = self.documents.prepare(params.query)
-        if document is None or errors:
-            return ExecutionResult(data=None, errors=errors)
+        prepared = self.documents.prepare(params.query)
+        document = prepared.document
+        if document is None or prepared.errors:
+            return ExecutionResult(data=None, errors=prepared.errors)
         operation = get_operation_ast(document, params.operation_name)
         if operation is None:
             message = (
