@@ -109,9 +109,9 @@ async def test_a_chain_of_fragments_longer_than_pythons_recursion_limit_is_measu
 ) -> None:
     chain = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} }}" for i in range(1_100))
     query = f"query {{ ...F0 }} {chain} fragment F1100 on Query {{ counties {{ code }} }}"
-    messages = await refusal(client, query)
-    assert messages == [
-        "'anonymous' spreads fragments 1,101 times (counted as if written out); the limit is 1,000 fragment spreads."
+    assert await refusal(client, query) == [
+        "'anonymous' nests selections 1,103 levels deep once its fragments are written out; the limit is 200 levels.",
+        "'anonymous' spreads fragments 1,101 times (counted as if written out); the limit is 1,000 fragment spreads.",
     ]
     assert walk.visited[0] <= 2 * selections(query)
 
@@ -147,3 +147,13 @@ async def test_cycles_and_unknown_fragments_are_graphql_cores_errors(client: htt
     cycle = "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A counties { code } }"
     assert any("Cannot spread fragment 'A' within itself" in m for m in await refusal(client, cycle))
     assert any("Unknown fragment 'Nope'" in m for m in await refusal(client, "query { ...Nope }"))
+
+
+async def test_fragments_nested_deeper_than_graphql_core_can_validate_are_refused_by_name(
+    client: httpx.AsyncClient,
+) -> None:
+    chain = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} }}" for i in range(300))
+    query = f"query Chain {{ ...F0 }} {chain} fragment F300 on Query {{ counties {{ code }} }}"
+    assert await refusal(client, query) == [
+        "'Chain' nests selections 303 levels deep once its fragments are written out; the limit is 200 levels."
+    ]

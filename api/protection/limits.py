@@ -13,7 +13,8 @@ fragments is no deeper for Python than one.
 
 The measures, per operation, as if every fragment were written out where it is spread:
 - depth: how many fields nest inside each other (introspection fields do not count, as GraphiQL's
-  own schema query nests its type references ten levels deep);
+  own schema query nests its type references ten levels deep), and nesting: selection sets inside
+  each other with fragments written out, which graphql-core cannot validate past 200;
 - aliases and selections (fields, spreads and inline fragments) and fragment spreads;
 - cost: each field costs 1, and a field returning a list multiplies what is selected under it by
   how many items it can return: the page it asks for (`first`; a variable counts as the largest
@@ -56,6 +57,7 @@ from graphql import (
     get_named_type,
     is_abstract_type,
 )
+from graphql.language.parser import MAX_NESTING_DEPTH
 from graphql.type import SchemaMetaFieldDef, TypeMetaFieldDef, TypeNameMetaFieldDef
 
 from api.settings import Settings
@@ -95,6 +97,7 @@ class Measure:
     """What a selection set stands for once its fragments are written out."""
 
     depth: int = 0
+    nesting: int = 0  # selection sets inside each other, spreads included: graphql-core's measure
     aliases: int = 0
     selections: int = 0
     spreads: int = 0
@@ -102,6 +105,7 @@ class Measure:
 
     def add(self, other: Measure) -> None:
         self.depth = max(self.depth, other.depth)
+        self.nesting = max(self.nesting, other.nesting)
         self.aliases += other.aliases
         self.selections += other.selections
         self.spreads += other.spreads
@@ -186,6 +190,12 @@ class DocumentLimits:
             yield GraphQLError(
                 f"{name} exceeds maximum operation depth of {limits.max_depth}: its fields nest"
                 f" {measure.depth:,} levels deep.",
+                node,
+            )
+        if measure.nesting > MAX_NESTING_DEPTH:
+            yield GraphQLError(
+                f"{name} nests selections {measure.nesting:,} levels deep once its fragments are written"
+                f" out; the limit is {MAX_NESTING_DEPTH} levels.",
                 node,
             )
         if measure.aliases > limits.max_aliases:
@@ -293,6 +303,7 @@ class _Walk:
                 spread = self.measures.get(selection.name.value)
                 if spread is not None:
                     total.add(spread)
+        total.nesting += 1
         return total
 
     def _field(self, node: FieldNode, parent: GraphQLNamedType | None) -> Measure:
@@ -305,6 +316,7 @@ class _Walk:
         introspection = node.name.value.startswith("__")
         return Measure(
             depth=0 if introspection or node.selection_set is None else 1 + inner.depth,
+            nesting=inner.nesting,
             aliases=inner.aliases + (1 if node.alias is not None else 0),
             selections=inner.selections,
             spreads=inner.spreads,
