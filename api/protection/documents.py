@@ -9,10 +9,11 @@ A new document is parsed (at most `max_tokens` tokens), measured against the que
 (api/protection/limits.py, linear in the document) and only then validated by graphql-core, so
 a document the limits refuse never reaches rules whose work can grow faster than the document.
 One of them does: OverlappingFieldsCanBeMergedRule compares fields of the same response name
-pairwise, so 400 copies of `counties { code }` took 0.8 s and the largest document the token
+pairwise, so 400 copies of `counties { code }` took 0.8-1.2 s and the largest document the token
 limit admits about 2 s. graphql-core meters that work with a budget; it is set here from
-`max_field_comparisons` (10,000 comparisons, about 20 ms at most, while every contract query
-needs fewer than 30) and its refusal says what it means.
+`max_field_comparisons` (10,000 comparisons: at most about 50 ms on the development machine,
+while every contract query needs fewer than 30) and its refusal says what it means.
+Everything else in parsing and validation is linear in the document, bounded by `max_tokens`.
 """
 
 from __future__ import annotations

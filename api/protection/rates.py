@@ -11,7 +11,9 @@ more through) and a GraphQL error in JSON. `/healthz` and `/readyz` are never li
 
 Counters live in process memory by default: each worker process counts on its own, so N workers
 allow N times the rates. Several processes or hosts share counters through a storage URI that
-`limits` knows (`redis://host:6379`, `memcached://host:11211`, ...).
+`limits` knows (`redis://host:6379`, `memcached://host:11211`, ...). When that storage fails,
+requests are served uncounted (and the failure logged): the limits protect the service, an
+outage of theirs must not become one of the service.
 
 The client address is the connection's peer. Behind a reverse proxy that is the proxy, so a
 deployment names its proxies (`trusted_proxies`, addresses or networks) and the header they
@@ -23,6 +25,7 @@ client. Nothing is trusted by default, so a client cannot choose its own address
 from __future__ import annotations
 
 import ipaddress
+import logging
 import math
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -38,6 +41,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.settings import Settings
+
+logger = logging.getLogger("samverkan.protection")
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -104,11 +109,14 @@ class RateLimits:
         """Count one request of `client` against each tier; the first rate it exceeds, or None."""
         if not self.enabled:
             return None
-        for tier in tiers:
-            for item in self.rates[tier]:
-                if not await self.limiter.hit(item, tier.value, client):
-                    stats = await self.limiter.get_window_stats(item, tier.value, client)
-                    return Refusal(tier, _rate(item), max(1, math.ceil(stats.reset_time - time.time())))
+        try:
+            for tier in tiers:
+                for item in self.rates[tier]:
+                    if not await self.limiter.hit(item, tier.value, client):
+                        stats = await self.limiter.get_window_stats(item, tier.value, client)
+                        return Refusal(tier, _rate(item), max(1, math.ceil(stats.reset_time - time.time())))
+        except Exception as error:  # a shared storage that is down: serve rather than refuse everyone
+            logger.warning("rate limits not counted, their storage failed: %s", error)
         return None
 
     def address(self, scope: Mapping[str, Any]) -> str:
