@@ -100,8 +100,15 @@ async def test_a_bomb_whose_every_copy_is_an_error_answers_a_few_json_errors(
     messages = await refusal(client, bomb(24, deep))
     assert any("exceeds maximum operation depth of 12: its fields nest 15 levels deep" in m for m in messages)
     assert any("'first' must be between 0 and 100 (got 1000)" in m for m in messages)
-    assert len(messages) <= 20
+    assert len(messages) <= 10
     assert walk.visited[0] <= 2 * selections(bomb(24, deep))
+
+
+async def test_many_operations_over_the_limits_get_ten_errors_not_thousands(client: httpx.AsyncClient) -> None:
+    operations = " ".join(f"query Q{i} {{ ...F20 }}" for i in range(300))
+    messages = await refusal(client, operations + bomb(20).removeprefix("query { ...F20 }"))
+    assert len(messages) == 10
+    assert messages[-1] == "... and 891 more errors like these."
 
 
 async def test_a_chain_of_fragments_longer_than_pythons_recursion_limit_is_measured(

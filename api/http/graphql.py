@@ -254,7 +254,8 @@ class GraphQLEndpoint:
         if operation.operation == OperationType.SUBSCRIPTION:
             raise BadRequest("Subscriptions are not served here.", 405, {"allow": "POST"})
         tiers = self.rates.tiers(
-            write=operation.operation == OperationType.MUTATION, cost=prepared.cost(params.operation_name)
+            write=operation.operation == OperationType.MUTATION,
+            cost=prepared.cost(operation.name.value if operation.name else None),
         )
         if tiers and (refusal := await self.rates.hit(request.state.client, tiers)):
             raise RateLimited(refusal)

@@ -67,9 +67,7 @@ class Prepared:
     costs: dict[str | None, int] = field(default_factory=dict)
 
     def cost(self, operation_name: str | None) -> int:
-        if operation_name in self.costs:
-            return self.costs[operation_name]
-        return max(self.costs.values(), default=0)
+        return self.costs.get(operation_name, 0)
 
 
 def bounded_merging_rule(comparisons: int) -> type[ASTValidationRule]:

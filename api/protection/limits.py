@@ -66,8 +66,9 @@ from api.settings import Settings
 logger = logging.getLogger("samverkan.protection")
 
 LIST_FACTOR = 5
-# Errors about single fields (a page size out of range) past this many are not worth reporting.
-MAX_FIELD_ERRORS = 10
+# Past this many errors (many operations over a limit, many pages out of range) the rest are
+# counted, not listed: a small document must not buy a large answer.
+MAX_ERRORS = 10
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,9 @@ class DocumentLimits:
                 name = definition.name.value if definition.name else None
                 analysis.costs.setdefault(name, measure.cost)
                 analysis.errors.extend(self._refusals(definition, measure))
+        if len(analysis.errors) > MAX_ERRORS:
+            more = len(analysis.errors) - MAX_ERRORS + 1
+            analysis.errors[MAX_ERRORS - 1 :] = [GraphQLError(f"... and {more:,} more errors like these.")]
         analysis.visited = walk.visited
         logger.debug("limits walk visited %d nodes", walk.visited, extra={"visited": walk.visited})
         return analysis
@@ -233,7 +237,6 @@ class _Walk:
         self.schema = limits.schema
         self.introspection = limits.introspection
         self.errors: list[GraphQLError] = []
-        self.field_errors = 0
         self.visited = 0
         self.fragments: dict[str, FragmentDefinitionNode] = {}
         for definition in document.definitions:
@@ -356,14 +359,12 @@ class _Walk:
             return max_page  # a variable (or a value of the wrong type, graphql-core's error)
         first = int(value.value)
         if not 0 <= first <= max_page:
-            self.field_errors += 1
-            if self.field_errors <= MAX_FIELD_ERRORS:
-                self.errors.append(
-                    GraphQLError(
-                        f"'first' must be between 0 and {max_page} (got {value.value}); page with 'after' for more",
-                        node,
-                    )
+            self.errors.append(
+                GraphQLError(
+                    f"'first' must be between 0 and {max_page} (got {value.value}); page with 'after' for more",
+                    node,
                 )
+            )
         return min(max(first, 0), max_page)
 
 
