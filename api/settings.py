@@ -74,6 +74,7 @@ class Settings:
             max_aliases=_int("SAMVERKAN_MAX_ALIASES", cls.max_aliases),
             max_tokens=_int("SAMVERKAN_MAX_TOKENS", cls.max_tokens),
             max_cost=_int("SAMVERKAN_MAX_COST", cls.max_cost),
+            max_query_bytes=_int("SAMVERKAN_MAX_QUERY_BYTES", cls.max_query_bytes),
             max_selections=_int("SAMVERKAN_MAX_SELECTIONS", cls.max_selections),
             max_fragment_spreads=_int("SAMVERKAN_MAX_FRAGMENT_SPREADS", cls.max_fragment_spreads),
             max_field_comparisons=_int("SAMVERKAN_MAX_FIELD_COMPARISONS", cls.max_field_comparisons),
