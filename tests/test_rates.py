@@ -9,6 +9,7 @@ from graphql import get_introspection_query
 
 from api.editorial.access import Role
 from api.settings import Settings
+from seed.remote import Server
 from tests.conftest import Database, make_client
 from tests.editorial import token
 
@@ -110,3 +111,21 @@ async def test_forwarded_addresses_are_ignored_unless_the_peer_is_a_trusted_prox
             assert (await client.post("/graphql", json=CHEAP, headers={"forwarded": value})).status_code == 200
         again = await client.post("/graphql", json=CHEAP, headers={"forwarded": "for=192.0.2.60:1234"})
         assert_limited(again, "1/day")
+
+
+def test_seed_push_waits_out_a_429_as_long_as_retry_after_says() -> None:
+    answers = [
+        httpx.Response(429, json={"errors": [{"message": "Too many writes"}]}, headers={"retry-after": "0"}),
+        httpx.Response(429, json={"errors": [{"message": "Too many writes"}]}, headers={"retry-after": "0"}),
+        httpx.Response(200, json={"data": {"publish": {"outcome": "UNCHANGED"}}}),
+    ]
+    sent: list[httpx.Request] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return answers.pop(0)
+
+    remote = Server("http://samverkan.test", "svk_token")
+    remote.client = httpx.Client(transport=httpx.MockTransport(server), headers=remote.client.headers)
+    assert remote.call(WRITE["query"]) == {"publish": {"outcome": "UNCHANGED"}}
+    assert len(sent) == 3 and all(r.headers["authorization"] == "Bearer svk_token" for r in sent)
