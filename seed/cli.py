@@ -66,7 +66,17 @@ def serve(
     """Serve the GraphQL API (GraphiQL at /graphql)."""
     import uvicorn
 
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, access_log=False)
+    # Client addresses come from the connection unless SAMVERKAN_TRUSTED_PROXIES says otherwise
+    # (api/protection/rates.py): uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1.
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        proxy_headers=False,
+    )
 
 
 def _report_problems(problems: Sequence[object], suffix: str) -> None:

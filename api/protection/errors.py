@@ -18,6 +18,16 @@ def is_expected(error: GraphQLError) -> bool:
     return original is None or isinstance(original, GraphQLError | ClientError)
 
 
+def unexpected(request_id: str, error: GraphQLError | None = None) -> GraphQLError:
+    """The short error shown in place of one we did not mean to show (at its place, if any)."""
+    return GraphQLError(
+        f"Unexpected error (request id {request_id}); it has been logged.",
+        nodes=error.nodes if error else None,
+        path=error.path if error else None,
+        extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+    )
+
+
 def mask_unexpected(errors: list[GraphQLError], request_id: str) -> list[GraphQLError]:
     """Errors meant for the client as they are; any other is logged and replaced by a short one."""
     masked = []
@@ -31,12 +41,5 @@ def mask_unexpected(errors: list[GraphQLError], request_id: str) -> list[GraphQL
             ".".join(str(p) for p in error.path or []),
             exc_info=error.original_error,
         )
-        masked.append(
-            GraphQLError(
-                f"Unexpected error (request id {request_id}); it has been logged.",
-                nodes=error.nodes,
-                path=error.path,
-                extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
-            )
-        )
+        masked.append(unexpected(request_id, error))
     return masked
