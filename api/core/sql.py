@@ -253,9 +253,17 @@ class Statement:
         return self.bind(name, self._timestamp(value))
 
     def year_of(self, column: str) -> str:
-        """The calendar year of a date or timestamp column, as an integer (NULL stays NULL)."""
+        """The calendar year of a date or timestamp column, as an integer (NULL stays NULL).
+
+        asyncpg stores Python's largest and smallest dates and timestamps (9999-12-31,
+        0001-01-01) as PostgreSQL's `infinity` and `-infinity`, whose year does not cast to an
+        integer: one such row failed every statement reading years. They read as 9999 and 1,
+        the years Python reads them back as and SQLite keeps."""
         if self.postgres:
-            return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
+            return (
+                f"CAST(CASE WHEN {column} = 'infinity' THEN 9999 WHEN {column} = '-infinity' THEN 1"
+                f" ELSE EXTRACT(YEAR FROM {column}) END AS INTEGER)"
+            )
         # SQLite keeps dates and timestamps as ISO text.
         return f"CAST(SUBSTR({column}, 1, 4) AS INTEGER)"
 
