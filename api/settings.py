@@ -18,6 +18,11 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 def _list(name: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
 
@@ -35,6 +40,8 @@ class Settings:
     # Longer search queries are refused: they are pasted text, not something to look for.
     max_search_query_length: int = 500
     max_query_bytes: int = 1_000_000
+    # Seconds any one SQL statement of the server may run (0: no limit); see models/statement_timeout.py.
+    statement_timeout: float = 5.0
     # Switches for production.
     graphiql: bool = True
     introspection: bool = True
@@ -55,6 +62,7 @@ class Settings:
             max_tokens=_int("SAMVERKAN_MAX_TOKENS", cls.max_tokens),
             max_cost=_int("SAMVERKAN_MAX_COST", cls.max_cost),
             max_page_size=_int("SAMVERKAN_MAX_PAGE_SIZE", cls.max_page_size),
+            statement_timeout=_float("SAMVERKAN_STATEMENT_TIMEOUT", cls.statement_timeout),
             graphiql=_flag("SAMVERKAN_GRAPHIQL", cls.graphiql),
             introspection=_flag("SAMVERKAN_INTROSPECTION", cls.introspection),
             field_suggestions=_flag("SAMVERKAN_FIELD_SUGGESTIONS", cls.field_suggestions),

@@ -175,6 +175,15 @@ class Batch:
         self.sending.add(task)  # a task nobody holds may be collected before it ends
         task.add_done_callback(self.sending.discard)
 
+    def cancel(self) -> None:
+        """The request is abandoned: stop its statements on their way (asyncpg then cancels the
+        one running in PostgreSQL) and those still waiting to go."""
+        for task in self.sending:
+            task.cancel()
+        for *_, future in self.waiting:
+            future.cancel()
+        self.waiting = []
+
     async def _send(self, waiting: list[tuple[str, dict[str, Any], Decode, asyncio.Future[list[Row]]]]) -> None:
         try:
             if len(waiting) == 1:

@@ -7,6 +7,7 @@ Cache-Control on GET so that shared caches and browsers can keep public answers.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import uuid
 from dataclasses import dataclass
@@ -14,7 +15,15 @@ from inspect import isawaitable
 from typing import Any
 
 import orjson
-from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+    execute,
+    get_operation_ast,
+)
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry import Schema
@@ -25,10 +34,12 @@ from api.context import Context
 from api.core.sql import Batch
 from api.editorial.access import TokenError, viewer_for
 from api.execution import PlannedExecution
+from api.http.disconnect import unless_disconnected
 from api.protection.documents import DocumentCache
-from api.protection.errors import mask_unexpected
+from api.protection.errors import mask_unexpected, timeout_error
 from api.schema import validation_rules
 from api.settings import Settings
+from models.statement_timeout import is_statement_timeout
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -218,12 +229,31 @@ class GraphQLEndpoint:
         except TokenError as error:
             raise BadRequest(f"{error}.", 401, {"www-authenticate": 'Bearer error="invalid_token"'}) from None
         context = Context(request=request, settings=self.settings, request_id=request_id, viewer=viewer)
-        if operation.operation == OperationType.QUERY and self.batch_statements:
+        if operation.operation != OperationType.QUERY:
+            return await self._run(params, document, operation, context, request_id)
+        if self.batch_statements:
             context.batch = Batch()
+        return await unless_disconnected(request.receive, self._run(params, document, operation, context, request_id))
+
+    async def _run(
+        self,
+        params: GraphQLParams,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        context: Context,
+        request_id: str,
+    ) -> ExecutionResult:
         try:
-            planned = await self.planned.execute(
-                params.query, document, operation, params.operation_name, params.variables, context
-            )
+            try:
+                planned = await self.planned.execute(
+                    params.query, document, operation, params.operation_name, params.variables, context
+                )
+            except Exception as error:
+                if not is_statement_timeout(error):
+                    raise
+                # Not run again by graphql-core (it would take as long): the field is not known here.
+                timeout = timeout_error(self.settings.statement_timeout, request_id, original=error)
+                return ExecutionResult(data=None, errors=[timeout])
             if planned is not None:
                 return planned
             result = execute(
@@ -237,13 +267,17 @@ class GraphQLEndpoint:
             )
             if isawaitable(result):
                 result = await result
+        except asyncio.CancelledError:
+            if context.batch is not None:
+                context.batch.cancel()  # its statements run in tasks of their own
+            raise
         finally:
             # Loaders and the context refer to each other; without this, what a request read
             # waits for the cycle collector instead of going with the request.
             context.loaders.clear()
         assert isinstance(result, ExecutionResult)
         if result.errors:
-            result.errors = mask_unexpected(list(result.errors), request_id)
+            result.errors = mask_unexpected(list(result.errors), request_id, self.settings.statement_timeout)
         return result
 
     async def _batch(self, request: Request, data: list[Any], media_type: str, request_id: str) -> Response:
@@ -284,8 +318,13 @@ def _etags(header: str | None) -> set[str]:
 
 
 def _executed(result: ExecutionResult) -> bool:
-    """Whether execution started: only errors raised while executing carry a field path."""
-    return result.data is not None or not result.errors or any(error.path for error in result.errors)
+    """Whether execution started: only errors raised while executing carry a field path (or,
+    from a planned run, are a statement's timeout)."""
+    return (
+        result.data is not None
+        or not result.errors
+        or any(error.path or (error.extensions or {}).get("code") == "TIMEOUT" for error in result.errors)
+    )
 
 
 def _payload(result: ExecutionResult) -> dict[str, Any]:
