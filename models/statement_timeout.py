@@ -18,6 +18,10 @@ from aiosqlite's thread, which must wait for the GIL each time the event loop ho
 a write's transaction are limited on SQLite: an interrupt inside a transaction rolls it back
 behind Tortoise's back, and a write holds the connection for one item's few statements anyway.
 
+On PostgreSQL the limit holds for writes too: an editorial write is one transaction of one
+item's few statements, so a write that reaches the limit (waiting for another's lock, say)
+rolls back whole and its client gets the same TIMEOUT error; nothing is half-written.
+
 Commands an operator runs (`samverkan seed load`, `migrate`, `search reindex`, exports to disk)
 open the database without a limit: a whole-country load or an index rebuild may rightly take
 longer, and nobody else is waiting on them.

@@ -24,7 +24,11 @@ def timeout_error(
     limit: float | None, request_id: str, error: GraphQLError | None = None, original: Exception | None = None
 ) -> GraphQLError:
     """What the client sees of a statement stopped by the time limit (models/statement_timeout.py):
-    its own doing or the server's load, so said plainly, with the limit, and logged as one line."""
+    its own doing or the server's load, so said plainly, with the limit, and logged as one line.
+
+    The HTTP status stays 200 (for application/graphql-response+json too, with `data`): the
+    request was valid and ran, and GraphQL over HTTP answers a field's error inside the response,
+    where the other fields' data stays usable. A 504 would tell a proxy the server is gone."""
     path = (error.path if error else None) or []
     logger.warning("request %s: statement time limit reached at %s", request_id, ".".join(map(str, path)) or "-")
     within = f"the {limit:g} s limit" if limit else "the database's time limit"
