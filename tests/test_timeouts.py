@@ -66,11 +66,11 @@ async def gone(url: str, like: str) -> bool:
 
 
 @pytest_asyncio.fixture
-async def limited(empty: Database) -> AsyncIterator[Database]:
-    """The empty database opened as the server opens it, with a limit of 0.2 s."""
+async def limited(seeded: Database) -> AsyncIterator[Database]:
+    """The seeded database (only read here) opened as the server opens it, with a limit of 0.2 s."""
     await close_database()
-    await open_database(empty.url, statement_timeout=0.2)
-    yield empty
+    await open_database(seeded.url, statement_timeout=0.2)
+    yield seeded
 
 
 async def test_a_statement_past_the_limit_is_stopped_and_the_connection_serves_the_next_one(
