@@ -21,6 +21,7 @@ import pytest_asyncio
 
 from api.core.sql import Statement
 from api.settings import Settings
+from models.config import connection_config
 from models.database import close_database, open_database
 from models.statement_timeout import is_statement_timeout
 from tests.conftest import POSTGRES_SERVER, ROOT, Database, QueryCounter, _Registry, make_client
@@ -63,6 +64,23 @@ async def gone(url: str, like: str) -> bool:
             return True
         await asyncio.sleep(0.05)
     return False
+
+
+def test_the_limit_is_a_setting_the_server_opens_both_databases_with(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAMVERKAN_STATEMENT_TIMEOUT", "2.5")
+    assert Settings.from_environment().statement_timeout == 2.5
+    monkeypatch.delenv("SAMVERKAN_STATEMENT_TIMEOUT")
+    assert Settings.from_environment().statement_timeout == 5
+    postgres = connection_config("postgres://postgres@127.0.0.1:5432/x", 2.5)
+    assert isinstance(postgres, dict)
+    assert postgres["credentials"]["server_settings"]["statement_timeout"] == "2500"
+    sqlite = connection_config("sqlite://data/x.sqlite3", 2.5)
+    assert isinstance(sqlite, dict)
+    assert (sqlite["engine"], sqlite["credentials"]["statement_timeout"]) == ("models.statement_timeout", 2.5)
+    # Commands open without one.
+    postgres = connection_config("postgres://postgres@127.0.0.1:5432/x")
+    assert isinstance(postgres, dict) and "statement_timeout" not in postgres["credentials"]["server_settings"]
+    assert connection_config("sqlite://data/x.sqlite3") == "sqlite://data/x.sqlite3"
 
 
 @pytest_asyncio.fixture
