@@ -95,6 +95,12 @@ async def test_no_stored_date_breaks_statistics_or_coverage(extra: httpx.AsyncCl
             f"SELECT period_end::text AS stored FROM citizen_promise WHERE slug = {statement.bind('slug', OPEN_ENDED)}"
         )
         assert row["stored"] == "infinity"
+    # Read back as stored, on every path (PostgreSQL sends a page's rows as JSON: "infinity").
+    page = """{ municipality(code: "0180") { agreements { slug } citizenPromises { slug period { start end } }
+                contacts { role } serviceAgreements { slug } } }"""
+    data = await graphql(extra, page)
+    promises = {item["slug"]: item["period"] for item in data["municipality"]["citizenPromises"]}
+    assert promises[OPEN_ENDED] == {"start": "2025-01-01", "end": "9999-12-31"}
     # The far ends are cut at the window around this year: the series has at most its years.
     assert await years_of(extra, "0180") == list(range(2025, THIS_YEAR + YEARS_AHEAD + 1))
     assert await years_of(extra, "1493") == list(range(THIS_YEAR - YEARS_BACK, 2024))

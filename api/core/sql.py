@@ -60,7 +60,7 @@ class Decode:
         """For rows PostgreSQL sent as JSON (see Batch): dates and timestamps are text there,
         JSON columns and booleans are already values."""
         return [
-            *((name, dt.date.fromisoformat) for name in self.dates),
+            *((name, _json_date) for name in self.dates),
             *((name, _utc_timestamp) for name in self.datetimes),
         ]
 
@@ -79,9 +79,19 @@ class Decode:
 NOTHING = Decode()
 
 
+# asyncpg stores Python's largest and smallest dates and timestamps as PostgreSQL's infinity and
+# -infinity and reads them back as those values; JSON spells them "infinity" and "-infinity".
+_INFINITE_DATES = {"infinity": dt.date.max, "-infinity": dt.date.min}
+_INFINITE_TIMESTAMPS = {"infinity": datetime.max.replace(tzinfo=UTC), "-infinity": datetime.min.replace(tzinfo=UTC)}
+
+
+def _json_date(text: str) -> dt.date:
+    return _INFINITE_DATES.get(text) or dt.date.fromisoformat(text)
+
+
 def _utc_timestamp(text: str) -> datetime:
     # As asyncpg gives timestamps: in UTC, whatever the session's time zone.
-    return datetime.fromisoformat(text).astimezone(UTC)
+    return _INFINITE_TIMESTAMPS.get(text) or datetime.fromisoformat(text).astimezone(UTC)
 
 
 def _convert(rows: list[Row], converters: list[tuple[str, Callable[[Any], Any]]]) -> list[Row]:
