@@ -25,12 +25,15 @@ class ClientDisconnected(Exception):
     """The client closed the connection before its answer; there is nobody to answer."""
 
 
-async def _wait_for_disconnect(receive: Any, task: asyncio.Task[Any]) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            task.cancel()
-            return
+async def _wait_for_disconnect(receive: Any, task: asyncio.Task[Any]) -> bool:
+    """Cancel `task` when the client disconnects; True when it did."""
+    try:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+    except Exception:  # a server that cannot tell: the query runs to its end as before
+        return False
+    task.cancel()
+    return True
 
 
 # Seconds a query runs before the watcher starts: most queries end sooner, and then cost a timer
@@ -46,7 +49,7 @@ async def unless_disconnected(receive: Any, work: Awaitable[T]) -> T:
     task = asyncio.current_task()
     assert task is not None
     loop = asyncio.get_running_loop()
-    watcher: asyncio.Task[None] | None = None
+    watcher: asyncio.Task[bool] | None = None
 
     def watch() -> None:
         nonlocal watcher
@@ -56,9 +59,7 @@ async def unless_disconnected(receive: Any, work: Awaitable[T]) -> T:
     try:
         return await work
     except asyncio.CancelledError:
-        disconnected = (
-            watcher is not None and watcher.done() and not watcher.cancelled() and watcher.exception() is None
-        )
+        disconnected = watcher is not None and watcher.done() and not watcher.cancelled() and watcher.result()
         if disconnected and task.uncancel() == 0:
             raise ClientDisconnected from None
         raise
