@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if manage_database:
-            await open_database(settings.database_url)
+            await open_database(settings.database_url, statement_timeout=settings.statement_timeout)
         settle_garbage_collector()
         try:
             yield

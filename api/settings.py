@@ -22,6 +22,11 @@ def _str(name: str, default: str) -> str:
     return os.environ.get(name) or default
 
 
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 def _list(name: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
 
@@ -44,6 +49,8 @@ class Settings:
     # Longer search queries are refused: they are pasted text, not something to look for.
     max_search_query_length: int = 500
     max_query_bytes: int = 1_000_000
+    # Seconds any one SQL statement of the server may run (0: no limit); see models/statement_timeout.py.
+    statement_timeout: float = 5.0
     # Switches for production.
     graphiql: bool = True
     introspection: bool = True
@@ -79,6 +86,7 @@ class Settings:
             max_fragment_spreads=_int("SAMVERKAN_MAX_FRAGMENT_SPREADS", cls.max_fragment_spreads),
             max_field_comparisons=_int("SAMVERKAN_MAX_FIELD_COMPARISONS", cls.max_field_comparisons),
             max_page_size=_int("SAMVERKAN_MAX_PAGE_SIZE", cls.max_page_size),
+            statement_timeout=_float("SAMVERKAN_STATEMENT_TIMEOUT", cls.statement_timeout),
             graphiql=_flag("SAMVERKAN_GRAPHIQL", cls.graphiql),
             introspection=_flag("SAMVERKAN_INTROSPECTION", cls.introspection),
             field_suggestions=_flag("SAMVERKAN_FIELD_SUGGESTIONS", cls.field_suggestions),

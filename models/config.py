@@ -36,22 +36,33 @@ async def _keep_session(connection: Any) -> None:
     asyncpg rolls back itself), so there is nothing to reset."""
 
 
-def connection_config(url: str) -> str | dict[str, Any]:
+def connection_config(url: str, statement_timeout: float | None = None) -> str | dict[str, Any]:
+    """`statement_timeout`: None for commands (no limit, Tortoise's own SQLite client); seconds
+    any one statement may run for the API server (0: no limit), see models/statement_timeout.py."""
     if not url.startswith("postgres://"):
-        return url
+        if statement_timeout is None or not url.startswith("sqlite://"):
+            return url
+        config = expand_db_url(url)
+        config["engine"] = "models.statement_timeout"
+        config["credentials"]["statement_timeout"] = statement_timeout
+        return config
     config = expand_db_url(url)
     config["credentials"]["reset"] = _keep_session
     config["credentials"].setdefault("maxsize", 16)
     # Statements are prepared once per connection and their shapes never vary (a set of keys is
     # one array parameter). With PostgreSQL's default it plans most executions again for their
     # values: that planning was about half of the database's time on a municipality page.
-    config["credentials"]["server_settings"] = {"plan_cache_mode": "force_generic_plan"}
+    settings = {"plan_cache_mode": "force_generic_plan"}
+    if statement_timeout:
+        # In milliseconds; PostgreSQL cancels a statement past it (lock waits included).
+        settings["statement_timeout"] = str(max(1, round(statement_timeout * 1000)))
+    config["credentials"]["server_settings"] = settings
     return config
 
 
-def tortoise_config(url: str | None = None) -> dict[str, Any]:
+def tortoise_config(url: str | None = None, statement_timeout: float | None = None) -> dict[str, Any]:
     return {
-        "connections": {"default": connection_config(url or database_url())},
+        "connections": {"default": connection_config(url or database_url(), statement_timeout)},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,

@@ -7,6 +7,7 @@ Cache-Control on GET so that shared caches and browsers can keep public answers.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import uuid
 from dataclasses import dataclass
@@ -14,7 +15,15 @@ from inspect import isawaitable
 from typing import Any
 
 import orjson
-from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+    execute,
+    get_operation_ast,
+)
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry import Schema
@@ -25,13 +34,15 @@ from api.context import Context
 from api.core.sql import Batch
 from api.editorial.access import TokenError, Viewer, viewer_for
 from api.execution import PlannedExecution
+from api.http.disconnect import ClientDisconnected, unless_disconnected
 from api.protection.documents import DocumentCache
 from api.protection.errors import logger as error_logger
-from api.protection.errors import mask_unexpected, unexpected
+from api.protection.errors import mask_unexpected, timeout_error, unexpected
 from api.protection.limits import DocumentLimits, QueryLimits
 from api.protection.rates import RateLimits, Refusal, Tier
 from api.schema import validation_rules
 from api.settings import Settings
+from models.statement_timeout import is_statement_timeout
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -148,6 +159,8 @@ class GraphQLEndpoint:
             response.headers["cache-control"] = "no-store"
         except RateLimited as limited:
             response = limited.refusal.response()
+        except ClientDisconnected:
+            raise  # nobody to answer: the access log says so (api/http/access_log.py)
         except Exception:
             # Whatever escaped is still answered in JSON, as the protocol asks, never as text.
             error_logger.exception("request %s: unexpected error outside execution", request_id)
@@ -260,12 +273,31 @@ class GraphQLEndpoint:
         if tiers and (refusal := await self.rates.hit(request.state.client, tiers)):
             raise RateLimited(refusal)
         context = Context(request=request, settings=self.settings, request_id=request_id, viewer=viewer)
-        if operation.operation == OperationType.QUERY and self.batch_statements:
+        if operation.operation != OperationType.QUERY:
+            return await self._run(params, document, operation, context, request_id)
+        if self.batch_statements:
             context.batch = Batch()
+        return await unless_disconnected(request.receive, self._run(params, document, operation, context, request_id))
+
+    async def _run(
+        self,
+        params: GraphQLParams,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        context: Context,
+        request_id: str,
+    ) -> ExecutionResult:
         try:
-            planned = await self.planned.execute(
-                params.query, document, operation, params.operation_name, params.variables, context
-            )
+            try:
+                planned = await self.planned.execute(
+                    params.query, document, operation, params.operation_name, params.variables, context
+                )
+            except Exception as error:
+                if not is_statement_timeout(error):
+                    raise
+                # Not run again by graphql-core (it would take as long): the field is not known here.
+                timeout = timeout_error(self.settings.statement_timeout, request_id, original=error)
+                return ExecutionResult(data=None, errors=[timeout])
             if planned is not None:
                 return planned
             result = execute(
@@ -279,13 +311,17 @@ class GraphQLEndpoint:
             )
             if isawaitable(result):
                 result = await result
+        except asyncio.CancelledError:
+            if context.batch is not None:
+                context.batch.cancel()  # its statements run in tasks of their own
+            raise
         finally:
             # Loaders and the context refer to each other; without this, what a request read
             # waits for the cycle collector instead of going with the request.
             context.loaders.clear()
         assert isinstance(result, ExecutionResult)
         if result.errors:
-            result.errors = mask_unexpected(list(result.errors), request_id)
+            result.errors = mask_unexpected(list(result.errors), request_id, self.settings.statement_timeout)
         return result
 
     async def _batch(
@@ -328,8 +364,13 @@ def _etags(header: str | None) -> set[str]:
 
 
 def _executed(result: ExecutionResult) -> bool:
-    """Whether execution started: only errors raised while executing carry a field path."""
-    return result.data is not None or not result.errors or any(error.path for error in result.errors)
+    """Whether execution started: only errors raised while executing carry a field path (or,
+    from a planned run, are a statement's timeout)."""
+    return (
+        result.data is not None
+        or not result.errors
+        or any(error.path or (error.extensions or {}).get("code") == "TIMEOUT" for error in result.errors)
+    )
 
 
 def _payload(result: ExecutionResult) -> dict[str, Any]:
