@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 import datetime as dt
 import logging
 import re
@@ -35,7 +36,10 @@ from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema
 
 from api.schema import build_schema
+from seed.format import CONTENT_TYPES
+from seed.yamlio import read
 
+ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = build_schema()._schema
 QUERY_FIELDS = tuple(SCHEMA.query_type.fields) if SCHEMA.query_type else ()
 MUTATION_FIELDS = tuple(SCHEMA.mutation_type.fields) if SCHEMA.mutation_type else ()
@@ -129,10 +133,69 @@ _JSON = st.recursive(
     ),
     max_leaves=20,
 )
+
+
+def _seed_items() -> list[dict[str, Any]]:
+    """Every content item of the seed files, as plain data."""
+    items: list[dict[str, Any]] = []
+    for path in sorted((ROOT / "seed" / "content").glob("*.yaml")):
+        data = read(path).data
+        for kind in CONTENT_TYPES:
+            items.extend(data.get(kind) or [])
+    return items
+
+
+SEED_ITEMS = _seed_items()
+# Values worth trying in any field of a real item: what the databases cannot hold, the ends of
+# time, sizes beyond every column.
+_BAD: tuple[Any, ...] = (
+    "\x00",
+    "a\x00b",
+    "9999-12-31",
+    "0001-01-01",
+    "9999-12-31T23:59:59+00:00",
+    "9999-12-31T23:59:59-12:00",
+    "0001-01-01T00:00:00+14:00",
+    "x" * 100_001,
+    "a" * 990_000,
+    2**63,
+    -(2**31),
+    "",
+    [],
+    {},
+)
+
+
+def _leaf_paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    paths = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            paths += _leaf_paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            paths += _leaf_paths(item, (*prefix, index))
+    return paths
+
+
+@st.composite
+def _perturbed(draw: st.DrawFn) -> dict[str, Any]:
+    """A real seed item, under a new slug or its own, with a field or two replaced by a value
+    that is out of bounds: such items pass the format's other rules and reach the writes."""
+    item: dict[str, Any] = copy.deepcopy(draw(st.sampled_from(SEED_ITEMS)))
+    item["slug"] = draw(st.sampled_from([item["slug"], item["slug"] + "-fuzz"]))
+    for _ in range(draw(st.integers(min_value=1, max_value=2))):
+        path = draw(st.sampled_from(_leaf_paths(item)))
+        target = item
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = draw(st.one_of(st.sampled_from(_BAD), _JSON_LEAVES))
+    return item
+
+
 CUSTOM_SCALARS: dict[str, st.SearchStrategy[graphql.ValueNode]] = {
     "Date": _DATES.map(_string),
     "DateTime": _TIMES.map(_string),
-    "JSON": _JSON.map(_json_node),
+    "JSON": st.one_of(_JSON, _perturbed()).map(_json_node),
 }
 
 
@@ -285,6 +348,9 @@ async def send(client: httpx.AsyncClient, documents: list[str], token: str | Non
             errors = body.get("errors") or []
             if not errors:
                 report.outcomes[f"HTTP {response.status_code} data"] += 1
+            for value in (body.get("data") or {}).values():
+                if isinstance(value, dict) and "outcome" in value:  # a write's payload: what it did
+                    report.outcomes[f"write {value['outcome']}"] += 1
             for error in errors:
                 if str(error.get("message", "")).startswith("Unexpected error"):
                     report.outcomes["masked Unexpected error"] += 1
