@@ -16,6 +16,7 @@ from api.dashboards.statistics import YEARS_AHEAD, YEARS_BACK, commitment_statis
 from api.dashboards.types import StatisticsDimension as D
 from api.promises.filters import CommitmentFilter
 from models import CitizenPromise
+from models.bounds import FIRST_YEAR, LAST_YEAR
 from tests.conftest import Database, QueryCounter, graphql, make_client
 from tests.dashboard_content import load_extra_content
 from tests.test_coverage import COVERAGE
@@ -118,6 +119,13 @@ async def test_no_stored_date_breaks_statistics_or_coverage(extra: httpx.AsyncCl
     data = await graphql(extra, STATISTICS, {"groupBy": ["YEAR", "MUNICIPALITY"]})
     assert len(data["commitmentStatistics"]) <= (YEARS_BACK + YEARS_AHEAD + 1) * 290
     # Coverage reads the same years; its groups are the register's, whatever the year asked.
-    for year in (THIS_YEAR, INT_MAX, -INT_MAX - 1):
+    for year in (THIS_YEAR, FIRST_YEAR, LAST_YEAR):
         data = await graphql(extra, COVERAGE, {"groupBy": "COUNTY", "year": year})
         assert len(data["coverage"]) == 21
+    # Years no content can have are refused at the edge (models/bounds.py), naming the argument.
+    for year in (INT_MAX, -INT_MAX - 1):
+        response = await extra.post(
+            "/graphql", json={"query": COVERAGE, "variables": {"groupBy": "COUNTY", "year": year}}
+        )
+        [error] = response.json()["errors"]
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "year"}
