@@ -23,7 +23,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from api.editorial.access import Viewer
-from api.editorial.scope import KIND_NAMES, refusal
+from api.editorial.scope import KIND_NAMES, STATUS_ACTIONS, Action, refusal, state_of
 from models import CitizenPromise, CitizenPromiseContact, FollowUp, Revision
 from models.enums import PublicationStatus
 from models.transactions import Busy, Lock, lock_rows, write_transaction
@@ -161,13 +161,15 @@ async def _transaction(
     expected: int | None,
     document: str | None = None,
     summary: str | None = None,
+    action: Action | None = None,
 ) -> WriteResult:
     """One write, serialisable in effect (models/transactions.py): the item is locked, then
     read; what it refers to is locked, then validated; only then written. A race ends as
-    CONFLICT or NOT_FOUND with the current revision, never as an error."""
+    CONFLICT or NOT_FOUND with the current revision, never as an error. `action` is what the
+    scope rule judges (api/editorial/scope.py); by default creating or changing."""
     try:
         async with write_transaction():
-            return await _write(viewer, kind, slug, change, create, update, expected, document, summary)
+            return await _write(viewer, kind, slug, change, create, update, expected, document, summary, action)
     except RevisionConflict as conflict:
         return await _conflict(kind, slug, conflict.expected)
     except Busy as busy:
@@ -222,6 +224,7 @@ async def _write(
     expected: int | None,
     document: str | None,
     summary: str | None,
+    action: Action | None,
 ) -> WriteResult:
     name = KIND_NAMES[kind]
     stored, current = await _locked(kind, slug, Lock.NO_KEY_UPDATE)
@@ -233,11 +236,14 @@ async def _write(
     problems = cross_check(bundle, found.known(reference_data()))
     if problems:
         return WriteResult(Outcome.INVALID, kind, slug, problems=_problems(kind, problems))
-    # Scope first, so that nothing about items outside it is told (not even that they exist).
-    denied = await refusal(viewer, kind, item)
-    if not denied and stored is not None:
+    # Scope first, so that nothing more about items outside it is told. The stored state and the
+    # municipalities of both states are read here, in the write's transaction.
+    before = None
+    if stored is not None:
         assert isinstance(stored.item, fmt.Item)
-        denied = await refusal(viewer, kind, stored.item)
+        before = await state_of(kind, stored.item)
+    action = action or (Action.UPDATE if stored else Action.CREATE)
+    denied = refusal(viewer, kind, item.slug, action, before, await state_of(kind, item))
     if denied:
         return _refused(Outcome.DENIED, kind, item.slug, "(access)", denied + "; nothing was changed")
     if stored is None and not create:
@@ -288,7 +294,7 @@ async def _delete(viewer: Viewer, kind: str, slug: str, expected: int | None, su
     if stored is None or current is None:
         return _refused(Outcome.NOT_FOUND, kind, slug, "id", f"there is no {KIND_NAMES[kind]} '{slug}'")
     assert isinstance(stored.item, fmt.Item)
-    denied = await refusal(viewer, kind, stored.item)
+    denied = refusal(viewer, kind, slug, Action.DELETE, await state_of(kind, stored.item), None)
     if denied:
         return _refused(Outcome.DENIED, kind, slug, "(access)", denied + "; nothing was changed")
     blocker = await _still_used(kind, stored.id)
@@ -345,7 +351,17 @@ async def set_status(
         assert not isinstance(parsed, list), parsed  # a stored item is valid
         return parsed
 
-    return await _transaction(viewer, kind, slug, change, create=False, update=True, expected=expected, summary=summary)
+    return await _transaction(
+        viewer,
+        kind,
+        slug,
+        change,
+        create=False,
+        update=True,
+        expected=expected,
+        summary=summary,
+        action=STATUS_ACTIONS[status],
+    )
 
 
 async def revert(viewer: Viewer, kind: str, slug: str, number: int, expected: int | None) -> WriteResult:
@@ -382,6 +398,7 @@ async def revert(viewer: Viewer, kind: str, slug: str, number: int, expected: in
         update=True,
         expected=expected,
         summary=f"reverted to revision {number} by {viewer.name}",
+        action=Action.REVERT,
     )
 
 
