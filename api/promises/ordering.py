@@ -28,13 +28,14 @@ class CommitmentOrder(Enum):
 
 
 _SLUG = SortKey("p.slug", "sort_slug")
-_DOCUMENT = SortKey("c.document_order", "sort_document_order")
+_DOCUMENT = SortKey("c.document_order", "sort_document_order", is_number=True)
 _NEWEST = SortKey("p.period_start", "sort_period_start", descending=True, is_date=True)
+_MUNICIPALITY = SortKey("p.municipality_id", "sort_municipality")  # the kommunkod, text
 
 COMMITMENT_ORDERS: dict[CommitmentOrder, list[SortKey]] = {
     CommitmentOrder.NEWEST_FIRST: [_NEWEST, _SLUG, _DOCUMENT],
     CommitmentOrder.OLDEST_FIRST: [SortKey("p.period_start", "sort_period_start", is_date=True), _SLUG, _DOCUMENT],
-    CommitmentOrder.MUNICIPALITY: [SortKey("p.municipality_id", "sort_municipality"), _NEWEST, _SLUG, _DOCUMENT],
+    CommitmentOrder.MUNICIPALITY: [_MUNICIPALITY, _NEWEST, _SLUG, _DOCUMENT],
 }
 
 

@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from api import prefetch
 from api.context import Context
+from api.core import inputs
 from api.core.loaders import Row
 from api.core.lookahead import asks, under
 from api.core.pagination import SortKey, paginate
@@ -39,6 +40,7 @@ PROMISE_ORDER = [
 class PromiseQuery:
     @strawberry.field
     async def citizen_promise(self, info: Info[Context, Any], slug: str) -> CitizenPromise | None:
+        inputs.check(slug=slug)
         row = await CitizenPromiseBySlugLoader.of(info).load(slug)
         if row is None:
             return None
@@ -53,6 +55,7 @@ class PromiseQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[CitizenPromise]:
+        inputs.check(filter=filter)
         settings = info.context.settings
         request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=2)
         statement = info.context.statement()
@@ -80,6 +83,7 @@ class PromiseQuery:
         after: str | None = None,
         order_by: CommitmentOrder = CommitmentOrder.NEWEST_FIRST,
     ) -> Connection[Commitment]:
+        inputs.check(filter=filter)
         settings = info.context.settings
         keys, tag = COMMITMENT_ORDERS[order_by], cursor_tag(order_by)
         request = page_request(
