@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTTP_TOOLS := tests/http/node_modules/.installed
 
-.PHONY: install serve test lint typecheck schema test-tools bench bench-quick bench-tools clean
+.PHONY: install serve test lint typecheck schema test-tools fuzz bench bench-quick bench-tools clean
 
 install: $(STAMP)
 
@@ -44,6 +44,12 @@ test: install test-tools lint typecheck
 
 schema: install
 	$(BIN)/python -m api.schema > schema.graphql
+
+# Schema fuzzing (tests/fuzz.py): hypothesis-graphql documents over every root field, with and
+# without tokens, for a time budget on both databases; fails on any 5xx or "Unexpected error".
+FUZZ_SECONDS ?= 180
+fuzz: install
+	$(BIN)/python -m tests.fuzz --seconds $(FUZZ_SECONDS)
 
 # The benchmark against PostGraphile 5 (bench/run.py): wrk from Debian, PostGraphile and Node 22
 # from npm into bench/postgraphile, py-spy for the profile. Needs PostgreSQL at 127.0.0.1:5432.

@@ -83,7 +83,7 @@ def pydantic_problems(
     for detail in error.errors(include_url=False):
         path: PathKey = (*prefix, *detail["loc"])
         message = detail["msg"].removeprefix("Value error, ")
-        if detail["type"] not in {"missing", "extra_forbidden"} and "input" in detail:
+        if detail["type"] not in {"missing", "extra_forbidden"} and "input" in detail and "(got " not in message:
             shown = repr(detail["input"])
             message += f" (got {shown[:60] + '…' if len(shown) > 60 else shown})"
         if detail["type"] == "extra_forbidden":

@@ -14,6 +14,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.context import Context
+from api.core import inputs
 from api.editorial import writes
 from api.editorial.types import TYPE_NAMES, ContentWritePayload, kind_and_slug
 from api.editorial.writes import FieldProblem, Outcome, WriteResult
@@ -44,10 +45,19 @@ def _bad_id(id: str, expected_kind: str | None = None) -> WriteResult:
 
 
 def target(id: str, kind: str | None = None) -> tuple[str, str] | WriteResult:
-    found = kind_and_slug(id)
+    try:
+        found = kind_and_slug(id)
+    except inputs.BadInput as error:
+        return invalid_arguments(kind or "agreements", error)
     if found is None or (kind is not None and found[0] != kind):
         return _bad_id(id, kind)
     return found
+
+
+def invalid_arguments(kind: str, error: inputs.BadInput) -> WriteResult:
+    """An argument out of bounds (api/core/inputs.py), as a write's refusal naming it."""
+    message = error.message.removeprefix(f"'{error.argument}' ")
+    return WriteResult(Outcome.INVALID, kind, None, problems=[FieldProblem(error.argument, message)])
 
 
 def content_mutations(type_name: str, kind: str) -> type:
@@ -60,6 +70,9 @@ def content_mutations(type_name: str, kind: str) -> type:
         document: Annotated[str | None, strawberry.argument(description=DOCUMENT_DESCRIPTION)] = None,
         summary: Annotated[str | None, strawberry.argument(description=SUMMARY_DESCRIPTION)] = None,
     ) -> ContentWritePayload:
+        bad = inputs.refusal(document=document, summary=summary)
+        if bad:
+            return ContentWritePayload.of(invalid_arguments(kind, bad))
         result = await writes.write(
             info.context.viewer, kind, item, create=True, update=False, document=document, summary=summary
         )
@@ -76,6 +89,9 @@ def content_mutations(type_name: str, kind: str) -> type:
         found = target(id, kind)
         if isinstance(found, WriteResult):
             return ContentWritePayload.of(found)
+        bad = inputs.refusal(document=document, summary=summary)
+        if bad:
+            return ContentWritePayload.of(invalid_arguments(kind, bad))
         result = await writes.write(
             info.context.viewer,
             kind,
@@ -98,6 +114,9 @@ def content_mutations(type_name: str, kind: str) -> type:
         found = target(id, kind)
         if isinstance(found, WriteResult):
             return ContentWritePayload.of(found)
+        bad = inputs.refusal(summary=summary)
+        if bad:
+            return ContentWritePayload.of(invalid_arguments(kind, bad))
         return ContentWritePayload.of(
             await writes.delete(info.context.viewer, kind, found[1], expected_revision, summary)
         )

@@ -12,6 +12,7 @@ from strawberry.types import Info
 from api.agreements.loaders import AgreementByIdLoader
 from api.agreements.types import Agreement
 from api.context import Context
+from api.core import inputs
 from api.core.relay import Connection, connection, encode_cursor, page_request
 from api.followups.loaders import FollowUpByIdLoader
 from api.followups.types import FollowUp
@@ -47,6 +48,7 @@ class SearchQuery:
             raise GraphQLError(
                 f"The search query is too long: {len(query):,} characters, at most {limit:,} are allowed."
             )
+        inputs.check(query=query, filter=filter)
         if len(query_terms(query)) > MAX_TERMS:
             raise GraphQLError(f"The search query has too many words: at most {MAX_TERMS} are searched for.")
         request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=1)
