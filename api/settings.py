@@ -45,6 +45,8 @@ class Settings:
     cors_origins: list[str] = field(default_factory=list)
     cache_max_age: int = 60
     parser_cache_size: int = 512
+    # A response extension saying which path answered: "compiled", "planned" or "graphql-core".
+    debug_execution: bool = False
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -62,4 +64,5 @@ class Settings:
             max_batch=_int("SAMVERKAN_MAX_BATCH", cls.max_batch),
             cors_origins=_list("SAMVERKAN_CORS_ORIGINS"),
             cache_max_age=_int("SAMVERKAN_CACHE_MAX_AGE", cls.cache_max_age),
+            debug_execution=_flag("SAMVERKAN_DEBUG_EXECUTION", cls.debug_execution),
         )

@@ -242,6 +242,8 @@ class GraphQLEndpoint:
             # waits for the cycle collector instead of going with the request.
             context.loaders.clear()
         assert isinstance(result, ExecutionResult)
+        if self.settings.debug_execution:
+            result.extensions = {**(result.extensions or {}), "execution": "graphql-core"}
         if result.errors:
             result.errors = mask_unexpected(list(result.errors), request_id)
         return result
