@@ -498,4 +498,6 @@ class PlannedExecution:
             self.detours += 1
             log.debug("graphql-core runs %s again: %r", operation_name or "the operation", reason)
             return None
-        return ExecutionResult(data=data, extensions={"execution": "planned"} if context.settings.debug_execution else None)
+        return ExecutionResult(
+            data=data, extensions={"execution": "planned"} if context.settings.debug_execution else None
+        )

@@ -45,6 +45,8 @@ class Settings:
     cors_origins: list[str] = field(default_factory=list)
     cache_max_age: int = 60
     parser_cache_size: int = 512
+    # Read queries compiled to SQL (api/compiled/); off, the reference path answers every query.
+    compiled_reads: bool = True
     # A response extension saying which path answered: "compiled", "planned" or "graphql-core".
     debug_execution: bool = False
 
@@ -64,5 +66,6 @@ class Settings:
             max_batch=_int("SAMVERKAN_MAX_BATCH", cls.max_batch),
             cors_origins=_list("SAMVERKAN_CORS_ORIGINS"),
             cache_max_age=_int("SAMVERKAN_CACHE_MAX_AGE", cls.cache_max_age),
+            compiled_reads=_flag("SAMVERKAN_COMPILED_READS", cls.compiled_reads),
             debug_execution=_flag("SAMVERKAN_DEBUG_EXECUTION", cls.debug_execution),
         )

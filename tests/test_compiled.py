@@ -5,9 +5,7 @@ on both databases, with one statement per root field whatever the size of the an
 from __future__ import annotations
 
 import json
-import random
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,9 +17,10 @@ from api.app import create_app
 from api.editorial.access import Role
 from api.http.graphql import GraphQLEndpoint
 from api.settings import Settings
-from tests.conftest import SHARED, Database, QueryCounter
-from tests.content import load_documents, municipality_content
-from tests.editorial import PAYLOAD, gid, mutate, token
+from models.database import close_database, open_database
+from tests.conftest import BACKENDS, SHARED, Database, QueryCounter
+from tests.content import follow_up_item, load_documents, municipality_content, promise_item
+from tests.editorial import gid, token
 
 CORE = SHARED / "contract" / "queries" / "core"
 
@@ -47,11 +46,15 @@ class Paths:
         self.endpoint = endpoint
         self.compiled = endpoint.planned.compiled
 
-    async def post(self, query: str, variables: dict[str, Any] | None = None, auth: str | None = None) -> httpx.Response:
+    async def post(
+        self, query: str, variables: dict[str, Any] | None = None, auth: str | None = None
+    ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {auth}"} if auth else {}
         return await self.client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
 
-    async def reference(self, query: str, variables: dict[str, Any] | None = None, auth: str | None = None) -> httpx.Response:
+    async def reference(
+        self, query: str, variables: dict[str, Any] | None = None, auth: str | None = None
+    ) -> httpx.Response:
         self.compiled.enabled = False
         try:
             return await self.post(query, variables, auth)
@@ -72,13 +75,50 @@ class Paths:
         return body["data"]
 
 
+DRAFTS: dict[str, list[object]] = {
+    "citizen_promises": [
+        promise_item("gotene-utkast-2031", "1471", commitments=2, start="2031-01-01", end="2031-12-31", status="DRAFT"),
+        promise_item("ange-utkast-2031", "2260", commitments=2, start="2031-01-01", end="2031-12-31", status="DRAFT"),
+        {
+            **promise_item("many-schemalagt-2030", "1485", commitments=1, start="2030-01-01", end="2030-12-31"),
+            "publish_at": "2199-01-01T00:00:00Z",
+        },
+    ],
+    "follow_ups": [follow_up_item("gotene-utkast-uppfoljning-2031", "gotene-utkast-2031", entries=2, year=2031)],
+}
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def content_backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest_asyncio.fixture(scope="module")
+async def content(registry: Any, content_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Database:
+    """The seed content and, beside it, a municipality with many promises, commitments and
+    follow-ups, drafts in two municipalities and a scheduled promise: once per module and
+    database (the tests here only read)."""
+    database = await registry.copy(await registry.seeded_database(content_backend), "compiled")
+    await open_database(database.url)
+    try:
+        many = municipality_content("1485", promises=4, commitments=6, prefix="many")
+        await load_documents(tmp_path_factory.mktemp("compiled"), {"many": many, "drafts": DRAFTS})
+    finally:
+        await close_database()
+    return database  # type: ignore[no-any-return]
+
+
 @pytest_asyncio.fixture
-async def paths(fresh: Database, tmp_path: Path) -> AsyncIterator[Paths]:
-    # Beside the seed documents: a municipality with many promises, commitments and follow-ups.
-    await load_documents(tmp_path, {"many": municipality_content("1485", promises=4, commitments=6, prefix="many")})
+async def paths(content: Database) -> AsyncIterator[Paths]:
+    await open_database(content.url)
     app = create_app(Settings(debug_execution=True), manage_database=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://samverkan.test") as client:
-        yield Paths(client, _endpoint(app))
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://samverkan.test"
+        ) as client:
+            yield Paths(client, _endpoint(app))
+    finally:
+        await close_database()
 
 
 def _core(name: str) -> str:
@@ -116,8 +156,16 @@ CORE_REQUESTS: list[tuple[str, dict[str, Any]]] = [
             ("9999", "2025-06-01", 2025),
         ]
     ),
-    *(("agreements-in-force", {"county": county, "on": on}) for county in ("14", "01", "99") for on in ("2019-06-01", "2025-06-01")),
-    *(("regional-list", {"region": region, "year": year}) for region in ("Väst", "Nord") for year in (2019, 2023, 2025)),
+    *(
+        ("agreements-in-force", {"county": county, "on": on})
+        for county in ("14", "01", "99")
+        for on in ("2019-06-01", "2025-06-01")
+    ),
+    *(
+        ("regional-list", {"region": region, "year": year})
+        for region in ("Väst", "Nord")
+        for year in (2019, 2023, 2025)
+    ),
 ]
 
 
@@ -127,3 +175,146 @@ async def test_core_documents_answer_as_the_reference_path_does(paths: Paths) ->
     for global_id in await _node_ids(paths):
         await paths.same(_core("node"), {"id": global_id})
     assert paths.compiled.fallbacks == 0
+
+
+async def test_one_statement_per_root_field_whatever_the_size_of_the_answer(
+    paths: Paths, sql_counter: QueryCounter
+) -> None:
+    page = _core("municipality-page")
+    for code in ("1485", "0114"):  # four promises of six commitments each, and next to nothing
+        sql_counter.statements.clear()
+        data = await paths.same(page, {"code": code, "today": "2025-06-01", "year": 2025})
+        compiled_statements = sql_counter.statements[: len(sql_counter.statements) - _reference_count(sql_counter)]
+        assert len(compiled_statements) == 1, compiled_statements
+    assert len(data["municipality"]["citizenPromises"]) <= 1
+    sql_counter.statements.clear()
+    response = await paths.post(
+        '{ a: municipality(code: "1485") { name citizenPromises { commitments { text topics }'
+        " followUps { entries { narrative } } } }"
+        " b: agreements(first: 100) { totalCount edges { node { parties { name } signatories { person { name } } } } }"
+        " c: commitments(first: 100) { edges { node { citizenPromise { municipality { county { name } } } } } }"
+        " __typename }"
+    )
+    assert response.json()["extensions"] == {"execution": "compiled"}
+    assert len(sql_counter.statements) == 3, sql_counter.statements
+    assert len(response.json()["data"]["b"]["edges"]) > 3
+
+
+def _reference_count(counter: QueryCounter) -> int:
+    """Statements the reference side of `Paths.same` sent: all after the compiled one."""
+    # The compiled statement builds JSON; the reference path's statements select rows.
+    first = next(i for i, text in enumerate(counter.statements) if "json_" in text)
+    return len(counter.statements) - first - 1
+
+
+async def test_nested_lists_keep_their_order(paths: Paths) -> None:
+    """SQLite aggregates an ordered subquery (api/compiled/dialect.py): the order survives."""
+    data = await paths.same(
+        '{ municipality(code: "1485") { citizenPromises { period { start } commitments { documentOrder position actor }'
+        " followUps { year entries { position commitments { documentOrder } } } } } }"
+    )
+    promises = data["municipality"]["citizenPromises"]
+    assert len(promises) == 4
+    starts = [promise["period"]["start"] for promise in promises]
+    assert starts == sorted(starts, reverse=True)
+    for promise in promises:
+        orders = [commitment["documentOrder"] for commitment in promise["commitments"]]
+        assert orders == sorted(orders) and len(orders) == 6
+        for follow_up in promise["followUps"]:
+            positions = [entry["position"] for entry in follow_up["entries"]]
+            assert positions == sorted(positions) and positions
+
+
+async def test_fragments_aliases_variables_and_directives(paths: Paths) -> None:
+    query = """
+    query ($code: String!, $full: Boolean!, $actor: Actor) {
+      municipality(code: $code) {
+        ...Place
+        __typename
+        promises: citizenPromises { title
+          some: commitments(actor: $actor) { text @skip(if: $full) position }
+          all: commitments { ... on Commitment { key } }
+        }
+        county @include(if: $full) { name municipalities { code } policeRegion { name municipalities { code } } }
+      }
+      again: municipality(code: $code) { name }
+    }
+    fragment Place on Municipality { code name localPoliceArea { name parent { name level } } }
+    """
+    for variables in ({"code": "1471", "full": True, "actor": "POLIS"}, {"code": "1485", "full": False, "actor": None}):
+        await paths.same(query, variables)
+    node = (
+        "query ($id: ID!) { node(id: $id) { __typename id ...on Node { id } ... on Municipality { county { code } } } }"
+    )
+    await paths.same(node, {"id": gid("Municipality", "1471")})
+
+
+async def test_connections_page_with_first_and_after(paths: Paths) -> None:
+    query = """query ($first: Int, $after: String, $region: String) {
+      commitments(first: $first, after: $after, filter: { policeRegion: $region }) {
+        totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id key } }
+      }
+    }"""
+    agreements = """query ($first: Int, $after: String) {
+      agreements(first: $first, after: $after) { totalCount pageInfo { endCursor hasNextPage } edges { node { slug } } }
+    }"""
+    after = None
+    seen = 0
+    while True:
+        data = await paths.same(query, {"first": 7, "after": after, "region": "Väst"})
+        seen += len(data["commitments"]["edges"])
+        if not data["commitments"]["pageInfo"]["hasNextPage"]:
+            break
+        after = data["commitments"]["pageInfo"]["endCursor"]
+    assert seen == data["commitments"]["totalCount"] > 7
+    for first in (0, 1, 100):
+        await paths.same(query, {"first": first, "after": None, "region": None})
+    after = None
+    for _ in range(3):
+        data = await paths.same(agreements, {"first": 2, "after": after})
+        after = data["agreements"]["pageInfo"]["endCursor"]
+
+
+async def test_refused_arguments_and_unsupported_fields_are_the_reference_paths(paths: Paths) -> None:
+    for query, variables in [
+        ("query ($first: Int) { agreements(first: $first) { totalCount } }", {"first": 1000}),
+        ('{ node(id: "not-an-id") { id } }', {}),
+        ('{ commitments(after: "bm90LWEtY3Vyc29y") { totalCount } }', {}),
+        ('{ municipality(code: "1471") { citizenPromises { problemPicture(format: HTML) } } }', {}),
+        ('{ municipality(code: "1471") { name } search(query: "trygghet") { totalCount } }', {}),
+        ("{ __schema { queryType { name } } }", {}),
+    ]:
+        compiled = await paths.post(query, variables)
+        reference = await paths.reference(query, variables)
+        assert _parsed(compiled) == _parsed(reference), query
+        assert compiled.json().get("extensions", {}).get("execution") != "compiled"
+    assert paths.compiled.answered == 0
+
+
+PREVIEW = """query ($preview: Boolean!, $id: ID!) {
+  municipality(code: "1471", preview: $preview) {
+    citizenPromises { slug status commitments { key } followUps { slug } } agreements { slug } contacts { name }
+  }
+  citizenPromises(first: 100, preview: $preview) { totalCount edges { node { slug status } } }
+  commitments(first: 100, preview: $preview) { totalCount edges { node { id citizenPromise { slug } } } }
+  node(id: $id, preview: $preview) { id ... on CitizenPromise { status } }
+}"""
+
+
+async def test_previews_show_the_drafts_of_the_tokens_scope_as_the_reference_path_does(paths: Paths) -> None:
+    admin = await token(Role.ADMIN)
+    gotene = await token(Role.EDITOR, ["1471"])
+    for auth in (None, gotene, admin):
+        for preview in (False, True):
+            for slug in ("gotene-utkast-2031", "ange-utkast-2031", "many-schemalagt-2030"):
+                variables = {"preview": preview, "id": gid("CitizenPromise", slug)}
+                if preview and auth is None:
+                    compiled = await paths.post(PREVIEW, variables)
+                    assert _parsed(compiled) == _parsed(await paths.reference(PREVIEW, variables))
+                    assert compiled.json()["errors"]
+                    continue
+                data = await paths.same(PREVIEW, variables, auth)
+                slugs = {edge["node"]["slug"] for edge in data["citizenPromises"]["edges"]}
+                assert ("gotene-utkast-2031" in slugs) == (preview and auth is not None)
+                assert ("ange-utkast-2031" in slugs) == (preview and auth == admin)
+                assert ("many-schemalagt-2030" in slugs) == (preview and auth == admin)

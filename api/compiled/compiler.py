@@ -30,6 +30,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLEnumType,
     GraphQLField,
     GraphQLIncludeDirective,
     GraphQLInterfaceType,
@@ -145,7 +146,9 @@ class Compiler:
         for nodes in self.root_fields().values():
             definition = query_type.fields.get(nodes[0].name.value)
             if definition is not None and "preview" in definition.args:
-                running = running or bool(get_argument_values(definition, nodes[0], self.variable_values).get("preview"))
+                running = running or bool(
+                    get_argument_values(definition, nodes[0], self.variable_values).get("preview")
+                )
         return anywhere, running
 
     def _true(self, value: Any) -> bool:
@@ -276,9 +279,7 @@ class Compiler:
         source = f"page pg JOIN {table.table} {c} ON {_row_key(table).format(c=c)} = pg.id"
         return self.dialect.nested(self.dialect.array(self.dialect.object(pairs), source, f"pg.n <= {first}", "pg.n"))
 
-    def page_info(
-        self, definition: GraphQLField, nodes: list[FieldNode], cursor: str, first: str, request: Any
-    ) -> str:
+    def page_info(self, definition: GraphQLField, nodes: list[FieldNode], cursor: str, first: str, request: Any) -> str:
         info_type = get_named_type(definition.type)
         assert isinstance(info_type, GraphQLObjectType)
         pairs = []
@@ -319,14 +320,17 @@ class Compiler:
             raise Unsupported("too many fields in one object")
         return self.dialect.object(pairs)
 
-    def field(
-        self, shape: Shape, declared: Any, alias: str, definition: GraphQLField, nodes: list[FieldNode]
-    ) -> str:
+    def field(self, shape: Shape, declared: Any, alias: str, definition: GraphQLField, nodes: list[FieldNode]) -> str:
         arguments = self.arguments(definition, nodes[0]) if definition.args else {}
         if isinstance(declared, Value):
             sql = declared.sql.format(c=alias)
+            anchor = _row_key(shape).format(c=alias)
+            enum = get_named_type(definition.type)
+            if isinstance(enum, GraphQLEnumType):
+                # A value the enum does not have is an error of the reference path's.
+                sql = self.dialect.enum(sql, [str(value.value) for value in enum.values.values()], anchor)
             if declared.may_be_null and isinstance(definition.type, GraphQLNonNull):
-                sql = self.dialect.fail_if_null(sql, _row_key(shape).format(c=alias), json_value=False)
+                sql = self.dialect.fail_if_null(sql, anchor, json_value=False)
             return self.dialect.value(sql, declared.kind)
         if isinstance(declared, Text):
             text_format = arguments.get("format")
@@ -425,11 +429,15 @@ class Compiler:
         if "preview" in raw and not any(argument.python_name == "preview" for argument in arguments):
             raw = dict(raw)
             preview = raw.pop("preview")
-            converted = convert_arguments(raw, arguments, self.schema.schema_converter.scalar_registry, self.schema.config)
+            converted = convert_arguments(
+                raw, arguments, self.schema.schema_converter.scalar_registry, self.schema.config
+            )
             return {**converted, "preview": preview}
         return convert_arguments(raw, arguments, self.schema.schema_converter.scalar_registry, self.schema.config)
 
-    def collect(self, object_type: GraphQLObjectType, selection_sets: list[SelectionSetNode]) -> dict[str, list[FieldNode]]:
+    def collect(
+        self, object_type: GraphQLObjectType, selection_sets: list[SelectionSetNode]
+    ) -> dict[str, list[FieldNode]]:
         """The fields selected on an object of `object_type`, by response key, as graphql-core
         collects them: @skip and @include applied, fragments whose type condition applies, each
         named fragment once."""

@@ -28,7 +28,7 @@ from strawberry import Schema
 from tortoise import Tortoise
 
 from api.compiled.compiler import Answer, Compiler, Unsupported
-from api.compiled.dialect import b64url
+from api.compiled.dialect import b64url, enum_value
 from api.core.sql import _fetch, default_dialect
 from api.protection.documents import Bounded
 
@@ -131,4 +131,5 @@ async def _with_base64() -> None:
         if connection in _registered:
             return
         await connection.create_function("samverkan_b64url", 1, b64url, deterministic=True)
+        await connection.create_function("samverkan_enum", 2, enum_value, deterministic=True)
         _registered.add(connection)

@@ -12,7 +12,9 @@ from api.geography.filters import PLACE_OF_MUNICIPALITY, place_sql
 
 # Newest period first; a period that is not known counts from the date the agreement is in
 # force from (api/agreements/loaders.py, sort_newest_first).
-_AGREEMENTS_NEWEST_FIRST = "COALESCE({c}.period_start, {c}.signed_on, {c}.source_published_on, '0001-01-01') DESC, {c}.slug"
+_AGREEMENTS_NEWEST_FIRST = (
+    "COALESCE({c}.period_start, {c}.signed_on, {c}.source_published_on, '0001-01-01') DESC, {c}.slug"
+)
 
 
 def _active_on(statement: Statement, alias: str, arguments: Mapping[str, Any]) -> list[str]:

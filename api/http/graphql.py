@@ -117,6 +117,7 @@ class GraphQLEndpoint:
             suggestions=settings.field_suggestions,
         )
         self.planned = PlannedExecution(schema, size=settings.parser_cache_size)
+        self.planned.compiled.enabled = settings.compiled_reads
         # Off, each SELECT of a query goes alone: for comparing the two.
         self.batch_statements = True
 

@@ -5,7 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from api.compiled.declare import ByKey, GlobalId, Listing, Nested, Related, Root, Table, Text, Value, Values, content_fields
+from api.compiled.declare import (
+    ByKey,
+    GlobalId,
+    Listing,
+    Nested,
+    Related,
+    Root,
+    Table,
+    Text,
+    Value,
+    Values,
+    content_fields,
+)
 from api.core.sql import Statement
 from api.promises.filters import PROMISE_PLACES, citizen_promise_where, commitment_where
 from api.promises.queries import COMMITMENT_ORDER, PROMISE_ORDER
