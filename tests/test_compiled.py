@@ -5,6 +5,7 @@ on both databases, with one statement per root field whatever the size of the an
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -18,6 +19,7 @@ from api.editorial.access import Role
 from api.http.graphql import GraphQLEndpoint
 from api.settings import Settings
 from models.database import close_database, open_database
+from tests.compiled_corpus import Corpus, Samples
 from tests.conftest import BACKENDS, SHARED, Database, QueryCounter
 from tests.content import follow_up_item, load_documents, municipality_content, promise_item
 from tests.editorial import gid, token
@@ -318,3 +320,44 @@ async def test_previews_show_the_drafts_of_the_tokens_scope_as_the_reference_pat
                 assert ("gotene-utkast-2031" in slugs) == (preview and auth is not None)
                 assert ("ange-utkast-2031" in slugs) == (preview and auth == admin)
                 assert ("many-schemalagt-2030" in slugs) == (preview and auth == admin)
+
+
+# Queries of the generated corpus per database in `make test` (more: COMPILED_CORPUS=2000).
+CORPUS_SIZE = int(os.environ.get("COMPILED_CORPUS", "150"))
+
+
+async def _samples(paths: Paths) -> Samples:
+    response = await paths.reference(
+        "{ agreements(first: 30) { edges { node { slug } } }"
+        " citizenPromises(first: 30) { edges { node { slug followUps { slug } } } } }"
+    )
+    data = response.json()["data"]
+    promises = [edge["node"] for edge in data["citizenPromises"]["edges"]]
+    return Samples(
+        codes=["1471", "1485", "1493", "0114", "2260", "9999"],
+        counties=["14", "01", "22", "99"],
+        regions=["Väst", "Nord", "Stockholm", "Ingen"],
+        slugs={
+            "agreement": [edge["node"]["slug"] for edge in data["agreements"]["edges"]] + ["no-such-agreement"],
+            "citizenPromise": [promise["slug"] for promise in promises] + ["gotene-utkast-2031"],
+            "followUp": [f["slug"] for promise in promises for f in promise["followUps"]] + ["no-such-follow-up"],
+        },
+        ids=await _node_ids(paths),
+    )
+
+
+async def test_a_generated_corpus_answers_as_the_reference_path_does(paths: Paths) -> None:
+    corpus = Corpus(paths.endpoint.schema._schema, await _samples(paths), seed=15)
+    compiled = 0
+    for _ in range(CORPUS_SIZE):
+        query = corpus.query()
+        answered = paths.compiled.answered
+        first = await paths.post(query)
+        reference = await paths.reference(query)
+        assert first.status_code == reference.status_code == 200, (query, first.text)
+        assert _parsed(first) == _parsed(reference), query
+        assert "errors" not in first.json(), (query, first.json())
+        compiled += paths.compiled.answered - answered
+    # Everything the corpus asks is declared: only SQLite's parser stack (api/compiled/dialect.py)
+    # sends some of the deepest documents to the reference path.
+    assert compiled >= 0.9 * CORPUS_SIZE, (compiled, paths.compiled.unsupported.items)
