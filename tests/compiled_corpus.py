@@ -12,10 +12,19 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from graphql import GraphQLEnumType, GraphQLObjectType, GraphQLSchema, get_named_type
+from graphql import FieldNode, GraphQLEnumType, GraphQLObjectType, GraphQLSchema, Visitor, get_named_type, parse, visit
 
 from api.compiled import registry
 from api.compiled.declare import GlobalId, Nested, Related, Text, Value, Values
+
+
+class _Aliases(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def enter_field(self, node: FieldNode, *_: object) -> None:
+        self.count += node.alias is not None
 
 
 @dataclass
@@ -39,10 +48,16 @@ class Corpus:
         self.fragments: list[str] = []
 
     def query(self) -> str:
-        self.fragments = []
-        roots = [self.root() for _ in range(self.rng.randint(1, 3))]
-        body = " ".join(f"r{index}: {root}" for index, root in enumerate(roots))
-        return "{ " + body + " } " + " ".join(self.fragments)
+        """A document inside the protection limits (api/protection/): at most 30 aliases."""
+        while True:
+            self.fragments = []
+            roots = [self.root() for _ in range(self.rng.randint(1, 3))]
+            body = " ".join(f"r{index}: {root}" for index, root in enumerate(roots))
+            text = "{ " + body + " } " + " ".join(self.fragments)
+            aliases = _Aliases()
+            visit(parse(text), aliases)
+            if aliases.count <= 25:
+                return text
 
     def chance(self, p: float) -> bool:
         return self.rng.random() < p
