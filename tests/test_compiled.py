@@ -361,3 +361,19 @@ async def test_a_generated_corpus_answers_as_the_reference_path_does(paths: Path
     # Everything the corpus asks is declared: only SQLite's parser stack (api/compiled/dialect.py)
     # sends some of the deepest documents to the reference path.
     assert compiled >= 0.9 * CORPUS_SIZE, (compiled, paths.compiled.unsupported.items)
+
+
+CHAIN = ["citizenPromises", "commitments", "followUpEntries", "followUp", "citizenPromise", "municipality", "county"]
+
+
+async def test_deep_documents_answer_the_same_on_either_path(paths: Paths, content_backend: str) -> None:
+    """Four relation levels below a root field compile on both databases; deeper ones overflow
+    SQLite's parser stack there and are the reference path's, while PostgreSQL compiles them."""
+    for depth in (4, len(CHAIN)):
+        fields = " ".join(f"{name} {{" for name in CHAIN[:depth])
+        query = f'{{ municipality(code: "1485") {{ {fields} __typename {"}" * depth} }} }}'
+        answered = paths.compiled.answered
+        compiled = await paths.post(query)
+        assert _parsed(compiled) == _parsed(await paths.reference(query))
+        expected = depth == 4 or content_backend == "postgres"
+        assert paths.compiled.answered == answered + expected, depth
