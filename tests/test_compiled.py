@@ -377,3 +377,16 @@ async def test_deep_documents_answer_the_same_on_either_path(paths: Paths, conte
         assert _parsed(compiled) == _parsed(await paths.reference(query))
         expected = depth == 4 or content_backend == "postgres"
         assert paths.compiled.answered == answered + expected, depth
+
+
+async def test_a_page_asked_for_again_is_not_compiled_again(paths: Paths) -> None:
+    page, variables = _core("municipality-page"), {"code": "1485", "today": "2025-06-01", "year": 2025}
+    first = await paths.same(page, variables)
+    kept = len(paths.compiled.compiled.items)
+    again = await paths.same(page, variables)
+    assert again == first
+    assert len(paths.compiled.compiled.items) == kept
+    # Other variables of the same shape: a statement of their own, the same SQL text.
+    await paths.same(page, {**variables, "code": "1471"})
+    assert len(paths.compiled.compiled.items) == kept + 1
+    assert len(paths.compiled.texts.items) == 1
