@@ -425,15 +425,8 @@ class Compiler:
         strawberry_field = (definition.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
         if not isinstance(strawberry_field, StrawberryField):
             raise Unsupported(f"{definition} is not a strawberry field")
-        arguments = list(strawberry_field.arguments)
-        if "preview" in raw and not any(argument.python_name == "preview" for argument in arguments):
-            raw = dict(raw)
-            preview = raw.pop("preview")
-            converted = convert_arguments(
-                raw, arguments, self.schema.schema_converter.scalar_registry, self.schema.config
-            )
-            return {**converted, "preview": preview}
-        return convert_arguments(raw, arguments, self.schema.schema_converter.scalar_registry, self.schema.config)
+        scalars = self.schema.schema_converter.scalar_registry
+        return convert_arguments(raw, list(strawberry_field.arguments), scalars, self.schema.config)
 
     def collect(
         self, object_type: GraphQLObjectType, selection_sets: list[SelectionSetNode]
