@@ -329,7 +329,7 @@ function done(summary, latency, requests)
     graphql = graphql + (thread:get("graphql_errors") or 0)
     first = first or thread:get("first_error")
   end
-  if first then io.write("WRKERROR " .. string.gsub(first, "\n", " ") .. "\n") end
+  if first then io.write("WRKERROR " .. string.gsub(first, "\\n", " ") .. "\\n") end
   local e = summary.errors
   io.write(string.format(
     'WRKJSON {"requests": %d, "duration_us": %d, "errors": %d, "graphql_errors": %d, "p50_us": %d, "p99_us": %d}\\n',
