@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTTP_TOOLS := tests/http/node_modules/.installed
 
-.PHONY: install serve test lint typecheck schema test-tools fuzz bench bench-quick bench-tools clean
+.PHONY: install serve test lint typecheck schema test-tools fuzz bench bench-quick bench-tools soak drill clean
 
 install: $(STAMP)
 
@@ -67,6 +67,16 @@ bench: bench-tools
 
 bench-quick: bench-tools
 	$(BIN)/python -m bench.run --quick
+
+# A minute of 16 readers and 4 racing writers against 2 API processes on a throwaway PostgreSQL
+# database (tests/soak.py); checks that every acknowledged write is in the history exactly once.
+# Not part of `make test`. SOAK_SECONDS sets the duration.
+soak: install
+	$(BIN)/python -m tests.soak
+# Failure drill (bench/drill.py, not part of `make test`): kill -9 during a load and during
+# writes, PostgreSQL stopped and started under readers, on a throwaway cluster of its own.
+drill: install
+	$(BIN)/python -m bench.drill
 
 clean:
 	rm -rf $(VENV) data tests/http/node_modules

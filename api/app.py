@@ -17,6 +17,7 @@ from api.dashboards.export import ROUTES as EXPORT_ROUTES
 from api.http.access_log import AccessLogMiddleware
 from api.http.graphql import GraphQLEndpoint
 from api.http.health import healthz, readyz
+from api.protection.rates import RateLimits, Tier
 from api.schema import build_schema
 from api.settings import Settings
 from models.database import close_database, open_database
@@ -39,7 +40,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if manage_database:
-            await open_database(settings.database_url)
+            await open_database(settings.database_url, statement_timeout=settings.statement_timeout)
         settle_garbage_collector()
         try:
             yield
@@ -47,7 +48,13 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             if manage_database:
                 await close_database()
 
-    endpoint = GraphQLEndpoint(build_schema(settings), settings)
+    rates = RateLimits(settings)
+    endpoint = GraphQLEndpoint(build_schema(settings), settings, rates)
+    # Exports stream the whole dataset: expensive reads. /healthz and /readyz are never limited.
+    exports = [
+        Route(r.path, rates.guard(r.endpoint, *([] if r.path.endswith("README") else [Tier.EXPENSIVE])))
+        for r in EXPORT_ROUTES
+    ]
     middleware = [Middleware(AccessLogMiddleware)]
     if settings.cors_origins:
         middleware.append(
@@ -65,7 +72,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             Route("/graphql", endpoint, methods=None),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            *EXPORT_ROUTES,
+            *exports,
             Route("/", lambda request: RedirectResponse("/graphql")),
         ],
         middleware=middleware,

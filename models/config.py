@@ -8,6 +8,7 @@ from typing import Any
 from tortoise.backends.base.config_generator import expand_db_url
 
 DEFAULT_DATABASE_URL = "sqlite://data/samverkan.sqlite3"
+DEFAULT_LOCK_WAIT = 5.0
 
 MODEL_MODULES = [
     "models.geography",
@@ -36,22 +37,44 @@ async def _keep_session(connection: Any) -> None:
     asyncpg rolls back itself), so there is nothing to reset."""
 
 
-def connection_config(url: str) -> str | dict[str, Any]:
-    if not url.startswith("postgres://"):
-        return url
+def lock_wait() -> float:
+    """Seconds a write waits for a lock another writer holds (a running `seed load`, a write to
+    the same item) before it gives up with "busy, try again": SQLite's busy timeout and
+    PostgreSQL's lock_timeout."""
+    return float(os.environ.get("SAMVERKAN_LOCK_WAIT") or DEFAULT_LOCK_WAIT)
+
+
+def connection_config(url: str, statement_timeout: float | None = None) -> dict[str, Any]:
+    """`statement_timeout`: None for commands (no limit); seconds any one statement may run for
+    the API server (0: no limit), see models/statement_timeout.py."""
     config = expand_db_url(url)
+    wait_ms = int(lock_wait() * 1000)
+    if not url.startswith("postgres://"):
+        # BEGIN IMMEDIATE for every transaction (models/sqlite.py), and for the server a time
+        # limit on statements (models/statement_timeout.py, built on the same client); WAL is
+        # Tortoise's default.
+        # The server's client (any `statement_timeout`, 0 too) also stops a cancelled statement.
+        config["engine"] = "models.sqlite" if statement_timeout is None else "models.statement_timeout"
+        if statement_timeout is not None:
+            config["credentials"]["statement_timeout"] = statement_timeout
+        config["credentials"].setdefault("busy_timeout", wait_ms)
+        return config
     config["credentials"]["reset"] = _keep_session
     config["credentials"].setdefault("maxsize", 16)
     # Statements are prepared once per connection and their shapes never vary (a set of keys is
     # one array parameter). With PostgreSQL's default it plans most executions again for their
     # values: that planning was about half of the database's time on a municipality page.
-    config["credentials"]["server_settings"] = {"plan_cache_mode": "force_generic_plan"}
+    settings = {"plan_cache_mode": "force_generic_plan", "lock_timeout": str(wait_ms)}
+    if statement_timeout:
+        # In milliseconds; PostgreSQL cancels a statement past it (lock waits included).
+        settings["statement_timeout"] = str(max(1, round(statement_timeout * 1000)))
+    config["credentials"]["server_settings"] = settings
     return config
 
 
-def tortoise_config(url: str | None = None) -> dict[str, Any]:
+def tortoise_config(url: str | None = None, statement_timeout: float | None = None) -> dict[str, Any]:
     return {
-        "connections": {"default": connection_config(url or database_url())},
+        "connections": {"default": connection_config(url or database_url(), statement_timeout)},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,

@@ -7,11 +7,14 @@ import gc
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from models.database import close_database, migrate, open_database
+
+if TYPE_CHECKING:
+    from seed.backup import BackupSummary, RestoreSummary
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 seed_app = typer.Typer(no_args_is_help=True, help="Load, check and export seed content files.")
@@ -26,11 +29,17 @@ PathArgument = Annotated[Path, typer.Argument(help="A seed file or a folder of t
 
 
 def _run(work: Callable[[], Awaitable[T]], *, database: bool = True) -> T:
+    from models.transactions import Busy
+
     async def wrapped() -> T:
         if database:
             await open_database(short_lived=True)
         try:
             return await work()
+        except Busy as busy:
+            # Another writer (a load, an erasure) kept the content longer than we wait.
+            typer.echo(str(busy), err=True)
+            raise typer.Exit(1) from None
         finally:
             if database:
                 await close_database()
@@ -63,7 +72,17 @@ def serve(
     """Serve the GraphQL API (GraphiQL at /graphql)."""
     import uvicorn
 
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, access_log=False)
+    # Client addresses come from the connection unless SAMVERKAN_TRUSTED_PROXIES says otherwise
+    # (api/protection/rates.py): uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1.
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        proxy_headers=False,
+    )
 
 
 def _report_problems(problems: Sequence[object], suffix: str) -> None:
@@ -168,6 +187,39 @@ def reindex() -> None:
     from seed.search_command import reindex as rebuild_index
 
     for line in _run(rebuild_index):
+        typer.echo(line)
+
+
+@app.command("backup")
+def backup_command(
+    file: Annotated[Path, typer.Argument(help="The backup file to write (a new one, e.g. x.jsonl.gz).")],
+) -> None:
+    """Write the whole database (content, revisions, tokens' hashes) to one portable file."""
+    from seed.backup import backup
+
+    _backup_step(lambda: backup(file))
+
+
+@app.command("restore")
+def restore_command(
+    file: Annotated[Path, typer.Argument(help="A file written by `samverkan backup`.")],
+    replace: Annotated[bool, typer.Option(help="Replace the content of a database that is not empty.")] = False,
+) -> None:
+    """Restore a backup in one transaction (SQLite or PostgreSQL, whichever made it)."""
+    from seed.backup import restore
+
+    _backup_step(lambda: restore(file, replace=replace))
+
+
+def _backup_step(work: Callable[[], Awaitable[BackupSummary | RestoreSummary]]) -> None:
+    from seed.backup import BackupError
+
+    try:
+        summary = _run(work)
+    except BackupError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(error.code) from None
+    for line in summary.lines():
         typer.echo(line)
 
 

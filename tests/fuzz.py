@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import copy
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -35,6 +36,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema
 
+from api.core.relay import to_global_id
 from api.schema import build_schema
 from seed.format import CONTENT_TYPES
 from seed.yamlio import read
@@ -135,17 +137,25 @@ _JSON = st.recursive(
 )
 
 
-def _seed_items() -> list[dict[str, Any]]:
-    """Every content item of the seed files, as plain data."""
-    items: list[dict[str, Any]] = []
+def _seed_items() -> dict[str, list[dict[str, Any]]]:
+    """Every content item of the seed files, as plain data, by kind."""
+    items: dict[str, list[dict[str, Any]]] = {kind: [] for kind in CONTENT_TYPES}
     for path in sorted((ROOT / "seed" / "content").glob("*.yaml")):
         data = read(path).data
         for kind in CONTENT_TYPES:
-            items.extend(data.get(kind) or [])
+            items[kind].extend(data.get(kind) or [])
     return items
 
 
 SEED_ITEMS = _seed_items()
+# The kind of content and the type name each `<prefix>Create` / `<prefix>Update` writes.
+MUTATION_KINDS = {
+    "agreement": ("agreements", "Agreement"),
+    "citizenPromise": ("citizen_promises", "CitizenPromise"),
+    "followUp": ("follow_ups", "FollowUp"),
+    "serviceAgreement": ("service_agreements", "ServiceAgreement"),
+    "contact": ("contacts", "Contact"),
+}
 # Values worth trying in any field of a real item: what the databases cannot hold, the ends of
 # time, sizes beyond every column.
 _BAD: tuple[Any, ...] = (
@@ -164,6 +174,16 @@ _BAD: tuple[Any, ...] = (
     [],
     {},
 )
+# And values just inside the bounds, which must be stored and read back.
+_EDGE = (
+    "1900-01-01",
+    "2199-12-31",
+    "2199-12-31T23:59:59+00:00",
+    "1900-01-01T12:00:00-11:00",
+    "å" * 200,
+    "ÅÄÖ\u200b\U0001f600 \t\r\n",
+    "x" * 100_000,
+)
 
 
 def _leaf_paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -178,17 +198,19 @@ def _leaf_paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...
 
 
 @st.composite
-def _perturbed(draw: st.DrawFn) -> dict[str, Any]:
-    """A real seed item, under a new slug or its own, with a field or two replaced by a value
-    that is out of bounds: such items pass the format's other rules and reach the writes."""
-    item: dict[str, Any] = copy.deepcopy(draw(st.sampled_from(SEED_ITEMS)))
+def _perturbed(draw: st.DrawFn, kind: str | None = None) -> dict[str, Any]:
+    """A real seed item, under a new slug or its own, with up to two fields replaced by a value
+    out of bounds or just inside them: such items pass the format's other rules and reach the
+    writes."""
+    pool = SEED_ITEMS[kind] if kind else [item for items in SEED_ITEMS.values() for item in items]
+    item: dict[str, Any] = copy.deepcopy(draw(st.sampled_from(pool)))
     item["slug"] = draw(st.sampled_from([item["slug"], item["slug"] + "-fuzz"]))
-    for _ in range(draw(st.integers(min_value=1, max_value=2))):
+    for _ in range(draw(st.integers(min_value=0, max_value=2))):
         path = draw(st.sampled_from(_leaf_paths(item)))
         target = item
         for key in path[:-1]:
             target = target[key]
-        target[path[-1]] = draw(st.one_of(st.sampled_from(_BAD), _JSON_LEAVES))
+        target[path[-1]] = draw(st.one_of(st.sampled_from(_BAD), st.sampled_from(_EDGE), _JSON_LEAVES))
     return item
 
 
@@ -220,10 +242,51 @@ def as_fragment(document: graphql.DocumentNode) -> graphql.DocumentNode:
     return graphql.DocumentNode(definitions=(wrapped, fragment))
 
 
+def _argument(name: str, value: graphql.ValueNode) -> graphql.ArgumentNode:
+    return graphql.ArgumentNode(name=graphql.NameNode(value=name), value=value)
+
+
+@st.composite
+def _with_real_items(draw: st.DrawFn, document: graphql.DocumentNode) -> graphql.DocumentNode:
+    """Half of the time, each `<type>Create` / `<type>Update` takes a (perturbed) real item of
+    its own kind, and an update the item's own ID, so that writes get as far as the database."""
+    if not draw(st.booleans()):
+        return document
+    definitions = []
+    for definition in document.definitions:
+        if isinstance(definition, graphql.OperationDefinitionNode):
+            selections = tuple(draw(_real_item(selection)) for selection in definition.selection_set.selections)
+            definition = dataclasses.replace(
+                definition, selection_set=dataclasses.replace(definition.selection_set, selections=selections)
+            )
+        definitions.append(definition)
+    return dataclasses.replace(document, definitions=tuple(definitions))
+
+
+@st.composite
+def _real_item(draw: st.DrawFn, selection: graphql.SelectionNode) -> graphql.SelectionNode:
+    if not isinstance(selection, graphql.FieldNode):
+        return selection
+    name = selection.name.value
+    prefix = name.removesuffix("Create").removesuffix("Update")
+    if prefix == name or prefix not in MUTATION_KINDS:
+        return selection
+    kind, type_name = MUTATION_KINDS[prefix]
+    item = draw(_perturbed(kind))
+    arguments = {argument.name.value: argument for argument in selection.arguments or ()}
+    arguments["item"] = _argument("item", _json_node(item))
+    if name.endswith("Update") and isinstance(item.get("slug"), str):
+        arguments["id"] = _argument("id", _string(str(to_global_id(type_name, item["slug"]))))
+        arguments["expectedRevision"] = _argument("expectedRevision", graphql.IntValueNode(value="1"))
+    return dataclasses.replace(selection, arguments=tuple(arguments.values()))
+
+
 def strategy(fields: tuple[str, ...], mode: Mode) -> st.SearchStrategy[str]:
     documents = from_schema(
         SCHEMA, fields=fields, custom_scalars=CUSTOM_SCALARS, mode=mode, print_ast=lambda document: document
     )
+    if mode == Mode.POSITIVE:
+        documents = documents.flatmap(_with_real_items)
     return st.tuples(documents, st.booleans()).map(
         lambda drawn: graphql.print_ast(as_fragment(drawn[0]) if drawn[1] else drawn[0])
     )
@@ -355,7 +418,8 @@ async def send(client: httpx.AsyncClient, documents: list[str], token: str | Non
                 if str(error.get("message", "")).startswith("Unexpected error"):
                     report.outcomes["masked Unexpected error"] += 1
                     cause = "; ".join(handler.causes) or "?"
-                    report.failures.append(f"[{label}] {cause}\t{document[:300]!r}")
+                    where = ".".join(str(part) for part in error.get("path") or [])
+                    report.failures.append(f"[{label}] {where}: {cause}\t{document[:300]!r}")
                 else:
                     report.outcomes[_kind(error)] += 1
     finally:

@@ -240,16 +240,20 @@ async def test_the_seed_loader_refuses_the_same_values_with_file_line_and_field(
     source = (SEED_CONTENT / f"{AGREEMENT_GOTENE}.yaml").read_text()
     bad = tmp_path / "bad.yaml"
     bad.write_text(
-        source.replace("slug: gotene-samverkansoverenskommelse-2020-2023", "slug: gotene-kopia", 1).replace(
-            "title: ", "publish_at: 9999-12-31T23:59:59+00:00\n    title: ", 1
-        )
+        source.replace("slug: gotene-samverkansoverenskommelse-2020-2023", "slug: gotene-kopia", 1)
+        .replace("title: ", "publish_at: 9999-12-31T23:59:59+00:00\n    title: ", 1)
+        .replace("period: {start: 2020-01-01,", "period: {start: 9999-12-31,", 1)
+        .replace("signed_place: Götene", 'signed_place: "Göt\\0ene"', 1)
     )
-    parsed, problems = read_files([bad])
+    parsed, unreadable = read_files([bad])
+    assert not unreadable
     _, problems = validate_documents(parsed, await known_data())
-    assert [(problem.field, problem.message.split(" (")[0]) for problem in problems] == [
-        ("agreements[0].publish_at", "must be a time from 1900-01-01T00:00:00Z to 2199-12-31T23:59:59Z")
+    assert sorted((problem.field, problem.message.split(" (")[0]) for problem in problems) == [
+        ("agreements[0].period.start", "must be a date from 1900-01-01 to 2199-12-31"),
+        ("agreements[0].publish_at", "must be a time from 1900-01-01T00:00:00Z to 2199-12-31T23:59:59Z"),
+        ("agreements[0].signed_place", "must not contain a NUL character"),
     ], problems
-    assert problems[0].line > 1
+    assert all(problem.line > 1 for problem in problems)
 
 
 async def test_the_export_refuses_a_nul_parameter_with_400_before_any_row(client: httpx.AsyncClient) -> None:

@@ -56,6 +56,17 @@ async def _history(info: Info[Context, Any], id: str, numbers: list[int] | None 
     return slug, await rows.order_by("number")
 
 
+def _in_key_order(value: Any) -> Any:
+    """A snapshot with its objects' keys sorted. PostgreSQL's jsonb keeps keys in an order of its
+    own (shorter first), SQLite's JSON text in the order written: sorted, a revision answers the
+    same bytes on both, also after a backup has moved the database from one to the other."""
+    if isinstance(value, dict):
+        return {key: _in_key_order(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_in_key_order(item) for item in value]
+    return value
+
+
 @strawberry.type
 class EditorialQuery:
     @strawberry.field(
@@ -72,7 +83,7 @@ class EditorialQuery:
                 summary=row.summary,
                 created_at=row.created_at,
                 deleted=row.deleted,
-                snapshot=as_json(row.snapshot),
+                snapshot=as_json(_in_key_order(row.snapshot)),
             )
             for row in rows
         ]
@@ -89,7 +100,7 @@ class EditorialQuery:
         to: int,
     ) -> list[RevisionChange]:
         slug, found = await _history(info, id, [from_, to])
-        rows = {row.number: row.snapshot for row in found}
+        rows = {row.number: _in_key_order(row.snapshot) for row in found}
         for number in (from_, to):
             if number not in rows:
                 raise ClientError(f"'{slug}' has no revision {number}")

@@ -13,6 +13,7 @@ from api.agreements.loaders import AgreementByIdLoader
 from api.agreements.types import Agreement
 from api.context import Context
 from api.core import inputs
+from api.core.inputs import BadInput
 from api.core.relay import Connection, connection, encode_cursor, page_request
 from api.followups.loaders import FollowUpByIdLoader
 from api.followups.types import FollowUp
@@ -25,6 +26,9 @@ from api.search.types import SearchFilter, SearchResult
 
 # More words than this rarely match anything together, and each is a prefix scan.
 MAX_TERMS = 20
+
+
+QUERY_REFUSED = {"code": inputs.BAD_USER_INPUT, "argument": "query"}
 
 
 @strawberry.type
@@ -46,11 +50,14 @@ class SearchQuery:
         limit = settings.max_search_query_length
         if len(query) > limit:
             raise GraphQLError(
-                f"The search query is too long: {len(query):,} characters, at most {limit:,} are allowed."
+                f"The search query is too long: {len(query):,} characters, at most {limit:,} are allowed.",
+                extensions=QUERY_REFUSED,
             )
         inputs.check(query=query, filter=filter)
         if len(query_terms(query)) > MAX_TERMS:
-            raise GraphQLError(f"The search query has too many words: at most {MAX_TERMS} are searched for.")
+            raise GraphQLError(
+                f"The search query has too many words: at most {MAX_TERMS} are searched for.", extensions=QUERY_REFUSED
+            )
         request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=1)
         offset = _offset(request.after)
         criteria = Criteria(
@@ -89,8 +96,8 @@ def _offset(after: list[Any] | None) -> int:
     if after is None:
         return 0
     position = after[0]
-    if not isinstance(position, int) or isinstance(position, bool) or position < 0:
-        raise GraphQLError("'after' is not a cursor this search gave out")
+    if not isinstance(position, int) or isinstance(position, bool) or not 0 <= position < 2**31:
+        raise BadInput("after", "is not a cursor this search gave out")
     return position
 
 
