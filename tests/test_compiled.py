@@ -113,7 +113,7 @@ async def content(registry: Any, content_backend: str, tmp_path_factory: pytest.
 @pytest_asyncio.fixture
 async def paths(content: Database) -> AsyncIterator[Paths]:
     await open_database(content.url)
-    app = create_app(Settings(debug_execution=True), manage_database=False)
+    app = create_app(Settings(debug_execution=True, rate_limits=False), manage_database=False)
     try:
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://samverkan.test"
