@@ -8,6 +8,11 @@ from typing import Any
 from tortoise.backends.base.config_generator import expand_db_url
 
 DEFAULT_DATABASE_URL = "sqlite://data/samverkan.sqlite3"
+# PostgreSQL connections per process (each worker of `samverkan serve`, each CLI command). A
+# server's connections are workers × hosts × pool; they must stay under max_connections (100 by
+# default) less a reserve for migrations, backups, psql and superusers: 8 lets 2 hosts × 5 workers
+# (80) fit. The benchmark (bench/run.py) runs its servers with 16, as it was measured.
+DEFAULT_POOL_SIZE = 8
 
 MODEL_MODULES = [
     "models.geography",
@@ -29,6 +34,11 @@ def database_url() -> str:
     return url
 
 
+def pool_size() -> int:
+    value = os.environ.get("SAMVERKAN_DB_POOL_SIZE", "")
+    return int(value) if value.strip() else DEFAULT_POOL_SIZE
+
+
 async def _keep_session(connection: Any) -> None:
     """asyncpg's pool resets each connection it gets back with a query of its own: a second round
     trip for every statement, since Tortoise takes a pooled connection per statement. Nothing here
@@ -37,11 +47,16 @@ async def _keep_session(connection: Any) -> None:
 
 
 def connection_config(url: str) -> str | dict[str, Any]:
+    if url.startswith("sqlite://"):
+        sqlite = expand_db_url(url)
+        sqlite["engine"] = "models.sqlite"  # Tortoise's client, releasing its lock when opening fails
+        return sqlite
     if not url.startswith("postgres://"):
         return url
     config = expand_db_url(url)
     config["credentials"]["reset"] = _keep_session
-    config["credentials"].setdefault("maxsize", 16)
+    # A `maxsize` in the URL's query wins over the setting.
+    config["credentials"].setdefault("maxsize", pool_size())
     # Statements are prepared once per connection and their shapes never vary (a set of keys is
     # one array parameter). With PostgreSQL's default it plans most executions again for their
     # values: that planning was about half of the database's time on a municipality page.

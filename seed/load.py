@@ -74,6 +74,17 @@ class Summary:
         return lines
 
 
+def reference_known(reference: ReferenceData | None = None) -> Known:
+    """What files may refer to without a database: the project's reference data only."""
+    reference = reference or read_reference()
+    return Known(
+        municipalities=frozenset(row["kommunkod"] for row in reference.municipalities),
+        police_units=frozenset(unit.slug for unit in reference.police_units),
+        topics=frozenset(topic.key for topic in reference.topics),
+        complete=False,
+    )
+
+
 async def known_data(reference: ReferenceData | None = None) -> Known:
     """What files may refer to: reference data from the project, content from the database."""
     reference = reference or read_reference()

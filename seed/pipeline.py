@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from seed.load import ProgressCallback, Summary, known_data, load_bundle
+from seed.load import ProgressCallback, Summary, known_data, load_bundle, reference_known
 from seed.validate import Bundle, read_files, seed_files, validate_documents
 from seed.yamlio import Problem
 
@@ -17,11 +17,12 @@ class Checked:
     problems: list[Problem]
 
 
-async def check_path(path: Path) -> Checked:
-    """Read and validate every seed file under `path`; writes nothing."""
+async def check_path(path: Path, *, database: bool = True) -> Checked:
+    """Read and validate every seed file under `path`; writes nothing. Without `database`,
+    against the reference data only: what only a database could confirm is `bundle.unchecked`."""
     files = seed_files(path)
     parsed, problems = read_files(files)
-    bundle, more = validate_documents(parsed, await known_data())
+    bundle, more = validate_documents(parsed, await known_data() if database else reference_known())
     return Checked(files, bundle, problems + more)
 
 

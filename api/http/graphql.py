@@ -8,7 +8,6 @@ Cache-Control on GET so that shared caches and browsers can keep public answers.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from dataclasses import dataclass
 from inspect import isawaitable
 from typing import Any
@@ -25,10 +24,12 @@ from api.context import Context
 from api.core.sql import Batch
 from api.editorial.access import TokenError, viewer_for
 from api.execution import PlannedExecution
+from api.http.request_id import request_id_for
 from api.protection.documents import DocumentCache
 from api.protection.errors import mask_unexpected
 from api.schema import validation_rules
 from api.settings import Settings
+from models.availability import explain
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -126,7 +127,7 @@ class GraphQLEndpoint:
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        request_id = request_id_for(request.headers.get("x-request-id"))
         request.state.request_id = request_id
         try:
             response = await self._handle(request, request_id)
@@ -243,6 +244,10 @@ class GraphQLEndpoint:
             context.loaders.clear()
         assert isinstance(result, ExecutionResult)
         if result.errors:
+            # An outage is no field's error: the whole request is answered 503 (api/http/unavailable.py).
+            for failure in result.errors:
+                if failure.original_error is not None and (unavailable := await explain(failure.original_error)):
+                    raise unavailable from failure.original_error
             result.errors = mask_unexpected(list(result.errors), request_id)
         return result
 
@@ -267,8 +272,7 @@ class GraphQLEndpoint:
         if "authorization" in request.headers:
             response.headers["cache-control"] = "private, no-cache"
         else:
-            age = self.settings.cache_max_age
-            response.headers["cache-control"] = f"public, max-age={age}, stale-while-revalidate={age * 5}"
+            response.headers["cache-control"] = self.settings.public_cache_control
         etag = '"' + hashlib.sha256(response.body).hexdigest()[:32] + '"'
         response.headers["etag"] = etag
         if etag in _etags(request.headers.get("if-none-match")):
