@@ -18,7 +18,7 @@ from api.http.access_log import AccessLogMiddleware
 from api.http.graphql import GraphQLEndpoint
 from api.http.health import healthz, readyz
 from api.http.server import BodyTimeoutMiddleware
-from api.http.unavailable import DatabaseErrorsMiddleware
+from api.http.unavailable import DatabaseErrorsMiddleware, quiet_driver_logs
 from api.schema import build_schema
 from api.settings import Settings
 from models.availability import DatabaseUnavailable, check_database
@@ -53,6 +53,7 @@ async def report_database() -> None:
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
     settings = settings or Settings.from_environment()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    quiet_driver_logs()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -20,12 +20,12 @@ from seed.errors import (
     EXIT_CODES,
     USAGE,
     CommandError,
+    as_command_error,
     check_url,
     require_database,
     require_path,
     where_sqlite,
 )
-from seed.errors import explain as explain_failure
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__, epilog=EXIT_CODES)
 seed_app = typer.Typer(no_args_is_help=True, help="Load, check and export seed content files.")
@@ -96,7 +96,7 @@ def migrate_command() -> None:
     try:
         asyncio.run(migrate(url))
     except Exception as error:
-        raise explain_failure(error, url) from error
+        raise as_command_error(error, url) from error
     typer.echo(f"database is up to date: {where_sqlite(url) if sqlite_path(url) else describe(url)}")
 
 
@@ -422,7 +422,7 @@ def main() -> None:
     except Exception as error:
         if DEBUG:
             raise
-        failure = explain_failure(error, database_url())
+        failure = as_command_error(error, database_url())
     if DEBUG and failure.__cause__ is not None:
         raise failure
     for line in failure.lines():

@@ -83,7 +83,7 @@ def require_path(path: Path, what: str = "seed files") -> None:
         raise CommandError(f"{path}: no such file or folder", f"give a file or a folder of {what}")
 
 
-def explain(error: BaseException, url: str) -> CommandError:
+def as_command_error(error: BaseException, url: str) -> CommandError:
     """Any other failure of a command, in a line or two."""
     if isinstance(error, CommandError):
         return error

@@ -27,12 +27,12 @@ RETRY_AFTER = 5
 RETRY_AFTER_NOT_MIGRATED = 30
 
 
-def unavailable_body(unavailable: DatabaseUnavailable, request_id: str) -> bytes:
+def _body(unavailable: DatabaseUnavailable, request_id: str) -> bytes:
     error = {"message": unavailable.public, "extensions": {"code": unavailable.code, "requestId": request_id}}
     return orjson.dumps({"errors": [error]})
 
 
-def unavailable_headers(unavailable: DatabaseUnavailable, request_id: str) -> list[tuple[bytes, bytes]]:
+def _headers(unavailable: DatabaseUnavailable, request_id: str) -> list[tuple[bytes, bytes]]:
     retry = RETRY_AFTER_NOT_MIGRATED if isinstance(unavailable, NotMigrated) else RETRY_AFTER
     return [
         (b"content-type", b"application/json"),
@@ -40,6 +40,22 @@ def unavailable_headers(unavailable: DatabaseUnavailable, request_id: str) -> li
         (b"cache-control", b"no-store"),
         (b"x-request-id", request_id.encode()),
     ]
+
+
+class _WithoutTraceback(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.msg, record.args = f"{record.getMessage()}: {record.exc_info[1]!r}", None
+            record.exc_info = None
+        return True
+
+
+def quiet_driver_logs() -> None:
+    """asyncpg's pool logs a traceback each time it fails to reconnect its idle connections
+    while PostgreSQL is away ("Failed to restore the pool connection floor"); one line says it."""
+    pool = logging.getLogger("asyncpg.pool")
+    if not any(isinstance(existing, _WithoutTraceback) for existing in pool.filters):
+        pool.addFilter(_WithoutTraceback())
 
 
 class DatabaseErrorsMiddleware:
@@ -68,7 +84,7 @@ class DatabaseErrorsMiddleware:
                 raise  # a bug, or an answer already under way (a streamed export): the server aborts it
             request_id = scope.get("state", {}).get("request_id") or uuid.uuid4().hex
             logger.warning("request %s %s: %s", request_id, scope["path"], unavailable)
-            body = unavailable_body(unavailable, request_id)
-            headers = [*unavailable_headers(unavailable, request_id), (b"content-length", str(len(body)).encode())]
+            body = _body(unavailable, request_id)
+            headers = [*_headers(unavailable, request_id), (b"content-length", str(len(body)).encode())]
             await send({"type": "http.response.start", "status": 503, "headers": headers})
             await send({"type": "http.response.body", "body": body})
