@@ -125,6 +125,12 @@ def serve(
     )
 
 
+def _require_folder(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        fix = "give a folder to write the seed files to (it is made if missing)"
+        raise CommandError(f"{folder} is a file, not a folder", fix)
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
@@ -247,9 +253,9 @@ def _progress_printer() -> Callable[[str, int, int], None]:
 def suggest_topics_command(path: PathArgument = DEFAULT_CONTENT) -> None:
     """Propose topics for commitments without any, from Swedish word stems; writes nothing."""
     from seed.suggest import suggest_topics
-    from seed.validate import read_files, seed_files
+    from seed.validate import read_files
 
-    parsed, problems = read_files(seed_files(path))
+    parsed, problems = read_files(_seed_files(path))
     for problem in problems:
         typer.echo(str(problem), err=True)
     suggestions = suggest_topics(parsed)
@@ -269,10 +275,7 @@ def export(folder: Annotated[Path, typer.Argument(help="Folder to write the seed
     """Write the database back out as seed files (one per document)."""
     from seed.export import export_texts, write_files
 
-    if folder.exists() and not folder.is_dir():
-        raise CommandError(
-            f"{folder} is a file, not a folder", "give a folder to write the seed files to (it is made if missing)"
-        )
+    _require_folder(folder)
     written = write_files(folder, _run(export_texts))
     typer.echo(f"{len(written)} files written to {folder}")
 
@@ -382,6 +385,7 @@ def push_command(path: PathArgument, url: UrlOption, token: TokenOption) -> None
     """Validate seed files here, then send them to a server through its mutations."""
     from seed.remote import RemoteError, push
 
+    _seed_files(path)
     try:
         summary, problems = push(path, url, token)
     except RemoteError as error:
@@ -404,6 +408,7 @@ def pull_command(
     """Write a server's content for your token's scope as seed files."""
     from seed.remote import RemoteError, pull
 
+    _require_folder(folder)
     try:
         written = pull(folder, url, token)
     except RemoteError as error:
