@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if manage_database:
-            await open_database(settings.database_url)
+            await open_database(settings.database_url, create=False)
             await report_database()
         settle_garbage_collector()
         try:

@@ -224,7 +224,7 @@ async def check_database(url: str | None = None) -> None:
         missing = await missing_migrations()
     except Exception as error:
         found = outage(error, url)
-        if found is None:
+        if found is None or found is error:
             raise
         raise found from error
     if missing:

@@ -46,10 +46,12 @@ async def _keep_session(connection: Any) -> None:
     asyncpg rolls back itself), so there is nothing to reset."""
 
 
-def connection_config(url: str) -> str | dict[str, Any]:
+def connection_config(url: str, *, create: bool = True) -> str | dict[str, Any]:
+    """`create`: whether opening a SQLite file that is not there creates it (empty)."""
     if url.startswith("sqlite://"):
         sqlite = expand_db_url(url)
         sqlite["engine"] = "models.sqlite"  # Tortoise's client, releasing its lock when opening fails
+        sqlite["credentials"]["create"] = create
         return sqlite
     if not url.startswith("postgres://"):
         return url
@@ -64,9 +66,9 @@ def connection_config(url: str) -> str | dict[str, Any]:
     return config
 
 
-def tortoise_config(url: str | None = None) -> dict[str, Any]:
+def tortoise_config(url: str | None = None, *, create: bool = True) -> dict[str, Any]:
     return {
-        "connections": {"default": connection_config(url or database_url())},
+        "connections": {"default": connection_config(url or database_url(), create=create)},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,

@@ -11,9 +11,10 @@ from tortoise.migrations.api import migrate as run_migrations
 from models.config import database_url, tortoise_config
 
 
-async def open_database(url: str | None = None, *, short_lived: bool = False) -> None:
+async def open_database(url: str | None = None, *, short_lived: bool = False, create: bool = True) -> None:
     """Open the connections. `short_lived`: for a command that runs and exits, whose PostgreSQL
-    pool keeps no idle connection in reserve.
+    pool keeps no idle connection in reserve. Without `create` a SQLite file that is not there
+    is not made (empty) on first use: the server answers "not migrated" until `migrate` makes it.
 
     A pool with a reserve reconnects in the background whenever it closes a connection, and
     asyncpg closes one after 50,000 statements (a whole-country load through the ORM ran more
@@ -29,7 +30,7 @@ async def open_database(url: str | None = None, *, short_lived: bool = False) ->
     url = url or database_url()
     if short_lived and is_postgres(url):
         url = _with_query(url, minsize="0")
-    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    await Tortoise.init(config=tortoise_config(url, create=create), _enable_global_fallback=True)
 
 
 async def close_database() -> None:

@@ -5,11 +5,14 @@ open the file. When opening fails ("unable to open database file": a folder that
 a file this user may not write) the lock is never released, and every later statement waits
 for it forever: a server whose database could not be opened once hung, instead of answering
 503 until the database was there. Here the lock is released when opening (or BEGIN) fails.
-Selected in models/config.py as the engine for sqlite:// URLs.
+And with `create` false (the server's connection) a file that is not there is not created
+empty on first use: that is a database with no migration applied (NotMigrated), until
+`samverkan migrate` makes it. Selected in models/config.py as the engine for sqlite:// URLs.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from tortoise.backends.base.client import ConnectionWrapper, TransactionalDBClient
@@ -46,7 +49,23 @@ class _TransactionContext(SqliteTransactionContext):
         return self.connection  # type: ignore[no-any-return]
 
 
+def _missing(filename: str) -> bool:
+    """One stat, once per connection opened: not worth a thread."""
+    return filename != ":memory:" and not os.path.exists(filename)
+
+
 class SqliteClient(TortoiseSqliteClient):
+    def __init__(self, file_path: str, **kwargs: Any) -> None:
+        self.create = bool(kwargs.pop("create", True))  # not a PRAGMA, as Tortoise takes other keys
+        super().__init__(file_path, **kwargs)
+
+    async def create_connection(self, with_db: bool) -> None:
+        if not self._connection and not self.create and _missing(self.filename):
+            from models.availability import NotMigrated, describe, expected_migrations
+
+            raise NotMigrated(expected_migrations(), describe(f"sqlite://{self.filename}") + " does not exist and")
+        await super().create_connection(with_db)
+
     def acquire_connection(self) -> ConnectionWrapper[Any]:
         return _ConnectionWrapper(self._lock, self)
 

@@ -22,6 +22,7 @@ from tests.conftest import POSTGRES_SERVER, Database, _Registry, make_client
 QUERY = '{ municipality(code: "1471") { name } }'
 MUTATION = 'mutation { publish(id: "QWdyZWVtZW50OngK") { status } }'
 TOKEN = {"authorization": "Bearer svk_not-a-real-token"}
+NOT_MIGRATED = "database not migrated: run `samverkan migrate`"
 
 
 def _closed_port() -> int:
@@ -121,7 +122,7 @@ async def test_an_unmigrated_database_is_not_ready_and_names_the_missing_migrati
             await client.post("/graphql", json={"query": QUERY}, headers=TOKEN),
             await client.get("/export/commitments.csv"),
         ):
-            assert_unavailable(response, "database not migrated: run `samverkan migrate`")
+            assert_unavailable(response, NOT_MIGRATED)
 
 
 async def test_start_up_says_which_migrations_are_missing(
@@ -157,3 +158,18 @@ async def test_a_ready_database_says_so(client: httpx.AsyncClient) -> None:
     ready = await client.get("/readyz")
     assert ready.status_code == 200
     assert ready.json() == {"status": "ok", "database": "reachable", "migrations": "applied"}
+
+
+async def test_the_server_does_not_create_a_missing_sqlite_file(tmp_path: Path) -> None:
+    url = f"sqlite://{tmp_path / 'samverkan.sqlite3'}"
+    await open_database(url, create=False)  # as the server's start-up opens it
+    try:
+        async with make_client() as client:
+            ready = await client.get("/readyz")
+            assert ready.status_code == 503 and ready.json()["missing"] == expected_migrations()
+            assert_unavailable(await client.post("/graphql", json={"query": QUERY}), NOT_MIGRATED)
+            assert not (tmp_path / "samverkan.sqlite3").exists()
+            migrate_elsewhere(url)
+            assert (await client.get("/readyz")).status_code == 200
+    finally:
+        await close_database()
