@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTTP_TOOLS := tests/http/node_modules/.installed
 
-.PHONY: install serve test lint typecheck schema test-tools bench bench-quick bench-tools clean
+.PHONY: install serve test lint typecheck schema test-tools fuzz bench bench-quick bench-tools soak drill clean
 
 install: $(STAMP)
 
@@ -45,6 +45,12 @@ test: install test-tools lint typecheck
 schema: install
 	$(BIN)/python -m api.schema > schema.graphql
 
+# Schema fuzzing (tests/fuzz.py): hypothesis-graphql documents over every root field, with and
+# without tokens, for a time budget on both databases; fails on any 5xx or "Unexpected error".
+FUZZ_SECONDS ?= 180
+fuzz: install
+	$(BIN)/python -m tests.fuzz --seconds $(FUZZ_SECONDS)
+
 # The benchmark against PostGraphile 5 (bench/run.py): wrk from Debian, PostGraphile and Node 22
 # from npm into bench/postgraphile, py-spy for the profile. Needs PostgreSQL at 127.0.0.1:5432.
 BENCH_TOOLS := bench/postgraphile/node_modules/.installed
@@ -61,6 +67,16 @@ bench: bench-tools
 
 bench-quick: bench-tools
 	$(BIN)/python -m bench.run --quick
+
+# A minute of 16 readers and 4 racing writers against 2 API processes on a throwaway PostgreSQL
+# database (tests/soak.py); checks that every acknowledged write is in the history exactly once.
+# Not part of `make test`. SOAK_SECONDS sets the duration.
+soak: install
+	$(BIN)/python -m tests.soak
+# Failure drill (bench/drill.py, not part of `make test`): kill -9 during a load and during
+# writes, PostgreSQL stopped and started under readers, on a throwaway cluster of its own.
+drill: install
+	$(BIN)/python -m bench.drill
 
 clean:
 	rm -rf $(VENV) data tests/http/node_modules

@@ -19,6 +19,7 @@ from api.http.graphql import GraphQLEndpoint
 from api.http.health import healthz, readyz
 from api.http.server import BodyTimeoutMiddleware
 from api.http.unavailable import DatabaseErrorsMiddleware, quiet_driver_logs
+from api.protection.rates import RateLimits, Tier
 from api.schema import build_schema
 from api.settings import Settings
 from models.availability import DatabaseUnavailable, check_database
@@ -58,7 +59,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if manage_database:
-            await open_database(settings.database_url, create=False)
+            await open_database(settings.database_url, statement_timeout=settings.statement_timeout, create=False)
             await report_database()
         settle_garbage_collector()
         try:
@@ -67,7 +68,13 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             if manage_database:
                 await close_database()
 
-    endpoint = GraphQLEndpoint(build_schema(settings), settings)
+    rates = RateLimits(settings)
+    endpoint = GraphQLEndpoint(build_schema(settings), settings, rates)
+    # Exports stream the whole dataset: expensive reads. /healthz and /readyz are never limited.
+    exports = [
+        Route(r.path, rates.guard(r.endpoint, *([] if r.path.endswith("README") else [Tier.EXPENSIVE])))
+        for r in EXPORT_ROUTES
+    ]
     middleware = [
         Middleware(AccessLogMiddleware),
         Middleware(DatabaseErrorsMiddleware),
@@ -89,7 +96,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             Route("/graphql", endpoint, methods=None),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            *EXPORT_ROUTES,
+            *exports,
             Route("/", lambda request: RedirectResponse("/graphql")),
         ],
         middleware=middleware,

@@ -10,6 +10,7 @@ from starlette.requests import Request
 
 from api.core.sql import Batch, Statement
 from api.editorial.access import ANONYMOUS, Viewer
+from api.editorial.scope import concerns_sql
 from api.settings import Settings
 
 
@@ -29,8 +30,19 @@ class Context:
 
     @property
     def visible_at(self) -> datetime | None:
-        """The moment visibility is judged at; None in preview, which sees everything."""
-        return None if self.preview else self.now
+        """The moment visibility is judged at; None in a preview that sees everything (an admin,
+        or a reviewer without a scope)."""
+        return None if self.preview and self.viewer.municipalities is None else self.now
+
+    @property
+    def sees_everything(self) -> bool:
+        """A preview of every draft: counts and searches over unpublished content are whole."""
+        return self.visible_at is None
+
+    @property
+    def drafts_of(self) -> frozenset[str] | None:
+        """In a scoped preview, the municipalities whose items show unpublished too; else None."""
+        return self.viewer.municipalities if self.preview else None
 
     def statement(self) -> Statement:
         statement = Statement.for_default_connection()
@@ -38,5 +50,11 @@ class Context:
         return statement
 
     def visible_sql(self, statement: Statement, alias: str) -> str:
-        """The SQL condition for rows of `alias` this request may see."""
-        return statement.visible(alias, self.visible_at)
+        """The SQL condition for rows of `alias` this request may see: published content, and
+        in preview also every row the token may edit drafts of (api/editorial/scope.py)."""
+        visible = statement.visible(alias, self.visible_at)
+        codes = self.drafts_of
+        if not codes:
+            return visible
+        own = concerns_sql(alias, lambda column: statement.any(column, "scope_codes", sorted(codes)))
+        return f"({visible} OR {own})"

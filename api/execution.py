@@ -13,6 +13,8 @@ A plan covers only what it can answer exactly as graphql-core would:
   their paths and null propagation stay graphql-core's own. Unusual means a resolver raising, a
   null where the schema promises a value, or a value that does not serialise.
 - Reads have no side effects, so running one again is safe. Mutations never take this path.
+- Except a statement stopped by the time limit (models/statement_timeout.py): running it again
+  would take as long again, so the endpoint answers the timeout at once.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
 from api.protection.documents import Bounded
+from models.statement_timeout import is_statement_timeout
 
 log = logging.getLogger("samverkan.execution")
 
@@ -488,6 +491,8 @@ class PlannedExecution:
             if is_awaitable(data):
                 data = await data
         except Exception as reason:  # anything unusual is graphql-core's to answer
+            if is_statement_timeout(reason):
+                raise  # running it again would take as long again
             self.detours += 1
             log.debug("graphql-core runs %s again: %r", operation_name or "the operation", reason)
             return None

@@ -27,6 +27,7 @@ from api.agreements.loaders import (
     SignatoriesByAgreementLoader,
 )
 from api.context import Context
+from api.core import inputs
 from api.core.loaders import Row, joined
 from api.core.lookahead import Selections, arguments, asks, below
 from api.core.sql import columns
@@ -79,11 +80,15 @@ def _flat(lists: Sequence[list[Row]]) -> list[Row]:
 
 # Arguments written into the document arrive as their literal text, variables as JSON values.
 def _date(value: Any) -> dt.date | None:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+    found = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    inputs.check(active_on=found)
+    return found
 
 
 def _int(value: Any) -> int | None:
-    return None if value is None else int(value)
+    found = None if value is None else int(value)
+    inputs.check(year=found)
+    return found
 
 
 async def together(*steps: Awaitable[object]) -> None:

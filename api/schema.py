@@ -8,8 +8,6 @@ from __future__ import annotations
 import strawberry
 from graphql import ASTValidationRule, GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions.max_aliases import create_validator as aliases_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -20,7 +18,6 @@ from api.followups.queries import FollowUpQuery
 from api.geography.queries import GeographyQuery
 from api.node import NodeQuery
 from api.promises.queries import PromiseQuery
-from api.protection.cost import cost_rule
 from api.search.queries import SearchQuery
 from api.settings import Settings
 
@@ -72,12 +69,9 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
 
 
 def validation_rules(settings: Settings) -> list[type[ASTValidationRule]]:
-    """The limits every document is checked against before it runs (api/protection)."""
-    rules: list[type[ASTValidationRule]] = [
-        depth_rule(settings.max_depth, None),
-        aliases_rule(settings.max_aliases),
-        cost_rule(settings.max_cost, settings.default_page_size, settings.max_page_size),
-    ]
+    """Validation rules beyond graphql-core's own, from the switches. The query limits (depth,
+    aliases, cost, ...) are checked before validation, by api/protection/limits.py."""
+    rules: list[type[ASTValidationRule]] = []
     if not settings.introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
     return rules

@@ -18,6 +18,10 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _str(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
 def _float(name: str, default: float) -> float:
     value = os.environ.get(name)
     return float(value) if value else default
@@ -35,17 +39,35 @@ class Settings:
     max_aliases: int = 30
     max_tokens: int = 10_000
     max_cost: int = 50_000
+    # Counted as if every fragment were written out where it is spread (api/protection/limits.py).
+    max_selections: int = 5_000
+    max_fragment_spreads: int = 1_000
+    # graphql-core's check that fields of one response name can be merged compares them pairwise.
+    max_field_comparisons: int = 10_000
     default_page_size: int = 20
     max_page_size: int = 100
     # Longer search queries are refused: they are pasted text, not something to look for.
     max_search_query_length: int = 500
     max_query_bytes: int = 1_000_000
+    # Seconds any one SQL statement of the server may run (0: no limit); see models/statement_timeout.py.
+    statement_timeout: float = 5.0
     # Switches for production.
     graphiql: bool = True
     introspection: bool = True
     field_suggestions: bool = True
     batching: bool = False
     max_batch: int = 10
+    # Rate limits per token, or per client address without one (api/protection/rates.py), in the
+    # `limits` notation. Expensive: queries of at least this estimated cost, and exports.
+    rate_limits: bool = True
+    rate_limit_reads: str = "100/second;3000/minute"
+    rate_limit_expensive: str = "60/minute"
+    rate_limit_writes: str = "120/minute"
+    rate_limit_expensive_cost: int = 20_000
+    rate_limit_storage: str = "memory://"
+    # The client address: the connection's peer, or what these proxies say it is in this header.
+    trusted_proxies: list[str] = field(default_factory=list)
+    client_address_header: str = "X-Forwarded-For"
     # HTTP.
     cors_origins: list[str] = field(default_factory=list)
     # Public GET answers may be kept this long by browsers and shared caches (CDNs). Unpublishing
@@ -70,12 +92,25 @@ class Settings:
             max_aliases=_int("SAMVERKAN_MAX_ALIASES", cls.max_aliases),
             max_tokens=_int("SAMVERKAN_MAX_TOKENS", cls.max_tokens),
             max_cost=_int("SAMVERKAN_MAX_COST", cls.max_cost),
+            max_query_bytes=_int("SAMVERKAN_MAX_QUERY_BYTES", cls.max_query_bytes),
+            max_selections=_int("SAMVERKAN_MAX_SELECTIONS", cls.max_selections),
+            max_fragment_spreads=_int("SAMVERKAN_MAX_FRAGMENT_SPREADS", cls.max_fragment_spreads),
+            max_field_comparisons=_int("SAMVERKAN_MAX_FIELD_COMPARISONS", cls.max_field_comparisons),
             max_page_size=_int("SAMVERKAN_MAX_PAGE_SIZE", cls.max_page_size),
+            statement_timeout=_float("SAMVERKAN_STATEMENT_TIMEOUT", cls.statement_timeout),
             graphiql=_flag("SAMVERKAN_GRAPHIQL", cls.graphiql),
             introspection=_flag("SAMVERKAN_INTROSPECTION", cls.introspection),
             field_suggestions=_flag("SAMVERKAN_FIELD_SUGGESTIONS", cls.field_suggestions),
             batching=_flag("SAMVERKAN_BATCHING", cls.batching),
             max_batch=_int("SAMVERKAN_MAX_BATCH", cls.max_batch),
+            rate_limits=_flag("SAMVERKAN_RATE_LIMITS", cls.rate_limits),
+            rate_limit_reads=_str("SAMVERKAN_RATE_LIMIT_READS", cls.rate_limit_reads),
+            rate_limit_expensive=_str("SAMVERKAN_RATE_LIMIT_EXPENSIVE", cls.rate_limit_expensive),
+            rate_limit_writes=_str("SAMVERKAN_RATE_LIMIT_WRITES", cls.rate_limit_writes),
+            rate_limit_expensive_cost=_int("SAMVERKAN_RATE_LIMIT_EXPENSIVE_COST", cls.rate_limit_expensive_cost),
+            rate_limit_storage=_str("SAMVERKAN_RATE_LIMIT_STORAGE", cls.rate_limit_storage),
+            trusted_proxies=_list("SAMVERKAN_TRUSTED_PROXIES"),
+            client_address_header=_str("SAMVERKAN_CLIENT_ADDRESS_HEADER", cls.client_address_header),
             cors_origins=_list("SAMVERKAN_CORS_ORIGINS"),
             cache_max_age=_int("SAMVERKAN_CACHE_MAX_AGE", cls.cache_max_age),
             cache_stale_while_revalidate=_int(

@@ -13,6 +13,7 @@ DEFAULT_DATABASE_URL = "sqlite://data/samverkan.sqlite3"
 # default) less a reserve for migrations, backups, psql and superusers: 8 lets 2 hosts × 5 workers
 # (80) fit. The benchmark (bench/run.py) runs its servers with 16, as it was measured.
 DEFAULT_POOL_SIZE = 8
+DEFAULT_LOCK_WAIT = 5.0
 
 MODEL_MODULES = [
     "models.geography",
@@ -46,29 +47,52 @@ async def _keep_session(connection: Any) -> None:
     asyncpg rolls back itself), so there is nothing to reset."""
 
 
-def connection_config(url: str, *, create: bool = True) -> str | dict[str, Any]:
-    """`create`: whether opening a SQLite file that is not there creates it (empty)."""
-    if url.startswith("sqlite://"):
-        sqlite = expand_db_url(url)
-        sqlite["engine"] = "models.sqlite"  # Tortoise's client, releasing its lock when opening fails
-        sqlite["credentials"]["create"] = create
-        return sqlite
-    if not url.startswith("postgres://"):
+def lock_wait() -> float:
+    """Seconds a write waits for a lock another writer holds (a running `seed load`, a write to
+    the same item) before it gives up with "busy, try again": SQLite's busy timeout and
+    PostgreSQL's lock_timeout."""
+    return float(os.environ.get("SAMVERKAN_LOCK_WAIT") or DEFAULT_LOCK_WAIT)
+
+
+def connection_config(url: str, statement_timeout: float | None = None, *, create: bool = True) -> str | dict[str, Any]:
+    """`statement_timeout`: None for commands (no limit); seconds any one statement may run for
+    the API server (0: no limit), see models/statement_timeout.py. `create`: whether opening a
+    SQLite file that is not there creates it (empty). A URL of neither database is returned as
+    it is, for Tortoise to refuse (the CLI explains it first: seed/errors.py)."""
+    if not url.startswith(("sqlite://", "postgres://")):
         return url
     config = expand_db_url(url)
+    wait_ms = int(lock_wait() * 1000)
+    if not url.startswith("postgres://"):
+        # BEGIN IMMEDIATE for every transaction (models/sqlite.py), and for the server a time
+        # limit on statements (models/statement_timeout.py, built on the same client); WAL is
+        # Tortoise's default.
+        # The server's client (any `statement_timeout`, 0 too) also stops a cancelled statement.
+        config["engine"] = "models.sqlite" if statement_timeout is None else "models.statement_timeout"
+        if statement_timeout is not None:
+            config["credentials"]["statement_timeout"] = statement_timeout
+        config["credentials"].setdefault("busy_timeout", wait_ms)
+        config["credentials"]["create"] = create
+        return config
     config["credentials"]["reset"] = _keep_session
     # A `maxsize` in the URL's query wins over the setting.
     config["credentials"].setdefault("maxsize", pool_size())
     # Statements are prepared once per connection and their shapes never vary (a set of keys is
     # one array parameter). With PostgreSQL's default it plans most executions again for their
     # values: that planning was about half of the database's time on a municipality page.
-    config["credentials"]["server_settings"] = {"plan_cache_mode": "force_generic_plan"}
+    settings = {"plan_cache_mode": "force_generic_plan", "lock_timeout": str(wait_ms)}
+    if statement_timeout:
+        # In milliseconds; PostgreSQL cancels a statement past it (lock waits included).
+        settings["statement_timeout"] = str(max(1, round(statement_timeout * 1000)))
+    config["credentials"]["server_settings"] = settings
     return config
 
 
-def tortoise_config(url: str | None = None, *, create: bool = True) -> dict[str, Any]:
+def tortoise_config(
+    url: str | None = None, statement_timeout: float | None = None, *, create: bool = True
+) -> dict[str, Any]:
     return {
-        "connections": {"default": connection_config(url or database_url(), create=create)},
+        "connections": {"default": connection_config(url or database_url(), statement_timeout, create=create)},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,

@@ -40,6 +40,10 @@ class ApiToken(Model):
     police_unit_slugs: fields.JSONField[list[str]] = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
     revoked_at = fields.DatetimeField(null=True)
+    # Refused from this moment on; None: never expires.
+    expires_at = fields.DatetimeField(null=True)
+    # Written at most once a minute per token (api/editorial/access.py), so reads stay reads.
+    last_used_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "api_token"

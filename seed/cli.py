@@ -8,16 +8,18 @@ import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from models.availability import DatabaseUnavailable, check_database, describe, explain, sqlite_path
 from models.config import database_url
 from models.database import close_database, migrate, open_database
+from models.transactions import Busy
 from seed.errors import (
     CONTENT,
     EXIT_CODES,
+    SETUP,
     USAGE,
     CommandError,
     as_command_error,
@@ -26,6 +28,9 @@ from seed.errors import (
     require_path,
     where_sqlite,
 )
+
+if TYPE_CHECKING:
+    from seed.backup import BackupSummary, RestoreSummary
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__, epilog=EXIT_CODES)
 seed_app = typer.Typer(no_args_is_help=True, help="Load, check and export seed content files.")
@@ -62,6 +67,10 @@ def _run(work: Callable[[], Awaitable[T]], *, database: bool = True) -> T:
         failed = False
         try:
             return await work()
+        except Busy as busy:
+            # Another writer (a load, an erasure) kept the content longer than we wait.
+            failed = True
+            raise CommandError(str(busy), "try again when the other writer has finished", SETUP) from None
         except Exception as error:
             failed = True
             unavailable = await explain(error, url) if database else None
@@ -114,6 +123,8 @@ def serve(
     from api.settings import Settings
 
     check_url(database_url())
+    # Client addresses come from the connection unless SAMVERKAN_TRUSTED_PROXIES says otherwise
+    # (api/protection/rates.py): uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1.
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -121,6 +132,7 @@ def serve(
         port=port,
         workers=workers,
         access_log=False,
+        proxy_headers=False,
         **uvicorn_options(Settings.from_environment()),
     )
 
@@ -289,6 +301,39 @@ def reindex() -> None:
         typer.echo(line)
 
 
+@app.command("backup")
+def backup_command(
+    file: Annotated[Path, typer.Argument(help="The backup file to write (a new one, e.g. x.jsonl.gz).")],
+) -> None:
+    """Write the whole database (content, revisions, tokens' hashes) to one portable file."""
+    from seed.backup import backup
+
+    _backup_step(lambda: backup(file))
+
+
+@app.command("restore")
+def restore_command(
+    file: Annotated[Path, typer.Argument(help="A file written by `samverkan backup`.")],
+    replace: Annotated[bool, typer.Option(help="Replace the content of a database that is not empty.")] = False,
+) -> None:
+    """Restore a backup in one transaction (SQLite or PostgreSQL, whichever made it)."""
+    from seed.backup import restore
+
+    _backup_step(lambda: restore(file, replace=replace))
+
+
+def _backup_step(work: Callable[[], Awaitable[BackupSummary | RestoreSummary]]) -> None:
+    from seed.backup import BackupError
+
+    try:
+        summary = _run(work)
+    except BackupError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(error.code) from None
+    for line in summary.lines():
+        typer.echo(line)
+
+
 token_app = typer.Typer(no_args_is_help=True, help="Editorial API tokens (Authorization: Bearer …).")
 app.add_typer(token_app, name="token")
 
@@ -299,11 +344,16 @@ def token_create(
     name: Annotated[str, typer.Option(help="A unique label; the author of the token's revisions.")],
     municipality: Annotated[list[str] | None, typer.Option(help="Kommunkod an editor may write for.")] = None,
     police_unit: Annotated[
-        list[str] | None, typer.Option(help="Police unit (slug or name) an editor may write for, with units below it.")
+        list[str] | None,
+        typer.Option(help="Police unit (slug or name): the municipalities of its area, units below included."),
+    ] = None,
+    expires: Annotated[
+        str | None,
+        typer.Option(help="When the token stops working: 12h, 90d, 2w from now, or an ISO date (UTC). Default: never."),
     ] = None,
 ) -> None:
     """Create a token; it is printed once, alone on the last line, and only its hash is kept."""
-    from api.editorial.access import Role, create_token
+    from api.editorial.access import Role, create_token, parse_expiry
     from models import ApiToken, Municipality, PoliceUnit
 
     async def work() -> int:
@@ -311,6 +361,11 @@ def token_create(
             token_role = Role(role)
         except ValueError:
             typer.echo(f"--role must be one of {', '.join(r.value for r in Role)} (got '{role}')", err=True)
+            return USAGE
+        try:
+            expires_at = parse_expiry(expires) if expires is not None else None
+        except ValueError as error:
+            typer.echo(f"--expires: {error}", err=True)
             return USAGE
         codes = list(municipality or [])
         known_codes = set(await Municipality.filter(code__in=codes).values_list("code", flat=True))
@@ -330,9 +385,10 @@ def token_create(
         if await ApiToken.filter(name=name).exists():
             typer.echo(f"a token named '{name}' exists already; names are unique", err=True)
             return USAGE
-        token = await create_token(name, token_role, codes, units)
+        token = await create_token(name, token_role, codes, units, expires_at)
         scope = ", ".join(codes + units) or "everything"
-        typer.echo(f"token '{name}' ({token_role.value}, {scope}); shown this once, keep it secret:")
+        until = f"expires {expires_at:%Y-%m-%d %H:%M} UTC" if expires_at else "never expires"
+        typer.echo(f"token '{name}' ({token_role.value}, {scope}, {until}); shown this once, keep it secret:")
         typer.echo(token)
         return 0
 
@@ -341,15 +397,27 @@ def token_create(
 
 @token_app.command("list")
 def token_list() -> None:
-    """Every token: name, role, scope, created, revoked."""
+    """Every token: name, role, scope, created, expiry and state, last used (times in UTC)."""
+    from datetime import UTC, datetime
+
     from models import ApiToken
 
+    def when(moment: datetime) -> str:
+        return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M}"
+
     async def work() -> list[str]:
+        now = datetime.now(UTC)
         lines = []
         for row in await ApiToken.all().order_by("name"):
             scope = ", ".join([*row.municipality_codes, *row.police_unit_slugs]) or "everything"
-            state = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "active"
-            lines.append(f"{row.name}\t{row.role}\t{scope}\tcreated {row.created_at:%Y-%m-%d %H:%M}\t{state}")
+            if row.revoked_at:
+                state = f"revoked {when(row.revoked_at)}"
+            elif row.expires_at and row.expires_at <= now:
+                state = f"expired {when(row.expires_at)}"
+            else:
+                state = f"active, expires {when(row.expires_at)}" if row.expires_at else "active, never expires"
+            used = f"last used {when(row.last_used_at)}" if row.last_used_at else "never used"
+            lines.append(f"{row.name}\t{row.role}\t{scope}\tcreated {when(row.created_at)}\t{state}\t{used}")
         return lines or ["no tokens"]
 
     for line in _run(work):

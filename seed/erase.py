@@ -7,9 +7,8 @@ import re
 import secrets
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
 from models import Contact, Erasure, Person, Revision, Signatory
+from models.transactions import write_transaction
 from seed import format as fmt
 from seed.export import EXPORTERS, MODELS
 from seed.writer import Writer
@@ -49,7 +48,7 @@ class _Scrubber:
 
 async def erase_person(name: str) -> int:
     """Erase everything about the person called `name`; returns how many items changed."""
-    async with in_transaction():
+    async with write_transaction(exclusive=True):
         people = [p for p in await Person.all() if p.name.strip().casefold() == name.strip().casefold()]
         details = {value for p in people for value in (p.email, p.phone) if value}
         revisions = await Revision.all()

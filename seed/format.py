@@ -11,8 +11,9 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from models import bounds
 from models.enums import (
     Actor,
     Assessment,
@@ -24,16 +25,23 @@ from models.enums import (
 
 MAX_TEXT = 100_000
 
+# Every string, date, time and year of content is held to models/bounds.py (no NUL, dates and
+# years 1900–2199), the same bounds the API's arguments are held to.
+Stored = AfterValidator(bounds.text)
+Date = Annotated[dt.date, AfterValidator(bounds.date)]
+Timestamp = Annotated[dt.datetime, AfterValidator(bounds.timestamp)]
+Year = Annotated[int, AfterValidator(bounds.year)]
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=200)]
-Key = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=100)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=200), Stored]
+Key = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=100), Stored]
 MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
-Line = Annotated[str, StringConstraints(min_length=1, max_length=1_000)]
+Line = Annotated[str, StringConstraints(min_length=1, max_length=1_000), Stored]
 # Lines stored in their own columns are no longer than the columns (models/).
-Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
-Label = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
-Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=300), Stored]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=200), Stored]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT), Stored]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500), Stored]
 
 
 class Strict(BaseModel):
@@ -44,8 +52,8 @@ class Strict(BaseModel):
 class Period(Strict):
     """A period as printed: the widest dates it allows and the printed words."""
 
-    start: dt.date
-    end: dt.date | None = None
+    start: Date
+    end: Date | None = None
     label: Label
 
     @model_validator(mode="after")
@@ -76,7 +84,7 @@ class LinkTarget(Strict):
     """Another item of ours; for a Commitment the slug is `promise-slug#key`."""
 
     type: str
-    slug: Annotated[str, StringConstraints(min_length=1, max_length=301)]
+    slug: Annotated[str, StringConstraints(min_length=1, max_length=301), Stored]
 
     @field_validator("type")
     @classmethod
@@ -97,12 +105,12 @@ class Item(Strict):
 
     slug: Slug
     status: PublicationStatus = PublicationStatus.DRAFT
-    publish_at: dt.datetime | None = None
-    unpublish_at: dt.datetime | None = None
-    published_at: dt.datetime | None = None
+    publish_at: Timestamp | None = None
+    unpublish_at: Timestamp | None = None
+    published_at: Timestamp | None = None
     source_url: Url | None = None
-    source_published_on: dt.date | None = None
-    source_updated_on: dt.date | None = None
+    source_published_on: Date | None = None
+    source_updated_on: Date | None = None
 
     @model_validator(mode="after")
     def _schedule_in_order(self) -> Item:
@@ -135,7 +143,7 @@ class Signatory(Strict):
     name: Label
     title: Title | None = None
     organisation: Slug | None = None
-    signed_on: dt.date | None = None
+    signed_on: Date | None = None
     place: Label | None = None
 
 
@@ -143,7 +151,7 @@ class Agreement(Item):
     title: Title
     title_composed: bool = False
     period: Period | None = None
-    signed_on: dt.date | None = None
+    signed_on: Date | None = None
     signed_place: Label | None = None
     parties: list[Slug] = Field(min_length=2)
     signatories: list[Signatory] = Field(default_factory=list)
@@ -186,7 +194,7 @@ class FollowUp(Item):
     title: Title
     title_composed: bool = False
     citizen_promise: Slug
-    year: int = Field(ge=1900, le=2999)
+    year: Year
     period: Period | None = None
     summary: Text | None = None
     entries: list[FollowUpEntry] = Field(default_factory=list)
@@ -199,7 +207,7 @@ class ServiceAgreement(Item):
     municipality: MunicipalityCode
     parties: list[Slug] = Field(default_factory=list)
     provider: Title
-    since: dt.date | None = None
+    since: Date | None = None
     since_label: Label | None = None
     services: list[Line] = Field(default_factory=list)
     summary: Text | None = None
@@ -214,7 +222,9 @@ class ServiceAgreement(Item):
 class Contact(Item):
     role: Label
     name: Label
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)] | None = None
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200), Stored] | None = (
+        None
+    )
     phone: Annotated[str, StringConstraints(pattern=r"^[0-9+][0-9 ()\-]{4,30}$")] | None = None
     organisation: Slug | None = None
     municipalities: list[MunicipalityCode] = Field(default_factory=list)

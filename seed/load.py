@@ -10,18 +10,29 @@ from typing import Any
 from pydantic import BaseModel
 from tortoise import connections
 from tortoise.models import Model
-from tortoise.transactions import in_transaction
 
 from models import Agreement, CitizenPromise, Commitment, Contact, Organisation, PoliceUnit
+from models.transactions import Lock, lock_rows, write_transaction
 from seed import format as fmt
 from seed.export import EXPORTERS, MODELS, content_hash, export_organisations
 from seed.reference import ReferenceData, load_reference, read_reference
 from seed.rows import Rows
-from seed.validate import Bundle, Known, Located
+from seed.validate import Bundle, Known, Located, cross_check, references
 from seed.writer import RevisionConflict, Write, Writer
+from seed.yamlio import Problem
 
 # The writing code lives in seed.writer; the editorial mutations import it from here too.
-__all__ = ["RevisionConflict", "Summary", "Writer", "comparable", "known_data", "load_bundle"]
+__all__ = [
+    "Dependencies",
+    "Invalidated",
+    "RevisionConflict",
+    "Summary",
+    "Writer",
+    "comparable",
+    "dependencies",
+    "known_data",
+    "load_bundle",
+]
 
 KIND_LABELS = {
     "organisations": "organisations",
@@ -85,14 +96,70 @@ def reference_known(reference: ReferenceData | None = None) -> Known:
     )
 
 
+class Invalidated(Exception):
+    """The content no longer validates against the database at the moment of writing (an item
+    it refers to was deleted or changed since it was checked); nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+# What a write locks of the items it refers to (models/transactions.py), in the content model's
+# order: their existence (KEY SHARE), and for promises their commitments too (SHARE).
+_REFERRED = {
+    "police_units": (PoliceUnit, Lock.KEY_SHARE),
+    "organisations": (Organisation, Lock.KEY_SHARE),
+    "contacts": (Contact, Lock.KEY_SHARE),
+    "agreements": (Agreement, Lock.KEY_SHARE),
+    "citizen_promises": (CitizenPromise, Lock.SHARE),
+}
+
+
+@dataclass
+class Dependencies:
+    """The stored items some content refers to: their ids by kind and slug (only those that
+    exist), and the commitment keys of the promises among them."""
+
+    ids: dict[str, dict[str, int]]
+    commitment_keys: dict[str, frozenset[str]]
+
+    def known(self, reference: ReferenceData) -> Known:
+        return Known(
+            municipalities=frozenset(row["kommunkod"] for row in reference.municipalities),
+            police_units=frozenset(unit.slug for unit in reference.police_units) | self.ids["police_units"].keys(),
+            topics=frozenset(topic.key for topic in reference.topics),
+            organisations=frozenset(self.ids["organisations"]),
+            agreements=frozenset(self.ids["agreements"]),
+            contacts=frozenset(self.ids["contacts"]),
+            commitment_keys=self.commitment_keys,
+        )
+
+
+async def dependencies(bundle: Bundle, *, lock: bool = True) -> Dependencies:
+    """Read what the bundle refers to, nothing else: a write's work follows its own size, not
+    the database's. `lock`: hold them (on PostgreSQL) until the transaction ends, so what the
+    write validated stays true until it commits; a seed load excludes other writers instead."""
+    wanted = references(bundle)
+    ids: dict[str, dict[str, int]] = {}
+    for kind, (model, mode) in _REFERRED.items():
+        rows = await lock_rows(model, sorted(wanted[kind]), mode if lock else None)
+        ids[kind] = {str(row["slug"]): int(row["id"]) for row in rows}
+    slug_by_id = {promise_id: slug for slug, promise_id in ids["citizen_promises"].items()}
+    keys: dict[str, set[str]] = {slug: set() for slug in ids["citizen_promises"]}
+    for row in await Rows().select(Commitment, ("citizen_promise_id", "key"), "citizen_promise_id", list(slug_by_id)):
+        keys[slug_by_id[row["citizen_promise_id"]]].add(str(row["key"]))
+    return Dependencies(ids, {slug: frozenset(found) for slug, found in keys.items()})
+
+
 async def known_data(reference: ReferenceData | None = None) -> Known:
-    """What files may refer to: reference data from the project, content from the database."""
+    """Everything files may refer to: reference data from the project, all content of the
+    database (for listing it; a write reads only its `dependencies`)."""
     reference = reference or read_reference()
-    promises = await CitizenPromise.all().values_list("id", "slug")
-    keys: dict[str, set[str]] = {slug: set() for _, slug in promises}
-    slug_by_id = dict(promises)
-    for promise_id, key in await Commitment.all().values_list("citizen_promise_id", "key"):
-        keys[slug_by_id[promise_id]].add(key)
+    keys: dict[str, set[str]] = {str(slug): set() for slug in await CitizenPromise.all().values_list("slug", flat=True)}
+    # One statement, so a promise written between two reads cannot leave a key without its promise.
+    for slug, key in await Commitment.all().values_list("citizen_promise__slug", "key"):
+        keys.setdefault(str(slug), set()).add(str(key))
     return Known(
         municipalities=frozenset(row["kommunkod"] for row in reference.municipalities),
         police_units=frozenset(unit.slug for unit in reference.police_units) | await _slugs(PoliceUnit),
@@ -129,11 +196,21 @@ async def load_bundle(
     progress: ProgressCallback | None = None,
     reference: ReferenceData | None = None,
 ) -> Summary:
+    """Write a validated bundle in one transaction that excludes every other content write
+    (models/transactions.py: other loads wait for it, API writes wait or get "busy"). Inside it
+    the bundle is checked again against what it refers to, since the database may have changed
+    since it was validated; raises Invalidated (nothing written) if it no longer holds, and
+    models.transactions.Busy if another writer kept the database too long."""
     summary = Summary()
-    async with in_transaction():
+    reference = reference or read_reference()
+    async with write_transaction(exclusive=True):
         await load_reference(reference)
+        found = await dependencies(bundle, lock=False)
+        problems = cross_check(bundle, found.known(reference))
+        if problems:
+            raise Invalidated(problems)
         writer = Writer(author=author)
-        await writer.prepare()
+        await writer.prepare(found.ids)
         await _organisations(writer, bundle, summary)
         for kind in fmt.CONTENT_TYPES:
             located_items = list(bundle.items[kind].items())

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from seed.load import ProgressCallback, Summary, known_data, load_bundle, reference_known
-from seed.validate import Bundle, read_files, seed_files, validate_documents
+from seed.load import Invalidated, ProgressCallback, Summary, dependencies, load_bundle, reference_known
+from seed.reference import read_reference
+from seed.validate import Bundle, cross_check, index_documents, read_files, seed_files
 from seed.yamlio import Problem
 
 
@@ -22,15 +23,21 @@ async def check_path(path: Path, *, database: bool = True) -> Checked:
     against the reference data only: what only a database could confirm is `bundle.unchecked`."""
     files = seed_files(path)
     parsed, problems = read_files(files)
-    bundle, more = validate_documents(parsed, await known_data() if database else reference_known())
-    return Checked(files, bundle, problems + more)
+    bundle, more = index_documents(parsed)
+    known = (await dependencies(bundle, lock=False)).known(read_reference()) if database else reference_known()
+    return Checked(files, bundle, problems + more + cross_check(bundle, known))
 
 
 async def load_path(
     path: Path, *, force: bool = False, progress: ProgressCallback | None = None, author: str = "seed"
 ) -> tuple[Summary | None, Checked]:
-    """Validate everything first; write it all in one transaction only if nothing is wrong."""
+    """Validate everything first; write it all in one transaction only if nothing is wrong, then
+    and there (models.transactions.Busy when another writer keeps the database too long)."""
     checked = await check_path(path)
     if checked.problems or not checked.files:
         return None, checked
-    return await load_bundle(checked.bundle, force=force, progress=progress, author=author), checked
+    try:
+        return await load_bundle(checked.bundle, force=force, progress=progress, author=author), checked
+    except Invalidated as invalidated:
+        checked.problems.extend(invalidated.problems)
+        return None, checked

@@ -9,6 +9,7 @@ conflict, not overwritten; an item without an entry is based on the server's cur
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,8 @@ from seed.yamlio import dump as dump_yaml
 
 MANIFEST = ".samverkan-revisions.json"
 TIMEOUT = 60.0
+# A server's rate limit answers 429 with Retry-After: wait that long (at most this often).
+RATE_LIMIT_RETRIES = 10
 
 ITEMS = "query { editorialItems { id kind document revision item } }"
 REFERENCES = "query { editorialReferences }"
@@ -70,10 +73,15 @@ class Server:
         self.client.close()
 
     def call(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        try:
-            response = self.client.post(self.url, json={"query": query, "variables": variables or {}})
-        except httpx.HTTPError as error:
-            raise RemoteError(f"{self.url}: {error}") from None
+        for _ in range(RATE_LIMIT_RETRIES):
+            try:
+                response = self.client.post(self.url, json={"query": query, "variables": variables or {}})
+            except httpx.HTTPError as error:
+                raise RemoteError(f"{self.url}: {error}") from None
+            if response.status_code != 429:
+                break
+            wait = response.headers.get("retry-after", "")
+            time.sleep(min(int(wait), 60) if wait.isdigit() else 1)
         try:
             body = response.json()
         except ValueError:

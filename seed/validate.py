@@ -90,7 +90,7 @@ def pydantic_problems(
     for detail in error.errors(include_url=False):
         path: PathKey = (*prefix, *detail["loc"])
         message = detail["msg"].removeprefix("Value error, ")
-        if detail["type"] not in {"missing", "extra_forbidden"} and "input" in detail:
+        if detail["type"] not in {"missing", "extra_forbidden"} and "input" in detail and "(got " not in message:
             shown = repr(detail["input"])
             message += f" (got {shown[:60] + '…' if len(shown) > 60 else shown})"
         if detail["type"] == "extra_forbidden":
@@ -101,6 +101,12 @@ def pydantic_problems(
 
 
 def validate_documents(files: list[ParsedFile], known: Known) -> tuple[Bundle, list[Problem]]:
+    bundle, problems = index_documents(files)
+    return bundle, problems + cross_check(bundle, known)
+
+
+def index_documents(files: list[ParsedFile]) -> tuple[Bundle, list[Problem]]:
+    """Each file against the format, indexed by type and slug; nothing read from the database."""
     bundle = Bundle(files=files)
     problems: list[Problem] = []
     for parsed in files:
@@ -114,8 +120,43 @@ def validate_documents(files: list[ParsedFile], known: Known) -> tuple[Bundle, l
             problems.extend(pydantic_problems(error, name, parsed))
             continue
         _index(bundle, document, parsed, problems)
-    problems.extend(_cross_check(bundle, known))
     return bundle, problems
+
+
+def references(bundle: Bundle) -> dict[str, set[str]]:
+    """The slugs the bundle's items refer to, by the kind they name (police_units,
+    organisations, contacts, agreements, citizen_promises): what a write depends on."""
+    found: dict[str, set[str]] = {
+        "police_units": set(),
+        "organisations": set(),
+        "contacts": set(),
+        "agreements": set(),
+        "citizen_promises": set(),
+    }
+    for located in bundle.organisations.values():
+        assert isinstance(located.item, fmt.Organisation)
+        if located.item.police_unit:
+            found["police_units"].add(located.item.police_unit)
+    for kind, items in bundle.items.items():
+        for located in items.values():
+            item = located.item
+            if isinstance(item, fmt.Agreement):
+                found["organisations"].update(item.parties)
+                found["organisations"].update(s.organisation for s in item.signatories if s.organisation)
+            elif isinstance(item, fmt.CitizenPromise):
+                found["contacts"].update(item.contacts)
+                if item.agreement:
+                    found["agreements"].add(item.agreement)
+                for commitment in item.commitments:
+                    found["organisations"].update(commitment.partners)
+            elif isinstance(item, fmt.FollowUp):
+                found["citizen_promises"].add(item.citizen_promise)
+            elif isinstance(item, fmt.ServiceAgreement):
+                found["organisations"].update(item.parties)
+            elif isinstance(item, fmt.Contact) and item.organisation:
+                found["organisations"].add(item.organisation)
+            assert kind in fmt.CONTENT_TYPES
+    return found
 
 
 def _index(bundle: Bundle, document: fmt.Document, parsed: ParsedFile, problems: list[Problem]) -> None:
@@ -145,7 +186,8 @@ def _problem(located: Located, subpath: PathKey, message: str) -> Problem:
     return Problem(located.file.display, located.file.line_of(path), format_path(path), message)
 
 
-def _cross_check(bundle: Bundle, known: Known) -> list[Problem]:
+def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
+    """What the files refer to exists, in the files or in `known`; commitment keys and people agree."""
     problems: list[Problem] = []
     organisations = known.organisations | bundle.organisations.keys()
     agreements = known.agreements | bundle.items["agreements"].keys()
@@ -270,15 +312,14 @@ def _cross_check(bundle: Bundle, known: Known) -> list[Problem]:
     return problems
 
 
-def validate_item(
-    kind: str, data: Any, known: Known, *, document: str = "api"
-) -> tuple[BaseModel | None, list[Problem]]:
-    """Validate one item given as plain data (an API input), with the same rules as files."""
+def index_item(kind: str, data: Any, *, document: str = "api") -> tuple[Bundle, BaseModel | None, list[Problem]]:
+    """One item given as plain data (an API input) against the format, as a bundle of one;
+    `cross_check` it against what it refers to."""
     parsed = ParsedFile(path=Path(f"{document}.yaml"), data={kind: [data]}, display=kind)
-    bundle, problems = validate_documents([parsed], known)
+    bundle, problems = index_documents([parsed])
     found = bundle.organisations if kind == "organisations" else bundle.items.get(kind, {})
     item = next(iter(found.values())).item if found and not problems else None
-    return item, problems
+    return bundle, item, problems
 
 
 def as_problem_dicts(problems: list[Problem]) -> list[dict[str, Any]]:

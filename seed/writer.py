@@ -9,7 +9,7 @@ where saving item by item sent 142,000), and one item goes through the same code
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -42,6 +42,9 @@ from seed.rows import Row, Rows
 # Kept commitments move this far out of the way while a promise's commitments are reordered,
 # so no intermediate state collides with the unique positions and document orders.
 _REORDER_OFFSET = 100_000
+
+# The kinds of content other items refer to.
+_REFERRED_CONTENT = ("contacts", "agreements", "citizen_promises")
 
 
 class RevisionConflict(Exception):
@@ -87,23 +90,25 @@ class Writer:
         self.now = datetime.now(UTC)
         # The last item written as stored (its revision snapshot), e.g. with a publication time.
         self.final: fmt.Item | None = None
-        # The last revision number of deleted items, so a re-created item continues its history.
-        self.deleted_revisions: dict[tuple[str, str], int] = {}
         self.organisation_ids: dict[str, int] = {}
         self.police_unit_ids: dict[str, int] = {}
         self.ids: dict[str, dict[str, int]] = {kind: {} for kind in fmt.CONTENT_TYPES}
         self.people: dict[str, dict[str, Any]] = {}
 
-    async def prepare(self) -> None:
-        self.police_unit_ids = dict(await PoliceUnit.all().values_list("slug", "id"))
-        self.organisation_ids = dict(await Organisation.all().values_list("slug", "id"))
-        for kind in ("contacts", "agreements", "citizen_promises"):
-            self.ids[kind] = dict(await MODELS[kind].all().values_list("slug", "id"))
-        for row in await Person.all().values("id", "key", "name", "email", "phone"):
-            self.people[row["key"]] = row
-        for kind, slug, number in await Revision.filter(deleted=True).values_list("item_type", "item_slug", "number"):
-            key = (str(kind), str(slug))
-            self.deleted_revisions[key] = max(int(number), self.deleted_revisions.get(key, 0))
+    async def prepare(self, ids: Mapping[str, Mapping[str, int]] | None = None) -> None:
+        """Know the ids of what the items to write refer to: `ids` (seed.load.dependencies: by
+        kind and slug, police_units, organisations, contacts, agreements, citizen_promises),
+        or without it every such id in the database (erasure, which rewrites everything)."""
+        if ids is None:
+            ids = {
+                "police_units": dict(await PoliceUnit.all().values_list("slug", "id")),
+                "organisations": dict(await Organisation.all().values_list("slug", "id")),
+                **{kind: dict(await MODELS[kind].all().values_list("slug", "id")) for kind in _REFERRED_CONTENT},
+            }
+        self.police_unit_ids = dict(ids["police_units"])
+        self.organisation_ids = dict(ids["organisations"])
+        for kind in _REFERRED_CONTENT:
+            self.ids[kind] = dict(ids[kind])
 
     async def organisations(self, organisations: Sequence[tuple[fmt.Organisation, str, int | None]]) -> None:
         """Create (id None) or update organisations, given with their document."""
@@ -215,10 +220,20 @@ class Writer:
         model = MODELS[kind]
         revisions: dict[str, int] = {}
         new: list[Row] = []
+        created = [write.item.slug for write in writes if write.stored is None]
+        # A slug deleted before continues its history: the last revision is the delete's.
+        last = {
+            str(row["slug"]): int(row["number"])
+            for row in await rows.execute_in(
+                f'SELECT "item_slug" AS "slug", MAX("number") AS "number" FROM "revision"'
+                f' WHERE "item_type" = \'{kind}\' AND "item_slug" IN ({{in}}) GROUP BY "item_slug"',
+                created,
+            )
+        }
         for write, row in zip(writes, values, strict=True):
             if write.stored is None:
                 slug = write.item.slug
-                revisions[slug] = self.deleted_revisions.pop((kind, slug), 0) + 1
+                revisions[slug] = last.get(slug, 0) + 1
                 new.append({"slug": slug, "revision": revisions[slug], "created_at": now, "updated_at": now, **row})
         await rows.insert(model, new)
         ids = {row["slug"]: row["id"] for row in await rows.select(model, ("slug", "id"), "slug", list(revisions))}
@@ -253,6 +268,9 @@ class Writer:
             people = [(item.name, item.email, item.phone, True) for item in items]
         elif kind == "agreements":
             people = [(signatory.name, None, None, False) for item in items for signatory in item.signatories]
+        needed = [key for key in dict.fromkeys(fmt.person_key(name) for name, *_ in people) if key not in self.people]
+        for found in await rows.select(Person, ("id", "key", "name", "email", "phone"), "key", needed):
+            self.people[found["key"]] = found
         new: dict[str, None] = {}
         changed: dict[str, None] = {}
         for name, email, phone, contact in people:
@@ -266,7 +284,8 @@ class Writer:
                 if key not in new:
                     changed[key] = None
         fields = ("key", "name", "email", "phone")
-        await rows.insert(Person, [{name: self.people[key][name] for name in fields} for key in new])
+        # A concurrent write may create the same person first: theirs is the row (same key).
+        await rows.insert(Person, [{name: self.people[key][name] for name in fields} for key in new], unique="key")
         for row in await rows.select(Person, ("key", "id"), "key", list(new)):
             self.people[row["key"]]["id"] = row["id"]
         await rows.update(Person, [{name: self.people[key][name] for name in ("id", *fields)} for key in changed])

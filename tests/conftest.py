@@ -172,7 +172,9 @@ async def empty(registry: _Registry, backend: str) -> AsyncIterator[Database]:
 
 
 def make_client(settings: Settings | None = None) -> httpx.AsyncClient:
-    app = create_app(settings or Settings(), manage_database=False)
+    """The app in process. Without settings, rate limits are off: tests send hundreds of requests a
+    second from one address (fuzzing, loops of mutations); tests/test_rates.py tests the limits."""
+    app = create_app(settings or Settings(rate_limits=False), manage_database=False)
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://samverkan.test")
 
 

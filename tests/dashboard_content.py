@@ -102,7 +102,7 @@ EXTRA = {
         {
             "slug": "test-umea-senare",
             "status": "PUBLISHED",
-            "publish_at": "2999-01-01T00:00:00+00:00",
+            "publish_at": "2199-01-01T00:00:00+00:00",
             "title": "Medborgarlöfte 2023 (publiceras senare)",
             "municipality": "2480",
             "period": {"start": "2023-01-01", "end": "2023-12-31", "label": "2023"},

@@ -98,7 +98,7 @@ async def test_copy_starts_next_periods_promise_as_a_draft(fresh: Database) -> N
         again = await mutate(client, copy, {"id": gid("CitizenPromise", PROMISE_GOTENE_2019)}, editor)
         public = await call(client, '{ citizenPromise(slug: "gotene-medborgarlofte-2020") { slug } }')
     assert (copied["outcome"], copied["slug"], copied["status"]) == ("CREATED", "gotene-medborgarlofte-2020", "DRAFT")
-    assert again["outcome"] == "INVALID"  # the next period's exists already
+    assert again["outcome"] == "CONFLICT"  # the next period's exists already
     new = await CitizenPromise.get(slug="gotene-medborgarlofte-2020")
     assert (new.title, new.period_label, new.status) == ("Medborgarlöfte 2020", "2020", PublicationStatus.DRAFT)
     source = await seed_form("citizen_promises", PROMISE_GOTENE_2019)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -18,53 +16,13 @@ from api.editorial.access import Role, create_token
 from models import Agreement, CitizenPromise, Contact, Revision
 from tests.conftest import ROOT, SEED_CONTENT, Database
 from tests.editorial import AGREEMENT_ANGE, AGREEMENT_GOTENE, PAYLOAD, PROMISE_GOTENE_2019, gid, seed_form
-
-BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.servers import SAMVERKAN, running_server
 
 
 @pytest_asyncio.fixture
 async def server(fresh: Database) -> AsyncIterator[str]:
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": fresh.url}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "api.app:create_app",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        async with httpx.AsyncClient() as client:
-            for _ in range(200):
-                try:
-                    if (await client.get(f"{url}/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.05)
-            else:
-                raise AssertionError("the server did not start")
+    async with running_server(fresh.url) as url:
         yield url
-    finally:
-        process.terminate()
-        await process.wait()
 
 
 async def _samverkan(*args: str, database: Database | None = None) -> tuple[int, str, str]:
@@ -72,7 +30,7 @@ async def _samverkan(*args: str, database: Database | None = None) -> tuple[int,
     if database is not None:
         env["DATABASE_URL"] = database.url
     process = await asyncio.create_subprocess_exec(
-        str(BIN / "samverkan"),
+        str(SAMVERKAN),
         *args,
         cwd=ROOT,
         env=env,

@@ -16,7 +16,8 @@ from tortoise import connections
 from models import CitizenPromise, Commitment, Revision
 from models.database import close_database, migrate, open_database
 from seed.export import export_texts, write_files
-from seed.load import Summary, known_data, load_bundle
+from seed.load import Invalidated, Summary, known_data, load_bundle
+from seed.pipeline import check_path
 from seed.validate import read_files, seed_files, validate_documents
 from tests.conftest import ROOT, SEED_CONTENT, Database, QueryCounter, _Registry
 from tests.content import load_documents, municipality_content
@@ -236,3 +237,26 @@ async def test_a_load_leaves_the_planner_statistics_of_the_new_content(empty: Da
     else:
         rows = await connection.execute_query_dict("SELECT stat FROM sqlite_stat1 WHERE tbl = 'commitment'")
         assert rows and int(rows[0]["stat"].split()[0]) > 0
+
+
+async def test_a_load_checks_its_files_again_inside_its_transaction_and_writes_nothing_if_they_no_longer_hold(
+    fresh: Database, tmp_path: Path
+) -> None:
+    file = tmp_path / "uppfoljning.yaml"
+    file.write_text(
+        "follow_ups:\n  - slug: gotene-uppfoljning-2019\n    title: Uppföljning 2019\n"
+        "    citizen_promise: gotene-medborgarlofte-2019\n    year: 2019\n"
+        "    entries:\n      - commitments: [kommun-1]\n        narrative: Genomfört.\n",
+        encoding="utf-8",
+    )
+    checked = await check_path(file)
+    assert not checked.problems, [str(p) for p in checked.problems]
+    # Between the check and the load, someone takes the commitment away.
+    promise = await CitizenPromise.get(slug="gotene-medborgarlofte-2019")
+    await Commitment.filter(citizen_promise_id=promise.id, key="kommun-1").delete()
+    revisions = await Revision.all().count()
+    with pytest.raises(Invalidated) as invalidated:
+        await load_bundle(checked.bundle)
+    assert [p.field for p in invalidated.value.problems] == ["follow_ups[0].entries[0].commitments[0]"]
+    assert "'kommun-1' is not a commitment" in invalidated.value.problems[0].message
+    assert await Revision.all().count() == revisions

@@ -43,8 +43,12 @@ def expected(
     """The contract's semantics, counted in Python, one commitment at a time."""
     filter = filter or {}
     year_filter = filter.get("year")
-    open_end = max(dt.date.today().year, year_filter or 0)
+    # Years run up to the latest year any period has (at least this year): an open-ended promise
+    # counts up to it, and a year after it counts nothing.
+    open_end = latest_year(facts)
     sets: dict[Group, dict[str, set[Any]]] = defaultdict(lambda: defaultdict(set))
+    if not group_by:
+        sets[()] = defaultdict(set)  # ungrouped, the one row is there even when nothing counts
     for fact in facts:
         if any(
             [
@@ -52,7 +56,7 @@ def expected(
                 "municipalityCode" in filter and fact.municipality != filter["municipalityCode"],
                 "countyCode" in filter and fact.county != filter["countyCode"],
                 "policeRegion" in filter and fact.region != filter["policeRegion"],
-                year_filter is not None and not fact.covers(year_filter),
+                year_filter is not None and not (fact.covers(year_filter) and year_filter <= open_end),
                 "topic" in filter and filter["topic"] not in fact.topics,
             ]
         ):
@@ -83,6 +87,10 @@ def expected(
         group: {name: len(counts[name]) for name in ("commitments", "citizenPromises", "municipalities", "followedUp")}
         for group, counts in sets.items()
     }
+
+
+def latest_year(facts: list[CommitmentFact]) -> int:
+    return max([dt.date.today().year, *(max(fact.first_year, fact.last_year or 0) for fact in facts)])
 
 
 def _product(lists: list[list[str]]) -> list[Group]:

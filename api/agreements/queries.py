@@ -11,6 +11,7 @@ from api.agreements.filters import AgreementFilter, agreement_where
 from api.agreements.loaders import AGREEMENT_COLUMNS, AGREEMENT_DECODE, AgreementBySlugLoader
 from api.agreements.types import Agreement
 from api.context import Context
+from api.core import inputs
 from api.core.lookahead import under
 from api.core.pagination import SortKey, paginate
 from api.core.relay import Connection, page_request
@@ -20,6 +21,7 @@ from api.core.relay import Connection, page_request
 class AgreementQuery:
     @strawberry.field
     async def agreement(self, info: Info[Context, Any], slug: str) -> Agreement | None:
+        inputs.check(slug=slug)
         row = await AgreementBySlugLoader.of(info).load(slug)
         return Agreement.from_row(row) if row else None
 
@@ -31,6 +33,7 @@ class AgreementQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Agreement]:
+        inputs.check(filter=filter)
         settings = info.context.settings
         request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=2)
         statement = info.context.statement()

@@ -8,11 +8,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from graphql import GraphQLError
-
+from api.core.inputs import BadInput
 from api.core.loaders import Row
 from api.core.relay import Connection, PageRequest, connection, encode_cursor
 from api.core.sql import NOTHING, Decode, Statement
+from models import bounds
 
 T = TypeVar("T")
 
@@ -25,15 +25,28 @@ class SortKey:
     name: str
     descending: bool = False
     is_date: bool = False
+    is_number: bool = False
 
     def bind(self, statement: Statement, index: int, value: Any) -> str:
-        """Dates travel in cursors as ISO text; compare them as dates on every database."""
+        """Dates travel in cursors as ISO text; compare them as dates on every database. A value
+        of another type than the column's (a cursor of another list, or made up) is refused
+        here rather than by the database."""
+        if value is None:
+            return statement.bind(f"after_{index}", value)
         if self.is_date and isinstance(value, str):
             try:
-                return statement.date(f"after_{index}", dt.date.fromisoformat(value))
+                return statement.date(f"after_{index}", bounds.date(dt.date.fromisoformat(value)))
             except ValueError:
-                raise GraphQLError("'after' is not a cursor this list gave out") from None
-        return statement.bind(f"after_{index}", value)
+                raise _not_a_cursor() from None
+        if self.is_number and isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**31:
+            return statement.bind(f"after_{index}", value)
+        if not self.is_date and not self.is_number and isinstance(value, str) and "\x00" not in value:
+            return statement.bind(f"after_{index}", value)
+        raise _not_a_cursor()
+
+
+def _not_a_cursor() -> BadInput:
+    return BadInput("after", "is not a cursor this list gave out")
 
 
 def _json_value(value: Any) -> Any:

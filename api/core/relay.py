@@ -10,7 +10,8 @@ from typing import Any, Generic, TypeVar
 
 import orjson
 import strawberry
-from graphql import GraphQLError
+
+from api.core.inputs import ID_LENGTH, BadInput, text
 
 NodeType = TypeVar("NodeType")
 
@@ -19,12 +20,16 @@ def to_global_id(type_name: str, key: str) -> strawberry.ID:
     return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{key}".encode()).decode().rstrip("="))
 
 
-def from_global_id(global_id: str) -> tuple[str, str]:
+def from_global_id(global_id: str, argument: str = "id") -> tuple[str, str]:
+    """The type name and key of a global ID; anything else is the client's error, naming `argument`."""
+    text(argument, global_id, ID_LENGTH)
     try:
         padded = global_id + "=" * (-len(global_id) % 4)
         type_name, key = base64.urlsafe_b64decode(padded.encode()).decode().split(":", 1)
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise GraphQLError(f"'{global_id}' is not a valid Samverkan ID") from None
+        raise BadInput(argument, f"is not a Samverkan ID (got '{global_id[:40]}')") from None
+    if "\x00" in type_name + key:
+        raise BadInput(argument, f"is not a Samverkan ID (got '{global_id[:40]}')")
     return type_name, key
 
 
@@ -63,13 +68,20 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(orjson.dumps(list(values))).decode().rstrip("=")
 
 
+def bad_cursor(cursor: str) -> BadInput:
+    return BadInput("after", f"is not a cursor this list gave out (got '{cursor[:40]}')")
+
+
 def decode_cursor(cursor: str, size: int) -> list[Any]:
+    """The values of a cursor: a list of `size` strings, numbers or nulls (their types against
+    the list's order are checked where they are bound, api/core/pagination.py)."""
+    text("after", cursor, ID_LENGTH)
     try:
         values = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, orjson.JSONDecodeError, ValueError):
-        raise GraphQLError(f"'after' is not a cursor this list gave out: '{cursor[:40]}'") from None
+        raise bad_cursor(cursor) from None
     if not isinstance(values, list) or len(values) != size:
-        raise GraphQLError(f"'after' is not a cursor this list gave out: '{cursor[:40]}'")
+        raise bad_cursor(cursor)
     return values
 
 
@@ -83,7 +95,7 @@ def page_request(first: int | None, after: str | None, *, default: int, maximum:
     if first is None:
         first = default
     if first < 0 or first > maximum:
-        raise GraphQLError(f"'first' must be between 0 and {maximum} (got {first}); page with 'after' for more")
+        raise BadInput("first", f"must be between 0 and {maximum} (got {first}); page with 'after' for more")
     return PageRequest(first=first, after=decode_cursor(after, keys) if after else None)
 
 

@@ -60,7 +60,7 @@ class Decode:
         """For rows PostgreSQL sent as JSON (see Batch): dates and timestamps are text there,
         JSON columns and booleans are already values."""
         return [
-            *((name, dt.date.fromisoformat) for name in self.dates),
+            *((name, _json_date) for name in self.dates),
             *((name, _utc_timestamp) for name in self.datetimes),
         ]
 
@@ -79,9 +79,19 @@ class Decode:
 NOTHING = Decode()
 
 
+# asyncpg stores Python's largest and smallest dates and timestamps as PostgreSQL's infinity and
+# -infinity and reads them back as those values; JSON spells them "infinity" and "-infinity".
+_INFINITE_DATES = {"infinity": dt.date.max, "-infinity": dt.date.min}
+_INFINITE_TIMESTAMPS = {"infinity": datetime.max.replace(tzinfo=UTC), "-infinity": datetime.min.replace(tzinfo=UTC)}
+
+
+def _json_date(text: str) -> dt.date:
+    return _INFINITE_DATES.get(text) or dt.date.fromisoformat(text)
+
+
 def _utc_timestamp(text: str) -> datetime:
     # As asyncpg gives timestamps: in UTC, whatever the session's time zone.
-    return datetime.fromisoformat(text).astimezone(UTC)
+    return _INFINITE_TIMESTAMPS.get(text) or datetime.fromisoformat(text).astimezone(UTC)
 
 
 def _convert(rows: list[Row], converters: list[tuple[str, Callable[[Any], Any]]]) -> list[Row]:
@@ -175,6 +185,15 @@ class Batch:
         self.sending.add(task)  # a task nobody holds may be collected before it ends
         task.add_done_callback(self.sending.discard)
 
+    def cancel(self) -> None:
+        """The request is abandoned: stop its statements on their way (asyncpg then cancels the
+        one running in PostgreSQL) and those still waiting to go."""
+        for task in self.sending:
+            task.cancel()
+        for *_, future in self.waiting:
+            future.cancel()
+        self.waiting = []
+
     async def _send(self, waiting: list[tuple[str, dict[str, Any], Decode, asyncio.Future[list[Row]]]]) -> None:
         try:
             if len(waiting) == 1:
@@ -253,9 +272,17 @@ class Statement:
         return self.bind(name, self._timestamp(value))
 
     def year_of(self, column: str) -> str:
-        """The calendar year of a date or timestamp column, as an integer (NULL stays NULL)."""
+        """The calendar year of a date or timestamp column, as an integer (NULL stays NULL).
+
+        asyncpg stores Python's largest and smallest dates and timestamps (9999-12-31,
+        0001-01-01) as PostgreSQL's `infinity` and `-infinity`, whose year does not cast to an
+        integer: one such row failed every statement reading years. They read as 9999 and 1,
+        the years Python reads them back as and SQLite keeps."""
         if self.postgres:
-            return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
+            return (
+                f"CAST(CASE WHEN {column} = 'infinity' THEN 9999 WHEN {column} = '-infinity' THEN 1"
+                f" ELSE EXTRACT(YEAR FROM {column}) END AS INTEGER)"
+            )
         # SQLite keeps dates and timestamps as ISO text.
         return f"CAST(SUBSTR({column}, 1, 4) AS INTEGER)"
 

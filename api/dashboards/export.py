@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from api.core import inputs
 from api.core.relay import to_global_id
 from api.core.sql import Decode, Statement
 from api.promises.filters import PROMISE_PLACES, Actor, CommitmentFilter, commitment_where
@@ -71,21 +72,32 @@ FILTER_PARAMETERS = ("actor", "municipalityCode", "countyCode", "policeRegion", 
 
 
 class BadParameter(ValueError):
-    pass
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
 
 
 def parse_filter(request: Request) -> CommitmentFilter:
-    """The CommitmentFilter of the query string; unknown or malformed parameters are refused."""
+    """The CommitmentFilter of the query string; unknown, malformed or out-of-bounds parameters
+    are refused, all before a response starts (a stream that has answered 200 cannot say 400)."""
     params = request.query_params
     unknown = sorted(set(params) - set(FILTER_PARAMETERS))
     if unknown:
-        raise BadParameter(f"unknown parameter '{unknown[0]}'; the filters are: {', '.join(FILTER_PARAMETERS)}")
+        raise BadParameter(
+            unknown[0][:40], f"unknown parameter '{unknown[0][:40]}'; the filters are: {', '.join(FILTER_PARAMETERS)}"
+        )
+    for name, value in params.multi_items():
+        error = inputs.refusal(**{name: value})
+        if error is not None:
+            raise BadParameter(name, error.message)
     actor = params.get("actor")
     if actor is not None and actor not in Actor.__members__:
-        raise BadParameter(f"actor must be one of {', '.join(Actor.__members__)}, not '{actor}'")
+        raise BadParameter("actor", f"actor must be one of {', '.join(Actor.__members__)}, not '{actor[:40]}'")
     year = params.get("year")
     if year is not None and not (year.isascii() and year.isdigit() and len(year) == 4):
-        raise BadParameter(f"year must be four digits, not '{year}'")
+        raise BadParameter("year", f"year must be four digits, not '{year[:40]}'")
+    if year is not None and (error := inputs.refusal(year=int(year))) is not None:
+        raise BadParameter("year", error.message)
     return CommitmentFilter(
         actor=Actor[actor] if actor else None,
         municipality_code=params.get("municipalityCode"),
@@ -219,7 +231,7 @@ def _download(media_type: str, body: Callable[[Pages], AsyncIterator[bytes]], ex
         try:
             filter = parse_filter(request)
         except BadParameter as error:
-            return JSONResponse({"error": str(error)}, status_code=400)
+            return JSONResponse({"error": str(error), "parameter": error.parameter}, status_code=400)
         filename = f"samverkan-commitments-{datetime.now(UTC).date().isoformat()}.{extension}"
         return StreamingResponse(
             body(await _read_ahead(export_rows(filter))),

@@ -22,7 +22,9 @@ class MissingMunicipalitiesLoader(Loader[MissingKey, list[Row]]):
             batches[(kind, year, dimension, restrict)].append(group_key)
         found: dict[MissingKey, list[Row]] = defaultdict(list)
         for (kind, year, dimension, restrict), group_keys in batches.items():
-            rows = await missing(kind, year, dimension, group_keys, restrict, self.context.now, self.context.preview)
+            rows = await missing(
+                kind, year, dimension, group_keys, restrict, self.context.now, self.context.sees_everything
+            )
             for row in rows:
                 found[(kind, year, dimension, restrict, str(row["group_key"]))].append(row)
         return [found.get(key, []) for key in keys]

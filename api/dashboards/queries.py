@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
+from api.core import inputs
 from api.dashboards.coverage import coverage
 from api.dashboards.statistics import commitment_statistics
 from api.dashboards.types import CommitmentStatistic, CoverageStatistic, StatisticsDimension
@@ -24,8 +25,9 @@ class DashboardQuery:
         group_by: list[StatisticsDimension],
         filter: CommitmentFilter | None = None,
     ) -> list[CommitmentStatistic]:
+        inputs.check(filter=filter)
         context = info.context
-        return await commitment_statistics(group_by, filter, context.now, context.preview)
+        return await commitment_statistics(group_by, filter, context.now, context.sees_everything)
 
     @strawberry.field(
         description="For each group (POLICE_REGION, COUNTY or MUNICIPALITY only) of the official register: how many"
@@ -39,5 +41,6 @@ class DashboardQuery:
         county_code: str | None = None,
         police_region: str | None = None,
     ) -> list[CoverageStatistic]:
+        inputs.check(year=year, county_code=county_code, police_region=police_region)
         context = info.context
-        return await coverage(group_by, year, county_code, police_region, context.now, context.preview)
+        return await coverage(group_by, year, county_code, police_region, context.now, context.sees_everything)

@@ -4,6 +4,14 @@ The statement joins each commitment to its citizen promise and the promise's mun
 county and police region; YEAR joins a generated relation of calendar years on the promise's
 period, TOPIC joins the commitment's topics, and the follow-up entries that report on the
 commitment are joined (for the year, when there is one) for `followedUp` and ASSESSMENT.
+
+The years are bounded by the content, never by the request: from the earliest period start to
+the latest year any period has (at least this year), and never outside a fixed window around
+this year (`YEARS_BACK`, `YEARS_AHEAD`). An open-ended promise counts up to that latest year.
+Before this, the series ran up to the year filtered for: `filter: {year: 2147483647}` made a
+recursive query of about 2^31 rows (15 minutes of PostgreSQL CPU; on SQLite every request
+waited behind it), and one draft dated 9999-12-31 (PostgreSQL `infinity`) broke the statement for
+everyone. Now the series has at most YEARS_BACK + YEARS_AHEAD + 1 rows whatever is stored.
 """
 
 from __future__ import annotations
@@ -26,6 +34,10 @@ ASSESSMENT_LABELS = {
     "NOT_ASSESSED": "Ej bedömt",
 }
 ASSESSMENT = "COALESCE(fe.assessment, 'NOT_ASSESSED')"
+# The window of years a YEAR series can cover, around this year: periods outside it (mistyped or
+# far-future dates) are left out of the series, whatever is stored.
+YEARS_BACK = 50
+YEARS_AHEAD = 10
 
 
 @dataclass(frozen=True)
@@ -65,10 +77,7 @@ def statistics_sql(
     if len(set(group_by)) != len(group_by):
         raise ClientError("groupBy: each dimension may be given only once")
     by_year = D.YEAR in group_by
-    current_year = now.year
     visible_at = None if preview else now
-    # An open-ended promise counts up to this year (or the year filtered for, if later).
-    open_end = statement.bind("open_end", max(current_year, filter.year or current_year))
     start_year, end_year = statement.year_of("p.period_start"), statement.year_of("p.period_end")
 
     ctes = [
@@ -85,19 +94,12 @@ def statistics_sql(
         "JOIN county co ON co.code = m.county_id",
         "LEFT JOIN police_unit r ON r.id = co.police_region_id",
     ]
+    if by_year or filter.year is not None:
+        ctes += year_series(statement, visible_at, now)
+        joins.append("CROSS JOIN bounds b")
     if by_year:
-        ctes.append(
-            "bounds AS ("
-            f" SELECT MIN({start_year}) AS first_year, MAX(COALESCE({end_year}, {open_end})) AS last_year"
-            " FROM citizen_promise p)"
-        )
-        ctes.append(
-            "years(year) AS ("
-            " SELECT first_year FROM bounds WHERE first_year IS NOT NULL"
-            " UNION ALL"
-            " SELECT years.year + 1 FROM years, bounds WHERE years.year < bounds.last_year)"
-        )
-        years_on = f"y.year BETWEEN {start_year} AND COALESCE({end_year}, {open_end})"
+        # The series ends at the latest year, so an open-ended period needs no end here.
+        years_on = f"y.year >= {start_year} AND (p.period_end IS NULL OR y.year <= {end_year})"
         if filter.year is not None:
             # Filtered for a year, the other years of a longer period are not asked for.
             years_on += f" AND y.year = {statement.bind('year', filter.year)}"
@@ -123,8 +125,12 @@ def statistics_sql(
     if filter.police_region is not None:
         where.append(f"r.name = {statement.bind('police_region', filter.police_region)}")
     if filter.year is not None:
+        # A year outside the series counts nothing, as it has no group under YEAR.
         year = statement.bind("year", filter.year)
-        where.append(f"{start_year} <= {year} AND (p.period_end IS NULL OR {end_year} >= {year})")
+        where.append(
+            f"{year} BETWEEN b.first_year AND b.last_year"
+            f" AND {start_year} <= {year} AND (p.period_end IS NULL OR {end_year} >= {year})"
+        )
     if filter.topic is not None:
         topic = statement.bind("topic", filter.topic)
         where.append(
@@ -150,6 +156,32 @@ def statistics_sql(
         sql += f"\nGROUP BY {', '.join(grouped)}"
         sql += f"\nORDER BY {', '.join(f'{column.order}, {column.key}' for column in columns)}"
     return sql
+
+
+def year_series(statement: Statement, visible_at: datetime | None, now: datetime) -> list[str]:
+    """CTEs `bounds` (first_year, last_year) and `years` (one row a year between them) of the
+    visible citizen promises' periods, inside the window around `now`'s year.
+
+    last_year is the latest start or end year of a period (an open-ended one's: this year), so
+    an open-ended promise counts up to the latest year content has and no further."""
+    start_year, end_year = statement.year_of("p.period_start"), statement.year_of("p.period_end")
+    floor = statement.bind("years_from", now.year - YEARS_BACK)
+    ceiling = statement.bind("years_to", now.year + YEARS_AHEAD)
+    this_year = statement.bind("this_year", now.year)
+    last = f"COALESCE({end_year}, {this_year})"
+    last = f"CASE WHEN {last} < {start_year} THEN {start_year} ELSE {last} END"
+    return [
+        "bounds AS ("
+        f" SELECT MIN(CASE WHEN {start_year} < {floor} THEN {floor} ELSE {start_year} END) AS first_year,"
+        f" MAX(CASE WHEN {last} > {ceiling} THEN {ceiling} ELSE {last} END) AS last_year"
+        " FROM citizen_promise p"
+        f" WHERE {statement.visible('p', visible_at)} AND {start_year} <= {ceiling}"
+        f" AND ({end_year} IS NULL OR {end_year} >= {floor}))",
+        "years(year) AS ("
+        " SELECT first_year FROM bounds WHERE first_year IS NOT NULL"
+        " UNION ALL"
+        " SELECT years.year + 1 FROM years, bounds WHERE years.year < bounds.last_year)",
+    ]
 
 
 async def commitment_statistics(

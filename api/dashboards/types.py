@@ -42,7 +42,9 @@ class DimensionValue:
 
 @strawberry.type(
     description="Counts for one group. YEAR: every calendar year a citizen promise's period covers (an open-ended"
-    " one up to this year); TOPIC: a commitment counts once per topic it has (untagged ones in no topic);"
+    " one up to the latest year any published period has, at least this year; years more than 50 before or 10"
+    " after this one are left out, and a year filter outside those years counts nothing); TOPIC: a commitment"
+    " counts once per topic it has (untagged ones in no topic);"
     " ASSESSMENT: that of the commitment's follow-up entries for the year (grouped or filtered by), NOT_ASSESSED"
     " without one. Published content only."
 )

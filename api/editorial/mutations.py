@@ -14,6 +14,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.context import Context
+from api.core import inputs
 from api.editorial import writes
 from api.editorial.types import TYPE_NAMES, ContentWritePayload, kind_and_slug
 from api.editorial.writes import FieldProblem, Outcome, WriteResult
@@ -23,6 +24,17 @@ ITEM_DESCRIPTION = "The item in the seed file format (seed/README.md), e.g. as a
 DOCUMENT_DESCRIPTION = "The seed file (stem) the item is exported to; new items default to their slug."
 SUMMARY_DESCRIPTION = "A short note for the revision history."
 EXPECTED_DESCRIPTION = "The revision the change was made from; if the item has moved on, nothing is written."
+# The scope rule (api/editorial/scope.py, README "Through the API, with a token"), as each mutation applies it.
+DRAFT_SCOPE = (
+    " Scope: an editor whose scope covers at least one municipality the item concerns may write a DRAFT; an"
+    " item that is or becomes published, scheduled or archived needs every municipality it concerns (before and"
+    " after) in scope, and one concerning no municipality an admin. Otherwise DENIED."
+)
+WHOLE_SCOPE = (
+    " Scope: needs every municipality the item concerns (an agreement's municipal parties, a promise's or"
+    " follow-up's municipality, a contact's municipalities, a service agreement's municipality) in the token's"
+    " scope, or an admin. Otherwise DENIED."
+)
 
 
 def _bad_id(id: str, expected_kind: str | None = None) -> WriteResult:
@@ -33,10 +45,19 @@ def _bad_id(id: str, expected_kind: str | None = None) -> WriteResult:
 
 
 def target(id: str, kind: str | None = None) -> tuple[str, str] | WriteResult:
-    found = kind_and_slug(id)
+    try:
+        found = kind_and_slug(id)
+    except inputs.BadInput as error:
+        return invalid_arguments(kind or "agreements", error)
     if found is None or (kind is not None and found[0] != kind):
         return _bad_id(id, kind)
     return found
+
+
+def invalid_arguments(kind: str, error: inputs.BadInput) -> WriteResult:
+    """An argument out of bounds (api/core/inputs.py), as a write's refusal naming it."""
+    message = error.message.removeprefix(f"'{error.argument}' ")
+    return WriteResult(Outcome.INVALID, kind, None, problems=[FieldProblem(error.argument, message)])
 
 
 def content_mutations(type_name: str, kind: str) -> type:
@@ -49,6 +70,9 @@ def content_mutations(type_name: str, kind: str) -> type:
         document: Annotated[str | None, strawberry.argument(description=DOCUMENT_DESCRIPTION)] = None,
         summary: Annotated[str | None, strawberry.argument(description=SUMMARY_DESCRIPTION)] = None,
     ) -> ContentWritePayload:
+        bad = inputs.refusal(document=document, summary=summary)
+        if bad:
+            return ContentWritePayload.of(invalid_arguments(kind, bad))
         result = await writes.write(
             info.context.viewer, kind, item, create=True, update=False, document=document, summary=summary
         )
@@ -65,6 +89,9 @@ def content_mutations(type_name: str, kind: str) -> type:
         found = target(id, kind)
         if isinstance(found, WriteResult):
             return ContentWritePayload.of(found)
+        bad = inputs.refusal(document=document, summary=summary)
+        if bad:
+            return ContentWritePayload.of(invalid_arguments(kind, bad))
         result = await writes.write(
             info.context.viewer,
             kind,
@@ -87,19 +114,27 @@ def content_mutations(type_name: str, kind: str) -> type:
         found = target(id, kind)
         if isinstance(found, WriteResult):
             return ContentWritePayload.of(found)
+        bad = inputs.refusal(summary=summary)
+        if bad:
+            return ContentWritePayload.of(invalid_arguments(kind, bad))
         return ContentWritePayload.of(
             await writes.delete(info.context.viewer, kind, found[1], expected_revision, summary)
         )
 
     fields = {
         f"{prefix}_create": strawberry.mutation(
-            resolver=create, description=f"Create a {type_name} (DRAFT unless the item says otherwise)."
+            resolver=create,
+            description=f"Create a {type_name} (DRAFT unless the item says otherwise: creating it PUBLISHED is"
+            " publishing it)." + DRAFT_SCOPE,
         ),
         f"{prefix}_update": strawberry.mutation(
-            resolver=update, description=f"Replace a {type_name} as a new revision."
+            resolver=update,
+            description=f"Replace a {type_name} as a new revision; taking it away from a municipality needs that"
+            " municipality in scope too." + DRAFT_SCOPE,
         ),
         f"{prefix}_delete": strawberry.mutation(
-            resolver=delete, description=f"Delete one {type_name}; the delete is a revision and `revert` restores it."
+            resolver=delete,
+            description=f"Delete one {type_name}; the delete is a revision and `revert` restores it." + WHOLE_SCOPE,
         ),
     }
     return strawberry.type(type(f"{type_name}Mutation", (), fields))
@@ -119,25 +154,28 @@ async def _status(
 
 @strawberry.type
 class EditorialMutation:
-    @strawberry.mutation(description="Make an item PUBLISHED (it shows from its publishAt on, if set).")
+    @strawberry.mutation(description="Make an item PUBLISHED (it shows from its publishAt on, if set)." + WHOLE_SCOPE)
     async def publish(
         self, info: Info[Context, Any], id: strawberry.ID, expected_revision: int | None = None
     ) -> ContentWritePayload:
         return await _status(info, id, PublicationStatus.PUBLISHED, expected_revision, "published")
 
-    @strawberry.mutation(description="Take an item back to DRAFT.")
+    @strawberry.mutation(description="Take an item back to DRAFT." + WHOLE_SCOPE)
     async def unpublish(
         self, info: Info[Context, Any], id: strawberry.ID, expected_revision: int | None = None
     ) -> ContentWritePayload:
         return await _status(info, id, PublicationStatus.DRAFT, expected_revision, "unpublished")
 
-    @strawberry.mutation(description="Make an item ARCHIVED: kept, not shown.")
+    @strawberry.mutation(description="Make an item ARCHIVED: kept, not shown." + WHOLE_SCOPE)
     async def archive(
         self, info: Info[Context, Any], id: strawberry.ID, expected_revision: int | None = None
     ) -> ContentWritePayload:
         return await _status(info, id, PublicationStatus.ARCHIVED, expected_revision, "archived")
 
-    @strawberry.mutation(description="Restore a revision as a new revision (also brings back a deleted item).")
+    @strawberry.mutation(
+        description="Restore a revision as a new revision (also brings back a deleted item). The municipalities"
+        " of the item now and of the revision restored count." + WHOLE_SCOPE
+    )
     async def revert(
         self, info: Info[Context, Any], id: strawberry.ID, revision: int, expected_revision: int | None = None
     ) -> ContentWritePayload:

@@ -2,7 +2,8 @@
 
 The decision is made for the whole operation (any root field asking for it) before a loader
 reads anything, so nested fields, `node` and totals follow the same visibility. A caller without
-an editorial token who asks gets an error on that field and never drafts, on any path.
+an editorial token who asks gets an error on that field and never drafts, on any path. What a
+token's preview shows beyond published content is the scope rule's (`Context.visible_sql`).
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from api.context import Context
 ARGUMENT = "preview"
 DESCRIPTION = (
     "Show drafts and scheduled content too, in this whole operation. Needs an editorial token"
-    " (Authorization: Bearer …) with the role editor, reviewer or admin."
+    " (Authorization: Bearer …) with the role editor, reviewer or admin. Published content shows as always;"
+    " unpublished content only of items concerning a municipality in the token's scope (admins and reviewers"
+    " without a scope: all)."
 )
 
 

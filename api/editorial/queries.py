@@ -1,4 +1,9 @@
-"""Editorial reads: history, diffs, and items in their seed form (for `seed pull` and `push`)."""
+"""Editorial reads: history, diffs, and items in their seed form (for `seed pull` and `push`).
+
+History and seed-form items follow the scope rule's reading side (api/editorial/scope.py): a
+token sees them of the items it may edit drafts of, judged on the item's latest revision (the
+item as stored, or as it was when deleted); admins, and reviewers without a scope, see all.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.core.relay import to_global_id
-from api.editorial.access import Role
-from api.editorial.scope import police_units_covered, scope_of
+from api.editorial.scope import concerned, may_see_drafts
 from api.editorial.types import TYPE_NAMES, ContentRevision, EditorialItem, RevisionChange, as_json, kind_and_slug
 from api.editorial.writes import diff, reference_data
 from api.protection.errors import ClientError
@@ -33,13 +37,45 @@ def _item(id: str) -> tuple[str, str]:
     return found
 
 
+async def _history(info: Info[Context, Any], id: str, numbers: list[int] | None = None) -> tuple[str, list[Revision]]:
+    """The item's revisions (those numbered, or all), if the token may see its history."""
+    _require_editorial(info)
+    kind, slug = _item(id)
+    viewer = info.context.viewer
+    if viewer.municipalities is not None:
+        latest = await Revision.filter(item_type=kind, item_slug=slug).order_by("-number").first()
+        # Out of scope reads as no history at all: nothing is told about items outside it.
+        if latest is None or not may_see_drafts(viewer, (await concerned(kind, [latest.snapshot]))[0]):
+            raise ClientError(
+                f"'{slug}' has no history this token may see: a token sees the history of items concerning a"
+                f" municipality in its scope ({viewer.describe_scope()})"
+            )
+    rows = Revision.filter(item_type=kind, item_slug=slug)
+    if numbers is not None:
+        rows = rows.filter(number__in=numbers)
+    return slug, await rows.order_by("number")
+
+
+def _in_key_order(value: Any) -> Any:
+    """A snapshot with its objects' keys sorted. PostgreSQL's jsonb keeps keys in an order of its
+    own (shorter first), SQLite's JSON text in the order written: sorted, a revision answers the
+    same bytes on both, also after a backup has moved the database from one to the other."""
+    if isinstance(value, dict):
+        return {key: _in_key_order(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_in_key_order(item) for item in value]
+    return value
+
+
 @strawberry.type
 class EditorialQuery:
-    @strawberry.field(description="Every revision of an item, oldest first (also of a deleted item). Editorial token.")
+    @strawberry.field(
+        description="Every revision of an item, oldest first (also of a deleted item). Editorial token: admins and"
+        " reviewers without a scope see every item's; other tokens those of items that concern a municipality in"
+        " their scope (as `editorialItems` lists them)."
+    )
     async def revisions(self, info: Info[Context, Any], id: strawberry.ID) -> list[ContentRevision]:
-        _require_editorial(info)
-        kind, slug = _item(id)
-        rows = await Revision.filter(item_type=kind, item_slug=slug).order_by("number")
+        _, rows = await _history(info, id)
         return [
             ContentRevision(
                 number=row.number,
@@ -47,12 +83,15 @@ class EditorialQuery:
                 summary=row.summary,
                 created_at=row.created_at,
                 deleted=row.deleted,
-                snapshot=as_json(row.snapshot),
+                snapshot=as_json(_in_key_order(row.snapshot)),
             )
             for row in rows
         ]
 
-    @strawberry.field(description="What changed from one revision of an item to another. Editorial token.")
+    @strawberry.field(
+        description="What changed from one revision of an item to another. Editorial token, with the same scope as"
+        " `revisions`."
+    )
     async def revision_diff(
         self,
         info: Info[Context, Any],
@@ -60,34 +99,31 @@ class EditorialQuery:
         from_: Annotated[int, strawberry.argument(name="from")],
         to: int,
     ) -> list[RevisionChange]:
-        _require_editorial(info)
-        kind, slug = _item(id)
-        rows = {
-            row.number: row.snapshot
-            for row in await Revision.filter(item_type=kind, item_slug=slug, number__in=[from_, to])
-        }
+        slug, found = await _history(info, id, [from_, to])
+        rows = {row.number: _in_key_order(row.snapshot) for row in found}
         for number in (from_, to):
             if number not in rows:
                 raise ClientError(f"'{slug}' has no revision {number}")
         return [RevisionChange(path=p, before=b, after=a) for p, b, a in diff(rows[from_], rows[to])]
 
     @strawberry.field(
-        description="Items in their seed form with revision and file: all for admins and reviewers, an editor's"
-        " scope for editors. Editorial token."
+        description="Items in their seed form with revision and file: all for admins and reviewers without a scope;"
+        " for other tokens the items that concern a municipality in their scope (an item concerning no"
+        " municipality only for the former). Editorial token."
     )
     async def editorial_items(self, info: Info[Context, Any]) -> list[EditorialItem]:
         _require_editorial(info)
         viewer = info.context.viewer
-        police = await police_units_covered(viewer.police_unit_slugs)
         found = []
         for kind, exporter in EXPORTERS.items():
             revisions = dict(await MODELS[kind].all().values_list("slug", "revision"))
-            for slug, stored in (await exporter()).items():
-                assert isinstance(stored.item, fmt.Item)
-                if viewer.role == Role.EDITOR:
-                    scope = await scope_of(kind, stored.item)
-                    if not (scope.municipalities & viewer.municipality_codes or scope.police_units & police):
-                        continue
+            stored_items = await exporter()
+            items = [stored.item for stored in stored_items.values() if isinstance(stored.item, fmt.Item)]
+            assert len(items) == len(stored_items)
+            municipalities = await concerned(kind, items)
+            for (slug, stored), concerns in zip(stored_items.items(), municipalities, strict=True):
+                if not may_see_drafts(viewer, concerns):
+                    continue
                 found.append(
                     EditorialItem(
                         id=to_global_id(TYPE_NAMES[kind], slug),

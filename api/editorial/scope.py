@@ -1,12 +1,36 @@
-"""What a content item concerns (municipalities, police units), and whether a viewer covers it."""
+"""The scope rule: which municipalities an item concerns, and what a token may do with it.
+
+One rule, for writes and for reads of drafts and history (README, "Through the API, with a
+token"); later workflow work (a two-party review) only extends it:
+
+- An item concerns: an agreement its municipal parties, a citizen promise its municipality, a
+  follow-up its promise's municipality, a service agreement its municipality, a contact the
+  municipalities it serves. A token's scope covers its municipalities and those served by its
+  police units' areas (units below them included): see `Viewer.municipalities`.
+- An editor may create and change *drafts* of items that concern at least one municipality in
+  scope (so each party of a joint agreement can work on it); a municipality an item is taken
+  away from must be in scope too.
+- Publishing, unpublishing, archiving, deleting, reverting, and any change to an item that is
+  not a draft (published, scheduled or archived) or that becomes one (creating it PUBLISHED),
+  need every municipality the item concerns, before and after, in scope: otherwise an admin.
+- An item that concerns no municipality needs an admin.
+- Drafts and history (`preview: true`, `revisions`, `revisionDiff`, `editorialItems`) are shown
+  of the items a token may edit drafts of; published content is shown to everyone.
+
+Writes call `state_of` inside their own transaction, on the data they read there, and then the
+pure `refusal`: the decision is made on what the transaction writes against.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
 
 from api.editorial.access import Role, Viewer
-from models import CitizenPromise, Municipality, Organisation, PoliceUnit
+from models import CitizenPromise, Organisation
+from models.enums import PublicationStatus
 from seed import format as fmt
 
 KIND_NAMES = {
@@ -18,78 +42,141 @@ KIND_NAMES = {
 }
 
 
-@dataclass
-class Scope:
-    municipalities: set[str] = field(default_factory=set)
-    police_units: set[str] = field(default_factory=set)
-
-    def describe(self) -> str:
-        names = sorted(self.municipalities) + sorted(self.police_units)
-        return ", ".join(names) if names else "no municipality or police unit"
-
-
-async def scope_of(kind: str, item: fmt.Item) -> Scope:
-    scope = Scope()
-    organisations: list[str] = []
-    if isinstance(item, fmt.Agreement):
-        organisations = list(item.parties)
-    elif isinstance(item, fmt.ServiceAgreement):
-        scope.municipalities.add(item.municipality)
-        organisations = list(item.parties)
-    elif isinstance(item, fmt.Contact):
-        scope.municipalities.update(item.municipalities)
-        organisations = [item.organisation] if item.organisation else []
-    elif isinstance(item, fmt.CitizenPromise):
-        scope.municipalities.add(item.municipality)
-    elif isinstance(item, fmt.FollowUp):
-        code = await CitizenPromise.filter(slug=item.citizen_promise).values_list("municipality_id", flat=True)
-        scope.municipalities.update(str(c) for c in code)
-    if organisations:
-        for row in await Organisation.filter(slug__in=organisations).values("municipality_id", "police_unit__slug"):
-            if row["municipality_id"]:
-                scope.municipalities.add(row["municipality_id"])
-            if row["police_unit__slug"]:
-                scope.police_units.add(row["police_unit__slug"])
-    if isinstance(item, fmt.CitizenPromise | fmt.FollowUp | fmt.ServiceAgreement) and scope.municipalities:
-        # The police party of a municipality's promise is the local police area serving it.
-        areas = await Municipality.filter(code__in=sorted(scope.municipalities)).values_list(
-            "local_police_area__slug", flat=True
-        )
-        scope.police_units.update(str(a) for a in areas if a)
-    return scope
+class Action(StrEnum):
+    CREATE = "creating"
+    UPDATE = "changing"
+    DELETE = "deleting"
+    PUBLISH = "publishing"
+    UNPUBLISH = "unpublishing"
+    ARCHIVE = "archiving"
+    REVERT = "reverting"
 
 
-async def police_units_covered(slugs: frozenset[str]) -> set[str]:
-    """The units given and every unit below them."""
-    if not slugs:
-        return set()
-    children: dict[str | None, list[str]] = defaultdict(list)
-    for slug, parent in await PoliceUnit.all().values_list("slug", "parent__slug"):
-        children[parent].append(str(slug))
-    covered: set[str] = set()
-    pending = list(slugs)
-    while pending:
-        slug = pending.pop()
-        if slug not in covered:
-            covered.add(slug)
-            pending.extend(children.get(slug, []))
-    return covered
+STATUS_ACTIONS = {
+    PublicationStatus.PUBLISHED: Action.PUBLISH,
+    PublicationStatus.DRAFT: Action.UNPUBLISH,
+    PublicationStatus.ARCHIVED: Action.ARCHIVE,
+}
+
+# What changes public pages (or their record) whatever state the item is in.
+WHOLE_SCOPE = frozenset({Action.DELETE, Action.PUBLISH, Action.UNPUBLISH, Action.ARCHIVE, Action.REVERT})
 
 
-async def refusal(viewer: Viewer, kind: str, item: fmt.Item) -> str | None:
-    """Why `viewer` may not write this item (in the state given), or None when it may."""
+@dataclass(frozen=True)
+class State:
+    """An item as the scope rule sees it: the municipalities it concerns, and its status."""
+
+    municipalities: frozenset[str]
+    status: PublicationStatus
+
+    @property
+    def draft(self) -> bool:
+        return self.status == PublicationStatus.DRAFT
+
+
+Described = fmt.Item | Mapping[str, Any]  # an item, or its seed form (a revision's snapshot)
+
+
+def _field(item: Described, name: str) -> Any:
+    return item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
+
+
+def _listed(item: Described, name: str) -> list[str]:
+    value = _field(item, name)
+    return [str(v) for v in value] if isinstance(value, list | tuple) else []
+
+
+async def concerned(kind: str, items: Sequence[Described]) -> list[frozenset[str]]:
+    """The municipalities each item concerns, in order: at most one query for the whole list
+    (the organisations of agreements, the promises of follow-ups). Inside a write's transaction
+    this reads what that transaction sees."""
+    if kind in {"agreements", "follow_ups"}:
+        model, name = (Organisation, "parties") if kind == "agreements" else (CitizenPromise, "citizen_promise")
+        keys = [_listed(item, name) if kind == "agreements" else [str(_field(item, name))] for item in items]
+        wanted = sorted({key for listed in keys for key in listed})
+        rows = await model.filter(slug__in=wanted).values_list("slug", "municipality_id") if wanted else []
+        codes = {str(slug): str(code) for slug, code in rows if code}
+        return [frozenset(codes[key] for key in listed if key in codes) for listed in keys]
+    if kind == "contacts":
+        return [frozenset(_listed(item, "municipalities")) for item in items]
+    return [
+        frozenset([str(_field(item, "municipality"))]) if _field(item, "municipality") else frozenset()
+        for item in items
+    ]
+
+
+async def state_of(kind: str, item: fmt.Item) -> State:
+    (municipalities,) = await concerned(kind, [item])
+    return State(municipalities, PublicationStatus(item.status))
+
+
+def refusal(
+    viewer: Viewer, kind: str, slug: str, action: Action, before: State | None, after: State | None
+) -> str | None:
+    """Why `viewer` may not take `action` on the item (`before`: as stored, None when new;
+    `after`: as it would be written, None for a delete), or None when it may."""
     general = viewer.write_refusal()
     if general:
         return general
     if viewer.role == Role.ADMIN:
         return None
-    scope = await scope_of(kind, item)
-    if scope.municipalities & viewer.municipality_codes:
-        return None
-    if scope.police_units & await police_units_covered(viewer.police_unit_slugs):
-        return None
-    own = sorted(viewer.municipality_codes) + sorted(viewer.police_unit_slugs)
-    return (
-        f"token '{viewer.name}' is an editor for {', '.join(own) or 'nothing'}; {KIND_NAMES[kind]} '{item.slug}'"
-        f" concerns {scope.describe()}"
-    )
+    name = f"{KIND_NAMES[kind]} '{slug}'"
+    who = f"token '{viewer.name}' is an editor for {viewer.describe_scope()}"
+    states = [state for state in (before, after) if state is not None]
+    concerns = frozenset[str]().union(*(state.municipalities for state in states))
+    if not concerns:
+        return f"{who}; {name} concerns no municipality, so only an admin may write it"
+    if action in WHOLE_SCOPE or not all(state.draft for state in states):
+        missing = concerns - (viewer.municipalities or frozenset())
+        if not missing:
+            return None
+        if action in WHOLE_SCOPE:
+            what = f"{action.value} {name}"
+        elif before is not None and not before.draft:
+            what = f"changing {name}, which is {before.status.value}"
+        else:
+            what = f"{action.value} {name} as {after.status.value if after else 'it is'}"
+        return (
+            f"{who}; {what} needs every municipality it concerns ({_codes(concerns)}) in the token's scope,"
+            f" and {_codes(missing)} {'is' if len(missing) == 1 else 'are'} not: an admin may do it"
+        )
+    for state in states:
+        if not viewer.covers_any(state.municipalities):
+            return f"{who}; {name} concerns {_codes(state.municipalities)}"
+    left = before.municipalities - after.municipalities if before and after else frozenset()
+    if not viewer.covers_all(left):
+        return f"{who}; taking {name} away from {_codes(left)} needs those municipalities in the token's scope"
+    return None
+
+
+def may_see_drafts(viewer: Viewer, municipalities: frozenset[str]) -> bool:
+    """Whether the drafts and history of an item concerning these municipalities are shown."""
+    return viewer.can_preview and viewer.covers_any(municipalities)
+
+
+def _codes(codes: frozenset[str]) -> str:
+    return ", ".join(sorted(codes))
+
+
+def concerns_sql(alias: str, one_of: Callable[[str], str]) -> str:
+    """SQL: the row of `alias` (the read path's aliases: a agreement, p citizen_promise,
+    f follow_up, s service_agreement, k contact) concerns a municipality `one_of(column)` accepts."""
+    if alias == "a":
+        return (
+            "EXISTS (SELECT 1 FROM agreement_party scope_ap JOIN organisation scope_o"
+            " ON scope_o.id = scope_ap.organisation_id"
+            f" WHERE scope_ap.agreement_id = a.id AND {one_of('scope_o.municipality_id')})"
+        )
+    if alias == "f":
+        return (
+            "EXISTS (SELECT 1 FROM citizen_promise scope_p WHERE scope_p.id = f.citizen_promise_id"
+            f" AND {one_of('scope_p.municipality_id')})"
+        )
+    if alias == "k":
+        return (
+            "EXISTS (SELECT 1 FROM contact_municipality scope_km WHERE scope_km.contact_id = k.id"
+            f" AND {one_of('scope_km.municipality_id')})"
+        )
+    if alias in {"p", "s"}:
+        return one_of(f"{alias}.municipality_id")
+    raise ValueError(f"no scope rule for the alias {alias!r}")

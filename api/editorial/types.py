@@ -36,7 +36,8 @@ WriteOutcome = strawberry.enum(Outcome, name="WriteOutcome", description="What a
 class FieldProblem:
     field: str = strawberry.field(
         description='A path in the item as in seed files, e.g. "commitments[2].text"; "(item)" for the whole item,'
-        ' "(access)" for the token, "expectedRevision" for a conflict.'
+        ' "(access)" for the token or its scope (the message names the municipalities missing),'
+        ' "expectedRevision" for a conflict.'
     )
     message: str
 

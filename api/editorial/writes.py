@@ -1,29 +1,39 @@
 """Editorial writes: every change goes through the seed writer (one writing code), the seed
 validation (one validation), a scope check, and one transaction with a revision check.
 
+Each write is serialisable in effect (models/transactions.py): inside its transaction it locks
+the item, reads it, locks what the new content refers to and validates against that, and only
+then writes, with the revision it read. State changes (publish, unpublish, archive, revert) are
+writes of the item as read in their own transaction, never of a copy read before it. So a race
+ends as CONFLICT (someone else's revision came first, or the same slug was created at the same
+time, or the database stayed busy) or NOT_FOUND (deleted first), with the current revision.
+
 Results are data, never exceptions: what happened, and for a refusal which field and why.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from tortoise.transactions import in_transaction
+from tortoise.exceptions import IntegrityError
 
 from api.editorial.access import Viewer
-from api.editorial.scope import KIND_NAMES, refusal
+from api.editorial.scope import KIND_NAMES, STATUS_ACTIONS, Action, refusal, state_of
 from models import CitizenPromise, CitizenPromiseContact, FollowUp, Revision
 from models.enums import PublicationStatus
+from models.transactions import Busy, Lock, lock_rows, write_transaction
 from seed import format as fmt
 from seed.changes import content_deleted
 from seed.export import EXPORTERS, MODELS, Stored
-from seed.load import RevisionConflict, Writer, comparable, known_data
+from seed.load import RevisionConflict, Writer, comparable, dependencies
 from seed.reference import ReferenceData, read_reference
-from seed.validate import validate_item
+from seed.validate import Bundle, cross_check, index_item
+from seed.yamlio import Problem
 
 
 class Outcome(StrEnum):
@@ -76,17 +86,26 @@ async def current_revision(kind: str, slug: str) -> int | None:
     return int(str(found[0])) if found else None
 
 
-async def validate(kind: str, data: Any) -> tuple[fmt.Item | None, list[FieldProblem]]:
-    """The seed validation of one item, with paths relative to the item."""
-    if not isinstance(data, dict):
-        return None, [FieldProblem("(item)", "the item must be an object in the seed file format")]
-    item, problems = validate_item(kind, data, await known_data(reference_data()))
+def _problems(kind: str, problems: list[Problem]) -> list[FieldProblem]:
+    """Problems of one item, with paths relative to the item."""
     prefix = f"{kind}[0]"
-    found = [FieldProblem(p.field.removeprefix(prefix).removeprefix(".") or "(item)", p.message) for p in problems]
-    if found or item is None:
-        return None, found or [FieldProblem("(item)", "not a valid item")]
+    return [FieldProblem(p.field.removeprefix(prefix).removeprefix(".") or "(item)", p.message) for p in problems]
+
+
+def parse(kind: str, data: Any) -> tuple[Bundle, fmt.Item] | list[FieldProblem]:
+    """One item against the format (nothing read from the database), or what is wrong with it."""
+    if not isinstance(data, dict):
+        return [FieldProblem("(item)", "the item must be an object in the seed file format")]
+    bundle, item, problems = index_item(kind, data)
+    if problems or item is None:
+        return _problems(kind, problems) or [FieldProblem("(item)", "not a valid item")]
     assert isinstance(item, fmt.Item)
-    return item, []
+    return bundle, item
+
+
+# What a write makes of the item as it is stored (None: there is none), inside its transaction:
+# the new item with its bundle (for what it refers to), or a result that ends the write.
+Change = Callable[[Stored | None], Awaitable[tuple[Bundle, fmt.Item] | WriteResult]]
 
 
 async def write(
@@ -111,14 +130,67 @@ async def write(
         data = {"slug": slug, **data}
         if data["slug"] != slug:
             return _refused(Outcome.INVALID, kind, slug, "slug", f"a slug never changes; this item's is '{slug}'")
-    item, problems = await validate(kind, data)
-    if item is None:
-        return WriteResult(Outcome.INVALID, kind, slug, problems=problems)
+    parsed = parse(kind, data)
+    if isinstance(parsed, list):
+        return WriteResult(Outcome.INVALID, kind, slug, problems=parsed)
+
+    async def change(stored: Stored | None) -> tuple[Bundle, fmt.Item] | WriteResult:
+        return parsed
+
+    return await _transaction(
+        viewer,
+        kind,
+        parsed[1].slug,
+        change,
+        create=create,
+        update=update,
+        expected=expected_revision,
+        document=document,
+        summary=summary,
+    )
+
+
+async def _transaction(
+    viewer: Viewer,
+    kind: str,
+    slug: str,
+    change: Change,
+    *,
+    create: bool,
+    update: bool,
+    expected: int | None,
+    document: str | None = None,
+    summary: str | None = None,
+    action: Action | None = None,
+) -> WriteResult:
+    """One write, serialisable in effect (models/transactions.py): the item is locked, then
+    read; what it refers to is locked, then validated; only then written. A race ends as
+    CONFLICT or NOT_FOUND with the current revision, never as an error. `action` is what the
+    scope rule judges (api/editorial/scope.py); by default creating or changing."""
     try:
-        async with in_transaction():
-            return await _write(viewer, kind, item, create, update, expected_revision, document, summary)
+        async with write_transaction():
+            return await _write(viewer, kind, slug, change, create, update, expected, document, summary, action)
     except RevisionConflict as conflict:
-        return await _conflict(kind, item.slug, conflict.expected)
+        return await _conflict(kind, slug, conflict.expected)
+    except Busy as busy:
+        return await _busy(kind, slug, busy)
+    except IntegrityError:
+        # Two creates of one slug at once on PostgreSQL: the unique index decides, and the
+        # other create finds the item there when it looks again.
+        current = await current_revision(kind, slug)
+        if not create or current is None:
+            raise
+        return _exists(kind, slug, current)
+
+
+async def _busy(kind: str, slug: str, busy: Busy) -> WriteResult:
+    revision = await current_revision(kind, slug)
+    return WriteResult(Outcome.CONFLICT, kind, slug, revision, problems=[FieldProblem("(item)", str(busy))])
+
+
+def _exists(kind: str, slug: str, revision: int) -> WriteResult:
+    message = f"there already is a {KIND_NAMES[kind]} '{slug}' (revision {revision}); update it instead"
+    return WriteResult(Outcome.CONFLICT, kind, slug, revision, problems=[FieldProblem("slug", message)])
 
 
 async def _conflict(kind: str, slug: str, expected: int) -> WriteResult:
@@ -127,51 +199,75 @@ async def _conflict(kind: str, slug: str, expected: int) -> WriteResult:
         f"{KIND_NAMES[kind]} '{slug}' is at revision {current}, not {expected}: someone else changed it;"
         " reload it and apply your change again"
     )
+    if current is None:
+        return _refused(Outcome.NOT_FOUND, kind, slug, "id", f"there is no {KIND_NAMES[kind]} '{slug}' any more")
     return WriteResult(
         Outcome.CONFLICT, kind, slug, revision=current, problems=[FieldProblem("expectedRevision", message)]
     )
 
 
+async def _locked(kind: str, slug: str, lock: Lock) -> tuple[Stored | None, int | None]:
+    """The item as stored and its revision, locked for this transaction (None, None: none)."""
+    rows = await lock_rows(MODELS[kind], [slug], lock)
+    if not rows:
+        return None, None
+    return await stored_item(kind, slug), int(rows[0]["revision"])
+
+
 async def _write(
     viewer: Viewer,
     kind: str,
-    item: fmt.Item,
+    slug: str,
+    change: Change,
     create: bool,
     update: bool,
     expected: int | None,
     document: str | None,
     summary: str | None,
+    action: Action | None,
 ) -> WriteResult:
     name = KIND_NAMES[kind]
-    # Scope first, so that nothing about items outside it is told (not even that they exist).
-    denied = await refusal(viewer, kind, item)
-    stored = await stored_item(kind, item.slug)
-    if not denied and stored is not None:
+    stored, current = await _locked(kind, slug, Lock.NO_KEY_UPDATE)
+    made = await change(stored)
+    if isinstance(made, WriteResult):
+        return made
+    bundle, item = made
+    found = await dependencies(bundle)
+    problems = cross_check(bundle, found.known(reference_data()))
+    if problems:
+        return WriteResult(Outcome.INVALID, kind, slug, problems=_problems(kind, problems))
+    # Scope first, so that nothing more about items outside it is told. The stored state and the
+    # municipalities of both states are read here, in the write's transaction.
+    before = None
+    if stored is not None:
         assert isinstance(stored.item, fmt.Item)
-        denied = await refusal(viewer, kind, stored.item)
+        before = await state_of(kind, stored.item)
+    action = action or (Action.UPDATE if stored else Action.CREATE)
+    denied = refusal(viewer, kind, item.slug, action, before, await state_of(kind, item))
     if denied:
         return _refused(Outcome.DENIED, kind, item.slug, "(access)", denied + "; nothing was changed")
     if stored is None and not create:
         return _refused(Outcome.NOT_FOUND, kind, item.slug, "id", f"there is no {name} '{item.slug}'")
     if stored is not None and not update:
-        return _refused(Outcome.INVALID, kind, item.slug, "slug", f"there already is a {name} '{item.slug}'")
+        assert current is not None
+        return _exists(kind, item.slug, current)
     writer = Writer(author=viewer.name, from_files=False)
     if stored is not None:
-        current = await current_revision(kind, item.slug)
         # The same content is no change, whatever revision it was based on: nothing to lose.
         if comparable(stored.item, item) == item and (document is None or document == stored.document):
             status = getattr(stored.item, "status", None)
             return WriteResult(Outcome.UNCHANGED, kind, item.slug, current, status, fmt.dump(stored.item))
         if expected is not None and expected != current:
             raise RevisionConflict(kind, item.slug, expected)
-    await writer.prepare()
+    await writer.prepare(found.ids)
     _, revision = await writer.save(
         kind,
         item,
         document or (stored.document if stored else item.slug),
         stored,
         summary=summary or f"{'updated' if stored else 'created'} by {viewer.name}",
-        expected_revision=expected,
+        # The item is locked: this is the revision it is written on, checked again when bumped.
+        expected_revision=current,
     )
     final = writer.final or item
     return WriteResult(
@@ -184,36 +280,41 @@ async def delete(viewer: Viewer, kind: str, slug: str, expected: int | None, sum
     if general:
         return _refused(Outcome.DENIED, kind, slug, "(access)", general)
     try:
-        async with in_transaction():
-            stored = await stored_item(kind, slug)
-            if stored is None:
-                return _refused(Outcome.NOT_FOUND, kind, slug, "id", f"there is no {KIND_NAMES[kind]} '{slug}'")
-            assert isinstance(stored.item, fmt.Item)
-            denied = await refusal(viewer, kind, stored.item)
-            if denied:
-                return _refused(Outcome.DENIED, kind, slug, "(access)", denied + "; nothing was changed")
-            blocker = await _still_used(kind, stored.id)
-            if blocker:
-                return _refused(Outcome.INVALID, kind, slug, "id", blocker)
-            current = await current_revision(kind, slug)
-            assert current is not None
-            expected = current if expected is None else expected
-            if not await MODELS[kind].filter(id=stored.id, revision=expected).update(revision=expected + 1):
-                raise RevisionConflict(kind, slug, expected)
-            await content_deleted(kind, [stored.id])
-            await Revision.create(
-                item_type=kind,
-                item_slug=slug,
-                number=expected + 1,
-                snapshot=fmt.dump(stored.item),
-                deleted=True,
-                author=viewer.name,
-                summary=(summary or f"deleted by {viewer.name}")[:500],
-            )
-            await MODELS[kind].filter(id=stored.id).delete()
-            return WriteResult(Outcome.DELETED, kind, slug, expected + 1, item=fmt.dump(stored.item))
+        async with write_transaction():
+            return await _delete(viewer, kind, slug, expected, summary)
     except RevisionConflict as conflict:
         return await _conflict(kind, slug, conflict.expected)
+    except Busy as busy:
+        return await _busy(kind, slug, busy)
+
+
+async def _delete(viewer: Viewer, kind: str, slug: str, expected: int | None, summary: str | None) -> WriteResult:
+    # FOR UPDATE: a delete also waits for writes that refer to the item (they hold KEY SHARE).
+    stored, current = await _locked(kind, slug, Lock.UPDATE)
+    if stored is None or current is None:
+        return _refused(Outcome.NOT_FOUND, kind, slug, "id", f"there is no {KIND_NAMES[kind]} '{slug}'")
+    assert isinstance(stored.item, fmt.Item)
+    denied = refusal(viewer, kind, slug, Action.DELETE, await state_of(kind, stored.item), None)
+    if denied:
+        return _refused(Outcome.DENIED, kind, slug, "(access)", denied + "; nothing was changed")
+    blocker = await _still_used(kind, stored.id)
+    if blocker:
+        return _refused(Outcome.INVALID, kind, slug, "id", blocker)
+    expected = current if expected is None else expected
+    if not await MODELS[kind].filter(id=stored.id, revision=expected).update(revision=expected + 1):
+        raise RevisionConflict(kind, slug, expected)
+    await content_deleted(kind, [stored.id])
+    await Revision.create(
+        item_type=kind,
+        item_slug=slug,
+        number=expected + 1,
+        snapshot=fmt.dump(stored.item),
+        deleted=True,
+        author=viewer.name,
+        summary=(summary or f"deleted by {viewer.name}")[:500],
+    )
+    await MODELS[kind].filter(id=stored.id).delete()
+    return WriteResult(Outcome.DELETED, kind, slug, expected + 1, item=fmt.dump(stored.item))
 
 
 async def _still_used(kind: str, item_id: int) -> str | None:
@@ -236,41 +337,68 @@ async def _still_used(kind: str, item_id: int) -> str | None:
 async def set_status(
     viewer: Viewer, kind: str, slug: str, status: PublicationStatus, expected: int | None, summary: str
 ) -> WriteResult:
-    stored = await stored_item(kind, slug)
-    if stored is None:
-        general = viewer.write_refusal()
-        if general:
-            return _refused(Outcome.DENIED, kind, slug, "(access)", general)
-        return _refused(Outcome.NOT_FOUND, kind, slug, "id", f"there is no {KIND_NAMES[kind]} '{slug}'")
-    data = fmt.dump(stored.item.model_copy(update={"status": status}))
-    return await write(
-        viewer, kind, data, slug=slug, create=False, update=True, expected_revision=expected, summary=summary
+    """Publish, unpublish or archive: the item as it is in this write's transaction, with
+    another status; with `expected`, only if it is still at that revision."""
+    general = viewer.write_refusal()
+    if general:
+        return _refused(Outcome.DENIED, kind, slug, "(access)", general)
+
+    async def change(stored: Stored | None) -> tuple[Bundle, fmt.Item] | WriteResult:
+        if stored is None:
+            return _refused(Outcome.NOT_FOUND, kind, slug, "id", f"there is no {KIND_NAMES[kind]} '{slug}'")
+        # `expected` is checked by `_write` as for updates, after the scope check.
+        parsed = parse(kind, fmt.dump(stored.item.model_copy(update={"status": status})))
+        assert not isinstance(parsed, list), parsed  # a stored item is valid
+        return parsed
+
+    return await _transaction(
+        viewer,
+        kind,
+        slug,
+        change,
+        create=False,
+        update=True,
+        expected=expected,
+        summary=summary,
+        action=STATUS_ACTIONS[status],
     )
 
 
 async def revert(viewer: Viewer, kind: str, slug: str, number: int, expected: int | None) -> WriteResult:
     """Restore revision `number` as a new revision; after a delete, this brings the item back."""
-    revision = await Revision.get_or_none(item_type=kind, item_slug=slug, number=number)
-    if revision is None:
-        general = viewer.write_refusal()
-        if general:
-            return _refused(Outcome.DENIED, kind, slug, "(access)", general)
-        return _refused(
-            Outcome.NOT_FOUND, kind, slug, "revision", f"{KIND_NAMES[kind]} '{slug}' has no revision {number}"
-        )
-    if revision.deleted:
-        return _refused(
-            Outcome.INVALID, kind, slug, "revision", f"revision {number} records the delete; revert to one before it"
-        )
-    return await write(
+    general = viewer.write_refusal()
+    if general:
+        return _refused(Outcome.DENIED, kind, slug, "(access)", general)
+
+    async def change(stored: Stored | None) -> tuple[Bundle, fmt.Item] | WriteResult:
+        revision = await Revision.get_or_none(item_type=kind, item_slug=slug, number=number)
+        if revision is None:
+            return _refused(
+                Outcome.NOT_FOUND, kind, slug, "revision", f"{KIND_NAMES[kind]} '{slug}' has no revision {number}"
+            )
+        if revision.deleted:
+            return _refused(
+                Outcome.INVALID,
+                kind,
+                slug,
+                "revision",
+                f"revision {number} records the delete; revert to one before it",
+            )
+        parsed = parse(kind, {**revision.snapshot, "slug": slug})
+        if isinstance(parsed, list):
+            return WriteResult(Outcome.INVALID, kind, slug, problems=parsed)
+        return parsed
+
+    return await _transaction(
         viewer,
         kind,
-        revision.snapshot,
-        slug=slug,
+        slug,
+        change,
         create=True,
         update=True,
-        expected_revision=expected,
+        expected=expected,
         summary=f"reverted to revision {number} by {viewer.name}",
+        action=Action.REVERT,
     )
 
 

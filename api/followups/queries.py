@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
+from api.core import inputs
 from api.followups.loaders import FollowUpBySlugLoader
 from api.followups.types import FollowUp
 
@@ -14,5 +15,6 @@ from api.followups.types import FollowUp
 class FollowUpQuery:
     @strawberry.field
     async def follow_up(self, info: Info[Context, Any], slug: str) -> FollowUp | None:
+        inputs.check(slug=slug)
         row = await FollowUpBySlugLoader.of(info).load(slug)
         return FollowUp.from_row(row) if row else None

@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from api import prefetch
 from api.context import Context
+from api.core import inputs
 from api.core.lookahead import under
 from api.core.pagination import SortKey, paginate
 from api.core.relay import Connection, page_request
@@ -19,6 +20,7 @@ from api.geography.types import County, Municipality
 class GeographyQuery:
     @strawberry.field
     async def municipality(self, info: Info[Context, Any], code: str) -> Municipality | None:
+        inputs.check(code=code)
         row = await MunicipalityByCodeLoader.of(info).load(code)
         if row is None:
             return None
@@ -34,6 +36,7 @@ class GeographyQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Municipality]:
+        inputs.check(county_code=county_code, police_region=police_region)
         settings = info.context.settings
         request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=1)
         statement = info.context.statement()

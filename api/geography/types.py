@@ -7,6 +7,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
+from api.core import inputs
 from api.core.loaders import Maybe, Row, each, optional, required
 from api.core.relay import Node
 from api.geography.loaders import (
@@ -119,6 +120,8 @@ class Municipality(Node):
         from api.agreements.loaders import AgreementsByMunicipalityLoader
         from api.agreements.types import Agreement
 
+        inputs.check(active_on=active_on)
+
         return AgreementsByMunicipalityLoader.of(info).resolve((self.code, active_on), each(Agreement.from_row))
 
     @strawberry.field(
@@ -128,6 +131,8 @@ class Municipality(Node):
     def citizen_promises(self, info: Info[Context, Any], year: int | None = None) -> Maybe[list[CitizenPromise]]:
         from api.promises.loaders import CitizenPromisesByMunicipalityLoader
         from api.promises.types import CitizenPromise
+
+        inputs.check(year=year)
 
         return CitizenPromisesByMunicipalityLoader.of(info).resolve((self.code, year), each(CitizenPromise.from_row))
 

@@ -1,10 +1,17 @@
-"""One log line per request: method, path, status, time taken and the request id."""
+"""One log line per request: method, path, status, time taken and the request id.
+
+A request whose client went away before its answer (api/http/disconnect.py) has no status: its
+line says "client disconnected" instead, and nothing else is logged of it (it is not an error of
+ours, and there is nobody to send a 500 to).
+"""
 
 from __future__ import annotations
 
 import logging
 import time
 from typing import Any
+
+from api.http.disconnect import ClientDisconnected
 
 logger = logging.getLogger("samverkan.access")
 
@@ -18,13 +25,13 @@ class AccessLogMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
+        status = "500"
         request_id = "-"
 
         async def send_and_note(message: Any) -> None:
             nonlocal status, request_id
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status = str(message["status"])
                 for name, value in message.get("headers", []):
                     if name == b"x-request-id":
                         request_id = value.decode("latin-1")
@@ -32,10 +39,13 @@ class AccessLogMiddleware:
 
         try:
             await self.app(scope, receive, send_and_note)
+        except ClientDisconnected:
+            status = "client disconnected"
+            request_id = str(scope.get("state", {}).get("request_id", request_id))
         finally:
             elapsed = (time.perf_counter() - started) * 1000
             logger.info(
-                '%s "%s %s" %d %.1fms request_id=%s',
+                '%s "%s %s" %s %.1fms request_id=%s',
                 scope.get("client", ("-",))[0] if scope.get("client") else "-",
                 scope["method"],
                 scope["path"],

@@ -7,13 +7,22 @@ Cache-Control on GET so that shared caches and browsers can keep public answers.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from dataclasses import dataclass
 from inspect import isawaitable
 from typing import Any
 
 import orjson
-from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+    execute,
+    get_operation_ast,
+)
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry import Schema
@@ -22,14 +31,20 @@ from strawberry.http.ides import get_graphql_ide_html
 
 from api.context import Context
 from api.core.sql import Batch
-from api.editorial.access import TokenError, viewer_for
+from api.editorial.access import TokenError, Viewer, viewer_for
 from api.execution import PlannedExecution
+from api.http.disconnect import ClientDisconnected, unless_disconnected
 from api.http.request_id import request_id_for
+from api.http.server import BodyTimeout
 from api.protection.documents import DocumentCache
-from api.protection.errors import mask_unexpected
+from api.protection.errors import logger as error_logger
+from api.protection.errors import mask_unexpected, timeout_error, unexpected
+from api.protection.limits import DocumentLimits, QueryLimits
+from api.protection.rates import RateLimits, Refusal, Tier
 from api.schema import validation_rules
 from api.settings import Settings
 from models.availability import explain
+from models.statement_timeout import is_statement_timeout
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -41,6 +56,12 @@ class GraphQLParams:
     variables: dict[str, Any] | None
     operation_name: str | None
     extensions: dict[str, Any] | None
+
+
+class RateLimited(Exception):
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.message)
+        self.refusal = refusal
 
 
 class BadRequest(Exception):
@@ -107,13 +128,16 @@ def _json_param(request: Request, name: str) -> Any:
 
 
 class GraphQLEndpoint:
-    def __init__(self, schema: Schema, settings: Settings) -> None:
+    def __init__(self, schema: Schema, settings: Settings, rates: RateLimits | None = None) -> None:
         self.schema = schema
         self.settings = settings
+        self.rates = rates or RateLimits(settings)
         self.documents = DocumentCache(
             schema._schema,
             validation_rules(settings),
+            limits=DocumentLimits(schema._schema, QueryLimits.from_settings(settings)),
             max_tokens=settings.max_tokens,
+            max_field_comparisons=settings.max_field_comparisons,
             size=settings.parser_cache_size,
             suggestions=settings.field_suggestions,
         )
@@ -135,6 +159,17 @@ class GraphQLEndpoint:
             body = orjson.dumps({"errors": [{"message": error.message}]})
             response = Response(body, status_code=error.status, media_type=JSON, headers=error.headers)
             response.headers["cache-control"] = "no-store"
+        except RateLimited as limited:
+            response = limited.refusal.response()
+        except (ClientDisconnected, BodyTimeout):
+            raise  # answered around the app: the access log (nobody to answer), the body timeout (408)
+        except Exception as error:
+            if await explain(error) is not None:
+                raise  # the database is not there: 503 (api/http/unavailable.py)
+            # Whatever escaped is still answered in JSON, as the protocol asks, never as text.
+            error_logger.exception("request %s: unexpected error outside execution", request_id)
+            body = orjson.dumps({"errors": [unexpected(request_id).formatted]})
+            response = Response(body, status_code=500, media_type=JSON, headers={"cache-control": "no-store"})
         response.headers["x-request-id"] = request_id
         return response
 
@@ -150,6 +185,7 @@ class GraphQLEndpoint:
         media_type = negotiate(accept)
         if media_type is None:
             raise BadRequest(f"Cannot answer with any of: {accept}. Accept {GRAPHQL_RESPONSE} or {JSON}.", 406)
+        viewer = await self._admit(request)
 
         if method == "GET":
             data = {
@@ -169,13 +205,30 @@ class GraphQLEndpoint:
                 raise BadRequest("The request body is not valid JSON.") from None
 
         if isinstance(data, list):
-            return await self._batch(request, data, media_type, request_id)
+            return await self._batch(request, data, media_type, request_id, viewer)
         params = _params(data)
-        result = await self._execute(request, params, request_id)
+        result = await self._execute(request, params, request_id, viewer)
         status = 400 if media_type == GRAPHQL_RESPONSE and not _executed(result) else 200
         response = Response(orjson.dumps(_payload(result)), status_code=status, media_type=media_type)
         self._cache_headers(request, response, cacheable=method == "GET" and not result.errors)
         return response
+
+    async def _admit(self, request: Request) -> Viewer:
+        """Who asks, counted against the read rate: a valid token by its name, anyone else (a
+        wrong token too, so that guessing is limited) by the client address."""
+        address = "address:" + self.rates.address(request.scope)
+        try:
+            viewer = await viewer_for(request.headers.get("authorization"))
+        except TokenError as error:
+            refusal = await self.rates.hit(address, [Tier.READ])
+            if refusal:
+                raise RateLimited(refusal) from None
+            raise BadRequest(f"{error}.", 401, {"www-authenticate": 'Bearer error="invalid_token"'}) from None
+        request.state.client = f"token:{viewer.name}" if viewer.role is not None else address
+        refusal = await self.rates.hit(request.state.client, [Tier.READ])
+        if refusal:
+            raise RateLimited(refusal)
+        return viewer
 
     async def _read_body(self, request: Request) -> bytes:
         """The body, read no further than the limit, so a huge upload costs no memory."""
@@ -194,14 +247,17 @@ class GraphQLEndpoint:
     def _wants_ide(self, request: Request, accept: str | None) -> bool:
         return "query" not in request.query_params and "text/html" in (accept or "")
 
-    async def _execute(self, request: Request, params: GraphQLParams, request_id: str) -> ExecutionResult:
+    async def _execute(
+        self, request: Request, params: GraphQLParams, request_id: str, viewer: Viewer
+    ) -> ExecutionResult:
         """Parse and validate (both cached by the document's text), check the operation may be
         sent this way, then run a query along its plan (api/execution.py) or, for what plans do
         not cover, with graphql-core on strawberry's schema. Strawberry's own `Schema.execute`
         would add per-request extension hooks that cost a quarter of a small request."""
-        document, errors = self.documents.prepare(params.query)
-        if document is None or errors:
-            return ExecutionResult(data=None, errors=errors)
+        prepared = self.documents.prepare(params.query)
+        document = prepared.document
+        if document is None or prepared.errors:
+            return ExecutionResult(data=None, errors=prepared.errors)
         operation = get_operation_ast(document, params.operation_name)
         if operation is None:
             message = (
@@ -214,17 +270,38 @@ class GraphQLEndpoint:
             raise BadRequest("Mutations are sent with POST, not GET.", 405, {"allow": "POST"})
         if operation.operation == OperationType.SUBSCRIPTION:
             raise BadRequest("Subscriptions are not served here.", 405, {"allow": "POST"})
-        try:
-            viewer = await viewer_for(request.headers.get("authorization"))
-        except TokenError as error:
-            raise BadRequest(f"{error}.", 401, {"www-authenticate": 'Bearer error="invalid_token"'}) from None
+        tiers = self.rates.tiers(
+            write=operation.operation == OperationType.MUTATION,
+            cost=prepared.cost(operation.name.value if operation.name else None),
+        )
+        if tiers and (refusal := await self.rates.hit(request.state.client, tiers)):
+            raise RateLimited(refusal)
         context = Context(request=request, settings=self.settings, request_id=request_id, viewer=viewer)
-        if operation.operation == OperationType.QUERY and self.batch_statements:
+        if operation.operation != OperationType.QUERY:
+            return await self._run(params, document, operation, context, request_id)
+        if self.batch_statements:
             context.batch = Batch()
+        return await unless_disconnected(request.receive, self._run(params, document, operation, context, request_id))
+
+    async def _run(
+        self,
+        params: GraphQLParams,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        context: Context,
+        request_id: str,
+    ) -> ExecutionResult:
         try:
-            planned = await self.planned.execute(
-                params.query, document, operation, params.operation_name, params.variables, context
-            )
+            try:
+                planned = await self.planned.execute(
+                    params.query, document, operation, params.operation_name, params.variables, context
+                )
+            except Exception as error:
+                if not is_statement_timeout(error):
+                    raise
+                # Not run again by graphql-core (it would take as long): the field is not known here.
+                timeout = timeout_error(self.settings.statement_timeout, request_id, original=error)
+                return ExecutionResult(data=None, errors=[timeout])
             if planned is not None:
                 return planned
             result = execute(
@@ -238,6 +315,10 @@ class GraphQLEndpoint:
             )
             if isawaitable(result):
                 result = await result
+        except asyncio.CancelledError:
+            if context.batch is not None:
+                context.batch.cancel()  # its statements run in tasks of their own
+            raise
         finally:
             # Loaders and the context refer to each other; without this, what a request read
             # waits for the cycle collector instead of going with the request.
@@ -248,17 +329,19 @@ class GraphQLEndpoint:
             for failure in result.errors:
                 if failure.original_error is not None and (unavailable := await explain(failure.original_error)):
                     raise unavailable from failure.original_error
-            result.errors = mask_unexpected(list(result.errors), request_id)
+            result.errors = mask_unexpected(list(result.errors), request_id, self.settings.statement_timeout)
         return result
 
-    async def _batch(self, request: Request, data: list[Any], media_type: str, request_id: str) -> Response:
+    async def _batch(
+        self, request: Request, data: list[Any], media_type: str, request_id: str, viewer: Viewer
+    ) -> Response:
         if not self.settings.batching:
             raise BadRequest("Batched requests are turned off on this server; send one operation per request.")
         if not data or len(data) > self.settings.max_batch:
             raise BadRequest(f"A batch holds 1 to {self.settings.max_batch} operations (got {len(data)}).")
         payloads = []
         for index, item in enumerate(data):
-            result = await self._execute(request, _params(item), f"{request_id}-{index}")
+            result = await self._execute(request, _params(item), f"{request_id}-{index}", viewer)
             payloads.append(_payload(result))
         response = Response(orjson.dumps(payloads), media_type=media_type)
         response.headers["cache-control"] = "no-store"
@@ -288,8 +371,13 @@ def _etags(header: str | None) -> set[str]:
 
 
 def _executed(result: ExecutionResult) -> bool:
-    """Whether execution started: only errors raised while executing carry a field path."""
-    return result.data is not None or not result.errors or any(error.path for error in result.errors)
+    """Whether execution started: only errors raised while executing carry a field path (or,
+    from a planned run, are a statement's timeout)."""
+    return (
+        result.data is not None
+        or not result.errors
+        or any(error.path or (error.extensions or {}).get("code") == "TIMEOUT" for error in result.errors)
+    )
 
 
 def _payload(result: ExecutionResult) -> dict[str, Any]:

@@ -12,8 +12,9 @@ from strawberry.tools import merge_types
 from strawberry.types import Info
 
 from api.context import Context
+from api.core import inputs
 from api.editorial import writes
-from api.editorial.mutations import content_mutations, target
+from api.editorial.mutations import content_mutations, invalid_arguments, target
 from api.editorial.types import ContentWritePayload
 from api.editorial.writes import FieldProblem, Outcome, WriteResult
 from seed import format as fmt
@@ -45,6 +46,9 @@ class CitizenPromiseCopyMutation:
         found = target(id, "citizen_promises")
         if isinstance(found, WriteResult):
             return ContentWritePayload.of(found)
+        bad = inputs.refusal(slug=slug, title=title)
+        if bad:
+            return ContentWritePayload.of(invalid_arguments("citizen_promises", bad))
         try:
             new_period = fmt.Period(start=period.start, end=period.end, label=period.label)
         except ValidationError as error:

@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from api import prefetch
 from api.context import Context
+from api.core import inputs
 from api.core.loaders import Row
 from api.core.lookahead import asks, under
 from api.core.pagination import SortKey, paginate
@@ -32,13 +33,14 @@ PROMISE_ORDER = [
     SortKey("p.period_start", "sort_period_start", descending=True, is_date=True),
     SortKey("p.slug", "sort_slug"),
 ]
-COMMITMENT_ORDER = [*PROMISE_ORDER, SortKey("c.document_order", "sort_document_order")]
+COMMITMENT_ORDER = [*PROMISE_ORDER, SortKey("c.document_order", "sort_document_order", is_number=True)]
 
 
 @strawberry.type
 class PromiseQuery:
     @strawberry.field
     async def citizen_promise(self, info: Info[Context, Any], slug: str) -> CitizenPromise | None:
+        inputs.check(slug=slug)
         row = await CitizenPromiseBySlugLoader.of(info).load(slug)
         if row is None:
             return None
@@ -53,6 +55,7 @@ class PromiseQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[CitizenPromise]:
+        inputs.check(filter=filter)
         settings = info.context.settings
         request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=2)
         statement = info.context.statement()
@@ -76,6 +79,7 @@ class PromiseQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Commitment]:
+        inputs.check(filter=filter)
         settings = info.context.settings
         request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=3)
         statement = info.context.statement()

@@ -12,6 +12,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from api.editorial.scope import concerns_sql
 from api.search.analysis import fts5_query, query_terms, query_words, tsquery_text
 from api.search.sql import Sql, placeholders
 
@@ -51,6 +52,7 @@ async def find(
     *,
     now: datetime,
     preview: bool = False,
+    drafts_of: frozenset[str] | None = None,
     first: int,
     offset: int = 0,
     client: BaseDBAsyncClient | None = None,
@@ -77,7 +79,7 @@ async def find(
         " LEFT JOIN commitment c ON c.id = d.commitment_id"
     )
     for column, alias in (("agreement_id", "a"), ("citizen_promise_id", "p"), ("follow_up_id", "f")):
-        condition, values = _shown(alias, now, preview)
+        condition, values = _shown(alias, now, preview, drafts_of)
         conditions.append(f"(d.{column} IS NULL OR {condition})")
         params += values
     conditions.append("(d.commitment_id IS NULL OR c.id IS NOT NULL)")
@@ -99,18 +101,23 @@ async def find(
     return Found(int(count[0]["total"]), matches, terms)
 
 
-def _shown(alias: str, now: datetime, preview: bool) -> tuple[str, list[Any]]:
-    """The read path's visibility rule (Statement.visible in api/core/sql.py): published and
-    inside its publish_at/unpublish_at window. A missing row (deleted content) is never shown,
-    not even in preview."""
+def _shown(alias: str, now: datetime, preview: bool, drafts_of: frozenset[str] | None) -> tuple[str, list[Any]]:
+    """The read path's visibility rule (Context.visible_sql in api/context.py): published and
+    inside its publish_at/unpublish_at window; in preview everything (`preview`) or also what
+    concerns a municipality of `drafts_of` (a scoped token's preview, api/editorial/scope.py).
+    A missing row (deleted content) is never shown, not even in preview."""
     if preview:
         return f"{alias}.id IS NOT NULL", []
-    return (
+    shown = (
         f"({alias}.status = 'PUBLISHED'"
         f" AND ({alias}.publish_at IS NULL OR {alias}.publish_at <= ?)"
-        f" AND ({alias}.unpublish_at IS NULL OR {alias}.unpublish_at > ?))",
-        [now, now],
+        f" AND ({alias}.unpublish_at IS NULL OR {alias}.unpublish_at > ?))"
     )
+    if not drafts_of:
+        return shown, [now, now]
+    codes = sorted(drafts_of)
+    own = concerns_sql(alias, lambda column: f"{column} IN ({placeholders(codes)})")
+    return f"({shown} OR {own})", [now, now, *codes]
 
 
 def _place(criteria: Criteria) -> tuple[str, list[Any]]:

@@ -12,6 +12,8 @@ from strawberry.types import Info
 from api.agreements.loaders import AgreementByIdLoader
 from api.agreements.types import Agreement
 from api.context import Context
+from api.core import inputs
+from api.core.inputs import BadInput
 from api.core.relay import Connection, connection, encode_cursor, page_request
 from api.followups.loaders import FollowUpByIdLoader
 from api.followups.types import FollowUp
@@ -24,6 +26,9 @@ from api.search.types import SearchFilter, SearchResult
 
 # More words than this rarely match anything together, and each is a prefix scan.
 MAX_TERMS = 20
+
+
+QUERY_REFUSED = {"code": inputs.BAD_USER_INPUT, "argument": "query"}
 
 
 @strawberry.type
@@ -45,10 +50,14 @@ class SearchQuery:
         limit = settings.max_search_query_length
         if len(query) > limit:
             raise GraphQLError(
-                f"The search query is too long: {len(query):,} characters, at most {limit:,} are allowed."
+                f"The search query is too long: {len(query):,} characters, at most {limit:,} are allowed.",
+                extensions=QUERY_REFUSED,
             )
+        inputs.check(query=query, filter=filter)
         if len(query_terms(query)) > MAX_TERMS:
-            raise GraphQLError(f"The search query has too many words: at most {MAX_TERMS} are searched for.")
+            raise GraphQLError(
+                f"The search query has too many words: at most {MAX_TERMS} are searched for.", extensions=QUERY_REFUSED
+            )
         request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=1)
         offset = _offset(request.after)
         criteria = Criteria(
@@ -58,8 +67,14 @@ class SearchQuery:
             county_code=filter.county_code if filter else None,
             police_region=filter.police_region if filter else None,
         )
+        context = info.context
         found = await find(
-            criteria, now=info.context.now, preview=info.context.preview, first=request.first, offset=offset
+            criteria,
+            now=context.now,
+            preview=context.sees_everything,
+            drafts_of=context.drafts_of,
+            first=request.first,
+            offset=offset,
         )
         hits = await asyncio.gather(*(_hit(info, match) for match in found.matches))
         results = []
@@ -81,8 +96,8 @@ def _offset(after: list[Any] | None) -> int:
     if after is None:
         return 0
     position = after[0]
-    if not isinstance(position, int) or isinstance(position, bool) or position < 0:
-        raise GraphQLError("'after' is not a cursor this search gave out")
+    if not isinstance(position, int) or isinstance(position, bool) or not 0 <= position < 2**31:
+        raise BadInput("after", "is not a cursor this search gave out")
     return position
 
 

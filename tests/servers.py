@@ -1,0 +1,71 @@
+"""A really running API (`samverkan serve`, uvicorn with one or more worker processes) on a
+database, for tests and the soak run that need requests really at the same time."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMVERKAN = Path(sys.executable).parent / "samverkan"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@asynccontextmanager
+async def running_server(database_url: str, *, workers: int = 1, log: Path | None = None) -> AsyncIterator[str]:
+    """The server's base URL while it runs; stopped (all its processes) on leaving."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url}
+    output = log.open("wb") if log else None
+    process = await asyncio.create_subprocess_exec(
+        str(SAMVERKAN),
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        cwd=ROOT,
+        env=env,
+        stdout=output or asyncio.subprocess.DEVNULL,
+        stderr=output or asyncio.subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient() as client:
+            for _ in range(600):
+                if process.returncode is not None:
+                    raise AssertionError(f"the server exited with {process.returncode}")
+                try:
+                    # /readyz: the database is reachable from a worker.
+                    if (await client.get(f"{url}/readyz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.05)
+            else:
+                raise AssertionError("the server did not start")
+        yield url
+    finally:
+        if process.returncode is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                await asyncio.wait_for(process.wait(), 15)
+            except TimeoutError:
+                os.killpg(process.pid, signal.SIGKILL)
+                await process.wait()
+        if output:
+            output.close()
