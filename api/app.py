@@ -17,11 +17,16 @@ from api.dashboards.export import ROUTES as EXPORT_ROUTES
 from api.http.access_log import AccessLogMiddleware
 from api.http.graphql import GraphQLEndpoint
 from api.http.health import healthz, readyz
+from api.http.server import BodyTimeoutMiddleware
+from api.http.unavailable import DatabaseErrorsMiddleware, quiet_driver_logs
 from api.http.web import web_routes
 from api.protection.rates import RateLimits, Tier
 from api.schema import build_schema
 from api.settings import Settings
+from models.availability import DatabaseUnavailable, check_database
 from models.database import close_database, open_database
+
+logger = logging.getLogger("samverkan.database")
 
 
 def settle_garbage_collector() -> None:
@@ -34,14 +39,29 @@ def settle_garbage_collector() -> None:
     gc.set_threshold(10_000, 10, 10)
 
 
+async def report_database() -> None:
+    """At start-up, say whether the database is reachable and migrated. The server starts
+    either way and answers 503 meanwhile (api/http/unavailable.py): a database that comes
+    back, or is migrated, is used without a restart."""
+    try:
+        await check_database()
+    except DatabaseUnavailable as unavailable:
+        fix = f"; {unavailable.fix}" if unavailable.fix else ""
+        logger.warning("%s%s; answering 503 until it is ready", unavailable, fix)
+    else:
+        logger.info("database ready: reachable, every migration applied")
+
+
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
     settings = settings or Settings.from_environment()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    quiet_driver_logs()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if manage_database:
-            await open_database(settings.database_url, statement_timeout=settings.statement_timeout)
+            await open_database(settings.database_url, statement_timeout=settings.statement_timeout, create=False)
+            await report_database()
         settle_garbage_collector()
         try:
             yield
@@ -56,7 +76,11 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         Route(r.path, rates.guard(r.endpoint, *([] if r.path.endswith("README") else [Tier.EXPENSIVE])))
         for r in EXPORT_ROUTES
     ]
-    middleware = [Middleware(AccessLogMiddleware)]
+    middleware = [
+        Middleware(AccessLogMiddleware),
+        Middleware(DatabaseErrorsMiddleware),
+        Middleware(BodyTimeoutMiddleware, timeout=settings.body_timeout),
+    ]
     if settings.cors_origins:
         middleware.append(
             Middleware(

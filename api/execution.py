@@ -57,6 +57,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
+from api.compiled.reads import CompiledReads
 from api.protection.documents import Bounded
 from models.statement_timeout import is_statement_timeout
 
@@ -442,9 +443,12 @@ class PlannedExecution:
     detours: int = 0
     # Off, every request goes to graphql-core: for comparing the two.
     enabled: bool = True
+    # Reads compiled to SQL (api/compiled/): tried first; what they do not cover is planned here.
+    compiled: CompiledReads = field(init=False)
 
     def __post_init__(self) -> None:
         self.plans = Bounded(self.size)
+        self.compiled = CompiledReads(self.schema, size=self.size)
 
     def plan_for(
         self, text: str, document: DocumentNode, operation: OperationDefinitionNode, name: str | None
@@ -472,6 +476,9 @@ class PlannedExecution:
         context: Any,
     ) -> ExecutionResult | None:
         """The result, or None when graphql-core must run this request."""
+        compiled = await self.compiled.execute(text, document, operation, operation_name, variables, context)
+        if compiled is not None:
+            return compiled
         plan = self.plan_for(text, document, operation, operation_name) if self.enabled else None
         if plan is None:
             return None
@@ -496,4 +503,6 @@ class PlannedExecution:
             self.detours += 1
             log.debug("graphql-core runs %s again: %r", operation_name or "the operation", reason)
             return None
-        return ExecutionResult(data=data)
+        return ExecutionResult(
+            data=data, extensions={"execution": "planned"} if context.settings.debug_execution else None
+        )

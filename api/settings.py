@@ -74,9 +74,24 @@ class Settings:
     client_address_header: str = "X-Forwarded-For"
     # HTTP.
     cors_origins: list[str] = field(default_factory=list)
-    cache_max_age: int = 60
+    # Public GET answers may be kept this long by browsers and shared caches (CDNs). Unpublishing
+    # purges nothing: a cache may show an unpublished item until max-age (plus
+    # stale-while-revalidate, when that is set) has passed. Short by default for that reason.
+    cache_max_age: int = 10
+    cache_stale_while_revalidate: int = 0
     parser_cache_size: int = 512
     web_dir: str = WEB_DIR
+    # Read queries compiled to SQL (api/compiled/); off, the reference path answers every query.
+    compiled_reads: bool = True
+    # A response extension saying which path answered: "compiled", "planned" or "graphql-core".
+    debug_execution: bool = False
+    # Connections (`samverkan serve`, per worker; api/http/server.py). A client must send its
+    # request line and headers within header_timeout seconds of connecting (or of the previous
+    # answer), and its body within body_timeout seconds of the headers; beyond connection_limit
+    # open connections or running requests, new requests get 503 at once.
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    connection_limit: int = 200
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -108,4 +123,19 @@ class Settings:
             cors_origins=_list("SAMVERKAN_CORS_ORIGINS"),
             cache_max_age=_int("SAMVERKAN_CACHE_MAX_AGE", cls.cache_max_age),
             web_dir=os.environ.get("SAMVERKAN_WEB_DIR") or WEB_DIR,
+            compiled_reads=_flag("SAMVERKAN_COMPILED_READS", cls.compiled_reads),
+            debug_execution=_flag("SAMVERKAN_DEBUG_EXECUTION", cls.debug_execution),
+            cache_stale_while_revalidate=_int(
+                "SAMVERKAN_CACHE_STALE_WHILE_REVALIDATE", cls.cache_stale_while_revalidate
+            ),
+            header_timeout=_float("SAMVERKAN_HEADER_TIMEOUT", cls.header_timeout),
+            body_timeout=_float("SAMVERKAN_BODY_TIMEOUT", cls.body_timeout),
+            connection_limit=_int("SAMVERKAN_CONNECTION_LIMIT", cls.connection_limit),
         )
+
+    @property
+    def public_cache_control(self) -> str:
+        value = f"public, max-age={self.cache_max_age}"
+        if self.cache_stale_while_revalidate > 0:
+            value += f", stale-while-revalidate={self.cache_stale_while_revalidate}"
+        return value

@@ -161,8 +161,14 @@ def samverkan_server(name: str, database_url: str, port: int, workers: int, cpus
         kind="samverkan",
         cpus=cpus,
         command=[str(SAMVERKAN), "serve", "--port", str(port), "--workers", str(workers)],
-        # wrk sends thousands of requests a second from one address: rate limits would measure themselves.
-        env={"DATABASE_URL": database_url, "SAMVERKAN_GRAPHIQL": "false", "SAMVERKAN_RATE_LIMITS": "false"},
+        # The pool the figures were measured with (the default is 8: README, pool sizing); wrk sends
+        # thousands of requests a second from one address: rate limits would measure themselves.
+        env={
+            "DATABASE_URL": database_url,
+            "SAMVERKAN_GRAPHIQL": "false",
+            "SAMVERKAN_DB_POOL_SIZE": "16",
+            "SAMVERKAN_RATE_LIMITS": "false",
+        },
         port=port,
         workers=workers,
     )
@@ -177,6 +183,18 @@ def postgraphile_server(name: str, database_url: str, port: int, cpus: str) -> S
         env={"DATABASE_URL": _libpq(database_url), "PORT": str(port), "NODE_ENV": "production"},
         port=port,
         cwd=POSTGRAPHILE,
+    )
+
+
+def limit_server(name: str, database_url: str, port: int, cpus: str) -> Server:
+    """The limit line (bench/limit.py): one hand-written statement per core document."""
+    return Server(
+        name=name,
+        kind="limit",
+        cpus=cpus,
+        command=[str(ROOT / ".venv" / "bin" / "python"), "-m", "bench.limit", str(port)],
+        env={"DATABASE_URL": database_url},
+        port=port,
     )
 
 
@@ -297,7 +315,7 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = "application/json"
 
 function setup(thread) table.insert(threads, thread) end
-function init(args) graphql_errors = 0 end
+function init(args) graphql_errors = 0 first_error = nil end
 
 function request()
   index = index % #bodies + 1
@@ -305,16 +323,24 @@ function request()
 end
 
 function response(status, headers, body)
-  if string.find(body, '"errors"', 1, true) then graphql_errors = graphql_errors + 1 end
+  if status ~= 200 or string.find(body, '"errors"', 1, true) then
+    graphql_errors = graphql_errors + 1
+    if first_error == nil then first_error = status .. " " .. string.sub(body, 1, 300) end
+  end
 end
 
 function done(summary, latency, requests)
   local graphql = 0
-  for _, thread in ipairs(threads) do graphql = graphql + (thread:get("graphql_errors") or 0) end
+  local first = nil
+  for _, thread in ipairs(threads) do
+    graphql = graphql + (thread:get("graphql_errors") or 0)
+    first = first or thread:get("first_error")
+  end
+  if first then io.write("WRKERROR " .. string.gsub(first, "\\n", " ") .. "\\n") end
   local e = summary.errors
   io.write(string.format(
     'WRKJSON {"requests": %d, "duration_us": %d, "errors": %d, "graphql_errors": %d, "p50_us": %d, "p99_us": %d}\\n',
-    summary.requests, summary.duration, e.connect + e.read + e.write + e.status + e.timeout, graphql,
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, graphql,
     latency:percentile(50), latency:percentile(99)))
 end
 """
@@ -340,12 +366,16 @@ def write_scripts(queries: list[Query]) -> dict[tuple[str, str], Path]:
     return scripts
 
 
-def wrk(url: str, script: Path, seconds: int) -> dict[str, float]:
+def wrk(url: str, script: Path, seconds: int) -> dict[str, Any]:
     command = ["taskset", "-c", LOAD_CPU, "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s"]
     result = subprocess.run([*command, "-s", str(script), url], capture_output=True, text=True, check=True)
     line = next(line for line in result.stdout.splitlines() if line.startswith("WRKJSON "))
     raw = json.loads(line.removeprefix("WRKJSON "))
+    first_error = next((line[9:] for line in result.stdout.splitlines() if line.startswith("WRKERROR ")), None)
+    if first_error is None and raw["errors"]:
+        first_error = "connection errors or timeouts (wrk counts them without a response)"
     return {
+        "first_error": first_error,
         "rps": raw["requests"] / (raw["duration_us"] / 1e6),
         "p50_ms": raw["p50_us"] / 1000,
         "p99_ms": raw["p99_us"] / 1000,
@@ -359,7 +389,7 @@ class Target:
     label: str
     server: Server
     variant: str  # which Lua script: samverkan, samverkan-warm, postgraphile
-    samples: dict[str, list[dict[str, float]]] = field(default_factory=dict)
+    samples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def measure(
@@ -378,8 +408,26 @@ def measure(
         print(f"round {round_number + 1}/{settings.rounds} done", flush=True)
 
 
-def median(samples: list[dict[str, float]], key: str) -> float:
-    return round(statistics.median(sample[key] for sample in samples), 2)
+def failure(samples: list[dict[str, Any]]) -> str | None:
+    """The error count and first error of a server's windows, or None when it answered every
+    request with 200 and no GraphQL error."""
+    errors = int(sum(sample["errors"] for sample in samples))
+    if not errors:
+        return None
+    first = next((sample["first_error"] for sample in samples if sample["first_error"]), "?")
+    return f"{errors} errors, first: {first}"
+
+
+def ratio(samples: list[dict[str, Any]], reference: list[dict[str, Any]]) -> float | None:
+    """The median throughput's ratio, or None when either side answered any request with an
+    error or a status other than 200 (a server that fails fast would otherwise look fast)."""
+    if failure(samples) is not None or failure(reference) is not None:
+        return None
+    return round(median(samples, "rps") / median(reference, "rps"), 3)
+
+
+def median(samples: list[dict[str, Any]], key: str) -> float:
+    return round(float(statistics.median(sample[key] for sample in samples)), 2)
 
 
 # ---------------------------------------------------------------- profile
@@ -469,12 +517,13 @@ def run(settings: Settings) -> dict[str, Any]:
         pg2 = samverkan_server("samverkan-pg-2w", postgres_url, 8782, 2, BOTH_CPUS)
         lite = samverkan_server("samverkan-sqlite-1w", sqlite_url, 8783, 1, SERVER_CPU)
         graphile = postgraphile_server("postgraphile", postgres_url, 8784, SERVER_CPU)
-        servers = [pg1, pg2, lite, graphile]
+        limit = limit_server("limit", postgres_url, 8785, SERVER_CPU)
+        servers = [pg1, pg2, lite, graphile, limit]
         for server in servers:
             server.start()
         for server in servers:
             server.wait_ready()
-        checked = check_same_content(queries, [pg1, lite], graphile, settings.check_every)
+        checked = check_same_content(queries, [pg1, lite, limit], graphile, settings.check_every)
         scripts = write_scripts(queries)
         targets = [
             Target("samverkan-pg-1w", pg1, "samverkan"),
@@ -482,6 +531,7 @@ def run(settings: Settings) -> dict[str, Any]:
             Target("samverkan-pg-2w", pg2, "samverkan"),
             Target("samverkan-sqlite-1w", lite, "samverkan"),
             Target("postgraphile", graphile, "postgraphile"),
+            Target("limit", limit, "samverkan"),
         ]
         measure(targets, queries, scripts, settings)
         rss = {server.name: server.peak_rss_mb() for server in servers}
@@ -498,23 +548,37 @@ def run(settings: Settings) -> dict[str, Any]:
         cold = by_label["samverkan-pg-1w"].samples[query.name]
         warm = by_label["samverkan-pg-1w-warm"].samples[query.name]
         reference = by_label["postgraphile"].samples[query.name]
+        sqlite = by_label["samverkan-sqlite-1w"].samples[query.name]
+        limit_samples = by_label["limit"].samples[query.name]
         rps_cold, rps_warm, rps_reference = median(cold, "rps"), median(warm, "rps"), median(reference, "rps")
+        rps_limit = median(limit_samples, "rps")
         result_queries[query.name] = {
             "rps_cold": rps_cold,
             "rps_warm": rps_warm,
             "rps_postgraphile": rps_reference,
-            "ratio_cold_vs_postgraphile": round(rps_cold / rps_reference, 3),
-            "ratio_warm_vs_postgraphile": round(rps_warm / rps_reference, 3),
+            "rps_limit": rps_limit,
+            "ratio_cold_vs_postgraphile": ratio(cold, reference),
+            "ratio_warm_vs_postgraphile": ratio(warm, reference),
+            "ratio_sqlite_cold_vs_postgraphile": ratio(sqlite, reference),
+            "ratio_cold_vs_limit": ratio(cold, limit_samples),
             "p50_ms": median(cold, "p50_ms"),
             "p99_ms": median(cold, "p99_ms"),
             "sql_per_request": statements[query.name]["samverkan"],
         }
+        refused = {
+            label: failure(target.samples[query.name])
+            for label, target in by_label.items()
+            if failure(target.samples[query.name]) is not None
+        }
+        if refused:
+            result_queries[query.name]["errors"] = refused
         detail[query.name] = {
             label: {
                 "rps": median(target.samples[query.name], "rps"),
                 "p50_ms": median(target.samples[query.name], "p50_ms"),
                 "p99_ms": median(target.samples[query.name], "p99_ms"),
                 "errors": int(sum(s["errors"] for s in target.samples[query.name])),
+                "first_error": failure(target.samples[query.name]),
                 "requests": int(sum(s["requests"] for s in target.samples[query.name])),
                 "sql_per_request": statements[query.name]["postgraphile" if label == "postgraphile" else "samverkan"]
                 if "sqlite" not in label
@@ -543,6 +607,7 @@ def run(settings: Settings) -> dict[str, Any]:
             },
             "cores": {
                 "wrk": LOAD_CPU,
+                "limit": SERVER_CPU,
                 "samverkan-pg-1w": SERVER_CPU,
                 "samverkan-pg-2w": BOTH_CPUS,
                 "samverkan-sqlite-1w": SERVER_CPU,
@@ -560,24 +625,45 @@ def run(settings: Settings) -> dict[str, Any]:
 
 
 def table(result: dict[str, Any]) -> str:
-    labels = ["samverkan-pg-1w", "samverkan-pg-1w-warm", "samverkan-pg-2w", "samverkan-sqlite-1w", "postgraphile"]
-    header = f"| query | server | req/s | p50 ms | p99 ms | errors | SQL/req | vs PostGraphile |\n|{'---|' * 8}"
+    labels = [
+        "samverkan-pg-1w",
+        "samverkan-pg-1w-warm",
+        "samverkan-pg-2w",
+        "samverkan-sqlite-1w",
+        "postgraphile",
+        "limit",
+    ]
+    header = (
+        "| query | server | req/s | p50 ms | p99 ms | spread req/s | errors | SQL/req | vs PostGraphile | vs limit |\n"
+        f"|{'---|' * 10}"
+    )
     rows = [header]
+    failures = []
     for name, per_server in result["detail"].items():
-        reference = per_server["postgraphile"]["rps"]
+        reference, limit = per_server["postgraphile"], per_server["limit"]
         for label in labels:
             row = per_server[label]
             sql = "–" if row["sql_per_request"] is None else f"{row['sql_per_request']:g}"
+            spread = f"{min(row['rounds']):,.0f}–{max(row['rounds']):,.0f}"
             rows.append(
-                f"| {name} | {label} | {row['rps']:,.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['errors']}"
-                f" | {sql} | {row['rps'] / reference:.2f}× |"
+                f"| {name} | {label} | {row['rps']:,.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {spread}"
+                f" | {row['errors']} | {sql} | {_versus(row, reference)} | {_versus(row, limit)} |"
             )
+            if row["first_error"]:
+                failures.append(f"{name} on {label}: {row['first_error']}")
     rss = ", ".join(f"{name} {mb:.0f} MB" for name, mb in result["run"]["peak_rss_mb_per_worker"].items())
     load = result["load_commitments_per_s"]
     rows.append("")
+    rows += [f"Refused (no ratio): {failed}" for failed in failures]
     rows.append(f"Peak RSS per worker: {rss}.")
     rows.append(f"Seed load: {load['sqlite']:,.0f} commitments/s on SQLite, {load['postgresql']:,.0f}/s on PostgreSQL.")
     return "\n".join(rows)
+
+
+def _versus(row: dict[str, Any], reference: dict[str, Any]) -> str:
+    if row["first_error"] or reference["first_error"]:
+        return "refused: errors"
+    return f"{row['rps'] / reference['rps']:.2f}×"
 
 
 def main() -> None:

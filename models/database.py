@@ -12,12 +12,13 @@ from models.config import database_url, tortoise_config
 
 
 async def open_database(
-    url: str | None = None, *, short_lived: bool = False, statement_timeout: float | None = None
+    url: str | None = None, *, short_lived: bool = False, statement_timeout: float | None = None, create: bool = True
 ) -> None:
     """Open the connections. `short_lived`: for a command that runs and exits, whose PostgreSQL
     pool keeps no idle connection in reserve. `statement_timeout`: for the API server, the
-    seconds any one statement may run (0: no limit; None, for commands: no limit and Tortoise's
-    own SQLite client), see models/statement_timeout.py.
+    seconds any one statement may run (0: no limit; None, for commands: no limit), see
+    models/statement_timeout.py. Without `create` a SQLite file that is not there is not made
+    (empty) on first use: the server answers "not migrated" until `migrate` makes it.
 
     A pool with a reserve reconnects in the background whenever it closes a connection, and
     asyncpg closes one after 50,000 statements (a whole-country load through the ORM ran more
@@ -33,7 +34,7 @@ async def open_database(
     url = url or database_url()
     if short_lived and is_postgres(url):
         url = _with_query(url, minsize="0")
-    await Tortoise.init(config=tortoise_config(url, statement_timeout), _enable_global_fallback=True)
+    await Tortoise.init(config=tortoise_config(url, statement_timeout, create=create), _enable_global_fallback=True)
 
 
 async def close_database() -> None:

@@ -17,18 +17,31 @@ So a transaction tries `BEGIN IMMEDIATE` without waiting, and while another proc
 lock it lets go of the connection, sleeps a little and tries again, up to the connection's
 busy timeout (models/config.py); then it fails with "database is locked" (models.transactions
 makes that "busy, try again").
+
+Two more fixes of Tortoise's client. Its `ConnectionWrapper` takes the client's lock and then
+opens the file; when opening fails ("unable to open database file": a missing folder, a file
+this user may not write) the lock is never released, and every later statement would wait for
+it forever: a server whose database could not be opened once would hang instead of answering
+503 until the database is there. Here the lock is released when opening (or BEGIN) fails. And
+with `create` false (the server's connection) a file that is not there is not created empty on
+first use: that is a database with no migration applied (NotMigrated) until `samverkan migrate`
+makes it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import time
+from typing import Any
 
-from tortoise.backends.base.client import TransactionalDBClient, TransactionContext
+from tortoise.backends.base.client import ConnectionWrapper, TransactionalDBClient, TransactionContext
 from tortoise.backends.sqlite.client import SqliteClient, SqliteTransactionContext, SqliteTransactionWrapper
 from tortoise.connection import get_connections
 from tortoise.exceptions import TransactionManagementError
+
+from models.availability import NotMigrated, describe, expected_migrations
 
 # Between tries while another process writes: from 2 ms, doubling, at most 50 ms.
 _FIRST_PAUSE = 0.002
@@ -86,7 +99,35 @@ class ImmediateTransactionContext(SqliteTransactionContext):
         return self.connection
 
 
+class _ConnectionWrapper(ConnectionWrapper[Any]):
+    async def __aenter__(self) -> Any:
+        await self._lock.acquire()
+        try:
+            await self.ensure_connection()
+        except BaseException:
+            self._lock.release()
+            raise
+        return self.connection
+
+
+def _missing(filename: str) -> bool:
+    """One stat, once per connection opened: not worth a thread."""
+    return filename != ":memory:" and not os.path.exists(filename)
+
+
 class ImmediateSqliteClient(SqliteClient):
+    def __init__(self, file_path: str, **kwargs: Any) -> None:
+        self.create = bool(kwargs.pop("create", True))  # not a PRAGMA, as Tortoise takes other keys
+        super().__init__(file_path, **kwargs)
+
+    async def create_connection(self, with_db: bool) -> None:
+        if not self._connection and not self.create and _missing(self.filename):
+            raise NotMigrated(expected_migrations(), describe(f"sqlite://{self.filename}") + " does not exist and")
+        await super().create_connection(with_db)
+
+    def acquire_connection(self) -> ConnectionWrapper[Any]:
+        return _ConnectionWrapper(self._lock, self)
+
     def _in_transaction(self) -> TransactionContext:
         return ImmediateTransactionContext(ImmediateTransactionWrapper(self), self._lock)
 

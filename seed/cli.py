@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -11,12 +12,27 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
+from models.availability import DatabaseUnavailable, check_database, describe, explain, sqlite_path
+from models.config import database_url
 from models.database import close_database, migrate, open_database
+from models.transactions import Busy
+from seed.errors import (
+    CONTENT,
+    EXIT_CODES,
+    SETUP,
+    USAGE,
+    CommandError,
+    as_command_error,
+    check_url,
+    require_database,
+    require_path,
+    where_sqlite,
+)
 
 if TYPE_CHECKING:
     from seed.backup import BackupSummary, RestoreSummary
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__, epilog=EXIT_CODES)
 seed_app = typer.Typer(no_args_is_help=True, help="Load, check and export seed content files.")
 app.add_typer(seed_app, name="seed")
 search_app = typer.Typer(no_args_is_help=True, help="The search index.")
@@ -26,23 +42,48 @@ DEFAULT_CONTENT = Path("seed/content")
 T = TypeVar("T")
 
 PathArgument = Annotated[Path, typer.Argument(help="A seed file or a folder of them.")]
+DEBUG = os.environ.get("SAMVERKAN_DEBUG", "").lower() in {"1", "true", "yes"}
+
+
+@app.callback()
+def options(
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback when a command fails.")] = False,
+) -> None:
+    global DEBUG
+    DEBUG = DEBUG or debug
 
 
 def _run(work: Callable[[], Awaitable[T]], *, database: bool = True) -> T:
-    from models.transactions import Busy
+    """Run a command's work, with the database (DATABASE_URL) open unless told otherwise. A
+    database that is not there, not reachable or not migrated ends the command as CommandError
+    (exit 3) before anything is created or written."""
+    url = database_url()
+    if database:
+        require_database(url)
 
     async def wrapped() -> T:
         if database:
-            await open_database(short_lived=True)
+            await open_database(url, short_lived=True)
+        failed = False
         try:
             return await work()
         except Busy as busy:
             # Another writer (a load, an erasure) kept the content longer than we wait.
-            typer.echo(str(busy), err=True)
-            raise typer.Exit(1) from None
+            failed = True
+            raise CommandError(str(busy), "try again when the other writer has finished", SETUP) from None
+        except Exception as error:
+            failed = True
+            unavailable = await explain(error, url) if database else None
+            if unavailable is not None:
+                raise CommandError.unavailable(unavailable) from error
+            raise
         finally:
             if database:
-                await close_database()
+                try:
+                    await close_database()
+                except Exception:
+                    if not failed:  # closing after a failure may fail the same way: the first one counts
+                        raise
 
     # A command builds millions of objects that live until it ends (a whole-country load:
     # parsed files, validated items, rows). At the default thresholds the cycle collector
@@ -58,9 +99,14 @@ def _run(work: Callable[[], Awaitable[T]], *, database: bool = True) -> T:
 
 @app.command("migrate")
 def migrate_command() -> None:
-    """Apply database migrations (DATABASE_URL; a SQLite file by default)."""
-    asyncio.run(migrate())
-    typer.echo("database is up to date")
+    """Apply database migrations (DATABASE_URL; a SQLite file by default, created with its folder)."""
+    url = database_url()
+    check_url(url)
+    try:
+        asyncio.run(migrate(url))
+    except Exception as error:
+        raise as_command_error(error, url) from error
+    typer.echo(f"database is up to date: {where_sqlite(url) if sqlite_path(url) else describe(url)}")
 
 
 @app.command()
@@ -69,9 +115,14 @@ def serve(
     port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
     workers: Annotated[int, typer.Option(envvar="WORKERS")] = 1,
 ) -> None:
-    """Serve the GraphQL API (GraphiQL at /graphql)."""
+    """Serve the GraphQL API (GraphiQL at /graphql). A database that is unreachable or not
+    migrated is logged at start-up and answered 503 until it is ready (see /readyz)."""
     import uvicorn
 
+    from api.http.server import uvicorn_options
+    from api.settings import Settings
+
+    check_url(database_url())
     # Client addresses come from the connection unless SAMVERKAN_TRUSTED_PROXIES says otherwise
     # (api/protection/rates.py): uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1.
     uvicorn.run(
@@ -82,29 +133,89 @@ def serve(
         workers=workers,
         access_log=False,
         proxy_headers=False,
+        **uvicorn_options(Settings.from_environment()),
     )
+
+
+def _require_folder(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        fix = "give a folder to write the seed files to (it is made if missing)"
+        raise CommandError(f"{folder} is a file, not a folder", fix)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def _report_problems(problems: Sequence[object], suffix: str) -> None:
     for problem in problems:
         typer.echo(str(problem), err=True)
-    typer.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}{suffix}", err=True)
+    typer.echo(f"{_plural(len(problems), 'problem')}{suffix}", err=True)
+
+
+def _seed_files(path: Path) -> list[Path]:
+    from seed.validate import seed_files
+
+    require_path(path)
+    files = seed_files(path)
+    if not files:
+        raise CommandError(f"{path}: no seed files (*.yaml, *.yml) in it", "give a seed file or a folder of them")
+    return files
+
+
+SHOWN_UNCHECKED = 10
 
 
 @seed_app.command("check")
-def check(path: PathArgument = DEFAULT_CONTENT) -> None:
-    """Validate seed files without writing anything."""
-    from seed.pipeline import check_path
+def check(
+    path: PathArgument = DEFAULT_CONTENT,
+    no_database: Annotated[
+        bool, typer.Option("--no-database", help="Check against the reference data only; ask no database.")
+    ] = False,
+) -> None:
+    """Validate seed files without writing anything. References to content that no given file
+    defines are looked up in the database (DATABASE_URL); without one they are listed as
+    skipped, and every other check still runs."""
+    from seed.pipeline import Checked, check_path
 
-    async def work() -> int:
-        checked = await check_path(path)
-        if checked.problems:
-            _report_problems(checked.problems, f"in {len(checked.files)} files")
-            return 1
-        typer.echo(f"{len(checked.files)} files, {checked.bundle.count()} items: valid")
-        return 0
+    files = _seed_files(path)
+    skipped = "--no-database" if no_database else None
+    checked: Checked | None = None
+    if skipped is None:
+        try:
+            require_database(database_url())
+        except CommandError as error:
+            skipped = error.message
 
-    raise typer.Exit(_run(work))
+    if skipped is None:
+
+        async def work() -> tuple[Checked | None, str | None]:
+            try:
+                await check_database()
+            except DatabaseUnavailable as unavailable:
+                return None, str(unavailable)
+            return await check_path(path), None
+
+        checked, skipped = _run(work)
+    if checked is None:
+        checked = asyncio.run(check_path(path, database=False))
+
+    if checked.problems:
+        _report_problems(checked.problems, f" in {_plural(len(files), 'file')}")
+    if skipped is not None:
+        unchecked = checked.bundle.unchecked
+        typer.echo(
+            f"skipped without a database ({skipped}): looking up content that no given file defines"
+            f" ({_plural(len(unchecked), 'reference')} here)",
+            err=True,
+        )
+        for problem in unchecked[:SHOWN_UNCHECKED]:
+            typer.echo(f"  not checked: {problem}", err=True)
+        if len(unchecked) > SHOWN_UNCHECKED:
+            typer.echo(f"  … and {len(unchecked) - SHOWN_UNCHECKED:,} more", err=True)
+    if checked.problems:
+        raise typer.Exit(CONTENT)
+    typer.echo(f"{_plural(len(files), 'file')}, {_plural(checked.bundle.count(), 'item')}: valid")
 
 
 @seed_app.command("load")
@@ -118,15 +229,14 @@ def load(
     from seed.pipeline import load_path
     from seed.reference import load_reference
 
+    _seed_files(path)
+
     async def work() -> int:
         if if_empty and (await Agreement.exists() or await CitizenPromise.exists()):
             await load_reference()
             typer.echo("the database already holds content; seed files were not loaded")
             return 0
         summary, checked = await load_path(path, force=force, progress=_progress_printer())
-        if not checked.files:
-            typer.echo(f"{path}: no seed files (*.yaml) found", err=True)
-            return 1
         if summary is None:
             _report_problems(checked.problems, "; nothing was written")
             return 1
@@ -155,9 +265,9 @@ def _progress_printer() -> Callable[[str, int, int], None]:
 def suggest_topics_command(path: PathArgument = DEFAULT_CONTENT) -> None:
     """Propose topics for commitments without any, from Swedish word stems; writes nothing."""
     from seed.suggest import suggest_topics
-    from seed.validate import read_files, seed_files
+    from seed.validate import read_files
 
-    parsed, problems = read_files(seed_files(path))
+    parsed, problems = read_files(_seed_files(path))
     for problem in problems:
         typer.echo(str(problem), err=True)
     suggestions = suggest_topics(parsed)
@@ -177,6 +287,7 @@ def export(folder: Annotated[Path, typer.Argument(help="Folder to write the seed
     """Write the database back out as seed files (one per document)."""
     from seed.export import export_texts, write_files
 
+    _require_folder(folder)
     written = write_files(folder, _run(export_texts))
     typer.echo(f"{len(written)} files written to {folder}")
 
@@ -250,12 +361,12 @@ def token_create(
             token_role = Role(role)
         except ValueError:
             typer.echo(f"--role must be one of {', '.join(r.value for r in Role)} (got '{role}')", err=True)
-            return 2
+            return USAGE
         try:
             expires_at = parse_expiry(expires) if expires is not None else None
         except ValueError as error:
             typer.echo(f"--expires: {error}", err=True)
-            return 2
+            return USAGE
         codes = list(municipality or [])
         known_codes = set(await Municipality.filter(code__in=codes).values_list("code", flat=True))
         units: list[str] = []
@@ -263,17 +374,17 @@ def token_create(
             found = await PoliceUnit.filter(slug=wanted).first() or await PoliceUnit.filter(name=wanted).first()
             if found is None:
                 typer.echo(f"--police-unit: no police unit '{wanted}' (a slug, e.g. lpo-medelpad, or a name)", err=True)
-                return 2
+                return USAGE
             units.append(found.slug)
         if unknown := sorted(set(codes) - known_codes):
             typer.echo(f"--municipality: no municipality with kommunkod {', '.join(unknown)}", err=True)
-            return 2
+            return USAGE
         if token_role == Role.EDITOR and not codes and not units:
             typer.echo("an editor needs at least one --municipality or --police-unit", err=True)
-            return 2
+            return USAGE
         if await ApiToken.filter(name=name).exists():
             typer.echo(f"a token named '{name}' exists already; names are unique", err=True)
-            return 2
+            return USAGE
         token = await create_token(name, token_role, codes, units, expires_at)
         scope = ", ".join(codes + units) or "everything"
         until = f"expires {expires_at:%Y-%m-%d %H:%M} UTC" if expires_at else "never expires"
@@ -342,6 +453,7 @@ def push_command(path: PathArgument, url: UrlOption, token: TokenOption) -> None
     """Validate seed files here, then send them to a server through its mutations."""
     from seed.remote import RemoteError, push
 
+    _seed_files(path)
     try:
         summary, problems = push(path, url, token)
     except RemoteError as error:
@@ -364,6 +476,7 @@ def pull_command(
     """Write a server's content for your token's scope as seed files."""
     from seed.remote import RemoteError, pull
 
+    _require_folder(folder)
     try:
         written = pull(folder, url, token)
     except RemoteError as error:
@@ -373,4 +486,18 @@ def pull_command(
 
 
 def main() -> None:
-    sys.exit(app())
+    """Every command's failure in one style (seed/errors.py): a line or two and an exit code."""
+    try:
+        app()
+        return
+    except CommandError as error:
+        failure = error
+    except Exception as error:
+        if DEBUG:
+            raise
+        failure = as_command_error(error, database_url())
+    if DEBUG and failure.__cause__ is not None:
+        raise failure
+    for line in failure.lines():
+        typer.echo(line, err=True)
+    sys.exit(failure.code)

@@ -85,6 +85,17 @@ class Summary:
         return lines
 
 
+def reference_known(reference: ReferenceData | None = None) -> Known:
+    """What files may refer to without a database: the project's reference data only."""
+    reference = reference or read_reference()
+    return Known(
+        municipalities=frozenset(row["kommunkod"] for row in reference.municipalities),
+        police_units=frozenset(unit.slug for unit in reference.police_units),
+        topics=frozenset(topic.key for topic in reference.topics),
+        complete=False,
+    )
+
+
 class Invalidated(Exception):
     """The content no longer validates against the database at the moment of writing (an item
     it refers to was deleted or changed since it was checked); nothing was written."""

@@ -37,6 +37,9 @@ class Bundle:
     organisations: dict[str, Located] = field(default_factory=dict)
     items: dict[str, dict[str, Located]] = field(default_factory=lambda: {kind: {} for kind in fmt.CONTENT_TYPES})
     files: list[ParsedFile] = field(default_factory=list)
+    # References to items in none of the files that could not be checked: no database was asked
+    # (`Known.complete` False). Not problems; `seed check` lists them as skipped.
+    unchecked: list[Problem] = field(default_factory=list)
 
     def count(self) -> int:
         return len(self.organisations) + sum(len(items) for items in self.items.values())
@@ -56,6 +59,10 @@ class Known:
     commitment_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # (email, phone) of people already stored, by person key.
     people: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    # False: only the project's reference data, no database; what only a database could
+    # confirm (organisations, agreements, contacts, citizen promises and police units that no
+    # file defines) is left unchecked rather than reported.
+    complete: bool = True
 
 
 def seed_files(root: Path) -> list[Path]:
@@ -186,15 +193,27 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
     agreements = known.agreements | bundle.items["agreements"].keys()
     contacts = known.contacts | bundle.items["contacts"].keys()
 
-    def need(located: Located, subpath: PathKey, value: str | None, pool: Iterable[str], what: str) -> None:
-        if value is not None and value not in pool:
-            problems.append(_problem(located, subpath, f"unknown {what} '{value}'"))
+    def report(located: Located, subpath: PathKey, message: str, stored: bool) -> None:
+        """A reference to what is in no file: a problem, or unchecked when the database that
+        could hold it (`stored`) was not asked."""
+        if stored and not known.complete:
+            bundle.unchecked.append(_problem(located, subpath, message))
+        else:
+            problems.append(_problem(located, subpath, message))
 
-    def each(located: Located, name: str, values: list[str], pool: Iterable[str], what: str) -> None:
+    def need(
+        located: Located, subpath: PathKey, value: str | None, pool: Iterable[str], what: str, stored: bool = True
+    ) -> None:
+        if value is not None and value not in pool:
+            report(located, subpath, f"unknown {what} '{value}'", stored)
+
+    def each(
+        located: Located, name: str, values: list[str], pool: Iterable[str], what: str, stored: bool = True
+    ) -> None:
         pool = set(pool)
         seen: set[str] = set()
         for index, value in enumerate(values):
-            need(located, (name, index), value, pool, what)
+            need(located, (name, index), value, pool, what, stored)
             if value in seen:
                 problems.append(_problem(located, (name, index), f"'{value}' is listed twice"))
             seen.add(value)
@@ -202,7 +221,7 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
     for located in bundle.organisations.values():
         organisation = located.item
         assert isinstance(organisation, fmt.Organisation)
-        need(located, ("municipality",), organisation.municipality, known.municipalities, "kommunkod")
+        need(located, ("municipality",), organisation.municipality, known.municipalities, "kommunkod", False)
         need(located, ("police_unit",), organisation.police_unit, known.police_units, "police unit")
 
     for located in bundle.items["agreements"].values():
@@ -222,7 +241,7 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
     for located in bundle.items["citizen_promises"].values():
         promise = located.item
         assert isinstance(promise, fmt.CitizenPromise)
-        need(located, ("municipality",), promise.municipality, known.municipalities, "kommunkod")
+        need(located, ("municipality",), promise.municipality, known.municipalities, "kommunkod", False)
         need(located, ("agreement",), promise.agreement, agreements, "agreement")
         each(located, "contacts", promise.contacts, contacts, "contact")
         keys: set[str] = set()
@@ -241,6 +260,7 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
                     topic,
                     known.topics,
                     "topic (see seed/reference/topics.yaml)",
+                    False,
                 )
             for p_index, partner in enumerate(commitment.partners):
                 need(located, (*prefix, "partners", p_index), partner, organisations, "organisation")
@@ -251,7 +271,7 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
         assert isinstance(follow_up, fmt.FollowUp)
         promise_slug = follow_up.citizen_promise
         if promise_slug not in commitment_keys:
-            problems.append(_problem(located, ("citizen_promise",), f"unknown citizen promise '{promise_slug}'"))
+            report(located, ("citizen_promise",), f"unknown citizen promise '{promise_slug}'", True)
             continue
         for e_index, entry in enumerate(follow_up.entries):
             for c_index, key in enumerate(entry.commitments):
@@ -267,7 +287,7 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
     for located in bundle.items["service_agreements"].values():
         service = located.item
         assert isinstance(service, fmt.ServiceAgreement)
-        need(located, ("municipality",), service.municipality, known.municipalities, "kommunkod")
+        need(located, ("municipality",), service.municipality, known.municipalities, "kommunkod", False)
         each(located, "parties", service.parties, organisations, "organisation")
 
     people: dict[str, tuple[tuple[str | None, str | None], Located]] = {}
@@ -275,7 +295,7 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
         contact = located.item
         assert isinstance(contact, fmt.Contact)
         need(located, ("organisation",), contact.organisation, organisations, "organisation")
-        each(located, "municipalities", contact.municipalities, known.municipalities, "kommunkod")
+        each(located, "municipalities", contact.municipalities, known.municipalities, "kommunkod", False)
         key = fmt.person_key(contact.name)
         details = (contact.email, contact.phone)
         if key in people and people[key][0] != details:

@@ -72,14 +72,20 @@ def test_the_limit_is_a_setting_the_server_opens_both_databases_with(monkeypatch
     monkeypatch.delenv("SAMVERKAN_STATEMENT_TIMEOUT")
     assert Settings.from_environment().statement_timeout == 5
     postgres = connection_config("postgres://postgres@127.0.0.1:5432/x", 2.5)
+    assert isinstance(postgres, dict)
     assert postgres["credentials"]["server_settings"]["statement_timeout"] == "2500"
     sqlite = connection_config("sqlite://data/x.sqlite3", 2.5)
+    assert isinstance(sqlite, dict)
     assert (sqlite["engine"], sqlite["credentials"]["statement_timeout"]) == ("models.statement_timeout", 2.5)
     # Commands open without one.
     postgres = connection_config("postgres://postgres@127.0.0.1:5432/x")
-    assert "statement_timeout" not in postgres["credentials"]["server_settings"]
+    assert isinstance(postgres, dict) and "statement_timeout" not in postgres["credentials"]["server_settings"]
     sqlite = connection_config("sqlite://data/x.sqlite3")
-    assert sqlite["engine"] == "models.sqlite" and "statement_timeout" not in sqlite["credentials"]
+    assert (
+        isinstance(sqlite, dict)
+        and sqlite["engine"] == "models.sqlite"
+        and "statement_timeout" not in sqlite["credentials"]
+    )
 
 
 @pytest_asyncio.fixture

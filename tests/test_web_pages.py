@@ -16,7 +16,7 @@ from graphql import parse, validate
 from api.http.web import DASHBOARD_CSP, GRAPHIQL_CSP, dashboard_queries
 from api.schema import build_schema
 from api.settings import Settings
-from tests.conftest import graphql, make_client
+from tests.conftest import Database, graphql, make_client
 from tests.web import VENDOR, WEB, require_assets
 
 QUERY_FILES = sorted((WEB / "dashboard" / "queries").glob("*.graphql"))
@@ -79,7 +79,7 @@ async def test_graphiql_switched_off_is_not_served_and_neither_are_its_documents
         assert "turned off" in response.json()["errors"][0]["message"]
 
 
-async def test_without_the_web_folder_both_pages_say_what_is_missing(tmp_path: Path) -> None:
+async def test_without_the_web_folder_both_pages_say_what_is_missing(tmp_path: Path, seeded: Database) -> None:
     async with make_client(Settings(web_dir=str(tmp_path))) as client:
         graphiql = await client.get("/graphql", headers=HTML)
         assert graphiql.status_code == 503 and "make web" in graphiql.text

@@ -71,6 +71,7 @@ EXPORT_COLUMNS = (
     " p.period_end AS period_end, p.period_label AS period_label, m.code AS municipality_code,"
     " m.name AS municipality_name, co.code AS county_code, co.name AS county_name, r.name AS police_region"
 )
+Pages = AsyncIterator[list[dict[str, Any]]]
 FILTER_PARAMETERS = ("actor", "municipalityCode", "countyCode", "policeRegion", "year", "topic")
 PARAMETERS = (*FILTER_PARAMETERS, "orderBy")
 BY_ID = [SortKey("c.id", "sort_id", is_number=True)]
@@ -127,7 +128,7 @@ def parse_order(request: Request) -> CommitmentOrder | None:
 
 async def export_rows(
     filter: CommitmentFilter | None, now: datetime | None = None, order: CommitmentOrder | None = None
-) -> AsyncIterator[list[dict[str, Any]]]:
+) -> Pages:
     """Pages of export rows (one dict per commitment, keys as COLUMNS), published content only,
     in `order` (as the GraphQL list) or by commitment id."""
     now = now or datetime.now(UTC)
@@ -206,11 +207,11 @@ def _csv_cell(name: str, value: Any) -> str:
     return "" if value is None else str(value)
 
 
-async def _csv(filter: CommitmentFilter, order: CommitmentOrder | None) -> AsyncIterator[bytes]:
+async def _csv(pages: Pages) -> AsyncIterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([column.name for column in COLUMNS])
-    async for page in export_rows(filter, order=order):
+    async for page in pages:
         for row in page:
             writer.writerow([_csv_cell(column.name, row[column.name]) for column in COLUMNS])
         yield _drain(buffer)
@@ -224,21 +225,31 @@ def _drain(buffer: io.StringIO) -> bytes:
     return data
 
 
-async def _json(filter: CommitmentFilter, order: CommitmentOrder | None) -> AsyncIterator[bytes]:
+async def _json(pages: Pages) -> AsyncIterator[bytes]:
     yield b"["
     first = True
-    async for page in export_rows(filter, order=order):
+    async for page in pages:
         chunk = b",\n".join(orjson.dumps(row) for row in page)
         yield (b"\n" if first else b",\n") + chunk
         first = False
     yield b"\n]\n"
 
 
-def _download(
-    media_type: str,
-    body: Callable[[CommitmentFilter, CommitmentOrder | None], AsyncIterator[bytes]],
-    extension: str,
-) -> Any:
+async def _read_ahead(pages: Pages) -> Pages:
+    """The pages, the first one read before the answer starts: a database that cannot be read
+    is then answered 503 (api/http/unavailable.py), not a 200 cut short."""
+    first = await anext(pages, None)
+
+    async def all_pages() -> Pages:
+        if first is not None:
+            yield first
+        async for page in pages:
+            yield page
+
+    return all_pages()
+
+
+def _download(media_type: str, body: Callable[[Pages], AsyncIterator[bytes]], extension: str) -> Any:
     async def endpoint(request: Request) -> Response:
         try:
             filter, order = parse_filter(request), parse_order(request)
@@ -246,7 +257,7 @@ def _download(
             return JSONResponse({"error": str(error), "parameter": error.parameter}, status_code=400)
         filename = f"samverkan-commitments-{datetime.now(UTC).date().isoformat()}.{extension}"
         return StreamingResponse(
-            body(filter, order),
+            body(await _read_ahead(export_rows(filter, order=order))),
             media_type=media_type,
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )

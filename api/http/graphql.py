@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import uuid
 from dataclasses import dataclass
 from inspect import isawaitable
 from typing import Any
@@ -34,6 +33,8 @@ from api.core.sql import Batch
 from api.editorial.access import TokenError, Viewer, viewer_for
 from api.execution import PlannedExecution
 from api.http.disconnect import ClientDisconnected, unless_disconnected
+from api.http.request_id import request_id_for
+from api.http.server import BodyTimeout
 from api.http.web import graphiql_page
 from api.protection.documents import DocumentCache
 from api.protection.errors import logger as error_logger
@@ -42,6 +43,7 @@ from api.protection.limits import DocumentLimits, QueryLimits
 from api.protection.rates import RateLimits, Refusal, Tier
 from api.schema import validation_rules
 from api.settings import Settings
+from models.availability import explain
 from models.statement_timeout import is_statement_timeout
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -140,6 +142,7 @@ class GraphQLEndpoint:
             suggestions=settings.field_suggestions,
         )
         self.planned = PlannedExecution(schema, size=settings.parser_cache_size)
+        self.planned.compiled.enabled = settings.compiled_reads
         # Off, each SELECT of a query goes alone: for comparing the two.
         self.batch_statements = True
 
@@ -149,7 +152,7 @@ class GraphQLEndpoint:
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        request_id = request_id_for(request.headers.get("x-request-id"))
         request.state.request_id = request_id
         try:
             response = await self._handle(request, request_id)
@@ -159,9 +162,11 @@ class GraphQLEndpoint:
             response.headers["cache-control"] = "no-store"
         except RateLimited as limited:
             response = limited.refusal.response()
-        except ClientDisconnected:
-            raise  # nobody to answer: the access log says so (api/http/access_log.py)
-        except Exception:
+        except (ClientDisconnected, BodyTimeout):
+            raise  # answered around the app: the access log (nobody to answer), the body timeout (408)
+        except Exception as error:
+            if await explain(error) is not None:
+                raise  # the database is not there: 503 (api/http/unavailable.py)
             # Whatever escaped is still answered in JSON, as the protocol asks, never as text.
             error_logger.exception("request %s: unexpected error outside execution", request_id)
             body = orjson.dumps({"errors": [unexpected(request_id).formatted]})
@@ -320,7 +325,13 @@ class GraphQLEndpoint:
             # waits for the cycle collector instead of going with the request.
             context.loaders.clear()
         assert isinstance(result, ExecutionResult)
+        if self.settings.debug_execution:
+            result.extensions = {**(result.extensions or {}), "execution": "graphql-core"}
         if result.errors:
+            # An outage is no field's error: the whole request is answered 503 (api/http/unavailable.py).
+            for failure in result.errors:
+                if failure.original_error is not None and (unavailable := await explain(failure.original_error)):
+                    raise unavailable from failure.original_error
             result.errors = mask_unexpected(list(result.errors), request_id, self.settings.statement_timeout)
         return result
 
@@ -347,8 +358,7 @@ class GraphQLEndpoint:
         if "authorization" in request.headers:
             response.headers["cache-control"] = "private, no-cache"
         else:
-            age = self.settings.cache_max_age
-            response.headers["cache-control"] = f"public, max-age={age}, stale-while-revalidate={age * 5}"
+            response.headers["cache-control"] = self.settings.public_cache_control
         etag = '"' + hashlib.sha256(response.body).hexdigest()[:32] + '"'
         response.headers["etag"] = etag
         if etag in _etags(request.headers.get("if-none-match")):

@@ -1,0 +1,95 @@
+"""What agreements and their signatories read, declared once (api/compiled/declare.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from api.agreements.filters import agreement_where
+from api.compiled.declare import PERIOD, ByKey, Listing, Nested, Related, Root, Shape, Table, Value, content_fields
+from api.core.pagination import SortKey
+from api.core.sql import Statement
+
+AGREEMENT = Table(
+    "Agreement",
+    {
+        **content_fields(),
+        "title": Value("{c}.title"),
+        "period": PERIOD,
+        "signedOn": Value("{c}.signed_on", "date"),
+        "signedPlace": Value("{c}.signed_place"),
+        "parties": Related(
+            "Organisation",
+            "agreement_party {j} JOIN organisation {c} ON {c}.id = {j}.organisation_id",
+            "{j}.agreement_id = {p}.id",
+            "{j}.position",
+        ),
+        "municipalities": Related(
+            "Municipality",
+            "agreement_party {j} JOIN organisation {j2} ON {j2}.id = {j}.organisation_id"
+            " JOIN municipality {c} ON {c}.code = {j2}.municipality_id",
+            "{j}.agreement_id = {p}.id",
+            "{j}.position",
+        ),
+        "signatories": Related("Signatory", "signatory {c}", "{c}.agreement_id = {p}.id", "{c}.position"),
+        "citizenPromises": Related(
+            "CitizenPromise",
+            "citizen_promise {c}",
+            "{c}.agreement_id = {p}.id",
+            "{c}.period_start DESC, {c}.slug",
+            visible=(("c", "p"),),
+        ),
+    },
+    table="agreement",
+    lookup_visible=(("c", "a"),),
+)
+
+SIGNATORY = Table(
+    "Signatory",
+    {
+        "person": Nested("Person"),
+        "signedOn": Value("{c}.signed_on", "date"),
+        "place": Value("{c}.place"),
+    },
+    table="signatory",
+)
+
+# A signatory's person: the name from the person, the title as signed.
+PERSON = Shape(
+    "Person",
+    {
+        "name": Value("(SELECT sp.name FROM person sp WHERE sp.id = {c}.person_id)"),
+        "title": Value("{c}.title"),
+        "organisation": Related("Organisation", "organisation {c}", "{c}.id = {p}.organisation_id", many=False),
+    },
+)
+
+DECLARED = (AGREEMENT, SIGNATORY, PERSON)
+
+
+def _agreements_where(statement: Statement, context: Any, arguments: Mapping[str, Any]) -> list[str]:
+    statement.date("epoch", dt.date(1, 1, 1))  # the sort key's stand-in for an unknown date
+    return [context.visible_sql(statement, "a"), *agreement_where(statement, "a", arguments.get("filter"))]
+
+
+ROOTS: dict[str, Root] = {
+    "agreement": ByKey("Agreement", "slug"),
+    "agreements": Listing(
+        "Agreement",
+        "agreement a",
+        "a",
+        _agreements_where,
+        (
+            # Newest period first; an unknown period counts from the date it is in force from
+            # (api/agreements/queries.py).
+            SortKey(
+                "COALESCE(a.period_start, a.signed_on, a.source_published_on, :epoch)",
+                "sort_start",
+                descending=True,
+                is_date=True,
+            ),
+            SortKey("a.slug", "sort_slug"),
+        ),
+    ),
+}

@@ -1,0 +1,502 @@
+"""A query over the declared read model (api/compiled/declare.py), compiled to one SQL statement
+per root field that builds that field's JSON in the database.
+
+Covered: the root fields the domains declare (`ROOTS` in api/<domain>/reads.py: objects by key
+and Relay connections with `first`/`after`, `pageInfo`, `totalCount` and the contract's
+filters) and `node(id:)`; below them every declared field and relation, with fragments, inline
+fragments, aliases, variables, `__typename` and `@include`/`@skip`. Anything else raises
+`Unsupported`, and the reference path (api/execution.py, graphql-core) answers instead: fields
+not declared (rich text as HTML or PLAIN, sections, links, timestamps), introspection, search,
+dashboards, mutations, a refused argument (its error is the reference path's to word).
+
+Visibility is part of each relation's SQL, as the loaders apply it: published and inside its
+schedule at the request's moment; in an editorial preview also the rows the token may edit
+drafts of (the scope rule, `Context.visible_sql`, with the scope bound as one parameter); for
+admins and reviewers without a scope, everything.
+
+The statement's text depends on the document, the viewer kind (public, scoped preview, full
+preview) and which optional arguments are given, not on their values, so each database keeps
+one prepared statement per such shape (asyncpg caches them by text; PostgreSQL keeps one
+generic plan each). Building the text is a walk over the selection, done per request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLIncludeDirective,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSkipDirective,
+    GraphQLUnionType,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionNode,
+    SelectionSetNode,
+    get_named_type,
+)
+from graphql.execution.values import get_argument_values, get_directive_values
+from strawberry import Schema
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.arguments import convert_arguments
+from strawberry.types.field import StrawberryField
+
+from api.compiled import registry
+from api.compiled.declare import (
+    SCOPED_TABLES,
+    ByKey,
+    GlobalId,
+    Listing,
+    Nested,
+    Related,
+    Shape,
+    Table,
+    Text,
+    Value,
+    Values,
+)
+from api.compiled.dialect import Dialect
+from api.core import inputs
+from api.core.pagination import after_sql
+from api.core.relay import from_global_id, page_request
+from api.core.sql import _NAMED, Statement
+
+# json_build_object takes at most 100 arguments in PostgreSQL.
+MAX_KEYS = 50
+
+
+class Unsupported(Exception):
+    """The document or request uses something the compiler does not cover."""
+
+
+# A root field's answer: SQL text and values giving one row with its JSON as column `j`, or the
+# JSON text itself when no statement is needed (`node` of a type nothing has).
+Answer = tuple[str, dict[str, Any]] | str
+
+
+class Compiler:
+    """Compiles the root fields of one request's operation."""
+
+    def __init__(
+        self,
+        schema: Schema,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variable_values: Any,
+        context: Any,
+        postgres: bool,
+    ) -> None:
+        self.schema = schema
+        self.graphql_schema = schema._schema
+        self.fragments = {
+            definition.name.value: definition
+            for definition in document.definitions
+            if isinstance(definition, FragmentDefinitionNode)
+        }
+        self.operation = operation
+        self.variable_values = variable_values
+        self.context = context
+        self.dialect = Dialect(postgres)
+        self.types = registry.types()
+        self.roots = registry.roots()
+        self.count = 0
+        self.statement = Statement("postgres" if postgres else "sqlite")
+
+    # ------------------------------------------------------------ the operation
+
+    def root_fields(self) -> dict[str, list[FieldNode]]:
+        query_type = self.graphql_schema.query_type
+        assert query_type is not None
+        return self.collect(query_type, [self.operation.selection_set])
+
+    def asks_preview(self) -> tuple[bool, bool]:
+        """Whether the operation asks for a preview anywhere (as api/editorial/preview.py reads
+        it: every field, whatever its directives), and whether a field that runs does."""
+        anywhere = False
+
+        def visit(selection_set: SelectionSetNode | None, seen: frozenset[str]) -> None:
+            nonlocal anywhere
+            for selection in selection_set.selections if selection_set else ():
+                if isinstance(selection, FieldNode):
+                    for argument in selection.arguments or ():
+                        if argument.name.value == "preview" and self._true(argument.value):
+                            anywhere = True
+                elif isinstance(selection, InlineFragmentNode):
+                    visit(selection.selection_set, seen)
+                elif isinstance(selection, FragmentSpreadNode):
+                    name = selection.name.value
+                    if name not in seen and name in self.fragments:
+                        visit(self.fragments[name].selection_set, seen | {name})
+
+        visit(self.operation.selection_set, frozenset())
+        running = False
+        query_type = self.graphql_schema.query_type
+        assert query_type is not None
+        for nodes in self.root_fields().values():
+            definition = query_type.fields.get(nodes[0].name.value)
+            if definition is not None and "preview" in definition.args:
+                running = running or bool(
+                    get_argument_values(definition, nodes[0], self.variable_values).get("preview")
+                )
+        return anywhere, running
+
+    def _true(self, value: Any) -> bool:
+        from graphql import BooleanValueNode, VariableNode
+
+        if isinstance(value, BooleanValueNode):
+            return bool(value.value)
+        if isinstance(value, VariableNode):
+            return self.variable_values.coerced.get(value.name.value) is True
+        return False
+
+    def root(self, nodes: list[FieldNode]) -> Answer:
+        self.statement = Statement(self.statement.dialect)
+        node = nodes[0]
+        name = node.name.value
+        if name == "__typename":
+            return '"Query"'
+        query_type = self.graphql_schema.query_type
+        assert query_type is not None
+        definition = query_type.fields[name]
+        arguments = self.arguments(definition, node)
+        arguments.pop("preview", None)
+        inputs.check(**arguments)
+        if name == "node":
+            return self.node(definition, nodes, arguments["id"])
+        declared = self.roots.get(name)
+        if isinstance(declared, ByKey):
+            return self.by_key(declared, definition, nodes, arguments[declared.argument])
+        if isinstance(declared, Listing):
+            return self.listing(declared, definition, nodes, arguments)
+        raise Unsupported(f"the root field {name} is not declared")
+
+    def node(self, definition: GraphQLField, nodes: list[FieldNode], global_id: str) -> Answer:
+        type_name, key = from_global_id(global_id)
+        found = self.graphql_schema.get_type(type_name)
+        node_interface = self.graphql_schema.get_type("Node")
+        table = self.types.get(type_name)
+        if (
+            not isinstance(found, GraphQLObjectType)
+            or not any(interface is node_interface for interface in found.interfaces)
+            or not isinstance(table, Table)
+        ):
+            return "null"  # as api/node.py: an ID of no type here names nothing
+        return self.lookup(table, found, nodes, key)
+
+    def by_key(self, declared: ByKey, definition: GraphQLField, nodes: list[FieldNode], key: str) -> Answer:
+        table = self.types[declared.target]
+        object_type = get_named_type(definition.type)
+        assert isinstance(object_type, GraphQLObjectType)
+        return self.lookup(table, object_type, nodes, key)
+
+    def lookup(self, table: Shape, object_type: GraphQLObjectType, nodes: list[FieldNode], key: str) -> Answer:
+        assert isinstance(table, Table)
+        c, j = self.alias(), self.alias()
+        item = self.object(table, c, object_type, nodes)
+        where = [table.lookup.format(c=c, j=j)]
+        for name, value in table.split_key(key).items():
+            self.statement.bind(name, value)
+        where += [self.visible(rule, {"c": c, "j": j}[placeholder]) for placeholder, rule in table.lookup_visible]
+        source = f"{table.table} {c} {table.lookup_source.format(c=c, j=j)}"
+        return self.finish(f"SELECT (SELECT {item} FROM {source} WHERE {' AND '.join(where)}) AS j")
+
+    def listing(
+        self, declared: Listing, definition: GraphQLField, nodes: list[FieldNode], arguments: Mapping[str, Any]
+    ) -> Answer:
+        given = {argument.name.value for node in nodes for argument in node.arguments or ()}
+        if undeclared := given - declared.accepts:
+            raise Unsupported(f"the arguments {', '.join(sorted(undeclared))}")
+        settings = self.context.settings
+        keys = declared.keys
+        request = page_request(
+            arguments.get("first"),
+            arguments.get("after"),
+            default=settings.default_page_size,
+            maximum=settings.max_page_size,
+            keys=len(keys),
+        )
+        statement = self.statement
+        condition = " AND ".join(declared.where(statement, self.context, arguments)) or "1 = 1"
+        page = condition
+        if request.after is not None:
+            page += f" AND {after_sql(statement, keys, request.after)}"
+        order = ", ".join(f"{key.expression}{' DESC' if key.descending else ''}" for key in keys)
+        sort_columns = ", ".join(f"{key.expression} AS k{index}" for index, key in enumerate(keys))
+        limit = statement.bind("limit", request.first + 1)
+        first = statement.bind("first", request.first)
+        table = self.types[declared.target]
+        assert isinstance(table, Table)
+        row_key = _row_key(table).format(c=declared.alias)
+
+        connection_type = get_named_type(definition.type)
+        assert isinstance(connection_type, GraphQLObjectType)
+        cursor = self.dialect.cursor([f"pg.k{index}" for index in range(len(keys))])
+        pairs = []
+        for key, field_nodes in self.collect(connection_type, _selections(nodes)).items():
+            name = field_nodes[0].name.value
+            if name == "__typename":
+                pairs.append((key, f"'{connection_type.name}'"))
+            elif name == "totalCount":
+                pairs.append((key, f"(SELECT COUNT(*) FROM {declared.tables} WHERE {condition})"))
+            elif name == "edges":
+                pairs.append((key, self.edges(table, connection_type.fields[name], field_nodes, cursor, first)))
+            elif name == "pageInfo":
+                pairs.append((key, self.page_info(connection_type.fields[name], field_nodes, cursor, first, request)))
+            else:
+                raise Unsupported(f"{connection_type.name}.{name}")
+        text = (
+            f"WITH page AS (SELECT {row_key} AS id, {sort_columns}, ROW_NUMBER() OVER (ORDER BY {order}) AS n"
+            f" FROM {declared.tables} WHERE {page} ORDER BY {order} LIMIT {limit})"
+            f" SELECT {self.dialect.object(pairs)} AS j"
+        )
+        return self.finish(text)
+
+    def edges(self, table: Table, definition: GraphQLField, nodes: list[FieldNode], cursor: str, first: str) -> str:
+        edge_type = get_named_type(definition.type)
+        assert isinstance(edge_type, GraphQLObjectType)
+        c = self.alias()
+        pairs = []
+        for key, field_nodes in self.collect(edge_type, _selections(nodes)).items():
+            name = field_nodes[0].name.value
+            if name == "__typename":
+                pairs.append((key, f"'{edge_type.name}'"))
+            elif name == "cursor":
+                pairs.append((key, cursor))
+            elif name == "node":
+                node_type = get_named_type(edge_type.fields[name].type)
+                assert isinstance(node_type, GraphQLObjectType)
+                pairs.append((key, self.object(table, c, node_type, field_nodes)))
+            else:
+                raise Unsupported(f"{edge_type.name}.{name}")
+        source = f"page pg JOIN {table.table} {c} ON {_row_key(table).format(c=c)} = pg.id"
+        return self.dialect.nested(self.dialect.array(self.dialect.object(pairs), source, f"pg.n <= {first}", "pg.n"))
+
+    def page_info(self, definition: GraphQLField, nodes: list[FieldNode], cursor: str, first: str, request: Any) -> str:
+        info_type = get_named_type(definition.type)
+        assert isinstance(info_type, GraphQLObjectType)
+        pairs = []
+        for key, field_nodes in self.collect(info_type, _selections(nodes)).items():
+            name = field_nodes[0].name.value
+            if name == "__typename":
+                pairs.append((key, f"'{info_type.name}'"))
+            elif name == "hasNextPage":
+                pairs.append((key, self.dialect.value(f"(SELECT COUNT(*) FROM page) > {first}", "boolean")))
+            elif name == "hasPreviousPage":
+                pairs.append((key, self.dialect.value("1 = 1" if request.after is not None else "1 = 0", "boolean")))
+            elif name == "startCursor":
+                pairs.append((key, f"(SELECT {cursor} FROM page pg WHERE pg.n = 1 AND pg.n <= {first})"))
+            elif name == "endCursor":
+                pairs.append((key, f"(SELECT {cursor} FROM page pg WHERE pg.n <= {first} ORDER BY pg.n DESC LIMIT 1)"))
+            else:
+                raise Unsupported(f"{info_type.name}.{name}")
+        return self.dialect.nested(self.dialect.object(pairs))
+
+    def finish(self, text: str) -> Answer:
+        return text, dict(self.statement.values)
+
+    # ------------------------------------------------------------ objects and fields
+
+    def object(self, shape: Shape, alias: str, object_type: GraphQLObjectType, nodes: list[FieldNode]) -> str:
+        """The JSON object of the row `alias` as `shape`, for the fields `nodes` select."""
+        pairs = []
+        for key, field_nodes in self.collect(object_type, _selections(nodes)).items():
+            name = field_nodes[0].name.value
+            if name == "__typename":
+                pairs.append((key, f"'{object_type.name}'"))
+                continue
+            declared = shape.fields.get(name)
+            if declared is None or name.startswith("__"):
+                raise Unsupported(f"{object_type.name}.{name} is not declared")
+            pairs.append((key, self.field(shape, declared, alias, object_type.fields[name], field_nodes)))
+        if len(pairs) > MAX_KEYS:
+            raise Unsupported("too many fields in one object")
+        return self.dialect.object(pairs)
+
+    def field(self, shape: Shape, declared: Any, alias: str, definition: GraphQLField, nodes: list[FieldNode]) -> str:
+        arguments = self.arguments(definition, nodes[0]) if definition.args else {}
+        if isinstance(declared, Value):
+            sql = declared.sql.format(c=alias)
+            anchor = _row_key(shape).format(c=alias)
+            enum = get_named_type(definition.type)
+            if isinstance(enum, GraphQLEnumType):
+                # A value the enum does not have is an error of the reference path's.
+                sql = self.dialect.enum(sql, [str(value.value) for value in enum.values.values()], anchor)
+            if declared.may_be_null and isinstance(definition.type, GraphQLNonNull):
+                sql = self.dialect.fail_if_null(sql, anchor, json_value=False)
+            return self.dialect.value(sql, declared.kind)
+        if isinstance(declared, Text):
+            text_format = arguments.get("format")
+            if text_format is not None and getattr(text_format, "value", text_format) != "MARKDOWN":
+                raise Unsupported("HTML and PLAIN are rendered in Python")
+            sql = declared.sql.format(c=alias)
+            return sql if declared.default is None else f"COALESCE({sql}, '{declared.default}')"
+        if isinstance(declared, GlobalId):
+            assert isinstance(shape, Table)
+            return self.dialect.global_id(shape.name, shape.key.format(c=alias))
+        if isinstance(declared, Nested):
+            nested_type = get_named_type(definition.type)
+            assert isinstance(nested_type, GraphQLObjectType)
+            item = self.object(self.types[declared.shape], alias, nested_type, nodes)
+            if declared.present is not None:
+                item = f"CASE WHEN {declared.present.format(c=alias)} IS NULL THEN NULL ELSE {item} END"
+            return self.dialect.nested(item)
+        if isinstance(declared, Values):
+            j = self.alias()
+            return self.dialect.nested(
+                self.dialect.scalars(
+                    declared.sql.format(j=j),
+                    declared.source.format(j=j),
+                    declared.where.format(j=j, p=alias),
+                    declared.order.format(j=j),
+                )
+            )
+        if isinstance(declared, Related):
+            return self.related(shape, declared, alias, definition, nodes, arguments)
+        raise Unsupported(f"a field of kind {type(declared).__name__}")
+
+    def related(
+        self,
+        shape: Shape,
+        declared: Related,
+        parent: str,
+        definition: GraphQLField,
+        nodes: list[FieldNode],
+        arguments: Mapping[str, Any],
+    ) -> str:
+        target = self.types[declared.target]
+        assert isinstance(target, Table)
+        names = {"c": self.alias(), "j": self.alias(), "j2": self.alias()}
+        c = names["c"]
+        target_type = get_named_type(definition.type)
+        if not isinstance(target_type, GraphQLObjectType):
+            raise Unsupported(f"{definition.type} is not an object type")
+        if arguments:
+            inputs.check(**arguments)
+        where = [declared.where.format(p=parent, **names)]
+        where += [self.visible(rule, names[placeholder]) for placeholder, rule in declared.visible]
+        if declared.arguments is not None:
+            where += self.scoped(c, lambda statement: declared.arguments(statement, c, arguments))  # type: ignore[misc]
+        elif any(value is not None for value in arguments.values()):
+            raise Unsupported(f"arguments of {definition}")
+        source = declared.source.format(**names)
+        item = self.object(target, c, target_type, nodes)
+        condition = " AND ".join(where)
+        if _is_list(definition.type):
+            return self.dialect.nested(self.dialect.array(item, source, condition, declared.order.format(**names)))
+        one = f"(SELECT {item} FROM {source} WHERE {condition} LIMIT 1)"
+        if declared.required:
+            one = self.dialect.fail_if_null(one, _row_key(shape).format(c=parent), json_value=True)
+        return self.dialect.nested(one)
+
+    # ------------------------------------------------------------ helpers
+
+    def alias(self) -> str:
+        self.count += 1
+        return f"t{self.count}"
+
+    def visible(self, rule: str, alias: str) -> str:
+        """The visibility of the row `alias` by the scope rule's alias `rule` (api/context.py)."""
+        if not self.context.drafts_of:
+            return self.statement.visible(alias, self.context.visible_at)
+        table = SCOPED_TABLES[rule]
+        own = self.context.visible_sql(self.statement, rule)
+        return f"EXISTS (SELECT 1 FROM {table} {rule} WHERE {rule}.id = {alias}.id AND {own})"
+
+    def scoped(self, prefix: str, build: Callable[[Statement], list[str]]) -> list[str]:
+        """Conditions a domain's function writes, its parameters renamed for this relation, so
+        that two relations of one statement (aliases of one field) cannot meet."""
+        inner = Statement(self.statement.dialect)
+        parts = build(inner)
+        for name, value in inner.values.items():
+            self.statement.bind(f"{prefix}_{name}", value)
+        return [_NAMED.sub(lambda match: f":{prefix}_{match.group(1)}", part) for part in parts]
+
+    def arguments(self, definition: GraphQLField, node: FieldNode) -> dict[str, Any]:
+        """The field's arguments as its resolver would get them (Python names and types)."""
+        raw = get_argument_values(definition, node, self.variable_values)
+        strawberry_field = (definition.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+        if not isinstance(strawberry_field, StrawberryField):
+            raise Unsupported(f"{definition} is not a strawberry field")
+        scalars = self.schema.schema_converter.scalar_registry
+        return convert_arguments(raw, list(strawberry_field.arguments), scalars, self.schema.config)
+
+    def collect(
+        self, object_type: GraphQLObjectType, selection_sets: list[SelectionSetNode]
+    ) -> dict[str, list[FieldNode]]:
+        """The fields selected on an object of `object_type`, by response key, as graphql-core
+        collects them: @skip and @include applied, fragments whose type condition applies, each
+        named fragment once."""
+        fields: dict[str, list[FieldNode]] = {}
+        visited: set[str] = set()
+
+        def visit(selection_set: SelectionSetNode) -> None:
+            for selection in selection_set.selections:
+                if not self.included(selection):
+                    continue
+                if isinstance(selection, FieldNode):
+                    key = selection.alias.value if selection.alias else selection.name.value
+                    fields.setdefault(key, []).append(selection)
+                elif isinstance(selection, InlineFragmentNode):
+                    condition = selection.type_condition
+                    if condition is None or self.applies(condition.name.value, object_type):
+                        visit(selection.selection_set)
+                elif isinstance(selection, FragmentSpreadNode):
+                    name = selection.name.value
+                    if name in visited:
+                        continue
+                    visited.add(name)
+                    fragment = self.fragments.get(name)
+                    if fragment is None or fragment.variable_definitions or getattr(selection, "arguments", None):
+                        raise Unsupported("fragment variables")
+                    if self.applies(fragment.type_condition.name.value, object_type):
+                        visit(fragment.selection_set)
+
+        for selection_set in selection_sets:
+            visit(selection_set)
+        return fields
+
+    def included(self, selection: SelectionNode) -> bool:
+        for directive in selection.directives or ():
+            if directive.name.value not in {"skip", "include"}:
+                raise Unsupported(f"the directive @{directive.name.value}")
+        skip = get_directive_values(GraphQLSkipDirective, selection, self.variable_values)  # type: ignore[arg-type]
+        if skip and skip.get("if") is True:
+            return False
+        include = get_directive_values(GraphQLIncludeDirective, selection, self.variable_values)  # type: ignore[arg-type]
+        return not (include and include.get("if") is False)
+
+    def applies(self, condition: str, object_type: GraphQLObjectType) -> bool:
+        conditional = self.graphql_schema.get_type(condition)
+        if conditional is object_type:
+            return True
+        if isinstance(conditional, GraphQLInterfaceType | GraphQLUnionType):
+            return self.graphql_schema.is_sub_type(conditional, object_type)
+        return False
+
+
+def _selections(nodes: list[FieldNode]) -> list[SelectionSetNode]:
+    return [node.selection_set for node in nodes if node.selection_set]
+
+
+def _row_key(shape: Shape) -> str:
+    """The column that names a row of the shape's table (municipalities and counties: their code)."""
+    if isinstance(shape, Table) and shape.key == "{c}.code":
+        return "{c}.code"
+    return "{c}.id"
+
+
+def _is_list(type_: GraphQLOutputType) -> bool:
+    if isinstance(type_, GraphQLNonNull):
+        type_ = type_.of_type
+    return isinstance(type_, GraphQLList)

@@ -1,0 +1,183 @@
+"""The read model, declared once: what each GraphQL type reads and how its relations join.
+
+Each domain folder declares its types beside them (`api/<domain>/reads.py`); the compiler
+(api/compiled/compiler.py) turns a query over them into one SQL statement. A declaration is
+data, not code that runs per request:
+
+- `Table`: a type stored as rows of one table, with its key for global IDs (an SQL expression),
+  the scope rule's alias for its visibility (api/editorial/scope.py) and its fields.
+- `Shape`: a type built from columns of its parent's row (a Period, a signatory's Person).
+- Fields: `Value` (a column or small SQL expression and the kind of JSON value it gives),
+  `Text` (rich text: Markdown as stored; HTML and PLAIN are rendered in Python, so those
+  formats are left to the reference path until issue 16 stores the renderings), `GlobalId`,
+  `Nested` (a Shape), `Related` (a relation: rows of another Table joined to this row, one or a
+  list, with their order, visibility, arguments and whether the schema promises a value), and
+  `Values` (a list of scalars read from a table, e.g. topic keys).
+
+SQL templates name rows by placeholders: `{c}` the row being described (the child, for a
+relation), `{p}` its parent's row, `{j}` a join table of the relation. The compiler gives every
+placeholder a fresh alias, so a type can appear at any depth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from api.core.sql import Statement
+
+# What JSON a value is: how each database turns it into JSON differs for booleans and JSON columns.
+Kind = Literal["text", "number", "date", "enum", "boolean", "json"]
+
+# Extra conditions a relation's arguments add: (statement, child alias, arguments by Python name).
+Conditions = Callable[[Statement, str, Mapping[str, Any]], list[str]]
+
+
+@dataclass(frozen=True)
+class Value:
+    sql: str
+    kind: Kind = "text"
+    # The schema promises a value but the SQL may give NULL (an outer join): the statement then
+    # fails on purpose and the reference path answers, with the error the spec gives.
+    may_be_null: bool = False
+
+
+@dataclass(frozen=True)
+class Text:
+    """Rich text stored as Markdown; `default` is what a null gives (None: null)."""
+
+    sql: str
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class GlobalId:
+    """The type's global ID: base64("Type:key") from its Table's key."""
+
+
+@dataclass(frozen=True)
+class Nested:
+    shape: str
+    # SQL that is NULL when the nested object is null (a period not known at all); None: never null.
+    present: str | None = None
+
+
+@dataclass(frozen=True)
+class Related:
+    target: str
+    # "FROM"-part: the target's table as {c}, with any join tables as {j}, {j2}.
+    source: str
+    # Joins the child to its parent {p}.
+    where: str
+    order: str = ""
+    many: bool = True
+    # The scope rule's aliases whose visibility applies, each with the placeholder of its row:
+    # e.g. (("c", "f"), ("j", "p")) for a follow-up {c} joined to its citizen promise {j}.
+    visible: tuple[tuple[str, str], ...] = ()
+    arguments: Conditions | None = None
+    # The schema promises a value (a non-null to-one relation): see Value.may_be_null.
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Values:
+    """A list of scalars, one per row of `source` joined by `where`, in `order`."""
+
+    sql: str
+    source: str
+    where: str
+    order: str
+    kind: Kind = "text"
+
+
+Field = Value | Text | GlobalId | Nested | Related | Values
+
+
+@dataclass(frozen=True)
+class Shape:
+    name: str
+    fields: Mapping[str, Field]
+
+
+@dataclass(frozen=True)
+class Table(Shape):
+    table: str = ""
+    # The key global IDs encode, as SQL on {c}.
+    key: str = "{c}.slug"
+    # How a row is found by its key (`node(id:)`, root fields by slug or code): a condition on
+    # {c} with the key's parts bound by name, after `lookup_source` (joins, as {j}) and with
+    # the visibility `lookup_visible` (as in Related.visible).
+    lookup: str = "{c}.slug = :key"
+    lookup_source: str = ""
+    lookup_visible: tuple[tuple[str, str], ...] = ()
+    # The key's parts as `lookup` binds them (a commitment's "promise-slug/key" is two).
+    split_key: Callable[[str], dict[str, str]] = field(default=lambda key: {"key": key})
+
+
+# Fields every content item shares (api/core/content.py), declared once.
+def content_fields() -> dict[str, Field]:
+    return {
+        "id": GlobalId(),
+        "slug": Value("{c}.slug"),
+        "status": Value("{c}.status", "enum"),
+        "sourceUrl": Value("{c}.source_url"),
+        "sourcePublishedOn": Value("{c}.source_published_on", "date"),
+        "sourceUpdatedOn": Value("{c}.source_updated_on", "date"),
+        "summary": Text("{c}.summary"),
+    }
+
+
+PERIOD = Nested("Period", present="{c}.period_start")
+
+# A period as printed (api/core/content.py, Period), from its owner's columns.
+PERIOD_SHAPE = Shape(
+    "Period",
+    {
+        "start": Value("{c}.period_start", "date"),
+        "end": Value("{c}.period_end", "date"),
+        "label": Value("{c}.period_label"),
+    },
+)
+
+# The tables of the scope rule's aliases (api/editorial/scope.py, concerns_sql).
+SCOPED_TABLES = {
+    "a": "agreement",
+    "p": "citizen_promise",
+    "f": "follow_up",
+    "s": "service_agreement",
+    "k": "contact",
+}
+
+
+# ---------------------------------------------------------------- root fields
+
+
+@dataclass(frozen=True)
+class ByKey:
+    """A root field giving one object by a key argument (`municipality(code:)`), or null."""
+
+    target: str
+    argument: str
+
+
+# The conditions of a root list: (statement, context, arguments by Python name).
+RootConditions = Callable[[Statement, Any, Mapping[str, Any]], list[str]]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A root Relay connection over `tables` (with the aliases the domain's filter functions
+    use), its node the row of `alias`, in the order of `keys` (api/core/pagination.py)."""
+
+    target: str
+    tables: str
+    alias: str
+    where: RootConditions
+    keys: tuple[Any, ...]  # SortKey: declared in api/core/pagination.py
+    # The arguments `where` and `keys` answer for; a document giving any other (the commitments'
+    # `orderBy`, say) is left to the reference path rather than answered in the wrong order.
+    accepts: frozenset[str] = frozenset({"filter", "first", "after", "preview"})
+
+
+Root = ByKey | Listing

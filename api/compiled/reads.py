@@ -1,0 +1,189 @@
+"""The compiled path's entry point: a query the compiler covers is answered with one statement
+per root field, and the database's JSON goes into the response as it came.
+
+Each root field's statement returns its JSON as text; the response is spliced from those texts
+(`orjson.Fragment`: the `{"data": {...}}` envelope around them is all that is encoded here).
+A request goes to the reference path (api/execution.py: planned execution, or graphql-core)
+when the compiler does not cover its document, when an argument is refused (the reference path
+words the error), when the viewer asks for a preview it may not see, or when a statement fails
+(the compiled SQL fails on purpose where the schema promises a value the data lacks, so that
+null propagation and the error are the reference path's). Reads have no side effects, so
+answering again is safe.
+
+Which documents the compiler covers is kept per document text and operation, so a document it
+does not cover costs one dictionary look-up per request after the first. The statements of a
+request are kept by document, operation, variables and viewer kind, with only the request's
+moment bound anew: a page asked for again (a municipality's website, the same county's list)
+costs no compiling (0.8 ms of CPU for the municipality page). Their SQL texts are kept once per
+shape, and each database prepares one statement per text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import orjson
+from graphql import DocumentNode, ExecutionResult, OperationDefinitionNode, OperationType
+from strawberry import Schema
+from tortoise import Tortoise
+
+from api.compiled.compiler import Answer, Compiler, Unsupported
+from api.compiled.dialect import b64url, enum_value
+from api.core.sql import Statement, _fetch, default_dialect
+from api.protection.documents import Bounded
+
+log = logging.getLogger("samverkan.compiled")
+
+
+@dataclass
+class CompiledReads:
+    schema: Schema
+    size: int = 500
+    # Off, every request takes the reference path: for comparing the two.
+    enabled: bool = True
+    # Documents (text, operation name) the compiler does not cover, with the reason.
+    unsupported: Bounded[tuple[str, str | None], str] = field(init=False)
+    # Compiled statements by document, operation, variables and viewer kind (see `_at`), and
+    # their SQL texts, each kept once for all the variables that give the same text.
+    compiled: Bounded[tuple[Any, ...], tuple[dict[str, Answer], bool]] = field(init=False)
+    texts: Bounded[str, str] = field(init=False)
+    # Requests answered, and requests that started here and went to the reference path.
+    answered: int = 0
+    fallbacks: int = 0
+
+    def __post_init__(self) -> None:
+        self.unsupported = Bounded(self.size)
+        self.compiled = Bounded(self.size * 4)
+        self.texts = Bounded(self.size)
+
+    async def execute(
+        self,
+        text: str,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+        context: Any,
+    ) -> ExecutionResult | None:
+        """The result, or None when the reference path must answer."""
+        if not self.enabled or operation.operation != OperationType.QUERY:
+            return None
+        key = (text, operation_name)
+        if self.unsupported.get(key) is not None:
+            return None
+        postgres = default_dialect() == "postgres"
+        viewer = context.viewer
+        request_key = (
+            text,
+            operation_name,
+            orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS),
+            viewer.can_preview,
+            viewer.municipalities,
+            postgres,
+        )
+        kept = self.compiled.get(request_key)
+        if kept is not None:
+            answers, context.preview = _at(kept[0], context.now, postgres), kept[1]
+            return await self._answer(answers, postgres, context)
+        executor = self.schema.execution_context_class.build(
+            self.schema._schema, document, raw_variable_values=variables, operation_name=operation_name
+        )
+        if isinstance(executor, list):
+            return None  # variable errors: graphql-core words them
+        compiler = Compiler(self.schema, document, operation, executor.variable_values, context, postgres)
+        try:
+            anywhere, running = compiler.asks_preview()
+            if running and not context.viewer.can_preview:
+                return None  # the refusal is the reference path's error
+            if anywhere and context.viewer.can_preview:
+                context.preview = True
+            fields = compiler.root_fields()
+            answers = {key: self._kept_text(compiler.root(nodes)) for key, nodes in fields.items()}
+        except Unsupported as reason:
+            self.unsupported.put(key, str(reason))
+            return None
+        except Exception as reason:  # a refused argument, or a shape the compiler gets wrong
+            log.debug("compiled path leaves %s to the reference path: %r", operation_name or "the operation", reason)
+            self.fallbacks += 1
+            context.preview = False
+            return None
+        self.compiled.put(request_key, (answers, context.preview))
+        return await self._answer(answers, postgres, context)
+
+    def _kept_text(self, answer: Answer) -> Answer:
+        """The answer with its SQL text shared with the answers of other variables of that shape."""
+        if isinstance(answer, str):
+            return answer
+        sql, values = answer
+        kept = self.texts.get(sql)
+        if kept is None:
+            self.texts.put(sql, sql)
+            kept = sql
+        return kept, values
+
+    async def _answer(self, answers: dict[str, Answer], postgres: bool, context: Any) -> ExecutionResult | None:
+        try:
+            texts = await self._run(answers, postgres)
+        except Exception as reason:
+            log.debug("a compiled statement failed, the reference path answers: %r", reason)
+            self.fallbacks += 1
+            context.preview = False
+            return None
+        self.answered += 1
+        data = {key: orjson.Fragment(value.encode() if value is not None else b"null") for key, value in texts.items()}
+        extensions = {"execution": "compiled"} if context.settings.debug_execution else None
+        return ExecutionResult(data=data, extensions=extensions)
+
+    async def _run(self, answers: dict[str, Answer], postgres: bool) -> dict[str, str | None]:
+        if not postgres:
+            await _with_base64()
+        keys = list(answers)
+        statements = [answers[key] for key in keys]
+        if postgres:
+            found = await asyncio.gather(*(_one(answer) for answer in statements))
+        else:
+            found = [await _one(answer) for answer in statements]
+        return dict(zip(keys, found, strict=True))
+
+
+def _at(answers: dict[str, Answer], now: datetime, postgres: bool) -> dict[str, Answer]:
+    """Kept answers for a request at `now`. Every value a statement binds follows from the
+    document, its variables and the viewer kind, which key the kept statements, except the
+    moment visibility is judged at (`:now`, api/core/sql.py, Statement.visible)."""
+    moment = Statement("postgres" if postgres else "sqlite")
+    moment.timestamp("now", now)
+    fresh: dict[str, Answer] = {}
+    for key, answer in answers.items():
+        if isinstance(answer, str) or "now" not in answer[1]:
+            fresh[key] = answer
+        else:
+            fresh[key] = (answer[0], {**answer[1], "now": moment.values["now"]})
+    return fresh
+
+
+async def _one(answer: Answer) -> str | None:
+    if isinstance(answer, str):
+        return answer
+    text, values = answer
+    rows = await _fetch(text, values, default_dialect() == "postgres")
+    value = rows[0]["j"]
+    return None if value is None else str(value)
+
+
+_registered: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+async def _with_base64() -> None:
+    """SQLite has no base64: give its connection one, once (api/compiled/dialect.py)."""
+    client: Any = Tortoise.get_connection("default")
+    async with client.acquire_connection() as connection:
+        if connection in _registered:
+            return
+        await connection.create_function("samverkan_b64url", 1, b64url, deterministic=True)
+        await connection.create_function("samverkan_enum", 2, enum_value, deterministic=True)
+        _registered.add(connection)

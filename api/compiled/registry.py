@@ -1,0 +1,36 @@
+"""The declared read model: every domain's declarations (api/<domain>/reads.py) by type name,
+and the root fields they answer. The only module that imports them all."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from api.compiled.declare import PERIOD_SHAPE, Root, Shape
+
+
+@cache
+def types() -> dict[str, Shape]:
+    from api.agreements import reads as agreements
+    from api.followups import reads as followups
+    from api.geography import reads as geography
+    from api.people import reads as people
+    from api.promises import reads as promises
+    from api.services import reads as services
+
+    declared: list[Shape] = [PERIOD_SHAPE]
+    for module in (geography, agreements, promises, followups, services, people):
+        declared.extend(module.DECLARED)
+    return {shape.name: shape for shape in declared}
+
+
+@cache
+def roots() -> dict[str, Root]:
+    from api.agreements import reads as agreements
+    from api.followups import reads as followups
+    from api.geography import reads as geography
+    from api.promises import reads as promises
+
+    found: dict[str, Root] = {}
+    for module in (geography, agreements, promises, followups):
+        found.update(module.ROOTS)
+    return found

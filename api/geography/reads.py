@@ -1,0 +1,130 @@
+"""What municipalities, counties and police units read, declared once (api/compiled/declare.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from api.compiled.declare import ByKey, GlobalId, Listing, Related, Root, Table, Value
+from api.core.pagination import SortKey
+from api.core.sql import Statement
+from api.geography.filters import PLACE_OF_MUNICIPALITY, place_sql
+
+# Newest period first; a period that is not known counts from the date the agreement is in
+# force from (api/agreements/loaders.py, sort_newest_first).
+_AGREEMENTS_NEWEST_FIRST = (
+    "COALESCE({c}.period_start, {c}.signed_on, {c}.source_published_on, '0001-01-01') DESC, {c}.slug"
+)
+
+
+def _active_on(statement: Statement, alias: str, arguments: Mapping[str, Any]) -> list[str]:
+    from api.agreements.filters import active_on_sql
+
+    date = arguments.get("active_on")
+    return [] if date is None else [active_on_sql(statement, alias, date)]
+
+
+def _covers_year(statement: Statement, alias: str, arguments: Mapping[str, Any]) -> list[str]:
+    from api.promises.filters import covers_year_sql
+
+    year = arguments.get("year")
+    return [] if year is None else [covers_year_sql(statement, alias, year)]
+
+
+MUNICIPALITY = Table(
+    "Municipality",
+    {
+        "id": GlobalId(),
+        "code": Value("{c}.code"),
+        "name": Value("{c}.name"),
+        "county": Related("County", "county {c}", "{c}.code = {p}.county_id", many=False),
+        "localPoliceArea": Related("PoliceUnit", "police_unit {c}", "{c}.id = {p}.local_police_area_id", many=False),
+        "agreements": Related(
+            "Agreement",
+            "agreement_party {j} JOIN organisation {j2} ON {j2}.id = {j}.organisation_id"
+            " JOIN agreement {c} ON {c}.id = {j}.agreement_id",
+            "{j2}.municipality_id = {p}.code",
+            _AGREEMENTS_NEWEST_FIRST,
+            visible=(("c", "a"),),
+            arguments=_active_on,
+        ),
+        "citizenPromises": Related(
+            "CitizenPromise",
+            "citizen_promise {c}",
+            "{c}.municipality_id = {p}.code",
+            "{c}.period_start DESC, {c}.slug",
+            visible=(("c", "p"),),
+            arguments=_covers_year,
+        ),
+        "serviceAgreements": Related(
+            "ServiceAgreement",
+            "service_agreement {c}",
+            "{c}.municipality_id = {p}.code",
+            "{c}.slug",
+            visible=(("c", "s"),),
+        ),
+        "contacts": Related(
+            "Contact",
+            "contact_municipality {j} JOIN contact {c} ON {c}.id = {j}.contact_id",
+            "{j}.municipality_id = {p}.code",
+            "{c}.role, {c}.slug",
+            visible=(("c", "k"),),
+        ),
+    },
+    table="municipality",
+    key="{c}.code",
+    lookup="{c}.code = :key",
+)
+
+COUNTY = Table(
+    "County",
+    {
+        "id": GlobalId(),
+        "code": Value("{c}.code"),
+        "name": Value("{c}.name"),
+        "policeRegion": Related("PoliceUnit", "police_unit {c}", "{c}.id = {p}.police_region_id", many=False),
+        "municipalities": Related("Municipality", "municipality {c}", "{c}.county_id = {p}.code", "{c}.code"),
+    },
+    table="county",
+    key="{c}.code",
+    lookup="{c}.code = :key",
+)
+
+POLICE_UNIT = Table(
+    "PoliceUnit",
+    {
+        "id": GlobalId(),
+        "level": Value("{c}.level", "enum"),
+        "name": Value("{c}.name"),
+        "slug": Value("{c}.slug"),
+        "parent": Related("PoliceUnit", "police_unit {c}", "{c}.id = {p}.parent_id", many=False),
+        # A region serves the municipalities of its counties, the others those of the local
+        # police areas below them (api/geography/loaders.py).
+        "municipalities": Related(
+            "Municipality",
+            "municipality {c} JOIN county {j} ON {j}.code = {c}.county_id"
+            " LEFT JOIN police_unit {j2} ON {j2}.id = {c}.local_police_area_id",
+            "({c}.local_police_area_id = {p}.id OR {j2}.parent_id = {p}.id OR {j}.police_region_id = {p}.id)",
+            "{c}.code",
+        ),
+    },
+    table="police_unit",
+)
+
+DECLARED = (MUNICIPALITY, COUNTY, POLICE_UNIT)
+
+
+def _municipalities_where(statement: Statement, context: Any, arguments: Mapping[str, Any]) -> list[str]:
+    return place_sql(statement, None, arguments.get("county_code"), arguments.get("police_region"))
+
+
+ROOTS: dict[str, Root] = {
+    "municipality": ByKey("Municipality", "code"),
+    "municipalities": Listing(
+        "Municipality",
+        f"municipality m {PLACE_OF_MUNICIPALITY}",
+        "m",
+        _municipalities_where,
+        (SortKey("m.code", "sort_code"),),
+    ),
+}

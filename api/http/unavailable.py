@@ -1,0 +1,90 @@
+"""While the database cannot be used, every request says so: 503, a JSON GraphQL error, Retry-After.
+
+Without this an outage looked like success or like a bug: queries answered 200 with a masked
+"Unexpected error", requests with a token a text/plain 500 (the token look-up's
+ConnectionRefusedError), a server on an unmigrated database "Unexpected error" for everything.
+Whatever raises (a resolver through graphql-core, the token look-up, an export's first page)
+is recognised by `models.availability.explain` and answered here, in one shape for every route.
+Nothing is cached or retried: the next request tries the database again, so the API recovers
+as soon as the database is back, without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+import orjson
+
+from models.availability import DatabaseUnavailable, NotMigrated, explain
+
+logger = logging.getLogger("samverkan.database")
+
+# Seconds a client should wait before trying again: a restarting PostgreSQL is back in a few;
+# a database that needs migrating needs a person.
+RETRY_AFTER = 5
+RETRY_AFTER_NOT_MIGRATED = 30
+
+
+def _body(unavailable: DatabaseUnavailable, request_id: str) -> bytes:
+    error = {"message": unavailable.public, "extensions": {"code": unavailable.code, "requestId": request_id}}
+    return orjson.dumps({"errors": [error]})
+
+
+def _headers(unavailable: DatabaseUnavailable, request_id: str) -> list[tuple[bytes, bytes]]:
+    retry = RETRY_AFTER_NOT_MIGRATED if isinstance(unavailable, NotMigrated) else RETRY_AFTER
+    return [
+        (b"content-type", b"application/json"),
+        (b"retry-after", str(retry).encode()),
+        (b"cache-control", b"no-store"),
+        (b"x-request-id", request_id.encode()),
+    ]
+
+
+class _WithoutTraceback(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.msg, record.args = f"{record.getMessage()}: {record.exc_info[1]!r}", None
+            record.exc_info = None
+        return True
+
+
+def quiet_driver_logs() -> None:
+    """asyncpg's pool logs a traceback each time it fails to reconnect its idle connections
+    while PostgreSQL is away ("Failed to restore the pool connection floor"); one line says it."""
+    pool = logging.getLogger("asyncpg.pool")
+    if not any(isinstance(existing, _WithoutTraceback) for existing in pool.filters):
+        pool.addFilter(_WithoutTraceback())
+
+
+class DatabaseErrorsMiddleware:
+    """Turns an error escaping the app that means "the database is not there" into 503."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_noting(message: Any) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_noting)
+        except Exception as error:
+            unavailable = await explain(error)
+            if unavailable is None or started:
+                raise  # a bug, or an answer already under way (a streamed export): the server aborts it
+            request_id = scope.get("state", {}).get("request_id") or uuid.uuid4().hex
+            logger.warning("request %s %s: %s", request_id, scope["path"], unavailable)
+            body = _body(unavailable, request_id)
+            headers = [*_headers(unavailable, request_id), (b"content-length", str(len(body)).encode())]
+            await send({"type": "http.response.start", "status": 503, "headers": headers})
+            await send({"type": "http.response.body", "body": body})

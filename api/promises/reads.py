@@ -1,0 +1,136 @@
+"""What citizen promises and commitments read, declared once (api/compiled/declare.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from api.compiled.declare import (
+    ByKey,
+    GlobalId,
+    Listing,
+    Nested,
+    Related,
+    Root,
+    Table,
+    Text,
+    Value,
+    Values,
+    content_fields,
+)
+from api.core.sql import Statement
+from api.promises.filters import PROMISE_PLACES, citizen_promise_where, commitment_where
+from api.promises.ordering import COMMITMENT_ORDERS, CommitmentOrder
+from api.promises.queries import PROMISE_ORDER
+
+
+def _actor(statement: Statement, alias: str, arguments: Mapping[str, Any]) -> list[str]:
+    actor = arguments.get("actor")
+    return [] if actor is None else [f"{alias}.actor = {statement.bind('actor', actor.value)}"]
+
+
+def _commitment_key(key: str) -> dict[str, str]:
+    # Links in seed files write `promise-slug#key`; global IDs carry `promise-slug/key` (api/node.py).
+    promise, _, commitment = key.replace("#", "/").partition("/")
+    return {"promise": promise, "commitment": commitment}
+
+
+CITIZEN_PROMISE = Table(
+    "CitizenPromise",
+    {
+        **content_fields(),
+        "title": Value("{c}.title"),
+        "period": Nested("Period"),
+        "problemPicture": Text("{c}.problem_picture"),
+        "municipality": Related("Municipality", "municipality {c}", "{c}.code = {p}.municipality_id", many=False),
+        "agreement": Related(
+            "Agreement", "agreement {c}", "{c}.id = {p}.agreement_id", many=False, visible=(("c", "a"),)
+        ),
+        "commitments": Related(
+            "Commitment", "commitment {c}", "{c}.citizen_promise_id = {p}.id", "{c}.document_order", arguments=_actor
+        ),
+        "followUps": Related(
+            "FollowUp",
+            "follow_up {c} JOIN citizen_promise {j} ON {j}.id = {c}.citizen_promise_id",
+            "{c}.citizen_promise_id = {p}.id",
+            "{c}.year, {c}.slug",
+            visible=(("c", "f"), ("j", "p")),
+        ),
+        "contacts": Related(
+            "Contact",
+            "citizen_promise_contact {j} JOIN contact {c} ON {c}.id = {j}.contact_id",
+            "{j}.citizen_promise_id = {p}.id",
+            "{j}.position",
+            visible=(("c", "k"),),
+        ),
+    },
+    table="citizen_promise",
+    lookup_visible=(("c", "p"),),
+)
+
+COMMITMENT = Table(
+    "Commitment",
+    {
+        "id": GlobalId(),
+        "key": Value("{c}.key"),
+        "actor": Value("{c}.actor", "enum"),
+        "actorLabel": Value("{c}.actor_label"),
+        "text": Value("{c}.text"),
+        "position": Value("{c}.position", "number"),
+        "documentOrder": Value("{c}.document_order", "number"),
+        "topics": Values("{j}.topic_id", "commitment_topic {j}", "{j}.commitment_id = {p}.id", "{j}.position"),
+        "partners": Related(
+            "Organisation",
+            "commitment_partner {j} JOIN organisation {c} ON {c}.id = {j}.organisation_id",
+            "{j}.commitment_id = {p}.id",
+            "{j}.position",
+        ),
+        "citizenPromise": Related(
+            "CitizenPromise",
+            "citizen_promise {c}",
+            "{c}.id = {p}.citizen_promise_id",
+            many=False,
+            visible=(("c", "p"),),
+            required=True,
+        ),
+        "followUpEntries": Related(
+            "FollowUpEntry",
+            "follow_up_entry_commitment {j} JOIN follow_up_entry {c} ON {c}.id = {j}.entry_id"
+            " JOIN follow_up {j2} ON {j2}.id = {c}.follow_up_id",
+            "{j}.commitment_id = {p}.id",
+            "{j2}.year, {j2}.slug, {c}.position",
+            visible=(("j2", "f"),),
+        ),
+    },
+    table="commitment",
+    key="(SELECT kp.slug FROM citizen_promise kp WHERE kp.id = {c}.citizen_promise_id) || '/' || {c}.key",
+    lookup="{j}.slug = :promise AND {c}.key = :commitment",
+    lookup_source="JOIN citizen_promise {j} ON {j}.id = {c}.citizen_promise_id",
+    lookup_visible=(("j", "p"),),
+    split_key=_commitment_key,
+)
+
+DECLARED = (CITIZEN_PROMISE, COMMITMENT)
+
+
+def _promises_where(statement: Statement, context: Any, arguments: Mapping[str, Any]) -> list[str]:
+    return [context.visible_sql(statement, "p"), *citizen_promise_where(statement, arguments.get("filter"))]
+
+
+def _commitments_where(statement: Statement, context: Any, arguments: Mapping[str, Any]) -> list[str]:
+    return [context.visible_sql(statement, "p"), *commitment_where(statement, arguments.get("filter"))]
+
+
+ROOTS: dict[str, Root] = {
+    "citizenPromise": ByKey("CitizenPromise", "slug"),
+    "citizenPromises": Listing(
+        "CitizenPromise", f"citizen_promise p {PROMISE_PLACES}", "p", _promises_where, tuple(PROMISE_ORDER)
+    ),
+    "commitments": Listing(
+        "Commitment",
+        f"commitment c JOIN citizen_promise p ON p.id = c.citizen_promise_id {PROMISE_PLACES}",
+        "c",
+        _commitments_where,
+        tuple(COMMITMENT_ORDERS[CommitmentOrder.NEWEST_FIRST]),
+    ),
+}
