@@ -28,7 +28,9 @@ def free_port() -> int:
 async def running_server(database_url: str, *, workers: int = 1, log: Path | None = None) -> AsyncIterator[str]:
     """The server's base URL while it runs; stopped (all its processes) on leaving."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url}
+    # Rate limits off: these servers take concurrent writers from one address on purpose (races,
+    # the soak); tests/test_rates.py tests the limits.
+    env = {**os.environ, "DATABASE_URL": database_url, "SAMVERKAN_RATE_LIMITS": "false"}
     output = log.open("wb") if log else None
     process = await asyncio.create_subprocess_exec(
         str(SAMVERKAN),

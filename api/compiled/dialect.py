@@ -45,6 +45,13 @@ class Dialect:
             return f"({sql})" if self.postgres else f"json(CASE WHEN {sql} THEN 'true' ELSE 'false' END)"
         if kind == "json":
             return f"CAST({sql} AS json)" if self.postgres else f"json({sql})"
+        if kind == "date" and self.postgres:
+            # PostgreSQL's ±infinity (what asyncpg stores for date.max and date.min, written by
+            # hand: the API refuses such dates) read as asyncpg reads them, as the reference path does.
+            return (
+                f"CASE WHEN {sql} = 'infinity' THEN DATE '9999-12-31'"
+                f" WHEN {sql} = '-infinity' THEN DATE '0001-01-01' ELSE {sql} END"
+            )
         return sql
 
     def array(self, item: str, source: str, where: str, order: str) -> str:
