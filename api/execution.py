@@ -30,7 +30,6 @@ from graphql import (
     ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLEnumType,
     GraphQLField,
     GraphQLInterfaceType,
@@ -42,9 +41,9 @@ from graphql import (
     GraphQLScalarType,
     GraphQLSchema,
     GraphQLUnionType,
-    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
+    SelectionNode,
     SelectionSetNode,
     default_type_resolver,
     get_nullable_type,
@@ -58,6 +57,7 @@ from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
 from api.compiled.reads import CompiledReads
+from api.core.selections import collect_fields
 from api.protection.documents import Bounded
 from models.statement_timeout import is_statement_timeout
 
@@ -288,44 +288,11 @@ class Planner:
         return _graphql_core_resolver(definition)
 
     def collect(self, type_: GraphQLObjectType, selection_sets: list[SelectionSetNode]) -> dict[str, list[FieldNode]]:
-        """The fields selected on an object of `type_`, by response key, as graphql-core merges
-        them: fragments whose type condition applies, each fragment once."""
-        fields: dict[str, list[FieldNode]] = {}
-        visited: set[str] = set()
-
-        def visit(selection_set: SelectionSetNode) -> None:
-            for selection in selection_set.selections:
-                if selection.directives:
-                    raise Unplannable("directives are evaluated by graphql-core")
-                if isinstance(selection, FieldNode):
-                    key = selection.alias.value if selection.alias else selection.name.value
-                    fields.setdefault(key, []).append(selection)
-                elif isinstance(selection, InlineFragmentNode):
-                    condition = selection.type_condition
-                    if condition is None or self.applies(condition.name.value, type_):
-                        visit(selection.selection_set)
-                elif isinstance(selection, FragmentSpreadNode):
-                    name = selection.name.value
-                    if name in visited:
-                        continue
-                    visited.add(name)
-                    fragment = self.fragments.get(name)
-                    if fragment is None or fragment.variable_definitions or getattr(selection, "arguments", None):
-                        raise Unplannable("fragment variables are left to graphql-core")
-                    if self.applies(fragment.type_condition.name.value, type_):
-                        visit(fragment.selection_set)
-
-        for selection_set in selection_sets:
-            visit(selection_set)
-        return fields
-
-    def applies(self, condition: str, type_: GraphQLObjectType) -> bool:
-        conditional = self.graphql_schema.get_type(condition)
-        if conditional is type_:
-            return True
-        if isinstance(conditional, GraphQLInterfaceType | GraphQLUnionType):
-            return self.graphql_schema.is_sub_type(conditional, type_)
-        return False
+        """The fields selected on an object of `type_`, by response key (api/core/selections.py);
+        any directive is left to graphql-core."""
+        return collect_fields(
+            self.graphql_schema, self.fragments, type_, selection_sets, included=_no_directives, refuse=Unplannable
+        )
 
     def completer(self, type_: GraphQLOutputType, planned: PlannedField) -> Complete:
         if isinstance(type_, GraphQLNonNull):
@@ -506,3 +473,9 @@ class PlannedExecution:
         return ExecutionResult(
             data=data, extensions={"execution": "planned"} if context.settings.debug_execution else None
         )
+
+
+def _no_directives(selection: SelectionNode) -> bool:
+    if selection.directives:
+        raise Unplannable("directives are evaluated by graphql-core")
+    return True

@@ -33,13 +33,11 @@ from graphql import (
     GraphQLEnumType,
     GraphQLField,
     GraphQLIncludeDirective,
-    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSkipDirective,
-    GraphQLUnionType,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionNode,
@@ -70,6 +68,7 @@ from api.compiled.dialect import Dialect
 from api.core import inputs
 from api.core.pagination import after_sql
 from api.core.relay import from_global_id, page_request
+from api.core.selections import collect_fields
 from api.core.sql import _NAMED, Statement
 
 # json_build_object takes at most 100 arguments in PostgreSQL.
@@ -434,37 +433,16 @@ class Compiler:
     def collect(
         self, object_type: GraphQLObjectType, selection_sets: list[SelectionSetNode]
     ) -> dict[str, list[FieldNode]]:
-        """The fields selected on an object of `object_type`, by response key, as graphql-core
-        collects them: @skip and @include applied, fragments whose type condition applies, each
-        named fragment once."""
-        fields: dict[str, list[FieldNode]] = {}
-        visited: set[str] = set()
-
-        def visit(selection_set: SelectionSetNode) -> None:
-            for selection in selection_set.selections:
-                if not self.included(selection):
-                    continue
-                if isinstance(selection, FieldNode):
-                    key = selection.alias.value if selection.alias else selection.name.value
-                    fields.setdefault(key, []).append(selection)
-                elif isinstance(selection, InlineFragmentNode):
-                    condition = selection.type_condition
-                    if condition is None or self.applies(condition.name.value, object_type):
-                        visit(selection.selection_set)
-                elif isinstance(selection, FragmentSpreadNode):
-                    name = selection.name.value
-                    if name in visited:
-                        continue
-                    visited.add(name)
-                    fragment = self.fragments.get(name)
-                    if fragment is None or fragment.variable_definitions or getattr(selection, "arguments", None):
-                        raise Unsupported("fragment variables")
-                    if self.applies(fragment.type_condition.name.value, object_type):
-                        visit(fragment.selection_set)
-
-        for selection_set in selection_sets:
-            visit(selection_set)
-        return fields
+        """The fields selected on an object of `object_type`, by response key, with @skip and
+        @include applied (api/core/selections.py)."""
+        return collect_fields(
+            self.graphql_schema,
+            self.fragments,
+            object_type,
+            selection_sets,
+            included=self.included,
+            refuse=Unsupported,
+        )
 
     def included(self, selection: SelectionNode) -> bool:
         for directive in selection.directives or ():
@@ -475,14 +453,6 @@ class Compiler:
             return False
         include = get_directive_values(GraphQLIncludeDirective, selection, self.variable_values)  # type: ignore[arg-type]
         return not (include and include.get("if") is False)
-
-    def applies(self, condition: str, object_type: GraphQLObjectType) -> bool:
-        conditional = self.graphql_schema.get_type(condition)
-        if conditional is object_type:
-            return True
-        if isinstance(conditional, GraphQLInterfaceType | GraphQLUnionType):
-            return self.graphql_schema.is_sub_type(conditional, object_type)
-        return False
 
 
 def _selections(nodes: list[FieldNode]) -> list[SelectionSetNode]:
