@@ -13,9 +13,10 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -199,16 +200,27 @@ class QueryCounter(logging.Handler):
             self.statements.append(message)
 
 
-@pytest.fixture
-def sql_counter() -> Iterator[QueryCounter]:
-    logger = logging.getLogger("tortoise.db_client")
-    counter = QueryCounter()
+H = TypeVar("H", bound=logging.Handler)
+
+
+@contextmanager
+def capturing(logger_name: str, handler: H) -> Iterator[H]:
+    """`handler` sees every record of that logger, DEBUG included, while the block runs."""
+    logger = logging.getLogger(logger_name)
     previous = logger.level
     logger.setLevel(logging.DEBUG)
-    logger.addHandler(counter)
-    yield counter
-    logger.removeHandler(counter)
-    logger.setLevel(previous)
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+
+
+@pytest.fixture
+def sql_counter() -> Iterator[QueryCounter]:
+    with capturing("tortoise.db_client", QueryCounter()) as counter:
+        yield counter
 
 
 async def graphql(client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -8,7 +8,8 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -22,6 +23,35 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+async def wait_until_up(url: str, path: str = "/readyz", *, exited: Callable[[], int | None] | None = None) -> None:
+    """Until `path` of the server at `url` answers 200 (30 s at most); `exited`: the process's
+    return code, so a server that died is told at once."""
+    async with httpx.AsyncClient() as client:
+        for _ in range(600):
+            if exited is not None and (code := exited()) is not None:
+                raise AssertionError(f"the server exited with {code}")
+            try:
+                if (await client.get(f"{url}{path}")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.05)
+    raise AssertionError(f"the server did not answer {path}")
+
+
+def wait_until_up_blocking(url: str, path: str = "/readyz") -> None:
+    """`wait_until_up` for synchronous tests."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}{path}", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"the server did not answer {path}")
 
 
 @asynccontextmanager
@@ -47,19 +77,8 @@ async def running_server(database_url: str, *, workers: int = 1, log: Path | Non
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        async with httpx.AsyncClient() as client:
-            for _ in range(600):
-                if process.returncode is not None:
-                    raise AssertionError(f"the server exited with {process.returncode}")
-                try:
-                    # /readyz: the database is reachable from a worker.
-                    if (await client.get(f"{url}/readyz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.05)
-            else:
-                raise AssertionError("the server did not start")
+        # /readyz: the database is reachable from a worker.
+        await wait_until_up(url, "/readyz", exited=lambda: process.returncode)
         yield url
     finally:
         if process.returncode is None:

@@ -18,23 +18,18 @@ import pytest
 from api.settings import Settings
 from models.config import DEFAULT_POOL_SIZE, connection_config
 from tests.conftest import ROOT, Database, make_client
+from tests.servers import free_port, wait_until_up_blocking
 
 QUERY = '{ municipality(code: "1471") { name } }'
 TYPENAME = "{ __typename }"
 sqlite_only = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # HTTP behaviour: one database is enough
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     """`samverkan serve` with 1 s timeouts and at most 3 connections, on a free loopback port.
     Its database does not matter here: nothing below reaches it."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite://{tmp_path_factory.mktemp('connections') / 'unused.sqlite3'}",
@@ -47,15 +42,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
         [samverkan, "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError("the server did not start")
+        wait_until_up_blocking(f"http://127.0.0.1:{port}", "/healthz")
         yield "127.0.0.1", port
     finally:
         process.terminate()

@@ -18,7 +18,6 @@ import datetime as dt
 import hashlib
 import io
 import os
-import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -30,6 +29,7 @@ import pytest
 import pytest_asyncio
 
 from tests.conftest import ROOT, _Registry
+from tests.servers import free_port, wait_until_up
 from tests.web import WEB, require_browser
 
 OUTPUT = ROOT / "test-output" / "browser"
@@ -65,16 +65,10 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.asynccontextmanager
 async def serving(database_url: str) -> AsyncIterator[str]:
     """A real uvicorn on the database, until the block ends."""
-    port = _free_port()
+    port = free_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         *("-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port)),
@@ -86,16 +80,7 @@ async def serving(database_url: str) -> AsyncIterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        async with httpx.AsyncClient() as client:
-            for _ in range(200):
-                try:
-                    if (await client.get(f"{url}/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.05)
-            else:
-                raise AssertionError("the server did not start")
+        await wait_until_up(url, "/healthz")
         yield url
     finally:
         process.terminate()

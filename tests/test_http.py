@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +16,7 @@ import pytest
 
 from api.settings import Settings
 from tests.conftest import IN_CI, ROOT, Database, QueryCounter, make_client
+from tests.servers import free_port, wait_until_up_blocking
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 QUERY = '{ municipality(code: "1471") { name } }'
@@ -164,16 +163,10 @@ async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
     assert ready.status_code == 200 and ready.json()["database"] == "reachable"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def served(seeded: Database) -> Iterator[str]:
     """The real server (uvicorn) on the seeded database, on a free loopback port."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": seeded.url}
     samverkan = str(Path(sys.executable).parent / "samverkan")
     process = subprocess.Popen(
@@ -181,15 +174,7 @@ def served(seeded: Database) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError("the server did not become ready")
+        wait_until_up_blocking(url, "/readyz")
         yield url
     finally:
         process.terminate()

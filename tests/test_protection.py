@@ -11,7 +11,7 @@ import httpx
 import pytest
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, get_introspection_query, parse
 
-from tests.conftest import QueryCounter
+from tests.conftest import QueryCounter, capturing
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -31,14 +31,8 @@ class WalkCounter(logging.Handler):
 
 @pytest.fixture
 def walk() -> Iterator[WalkCounter]:
-    logger = logging.getLogger("samverkan.protection")
-    counter = WalkCounter()
-    previous = logger.level
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(counter)
-    yield counter
-    logger.removeHandler(counter)
-    logger.setLevel(previous)
+    with capturing("samverkan.protection", WalkCounter()) as counter:
+        yield counter
 
 
 def bomb(levels: int, first: str = "counties { code name }") -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -25,6 +24,7 @@ from models.config import connection_config
 from models.database import close_database, open_database
 from models.statement_timeout import is_statement_timeout
 from tests.conftest import POSTGRES_SERVER, ROOT, Database, QueryCounter, _Registry, make_client
+from tests.servers import free_port, wait_until_up
 from tests.test_statistics import STATISTICS
 
 # About 10^9 rows: minutes on either database, unless stopped.
@@ -162,18 +162,12 @@ async def test_a_query_past_the_limit_gets_a_clear_timeout_error_and_is_not_run_
         assert len(sql_counter.statements) - before == 1  # one statement, not sent again
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest_asyncio.fixture
 async def postgres_server(registry: _Registry, tmp_path: Path) -> AsyncIterator[tuple[str, Database, Path]]:
     """uvicorn on a copy of the seeded PostgreSQL database; its log in a file."""
     database = await registry.copy(await registry.seeded_database("postgres"), "disconnect")
     log = tmp_path / "server.log"
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": database.url, "SAMVERKAN_STATEMENT_TIMEOUT": "120"}
     with log.open("wb") as output:
         process = await asyncio.create_subprocess_exec(
@@ -187,16 +181,7 @@ async def postgres_server(registry: _Registry, tmp_path: Path) -> AsyncIterator[
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        async with httpx.AsyncClient() as client:
-            for _ in range(200):
-                try:
-                    if (await client.get(f"{url}/readyz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.05)
-            else:
-                raise AssertionError("the server did not start: " + log.read_text())
+        await wait_until_up(url, "/readyz", exited=lambda: process.returncode)
         yield url, database, log
     finally:
         process.terminate()
