@@ -28,7 +28,7 @@ from api.core.pagination import SortKey, after_sql
 from api.core.relay import to_global_id
 from api.core.sql import Decode, Statement
 from api.promises.filters import PROMISE_PLACES, Actor, CommitmentFilter, commitment_where
-from api.promises.ordering import COMMITMENT_ORDERS, CommitmentOrder
+from api.promises.ordering import COMMITMENT_ORDERS, CommitmentOrder, commitment_tables
 
 PAGE_SIZE = 1_000
 LIST_SEPARATOR = ";"
@@ -142,8 +142,7 @@ async def export_rows(
         if last is not None:
             where.append(after_sql(statement, keys, last))
         page = await statement.rows(
-            f"SELECT {EXPORT_COLUMNS}, {sort_columns} FROM commitment c"
-            f" JOIN citizen_promise p ON p.id = c.citizen_promise_id {PROMISE_PLACES}"
+            f"SELECT {EXPORT_COLUMNS}, {sort_columns} FROM {commitment_tables(order, PROMISE_PLACES)}"
             f" WHERE {' AND '.join(where)} ORDER BY {order_sql} LIMIT {statement.bind('limit', PAGE_SIZE)}",
             Decode(dates=("period_start", "period_end", *(key.name for key in keys if key.is_date))),
         )

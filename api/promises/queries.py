@@ -27,7 +27,7 @@ from api.promises.loaders import (
     CitizenPromiseBySlugLoader,
     TopicsLoader,
 )
-from api.promises.ordering import COMMITMENT_ORDERS, CommitmentOrder, cursor_tag
+from api.promises.ordering import COMMITMENT_ORDERS, CommitmentOrder, commitment_tables, cursor_tag
 from api.promises.types import CitizenPromise, Commitment, Topic
 
 PROMISE_ORDER = [
@@ -103,7 +103,7 @@ class PromiseQuery:
         return await paginate(
             statement,
             columns=COMMITMENT_COLUMNS + (f", {prefetch.PROMISE_WITH_PLACE_COLUMNS}" if with_promises else ""),
-            tables=f"commitment c JOIN citizen_promise p ON p.id = c.citizen_promise_id {PROMISE_PLACES}",
+            tables=commitment_tables(order_by, PROMISE_PLACES),
             where=[info.context.visible_sql(statement, "p"), *commitment_where(statement, filter)],
             keys=keys,
             request=request,
