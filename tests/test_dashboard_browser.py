@@ -178,6 +178,8 @@ async def check_county(api: Api, shown: dict[str, Any]) -> None:
         [ACTORS[s["group"][0]["key"]], sv_number(s["commitments"])] for s in by["ACTOR"]
     ]
     assert all(label.startswith("Löften per") for label in shown["svgLabels"])  # each chart's text alternative
+    for axis in shown["axes"]:
+        check_axis(axis)
     coverage = await api(
         'query ($year: Int!) { coverage(groupBy: MUNICIPALITY, year: $year, countyCode: "14") {'
         " group { label } withAgreement withCitizenPromise withFollowUp } }",
@@ -193,6 +195,22 @@ async def check_county(api: Api, shown: dict[str, Any]) -> None:
         ]
         for c in coverage["coverage"]
     ]
+
+
+def check_axis(axis: dict[str, Any]) -> None:
+    """The chart's scale as drawn: whole-number ticks from 0 in Swedish format, evenly spaced, and
+    each bar ending where its value stands on that scale."""
+    labels = [int(plain(text).replace(" ", "")) for text, _ in axis["ticks"]]
+    assert labels[0] == 0 and labels == sorted(labels) and len(labels) >= 2, axis
+    assert [plain(text) for text, _ in axis["ticks"]] == [sv_number(value) for value in labels]
+    x0, x1, last = axis["ticks"][0][1], axis["ticks"][-1][1], labels[-1]
+    per_unit = (x1 - x0) / last
+    steps = [b[1] - a[1] for a, b in zip(axis["ticks"], axis["ticks"][1:], strict=False)]
+    assert max(steps) - min(steps) < 0.01, axis
+    for value, start, width in axis["bars"]:
+        assert abs(start - x0) <= 0.5, axis  # d3-axis shifts ticks half a pixel, for crisp lines
+        # A bar of a non-zero value is at least 2 units wide, to be seen.
+        assert abs(width - (max(2, value * per_unit) if value else 0)) < 0.01, (axis["id"], value, width)
 
 
 async def check_municipality(api: Api, shown: dict[str, Any], year: int) -> None:
@@ -352,10 +370,11 @@ async def country_database(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 async def test_the_dashboard_on_the_whole_country(country_database: str, capsys: pytest.CaptureFixture[str]) -> None:
-    """The same checks of the views whose size grows with the content, on every municipality."""
+    """The same checks of the views whose size grows with the content, on every municipality, at
+    desktop width and at 320 px (screenshots of both, axe-core on both, no sideways scrolling)."""
     node = require_browser()
     async with serving(country_database) as server, httpx.AsyncClient(base_url=server) as client:
-        report = await run_browser(node, server, "country", "sverige,lan,kommun,sok,loften", "desktop")
+        report = await run_browser(node, server, "country", "sverige,lan,kommun,sok,loften", "desktop,320")
         api = Api(client)
         views = report["views"]
         await check_sverige(api, views["sverige"]["shown"])
@@ -364,5 +383,5 @@ async def test_the_dashboard_on_the_whole_country(country_database: str, capsys:
         await check_search(api, views["sok"]["shown"])
         assert "hitsAfterMore" in views["sok"]["shown"]
         await check_commitments(api, client, views["loften"]["shown"])
-    check_page_rules(report, "country", ("desktop",))
+    check_page_rules(report, "country", ("desktop", "320"))
     print_metrics(report, "country", capsys)

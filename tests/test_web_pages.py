@@ -4,6 +4,8 @@ on the seed content (both databases)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from pathlib import Path
 
@@ -72,6 +74,22 @@ def test_vendored_files_are_the_bytes_strawberrys_page_pins() -> None:
     assert manifest["react.production.min.js"]["package"].startswith("react@18.")
 
 
+def test_the_charts_module_is_d3_from_npm_with_its_licences() -> None:
+    """web/build.mjs bundles the d3 modules charts.mjs names (and what they import) from the
+    lock file's versions; each bundled package's licence ships beside it."""
+    require_assets()
+    manifest = orjson.loads((VENDOR / "manifest.json").read_bytes())
+    lock = orjson.loads((WEB / "package-lock.json").read_bytes())["packages"]
+    bundled = manifest["d3-charts.min.js"]["package"].split()
+    assert {"d3-axis", "d3-scale", "d3-selection", "d3-format"} <= {name.split("@")[0] for name in bundled}
+    for package in bundled:
+        name, version = package.split("@")
+        assert lock[f"node_modules/{name}"]["version"] == version, package
+        assert "Permission to use, copy, modify" in (VENDOR / "licenses" / f"{name}.txt").read_text(), package
+    digest = base64.b64encode(hashlib.sha384((VENDOR / "d3-charts.min.js").read_bytes()).digest()).decode()
+    assert manifest["d3-charts.min.js"]["sha384"] == digest
+
+
 async def test_graphiql_switched_off_is_not_served_and_neither_are_its_documents_changed() -> None:
     async with make_client(Settings(graphiql=False)) as client:
         response = await client.get("/graphql", headers=HTML)
@@ -106,9 +124,13 @@ async def test_the_dashboard_is_a_swedish_page_with_its_documents_and_a_strict_p
 
 
 async def test_the_dashboard_assets_are_served_and_node_modules_is_not() -> None:
+    require_assets()
     async with make_client() as client:
         for path in ("/assets/dashboard/app.js", "/assets/dashboard/lib.js", "/assets/dashboard/dashboard.css"):
             assert (await client.get(path)).status_code == 200, path
+        charts = await client.get("/assets/vendor/d3-charts.min.js")
+        assert charts.status_code == 200 and "javascript" in charts.headers["content-type"]
+        assert charts.text.startswith("/* d3-axis@3.") and "export{" in charts.text.replace(" ", "")
         assert (await client.get("/assets/dashboard/../package.json")).status_code == 404
         assert (await client.get("/assets/node_modules/react/package.json")).status_code == 404
 

@@ -11,7 +11,9 @@ embeds its fonts as data: URLs, which is why its page allows `font-src data:`.
 The dashboard (`web/dashboard/`) is a client of the public GraphQL API like any other. Its GraphQL
 documents are files (`web/dashboard/queries/*.graphql`, validated against the schema in the
 tests) and travel inside its HTML page as a JSON data block, so the first view needs the page,
-its stylesheet, its script modules and its GraphQL requests, nothing else.
+its stylesheet, its script modules (its own two and d3's for the charts, `d3-charts.min.js`,
+bundled from npm by `web/build.mjs`), its icon and its GraphQL requests, nothing else. Without
+the built d3 module its charts cannot draw, so the page answers 503 as GraphiQL's does.
 """
 
 from __future__ import annotations
@@ -61,6 +63,9 @@ GRAPHIQL_HTML = """<!doctype html>
 """
 
 
+CHARTS = "d3-charts.min.js"  # the dashboard's charts module, built from npm by web/build.mjs
+
+
 def vendor_dir(settings: Settings) -> Path:
     return Path(settings.web_dir) / "dist" / "vendor"
 
@@ -104,6 +109,8 @@ def web_routes(settings: Settings) -> list[BaseRoute]:
     async def dashboard(request: Request) -> Response:
         if page is None:
             return PlainTextResponse(f"The dashboard is not installed here ({web} has no dashboard/).", 503)
+        if not (vendor_dir(settings) / CHARTS).is_file():
+            return _not_built(settings)
         return HTMLResponse(page, headers={**_SECURITY_HEADERS, "content-security-policy": DASHBOARD_CSP})
 
     def assets(directory: Path) -> GZipMiddleware:

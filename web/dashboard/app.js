@@ -17,7 +17,11 @@ const ORDERS = {
   OLDEST_FIRST: "Äldsta period först",
   MUNICIPALITY: "Kommun (kommunkod)",
   ACTOR: "Aktör",
+  ACTOR_DESC: "Aktör, omvänd ordning",
 };
+// The orders a column header switches between, and which of them sort downwards.
+const COLUMN_ORDERS = { period: ["NEWEST_FIRST", "OLDEST_FIRST"], actor: ["ACTOR", "ACTOR_DESC"], municipality: ["MUNICIPALITY"] };
+const DESCENDING = new Set(["NEWEST_FIRST", "ACTOR_DESC"]);
 const PAGE_SIZE = 25;
 
 let reference; // counties, topics, years: loaded once
@@ -334,13 +338,16 @@ async function commitments(params) {
   if (result.pageInfo.hasNextPage) cursors[page] = result.pageInfo.endCursor;
   const base = Object.fromEntries([...params].filter(([k]) => k !== "sida"));
   // Column headers sort too: a link to the same list in that column's order (period: newest
-  // first, again for oldest first). aria-sort on the header says how the rows are sorted now.
-  const sortHeader = (label, order) => {
-    const active = orderBy === order || (order === "NEWEST_FIRST" && orderBy === "OLDEST_FIRST");
-    const next = order === "NEWEST_FIRST" && orderBy === "NEWEST_FIRST" ? "OLDEST_FIRST" : order;
-    const arrow = active ? (orderBy === "NEWEST_FIRST" ? " ▼" : " ▲") : "";
+  // first, actor: by its name), again for the other direction. aria-sort on the header says how the
+  // rows are sorted now.
+  const sortHeader = (label, column) => {
+    const orders = COLUMN_ORDERS[column];
+    const active = orders.includes(orderBy);
+    const next = active ? (orders[orders.indexOf(orderBy) + 1] ?? orders[0]) : orders[0];
+    const arrow = active ? (DESCENDING.has(orderBy) ? " ▼" : " ▲") : "";
     return h("a", { href: link("loften", { ...base, ordning: next }), title: `Sortera efter ${label.toLowerCase()}` }, label, h("span", { "aria-hidden": "true" }, arrow));
   };
+  const sorted = (column) => (COLUMN_ORDERS[column].includes(orderBy) ? (DESCENDING.has(orderBy) ? "descending" : "ascending") : null);
   const first = (page - 1) * PAGE_SIZE + 1;
   const last = first + result.edges.length - 1;
   show(
@@ -363,17 +370,13 @@ async function commitments(params) {
       caption: `Löften, sida ${page}`,
       columns: [
         {
-          label: sortHeader("Kommun", "MUNICIPALITY"),
+          label: sortHeader("Kommun", "municipality"),
           value: (n) => h("a", { href: link(`kommun/${n.citizenPromise.municipality.code}`) }, n.citizenPromise.municipality.name),
           header: true,
-          sort: orderBy === "MUNICIPALITY" ? "ascending" : null,
+          sort: sorted("municipality"),
         },
-        {
-          label: sortHeader("Period", "NEWEST_FIRST"),
-          value: (n) => n.citizenPromise.period.label,
-          sort: { NEWEST_FIRST: "descending", OLDEST_FIRST: "ascending" }[orderBy] ?? null,
-        },
-        { label: "Aktör", value: (n) => ACTORS[n.actor] ?? n.actor },
+        { label: sortHeader("Period", "period"), value: (n) => n.citizenPromise.period.label, sort: sorted("period") },
+        { label: sortHeader("Aktör", "actor"), value: (n) => ACTORS[n.actor] ?? n.actor, sort: sorted("actor") },
         { label: "Löfte", value: (n) => n.text },
         { label: "Ämnen", value: (n) => n.topics.map((t) => ref.topics.find((x) => x.key === t)?.label ?? t).join(", ") },
       ],

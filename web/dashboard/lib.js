@@ -1,5 +1,7 @@
 // The dashboard's building blocks: the GraphQL client, Swedish number formats, DOM helpers and
-// the charts (hand-written SVG: a bar chart and the county tile map, each with its data table).
+// the charts (SVG drawn with d3's scales, axis and selections, vendored from npm at build time:
+// a bar chart and the county tile map, each with a text alternative and its data as a table).
+import { axisBottom, formatLocale, scaleBand, scaleLinear, scaleThreshold, select } from "/assets/vendor/d3-charts.min.js";
 
 const QUERIES = JSON.parse(document.getElementById("queries").textContent);
 
@@ -31,12 +33,10 @@ export const number = (value) => INTEGER.format(value);
 export const percent = (part, whole) => (whole ? PERCENT.format(part / whole) : "–");
 export const share = (part, whole) => (whole ? part / whole : 0);
 
-/** h("p", {class: "x"}, "text", child): an element; attributes starting with "on" are listeners. */
+/** h("p", {class: "x"}, "text", child): an HTML element (the charts' SVG is d3's); attributes
+ * starting with "on" are listeners. */
 export function h(tag, attributes = {}, ...children) {
-  const svg = SVG_TAGS.has(tag) || tag.startsWith("svg:");
-  const element = svg
-    ? document.createElementNS("http://www.w3.org/2000/svg", tag.replace(/^svg:/, ""))
-    : document.createElement(tag);
+  const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes ?? {})) {
     if (value === null || value === undefined || value === false) continue;
     if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
@@ -45,8 +45,6 @@ export function h(tag, attributes = {}, ...children) {
   append(element, children);
   return element;
 }
-// Tags that exist in both HTML and SVG (a, title) are written "svg:a", "svg:title" for SVG.
-const SVG_TAGS = new Set(["svg", "g", "rect", "text", "desc", "line", "tspan"]);
 
 function append(element, children) {
   for (const child of children.flat(Infinity)) {
@@ -97,41 +95,79 @@ export function table({ caption, columns, rows, id }) {
   );
 }
 
+// d3's number format in Swedish, for axis ticks: "1 234" (a no-break space, as Intl's sv-SE).
+const SV = formatLocale({ decimal: ",", thousands: "\u00a0", grouping: [3], currency: ["", " kr"], minus: "\u2212" });
+const NS = "http://www.w3.org/2000/svg";
+
 /**
  * A horizontal bar chart in SVG with a text alternative (its summary) and its data as a table.
- * rows: [{label, value}], in the order to draw.
+ * rows: [{label, value}], in the order to draw. The band scale places the bars, the linear scale
+ * sizes them, the axis below gives whole-number ticks with grid lines.
  */
 export function barChart({ title, rows, valueLabel = "Antal", id }) {
   const width = 600;
   const labelWidth = 215;
+  const right = 60;
   const barHeight = 22;
   const gap = 8;
-  const height = Math.max(1, rows.length) * (barHeight + gap) + gap;
+  const axisHeight = 24;
+  const plotHeight = Math.max(1, rows.length) * (barHeight + gap) + gap;
+  const height = plotHeight + axisHeight;
   const max = Math.max(1, ...rows.map((r) => r.value));
-  const scale = (width - labelWidth - 60) / max;
+  const tickCount = Math.min(5, max);
+  const x = scaleLinear().domain([0, max]).nice(tickCount).range([labelWidth, width - right]);
+  const y = scaleBand().domain(rows.map((_, index) => index)).range([0, plotHeight]).paddingInner(gap / (barHeight + gap)).paddingOuter(gap / (barHeight + gap));
   const summary = rows.length
     ? `${title}: ${rows.map((r) => `${r.label} ${number(r.value)}`).join(", ")}.`
     : `${title}: inga uppgifter.`;
-  const svg = h(
-    "svg",
-    { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": summary, width, height },
-    rows.map((row, index) => {
-      const y = gap + index * (barHeight + gap);
-      const w = Math.max(row.value > 0 ? 2 : 0, row.value * scale);
-      return h(
-        "g",
-        {},
-        h("text", { x: labelWidth - 8, y: y + barHeight * 0.7, "text-anchor": "end" }, h("svg:title", {}, row.label), truncate(row.label, 28)),
-        h("rect", { class: "bar", x: labelWidth, y, width: w, height: barHeight, "data-value": row.value }),
-        h("text", { x: labelWidth + w + 6, y: y + barHeight * 0.7 }, number(row.value)),
-      );
-    }),
-  );
+  const svg = select(document.createElementNS(NS, "svg"))
+    .attr("viewBox", `0 0 ${width} ${height}`)
+    .attr("role", "img")
+    .attr("aria-label", summary)
+    .attr("width", width)
+    .attr("height", height);
+  const ticks = x.ticks(tickCount).filter(Number.isInteger);
+  svg
+    .append("g")
+    .attr("class", "axis")
+    .attr("aria-hidden", "true")
+    .attr("transform", `translate(0,${plotHeight})`)
+    .call(axisBottom(x).tickValues(ticks).tickFormat(SV.format(",d")).tickSizeInner(-plotHeight).tickSizeOuter(0).tickPadding(6))
+    .call((axis) => axis.attr("font-size", null).attr("font-family", null));
+  const bar = svg
+    .append("g")
+    .selectAll("g")
+    .data(rows)
+    .join("g");
+  const middle = (_, index) => y(index) + y.bandwidth() * 0.7;
+  bar
+    .append("text")
+    .attr("x", labelWidth - 8)
+    .attr("y", middle)
+    .attr("text-anchor", "end")
+    .call((text) => text.append("title").text((row) => row.label))
+    .append("tspan")
+    .text((row) => truncate(row.label, 28));
+  const barWidth = (row) => Math.max(row.value > 0 ? 2 : 0, x(row.value) - x(0));
+  bar
+    .append("rect")
+    .attr("class", "bar")
+    .attr("x", x(0))
+    .attr("y", (_, index) => y(index))
+    .attr("width", barWidth)
+    .attr("height", y.bandwidth())
+    .attr("data-value", (row) => row.value);
+  bar
+    .append("text")
+    .attr("class", "value")
+    .attr("x", (row) => x(0) + barWidth(row) + 6)
+    .attr("y", middle)
+    .text((row) => number(row.value));
   return h(
     "figure",
     { class: "chart", id },
     h("figcaption", {}, title),
-    svg,
+    svg.node(),
     h("details", {}, h("summary", {}, "Visa som tabell"),
       table({
         caption: title,
@@ -158,34 +194,55 @@ export const COUNTY_TILES = {
   12: [0, 7], "07": [1, 7], 10: [2, 7],
 };
 export const SHADES = [0.2, 0.4, 0.6, 0.8]; // class s0 below 20 %, …, s4 from 80 %
+const shade = scaleThreshold().domain(SHADES).range(["s0", "s1", "s2", "s3", "s4"]);
 
 export function shadeClass(value) {
-  return `s${SHADES.filter((limit) => value >= limit).length}`;
+  return shade(value);
 }
 
 /** The county map: `counties` are [{code, name, value (0–1), text}], each tile a link to the county. */
 export function tileMap({ title, counties, href }) {
   const size = 74;
   const gap = 4;
-  const svg = h(
-    "svg",
-    { viewBox: `0 0 ${4 * (size + gap)} ${8 * (size + gap)}`, role: "group", "aria-label": title },
-    h("svg:title", {}, title),
-    counties.map((county) => {
-      const [column, row] = COUNTY_TILES[county.code] ?? [4, 0];
-      const x = column * (size + gap);
-      const y = row * (size + gap);
-      const shade = shadeClass(county.value);
-      const dark = shade === "s3" || shade === "s4";
-      return h(
-        "svg:a",
-        { href: href(county), "aria-label": `${county.name}: ${county.text}`, "data-county": county.code },
-        h("rect", { x, y, width: size, height: size, rx: 4, class: shade, stroke: "#555", "stroke-width": 1 }),
-        h("text", { x: x + 6, y: y + 20, class: `code${dark ? " on-dark" : ""}` }, shortName(county)),
-        h("text", { x: x + 6, y: y + size - 10, class: dark ? "on-dark" : null, "data-share": county.code }, county.text),
-      );
-    }),
-  );
+  // Band scales over the grid's columns and rows place the tiles.
+  const column = scaleBand().domain([0, 1, 2, 3]).range([0, 4 * (size + gap)]).paddingInner(gap / (size + gap));
+  const row = scaleBand().domain([0, 1, 2, 3, 4, 5, 6, 7]).range([0, 8 * (size + gap)]).paddingInner(gap / (size + gap));
+  const place = (county) => COUNTY_TILES[county.code] ?? [4, 0];
+  const svg = select(document.createElementNS(NS, "svg"))
+    .attr("viewBox", `0 0 ${4 * (size + gap)} ${8 * (size + gap)}`)
+    .attr("role", "group")
+    .attr("aria-label", title);
+  svg.append("title").text(title);
+  const tile = svg
+    .selectAll("a")
+    .data(counties)
+    .join("a")
+    .attr("href", href)
+    .attr("aria-label", (county) => `${county.name}: ${county.text}`)
+    .attr("data-county", (county) => county.code)
+    .attr("transform", (county) => `translate(${column(place(county)[0]) ?? 4 * (size + gap)},${row(place(county)[1])})`);
+  const dark = (county) => ["s3", "s4"].includes(shadeClass(county.value));
+  tile
+    .append("rect")
+    .attr("width", column.bandwidth())
+    .attr("height", row.bandwidth())
+    .attr("rx", 4)
+    .attr("class", (county) => shadeClass(county.value))
+    .attr("stroke", "#555")
+    .attr("stroke-width", 1);
+  tile
+    .append("text")
+    .attr("x", 6)
+    .attr("y", 20)
+    .attr("class", (county) => `code${dark(county) ? " on-dark" : ""}`)
+    .text(shortName);
+  tile
+    .append("text")
+    .attr("x", 6)
+    .attr("y", row.bandwidth() - 10)
+    .attr("class", (county) => (dark(county) ? "on-dark" : null))
+    .attr("data-share", (county) => county.code)
+    .text((county) => county.text);
   const legend = h(
     "ul",
     { class: "legend", "aria-label": "Färgskala" },
@@ -193,7 +250,7 @@ export function tileMap({ title, counties, href }) {
       h("li", {}, h("span", { class: `swatch s${index}`, "aria-hidden": "true" }), label),
     ),
   );
-  return h("div", { class: "map" }, svg, legend);
+  return h("div", { class: "map" }, svg.node(), legend);
 }
 
 // Names short enough for a tile; the full name is in the tile's label and in the table.
