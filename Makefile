@@ -38,7 +38,7 @@ $(HTTP_TOOLS): tests/http/package.json tests/http/package-lock.json
 # (under CI: fail).
 web: $(WEB_BUILT)
 
-$(WEB_BUILT): web/package.json web/package-lock.json web/build.mjs
+$(WEB_BUILT): web/package.json web/package-lock.json web/build.mjs web/charts.mjs
 	@if command -v npm >/dev/null 2>&1; then \
 		cd web && npm ci --no-audit --no-fund --loglevel=error && node build.mjs && touch dist/vendor/.built; \
 	elif [ "$$CI" = "true" ]; then \

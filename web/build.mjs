@@ -14,9 +14,7 @@ const FILES = {
   "plugin-explorer.umd.js": "@graphiql/plugin-explorer/dist/index.umd.js",
   "plugin-explorer.css": "@graphiql/plugin-explorer/dist/style.css",
 };
-// d3-charts.min.js: the packages charts.mjs imports and what they import in turn (all ISC).
-const D3 = ["d3-axis", "d3-format", "d3-scale", "d3-selection", "d3-array", "d3-color", "d3-interpolate", "d3-time", "d3-time-format", "internmap"];
-const LICENSES = ["react", "react-dom", "graphiql", "@graphiql/plugin-explorer", ...D3];
+const LICENSES = ["react", "react-dom", "graphiql", "@graphiql/plugin-explorer"];
 
 const out = new URL("./dist/vendor/", import.meta.url);
 rmSync(out, { recursive: true, force: true });
@@ -31,6 +29,9 @@ for (const [name, source] of Object.entries(FILES)) {
     sha384: createHash("sha384").update(readFileSync(from)).digest("base64"),
   };
 }
+// d3-charts.min.js: what charts.mjs imports of d3, tree-shaken; the packages with code in the
+// bundle (d3-time and d3-time-format are imported by d3-scale but shaken out) are named in its
+// first line and in the manifest, and their licences (ISC) ship beside it.
 const version = (name) => JSON.parse(readFileSync(new URL(`./node_modules/${name}/package.json`, import.meta.url))).version;
 const charts = new URL("d3-charts.min.js", out);
 const bundled = await build({
@@ -42,13 +43,16 @@ const bundled = await build({
   target: "es2020",
   metafile: true,
   legalComments: "none",
-  banner: { js: `/* ${D3.map((name) => `${name}@${version(name)}`).join(" ")}: ISC licence, see licenses/ beside this file */` },
   logLevel: "warning",
 });
-manifest["d3-charts.min.js"] = {
-  package: D3.filter((name) => Object.keys(bundled.metafile.inputs).some((input) => input.includes(`node_modules/${name}/`))).map((name) => `${name}@${version(name)}`).join(" "),
-  sha384: createHash("sha384").update(readFileSync(charts)).digest("base64"),
-};
+const packages = new Set();
+for (const output of Object.values(bundled.metafile.outputs))
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs))
+    if (bytesInOutput > 0 && input.includes("node_modules/")) packages.add(input.split("node_modules/")[1].split("/")[0]);
+const d3 = [...packages].sort().map((name) => `${name}@${version(name)}`);
+writeFileSync(charts, `/* ${d3.join(" ")}: ISC licence, see licenses/ beside this file */\n${readFileSync(charts, "utf8")}`);
+manifest["d3-charts.min.js"] = { package: d3.join(" "), sha384: createHash("sha384").update(readFileSync(charts)).digest("base64") };
+LICENSES.push(...[...packages].sort());
 for (const name of LICENSES) {
   const pkg = new URL(`./node_modules/${name}/`, import.meta.url);
   const license = ["LICENSE", "LICENSE.md", "license"].map((f) => new URL(f, pkg));

@@ -102,24 +102,60 @@ const NS = "http://www.w3.org/2000/svg";
 /**
  * A horizontal bar chart in SVG with a text alternative (its summary) and its data as a table.
  * rows: [{label, value}], in the order to draw. The band scale places the bars, the linear scale
- * sizes them, the axis below gives whole-number ticks with grid lines.
+ * sizes them, the axis below gives whole-number ticks with grid lines. Drawn at the width the
+ * figure has (redrawn when that changes), so its text stays 13 px at 320 px as on a desktop.
  */
 export function barChart({ title, rows, valueLabel = "Antal", id }) {
-  const width = 600;
-  const labelWidth = 215;
-  const right = 60;
+  const summary = rows.length
+    ? `${title}: ${rows.map((r) => `${r.label} ${number(r.value)}`).join(", ")}.`
+    : `${title}: inga uppgifter.`;
+  const caption = h("figcaption", {}, title);
+  const figure = h(
+    "figure",
+    { class: "chart", id },
+    caption,
+    h("details", {}, h("summary", {}, "Visa som tabell"),
+      table({
+        caption: title,
+        columns: [
+          { label: "Grupp", value: (r) => r.label, header: true },
+          { label: valueLabel, value: (r) => number(r.value), numeric: true },
+        ],
+        rows,
+      }),
+    ),
+  );
+  let drawnAt = 0;
+  const draw = (available) => {
+    const width = Math.round(Math.max(MIN_CHART_WIDTH, Math.min(MAX_CHART_WIDTH, available)));
+    if (width === drawnAt) return;
+    drawnAt = width;
+    const svg = bars(rows, width, summary);
+    const old = figure.querySelector(":scope > svg");
+    if (old) old.replaceWith(svg);
+    else caption.after(svg);
+  };
+  draw(MAX_CHART_WIDTH);
+  new ResizeObserver(([entry]) => draw(entry.contentRect.width)).observe(figure);
+  return figure;
+}
+
+const MIN_CHART_WIDTH = 260;
+const MAX_CHART_WIDTH = 600;
+
+function bars(rows, width, summary) {
+  const labelWidth = Math.round(width * 0.36);
+  const right = width < 400 ? 46 : 60;
   const barHeight = 22;
   const gap = 8;
   const axisHeight = 24;
   const plotHeight = Math.max(1, rows.length) * (barHeight + gap) + gap;
   const height = plotHeight + axisHeight;
   const max = Math.max(1, ...rows.map((r) => r.value));
-  const tickCount = Math.min(5, max);
+  // A tick label every 60 px or more, so "12 000" and its neighbours never touch.
+  const tickCount = Math.min(Math.max(2, Math.floor((width - right - labelWidth) / 60)), 5, max);
   const x = scaleLinear().domain([0, max]).nice(tickCount).range([labelWidth, width - right]);
   const y = scaleBand().domain(rows.map((_, index) => index)).range([0, plotHeight]).paddingInner(gap / (barHeight + gap)).paddingOuter(gap / (barHeight + gap));
-  const summary = rows.length
-    ? `${title}: ${rows.map((r) => `${r.label} ${number(r.value)}`).join(", ")}.`
-    : `${title}: inga uppgifter.`;
   const svg = select(document.createElementNS(NS, "svg"))
     .attr("viewBox", `0 0 ${width} ${height}`)
     .attr("role", "img")
@@ -140,6 +176,7 @@ export function barChart({ title, rows, valueLabel = "Antal", id }) {
     .data(rows)
     .join("g");
   const middle = (_, index) => y(index) + y.bandwidth() * 0.7;
+  const characters = Math.floor((labelWidth - 8) / 8.5); // what fits of a label at 13 px
   bar
     .append("text")
     .attr("x", labelWidth - 8)
@@ -147,7 +184,7 @@ export function barChart({ title, rows, valueLabel = "Antal", id }) {
     .attr("text-anchor", "end")
     .call((text) => text.append("title").text((row) => row.label))
     .append("tspan")
-    .text((row) => truncate(row.label, 28));
+    .text((row) => truncate(row.label, characters));
   const barWidth = (row) => Math.max(row.value > 0 ? 2 : 0, x(row.value) - x(0));
   bar
     .append("rect")
@@ -163,22 +200,7 @@ export function barChart({ title, rows, valueLabel = "Antal", id }) {
     .attr("x", (row) => x(0) + barWidth(row) + 6)
     .attr("y", middle)
     .text((row) => number(row.value));
-  return h(
-    "figure",
-    { class: "chart", id },
-    h("figcaption", {}, title),
-    svg.node(),
-    h("details", {}, h("summary", {}, "Visa som tabell"),
-      table({
-        caption: title,
-        columns: [
-          { label: "Grupp", value: (r) => r.label, header: true },
-          { label: valueLabel, value: (r) => number(r.value), numeric: true },
-        ],
-        rows,
-      }),
-    ),
-  );
+  return svg.node();
 }
 
 function truncate(text, length) {
