@@ -284,6 +284,18 @@ async def check_commitments(api: Api, client: httpx.AsyncClient, shown: dict[str
     assert [row["id"] for row in rows] == [n["id"] for n in nodes]
     assert [row["text"] for row in rows] == [n["text"] for n in nodes]
     assert {row["county_code"] for row in rows} == {"14"}
+    # Sorted by the Aktör header: ascending, then descending, from the first page.
+    by_actor = """query ($order: CommitmentOrder!) {
+      commitments(filter: {countyCode: "14"}, orderBy: $order, first: 25) { edges { node { actor text } } } }"""
+    orders = (("ACTOR", "ascending"), ("ACTOR_DESC", "descending"))
+    for shown_order, (order, direction) in zip(shown["actorOrder"], orders, strict=True):
+        assert f"ordning={order}" in shown_order["hash"] and "sida" not in shown_order["hash"]
+        assert shown_order["csvHref"] == f"/export/commitments.csv?countyCode=14&orderBy={order}"
+        assert shown_order["sort"] == [None, None, direction, None, None]
+        edges = (await api(by_actor, order=order))["commitments"]["edges"]
+        assert [[row[2], row[3]] for row in shown_order["rows"]] == [
+            [ACTORS[e["node"]["actor"]], e["node"]["text"]] for e in edges
+        ]
 
 
 def check_page_rules(report: dict[str, Any], label: str, widths: tuple[str, ...]) -> None:

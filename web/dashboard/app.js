@@ -167,7 +167,7 @@ async function region(kind, key, params) {
       barChart({ id: "chart-year", title: "Löften per år", rows: byYear }),
       barChart({ id: "chart-topic", title: "Löften per ämne", rows: byTopic }),
     ),
-    targetsAndResults(data),
+    targetsAndResults(),
     h("h2", {}, `Kommunerna ${year}`),
     controls(kind === "lan" ? `lan/${key}` : `polisregion/${encodeURIComponent(key)}`, [yearSelect(ref.years, year)]),
     table({

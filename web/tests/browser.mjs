@@ -245,7 +245,7 @@ await view("loften", "#/loften", async (page) => {
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#csv-download")]);
   const csvPath = `${outDir}/${label}-loften.csv`;
   await download.saveAs(csvPath);
-  return {
+  const shown = {
     hash: await page.evaluate(() => location.hash),
     status,
     first,
@@ -253,6 +253,20 @@ await view("loften", "#/loften", async (page) => {
     csvHref: await page.getAttribute("#csv-download", "href"),
     csv: readFileSync(csvPath, "utf8"),
   };
+  // The Aktör column's header sorts by actor, and again the other way.
+  const byActor = async () => {
+    const at = await ready(page);
+    await page.click('#commitments-table thead a[href*="ordning=ACTOR"]');
+    await drawn(page, "loften", at);
+    return {
+      hash: await page.evaluate(() => location.hash),
+      rows: await tableRows(page, "#commitments-table"),
+      sort: await page.$$eval("#commitments-table thead th", (cells) => cells.map((th) => th.getAttribute("aria-sort"))),
+      csvHref: await page.getAttribute("#csv-download", "href"),
+    };
+  };
+  shown.actorOrder = [await byActor(), await byActor()];
+  return shown;
 });
 
 // GraphiQL: runs a query and shows the answer.
