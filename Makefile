@@ -66,8 +66,11 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# Two workers (pytest-xdist): the suite waits on databases, servers and the browser as much as it
+# computes, so two processes use both cores. TEST_WORKERS=0 runs it in this process (a debugger).
+TEST_WORKERS ?= 2
 test: install test-tools browser lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 schema: install
 	$(BIN)/python -m api.schema > schema.graphql
