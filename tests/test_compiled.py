@@ -15,12 +15,14 @@ import pytest_asyncio
 from starlette.applications import Starlette
 
 from api.app import create_app
+from api.compiled.dialect import Dialect
 from api.editorial.access import Role
 from api.http.graphql import GraphQLEndpoint
 from api.settings import Settings
 from models.database import close_database, open_database
 from tests.compiled_corpus import Corpus, Samples
 from tests.conftest import BACKENDS, SHARED, Database, QueryCounter
+from tests.differential import Differential
 from tests.content import follow_up_item, load_documents, municipality_content, promise_item
 from tests.editorial import gid, token
 
@@ -498,3 +500,21 @@ async def test_the_execution_rules_of_the_spec_hold_on_the_compiled_path(
     paths: Paths, case: str, query: str, variables: dict[str, Any]
 ) -> None:
     await paths.same(query, variables)
+
+
+async def test_the_differential_check_fails_a_request_the_paths_answer_differently(
+    paths: Paths, differential: Differential, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check every test runs under (tests/differential.py) sees a compiled answer whose keys
+    come in another order, and one with another value, and names the request."""
+    if not differential.enabled:
+        pytest.skip("the differential check is off (--differential=off)")
+    object_sql = Dialect.object
+    monkeypatch.setattr(Dialect, "object", lambda self, pairs: object_sql(self, list(reversed(pairs))))
+    await paths.post('{ municipality(code: "1471") { code name } }')
+    monkeypatch.setattr(Dialect, "object", lambda self, pairs: object_sql(self, [(k, "'x'") for k, _ in pairs]))
+    await paths.post('{ municipality(code: "1493") { code name } }')
+    failures, differential.failures[:] = list(differential.failures), []
+    assert len(failures) == 2, failures
+    assert '"1471"' in failures[0] and '-   "name": "Götene",' in failures[0]
+    assert '"1493"' in failures[1] and '-  "name": "x"' in failures[1]
