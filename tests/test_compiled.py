@@ -517,4 +517,4 @@ async def test_the_differential_check_fails_a_request_the_paths_answer_different
     failures, differential.failures[:] = list(differential.failures), []
     assert len(failures) == 2, failures
     assert '"1471"' in failures[0] and '-   "name": "Götene",' in failures[0]
-    assert '"1493"' in failures[1] and '-  "name": "x"' in failures[1]
+    assert '"1493"' in failures[1] and '-   "name": "x"' in failures[1]
