@@ -18,12 +18,13 @@ from api.app import create_app
 from api.compiled.dialect import Dialect
 from api.editorial.access import Role
 from api.http.graphql import GraphQLEndpoint
+from api.promises.ordering import CommitmentOrder
 from api.settings import Settings
 from models.database import close_database, open_database
 from tests.compiled_corpus import Corpus, Samples
 from tests.conftest import BACKENDS, SHARED, Database, QueryCounter
-from tests.differential import Differential
 from tests.content import follow_up_item, load_documents, municipality_content, promise_item
+from tests.differential import Differential
 from tests.editorial import gid, token
 
 CORE = SHARED / "contract" / "queries" / "core"
@@ -287,15 +288,62 @@ async def test_refused_arguments_and_unsupported_fields_are_the_reference_paths(
         ('{ municipality(code: "1471") { citizenPromises { problemPicture(format: HTML) } } }', {}),
         ('{ municipality(code: "1471") { name } search(query: "trygghet") { totalCount } }', {}),
         ("{ __schema { queryType { name } } }", {}),
-        # An argument the declaration does not answer for: the order is the reference path's.
-        ("{ commitments(first: 5, orderBy: OLDEST_FIRST) { edges { cursor node { id } } } }", {}),
-        ("{ commitments(first: 5, orderBy: MUNICIPALITY) { edges { node { id } } } }", {}),
     ]:
         compiled = await paths.post(query, variables)
         reference = await paths.reference(query, variables)
         assert _parsed(compiled) == _parsed(reference), query
         assert compiled.json().get("extensions", {}).get("execution") != "compiled"
     assert paths.compiled.answered == 0
+
+
+ORDERED = """query ($order: CommitmentOrder!, $after: String, $county: String) {
+  commitments(first: 20, after: $after, orderBy: $order, filter: { countyCode: $county }) {
+    totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { key documentOrder citizenPromise { slug municipality { code } period { start } } } }
+  }
+}"""
+
+
+async def test_every_order_of_the_commitments_list_is_compiled_with_the_reference_paths_cursors(
+    paths: Paths,
+) -> None:
+    """Each order of api/promises/ordering.py, paged through with `after` on both paths: the
+    same rows in the same order and the same cursors (tagged by order where the order has a tag);
+    a cursor of another order is refused as the reference path refuses it."""
+    last_cursors = {}
+    for order in CommitmentOrder:
+        for county in ("14", None):
+            after, rows = None, []
+            while True:
+                data = await paths.same(ORDERED, {"order": order.value, "after": after, "county": county})
+                rows += [edge["node"] for edge in data["commitments"]["edges"]]
+                if not data["commitments"]["pageInfo"]["hasNextPage"] or len(rows) >= 100:
+                    break
+                after = data["commitments"]["pageInfo"]["endCursor"]
+            assert len(rows) == min(100, data["commitments"]["totalCount"]) > 20
+            keys = [
+                (
+                    row["citizenPromise"]["municipality"]["code"] if order is CommitmentOrder.MUNICIPALITY else "",
+                    row["citizenPromise"]["period"]["start"],
+                    row["citizenPromise"]["slug"],
+                    row["documentOrder"],
+                )
+                for row in rows
+            ]
+            newest_first = order is not CommitmentOrder.OLDEST_FIRST
+            assert keys == sorted(keys, key=lambda k: (k[0], _flip(k[1], newest_first), k[2], k[3]))
+            last_cursors[order] = after
+    for order in CommitmentOrder:
+        other = next(o for o in CommitmentOrder if o is not order)
+        variables = {"order": order.value, "after": last_cursors[other], "county": None}
+        compiled = await paths.post(ORDERED, variables)
+        assert _parsed(compiled) == _parsed(await paths.reference(ORDERED, variables))
+        assert compiled.json()["errors"][0]["extensions"]["argument"] == "after"
+
+
+def _flip(day: str, descending: bool) -> Any:
+    """A date's sort key, newest first when `descending`."""
+    return tuple(-ord(ch) for ch in day) if descending else day
 
 
 PREVIEW = """query ($preview: Boolean!, $id: ID!) {

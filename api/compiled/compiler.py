@@ -217,13 +217,14 @@ class Compiler:
         if undeclared := given - declared.accepts:
             raise Unsupported(f"the arguments {', '.join(sorted(undeclared))}")
         settings = self.context.settings
-        keys = declared.keys
+        keys, tag = declared.ordered(arguments) if declared.ordered is not None else (declared.keys, None)
         request = page_request(
             arguments.get("first"),
             arguments.get("after"),
             default=settings.default_page_size,
             maximum=settings.max_page_size,
             keys=len(keys),
+            tag=tag,
         )
         statement = self.statement
         condition = " AND ".join(declared.where(statement, self.context, arguments)) or "1 = 1"
@@ -240,7 +241,7 @@ class Compiler:
 
         connection_type = get_named_type(definition.type)
         assert isinstance(connection_type, GraphQLObjectType)
-        cursor = self.dialect.cursor([f"pg.k{index}" for index in range(len(keys))])
+        cursor = self.dialect.cursor([f"pg.k{index}" for index in range(len(keys))], tag)
         pairs = []
         for key, field_nodes in self.collect(connection_type, _selections(nodes)).items():
             name = field_nodes[0].name.value
