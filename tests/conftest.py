@@ -34,6 +34,7 @@ from models.database import (
 )
 from seed.load import known_data, load_bundle
 from seed.validate import read_files, seed_files, validate_documents
+from tests import country
 from tests.differential import Differential
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,9 +165,11 @@ def differential(pytestconfig: pytest.Config) -> Iterator[Differential]:
 def pytest_runtest_call(item: pytest.Item) -> Any:
     """A request of the test (or of its fixtures) that the compiled path answered differently
     from the reference path fails the test (tests/differential.py)."""
-    result = yield
-    failures = list(_DIFFERENTIAL.failures)
-    _DIFFERENTIAL.failures.clear()
+    try:
+        result = yield
+    finally:
+        failures = list(_DIFFERENTIAL.failures)
+        _DIFFERENTIAL.failures.clear()
     if failures:
         pytest.fail(
             f"{len(failures)} request(s) answered differently by the compiled and the reference path:\n\n"
@@ -196,6 +199,12 @@ async def seeded(registry: _Registry, backend: str) -> AsyncIterator[Database]:
     await open_database(database.url)
     yield database
     await close_database()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def country_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The whole country in SQLite (tests/country.py), built once and cached; read only."""
+    return await country.country_database(tmp_path_factory.mktemp("country"))
 
 
 @pytest_asyncio.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -20,6 +21,7 @@ from api.editorial.access import Role
 from api.http.graphql import GraphQLEndpoint
 from api.promises.ordering import CommitmentOrder
 from api.settings import Settings
+from bench.generate import read_places
 from models.database import close_database, open_database
 from tests.compiled_corpus import Corpus, Samples
 from tests.conftest import BACKENDS, SHARED, Database, QueryCounter
@@ -375,11 +377,15 @@ async def test_previews_show_the_drafts_of_the_tokens_scope_as_the_reference_pat
                 assert ("many-schemalagt-2030" in slugs) == (preview and auth == admin)
 
 
-# Queries of the generated corpus per database in `make test` (more: COMPILED_CORPUS=2000).
-CORPUS_SIZE = int(os.environ.get("COMPILED_CORPUS", "150"))
+# The generated corpus (tests/compiled_corpus.py) in `make test`: documents per database, each
+# asked with VALUE_SETS random sets of values, on the seed content (both databases) and on the
+# whole country (SQLite); `make fuzz` asks more (COMPILED_CORPUS_DOCUMENTS).
+CORPUS_DOCUMENTS = int(os.environ.get("COMPILED_CORPUS_DOCUMENTS", "125"))
+COUNTRY_DOCUMENTS = int(os.environ.get("COMPILED_CORPUS_COUNTRY_DOCUMENTS", "60"))
+VALUE_SETS = 4
 
 
-async def _samples(paths: Paths) -> Samples:
+async def _samples(paths: Paths, codes: list[str]) -> Samples:
     response = await paths.reference(
         "{ agreements(first: 30) { edges { node { slug } } }"
         " citizenPromises(first: 30) { edges { node { slug followUps { slug } } } } }"
@@ -387,7 +393,7 @@ async def _samples(paths: Paths) -> Samples:
     data = response.json()["data"]
     promises = [edge["node"] for edge in data["citizenPromises"]["edges"]]
     return Samples(
-        codes=["1471", "1485", "1493", "0114", "2260", "9999"],
+        codes=[*codes, "9999"],
         counties=["14", "01", "22", "99"],
         regions=["Väst", "Nord", "Stockholm", "Ingen"],
         slugs={
@@ -399,21 +405,52 @@ async def _samples(paths: Paths) -> Samples:
     )
 
 
-async def test_a_generated_corpus_answers_as_the_reference_path_does(paths: Paths) -> None:
-    corpus = Corpus(paths.endpoint.schema._schema, await _samples(paths), seed=15)
+async def _ask_corpus(paths: Paths, samples: Samples, differential: Differential, documents: int) -> None:
+    """Each document with VALUE_SETS sets of values along both paths: the differential check
+    compares them (tests/differential.py), or, with it off, this loop does."""
+    corpus = Corpus(paths.endpoint.schema._schema, samples, seed=15)
+    values = random.Random(15)
     compiled = 0
-    for _ in range(CORPUS_SIZE):
+    for _ in range(documents):
         query = corpus.query()
-        answered = paths.compiled.answered
-        first = await paths.post(query)
-        reference = await paths.reference(query)
-        assert first.status_code == reference.status_code == 200, (query, first.text)
-        assert _parsed(first) == _parsed(reference), query
-        assert "errors" not in first.json(), (query, first.json())
-        compiled += paths.compiled.answered - answered
+        for _ in range(VALUE_SETS):
+            variables = query.values(values)
+            answered = paths.compiled.answered
+            first = await paths.post(query.text, variables)
+            assert first.status_code == 200, (query.text, variables, first.text)
+            assert "errors" not in first.json(), (query.text, variables, first.json())
+            if not differential.enabled:
+                assert _parsed(first) == _parsed(await paths.reference(query.text, variables)), (query, variables)
+            compiled += paths.compiled.answered - answered
     # Everything the corpus asks is declared: only SQLite's parser stack (api/compiled/dialect.py)
     # sends some of the deepest documents to the reference path.
-    assert compiled >= 0.9 * CORPUS_SIZE, (compiled, paths.compiled.unsupported.items)
+    assert compiled >= 0.9 * documents * VALUE_SETS, (compiled, paths.compiled.unsupported.items)
+
+
+async def test_a_generated_corpus_answers_as_the_reference_path_does(paths: Paths, differential: Differential) -> None:
+    samples = await _samples(paths, ["1471", "1485", "1493", "0114", "2260"])
+    await _ask_corpus(paths, samples, differential, CORPUS_DOCUMENTS)
+
+
+async def test_a_generated_corpus_answers_as_the_reference_path_does_on_the_whole_country(
+    country_database: str, differential: Differential
+) -> None:
+    """The same on every municipality's content (tests/country.py), where lists and totals are
+    as large as they get; SQLite, the file the browser test reads too."""
+    await open_database(country_database)
+    app = create_app(Settings(debug_execution=True, rate_limits=False), manage_database=False)
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://samverkan.test"
+        ) as client:
+            paths = Paths(client, _endpoint(app))
+            every = [place.code for place in read_places()]
+            total = await paths.reference("{ municipalities { totalCount } }")
+            assert total.json()["data"]["municipalities"]["totalCount"] == len(every) == 290
+            samples = await _samples(paths, random.Random(15).sample(every, 40))
+            await _ask_corpus(paths, samples, differential, COUNTRY_DOCUMENTS)
+    finally:
+        await close_database()
 
 
 CHAIN = ["citizenPromises", "commitments", "followUpEntries", "followUp", "citizenPromise", "municipality", "county"]
