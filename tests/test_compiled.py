@@ -232,6 +232,26 @@ async def test_one_statement_per_root_field_whatever_the_size_of_the_answer(
     assert len(response.json()["data"]["b"]["edges"]) > 3
 
 
+async def test_each_core_document_and_node_is_one_statement_on_the_compiled_path(
+    paths: Paths, sql_counter: QueryCounter
+) -> None:
+    """Each of the four core contract documents, small and large answers, and `node` of each
+    type: one statement (their one root field), the debug extension saying the compiled path
+    answered. (The differential check's reference statements are not counted:
+    tests/differential.py.)"""
+    requests = [(name, variables) for name, variables in CORE_REQUESTS if variables.get("code") != "9999"]
+    requests += [("node", {"id": global_id}) for global_id in (await _node_ids(paths))[:8]]
+    for name, variables in requests:
+        sql_counter.statements.clear()
+        response = await paths.post(_core(name), variables)
+        assert response.json()["extensions"] == {"execution": "compiled"}, (name, variables)
+        assert len(sql_counter.statements) == 1, (name, variables, sql_counter.statements)
+    sql_counter.statements.clear()
+    big = await paths.post(_core("regional-list"), {"region": "Väst", "year": 2025})
+    assert len(big.json()["data"]["commitments"]["edges"]) >= 20
+    assert len(sql_counter.statements) == 1
+
+
 def _reference_count(counter: QueryCounter) -> int:
     """Statements the reference side of `Paths.same` sent: all after the compiled one."""
     # The compiled statement builds JSON; the reference path's statements select rows.
