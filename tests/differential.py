@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import json
 import logging
+import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from inspect import isawaitable
@@ -53,6 +54,8 @@ class Differential:
     failures: list[str] = field(default_factory=list)
     compared: int = 0
     raced: int = 0
+    # Wall time spent on the reference side, for the suite's summary line.
+    seconds: float = 0.0
     # Mutations of this process: begun or ended (generation), and running now.
     writes: int = 0
     writing: int = 0
@@ -117,7 +120,9 @@ class Differential:
         )
         if key in self.checked:
             return
+        started = time.perf_counter()
         reference = await _reference(reads, document, operation_name, variables, context)
+        self.seconds += time.perf_counter() - started
         if writes[1] or self.writing or writes[0] != self.writes:
             self.raced += 1  # a mutation ran meanwhile: the paths read different content
             return
