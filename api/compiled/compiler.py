@@ -3,8 +3,9 @@ per root field that builds that field's JSON in the database.
 
 Covered: the root fields the domains declare (`ROOTS` in api/<domain>/reads.py: objects by key
 and Relay connections with `first`/`after`, `pageInfo`, `totalCount`, the contract's filters
-and, where a list has several, its orders with their tagged cursors) and `node(id:)`; below them every declared field and relation, with fragments, inline
-fragments, aliases, variables, `__typename` and `@include`/`@skip`. Anything else raises
+and, where a list has several, its orders with their tagged cursors) and `node(id:)`; below
+them every declared field and relation, with fragments, inline fragments, aliases, variables,
+`__typename` and `@include`/`@skip`. Anything else raises
 `Unsupported`, and the reference path (api/execution.py, graphql-core) answers instead: fields
 not declared (rich text as HTML or PLAIN, sections, links, timestamps), introspection, search,
 dashboards, mutations, a refused argument (its error is the reference path's to word).
