@@ -183,7 +183,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if _DIFFERENTIAL.enabled and _DIFFERENTIAL.compared:
         terminalreporter.write_line(
             f"differential check: {_DIFFERENTIAL.compared} compiled answers compared with the reference path"
-            f" in {_DIFFERENTIAL.seconds:.1f} s ({_DIFFERENTIAL.raced} raced a mutation and were not compared)"
+            f" in {_DIFFERENTIAL.seconds:.1f} s ({_DIFFERENTIAL.raced} raced a mutation and were not compared;"
+            f" {', '.join(f'{kind} {count}' for kind, count in sorted(_DIFFERENTIAL.kinds.items()))})"
         )
 
 

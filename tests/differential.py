@@ -22,6 +22,7 @@ import difflib
 import json
 import logging
 import time
+from collections import Counter
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from inspect import isawaitable
@@ -34,7 +35,7 @@ from tortoise import Tortoise
 
 from api.compiled.reads import CompiledReads
 from api.context import Context
-from api.core.sql import Batch
+from api.core.sql import Batch, default_dialect
 from api.http.graphql import GraphQLEndpoint
 
 # Set while the reference side runs: its statements are not the request's.
@@ -54,8 +55,10 @@ class Differential:
     failures: list[str] = field(default_factory=list)
     compared: int = 0
     raced: int = 0
-    # Wall time spent on the reference side, for the suite's summary line.
+    # Wall time spent on the reference side, and answers compared by database and viewer kind,
+    # for the suite's summary line.
     seconds: float = 0.0
+    kinds: Counter[str] = field(default_factory=Counter)
     # Mutations of this process: begun or ended (generation), and running now.
     writes: int = 0
     writing: int = 0
@@ -128,6 +131,8 @@ class Differential:
             return
         self.checked.add(key)
         self.compared += 1
+        backend = "postgres" if default_dialect() == "postgres" else "sqlite"
+        self.kinds[f"{backend} {'editorial' if viewer.can_preview else 'anonymous'}"] += 1
         first, second = _body(compiled), _body(reference)
         if _ordered(first) != _ordered(second):
             request = json.dumps({"query": text, "operationName": operation_name, "variables": variables})
