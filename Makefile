@@ -77,9 +77,12 @@ schema: install
 
 # Schema fuzzing (tests/fuzz.py): hypothesis-graphql documents over every root field, with and
 # without tokens, for a time budget on both databases; fails on any 5xx or "Unexpected error".
+# Then the compiled path's generated corpus (tests/compiled_corpus.py) ten times as large as in
+# `make test`, on the seed content of both databases and on the whole country.
 FUZZ_SECONDS ?= 180
 fuzz: install
 	$(BIN)/python -m tests.fuzz --seconds $(FUZZ_SECONDS)
+	COMPILED_CORPUS_DOCUMENTS=1250 COMPILED_CORPUS_COUNTRY_DOCUMENTS=600 $(BIN)/pytest -q -p no:randomly tests/test_compiled.py -k corpus
 
 # The benchmark against PostGraphile 5 (bench/run.py): wrk from Debian, PostGraphile and Node 22
 # from npm into bench/postgraphile, py-spy for the profile. Needs PostgreSQL at 127.0.0.1:5432.

@@ -1,21 +1,40 @@
 """Random valid queries over the compiled part of the schema (api/compiled/), for comparing the
 compiled path with the reference path (tests/test_compiled.py).
 
-The queries are built from the declarations themselves (api/compiled/registry.py) and the
+The documents are built from the declarations themselves (api/compiled/registry.py) and the
 schema's types: root fields the domains declare and `node`, random subsets of the declared
 fields down to a depth, with arguments, aliases, `__typename`, inline and named fragments and
-`@include`/`@skip`. Lists stay short (`first` up to 5) so that answers stay small.
+`@include`/`@skip`. Every argument but `first` and every directive condition is a variable of the type the
+schema gives it, so one document is asked with several random sets of values (`Query.values`):
+validating a random document costs graphql-core about 20 ms, most of a query's cost here, and
+the compiled path's statement differs with which optional arguments are given anyway. Lists
+stay short (`first` up to 5) so that answers stay small.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from graphql import FieldNode, GraphQLEnumType, GraphQLObjectType, GraphQLSchema, Visitor, get_named_type, parse, visit
+from graphql import (
+    FieldNode,
+    GraphQLArgument,
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    Visitor,
+    get_named_type,
+    parse,
+    visit,
+)
 
 from api.compiled import registry
 from api.compiled.declare import GlobalId, Nested, Related, Text, Value, Values
+
+Draw = Callable[[random.Random], Any]
 
 
 class _Aliases(Visitor):
@@ -37,6 +56,18 @@ class Samples:
     slugs: dict[str, list[str]]  # by root field: agreement, citizenPromise, followUp
     ids: list[str]
     topics: list[str] = field(default_factory=lambda: ["narkotika", "trafik", "otrygghet", "inget"])
+    dates: list[str] = field(default_factory=lambda: ["2019-06-01", "2022-01-01", "2024-03-01", "2030-01-01"])
+    years: list[int] = field(default_factory=lambda: [2019, 2021, 2023, 2025, 2031])
+
+
+@dataclass
+class Query:
+    text: str
+    variables: dict[str, Draw]
+
+    def values(self, rng: random.Random) -> dict[str, Any]:
+        """One random set of values for the document's variables."""
+        return {name: draw(rng) for name, draw in self.variables.items()}
 
 
 class Corpus:
@@ -46,18 +77,22 @@ class Corpus:
         self.rng = random.Random(seed)
         self.types = registry.types()
         self.fragments: list[str] = []
+        self.variables: dict[str, tuple[str, Draw]] = {}
 
-    def query(self) -> str:
+    def query(self) -> Query:
         """A document inside the protection limits (api/protection/): at most 30 aliases."""
         while True:
             self.fragments = []
+            self.variables = {}
             roots = [self.root() for _ in range(self.rng.randint(1, 3))]
             body = " ".join(f"r{index}: {root}" for index, root in enumerate(roots))
-            text = "{ " + body + " } " + " ".join(self.fragments)
+            declared = ", ".join(f"${name}: {type_}" for name, (type_, _) in self.variables.items())
+            head = f"query ({declared}) " if declared else ""
+            text = head + "{ " + body + " } " + " ".join(self.fragments)
             aliases = _Aliases()
             visit(parse(text), aliases)
             if aliases.count <= 25:
-                return text
+                return Query(text, {name: draw for name, (_, draw) in self.variables.items()})
 
     def chance(self, p: float) -> bool:
         return self.rng.random() < p
@@ -65,40 +100,69 @@ class Corpus:
     def pick(self, values: list[str]) -> str:
         return self.rng.choice(values)
 
+    def variable(self, type_: str, draw: Draw) -> str:
+        name = f"v{len(self.variables)}"
+        self.variables[name] = (type_, draw)
+        return f"${name}"
+
+    def argument(self, argument: GraphQLArgument, draw: Draw) -> str:
+        return self.variable(str(argument.type), draw)
+
     def root(self) -> str:
         query_type = self.schema.query_type
         assert query_type is not None
         name = self.pick([*registry.roots(), "node", "node"])
+        definition = query_type.fields[name]
+        samples = self.samples
         if name == "node":
-            return f'node(id: "{self.pick(self.samples.ids)}") {{ {self.node()} }}'
-        field_type = get_named_type(query_type.fields[name].type)
+            id_ = self.argument(definition.args["id"], lambda rng: rng.choice(samples.ids))
+            return f"node(id: {id_}) {{ {self.node()} }}"
+        field_type = get_named_type(definition.type)
         assert isinstance(field_type, GraphQLObjectType)
-        first = self.rng.randint(0, 5)
-        date = self.pick(["2019-06-01", "2022-01-01", "2025-06-01"])
-        year = self.pick(["2019", "2021", "2025", "2031"])
         if name == "municipality":
-            return f'municipality(code: "{self.pick(self.samples.codes)}") {{ {self.selection(field_type, 3)} }}'
-        if name in self.samples.slugs:
-            return f'{name}(slug: "{self.pick(self.samples.slugs[name])}") {{ {self.selection(field_type, 3)} }}'
-        filters = []
-        if self.chance(0.3):
-            filters.append(f'countyCode: "{self.pick(self.samples.counties)}"')
-        if self.chance(0.2):
-            filters.append(f'policeRegion: "{self.pick(self.samples.regions)}"')
-        if name == "agreements" and self.chance(0.4):
-            filters.append(f'activeOn: "{date}"')
-        if name in {"citizenPromises", "commitments"} and self.chance(0.4):
-            filters.append(f"year: {year}")
-        if name == "commitments" and self.chance(0.3):
-            filters.append(f"actor: {self.pick(['KOMMUN', 'POLIS', 'TILLSAMMANS'])}")
-        if name == "commitments" and self.chance(0.2):
-            filters.append(f'topic: "{self.pick(self.samples.topics)}"')
-        if name == "municipalities":
-            arguments = ", ".join(f.replace("countyCode", "countyCode") for f in filters if "countyCode" in f)
-            arguments = f"first: {first}" + (f", {arguments}" if arguments else "")
-        else:
-            arguments = f"first: {first}" + (f", filter: {{ {', '.join(filters)} }}" if filters else "")
-        return f"{name}({arguments}) {{ {self.connection(field_type)} }}"
+            code = self.argument(definition.args["code"], lambda rng: rng.choice(samples.codes))
+            return f"municipality(code: {code}) {{ {self.selection(field_type, 3)} }}"
+        if name in samples.slugs:
+            slugs = samples.slugs[name]
+            slug = self.argument(definition.args["slug"], lambda rng: rng.choice(slugs))
+            return f"{name}(slug: {slug}) {{ {self.selection(field_type, 3)} }}"
+        # A literal: the cost limit (api/protection/limits.py) reads page sizes from the document.
+        arguments = [f"first: {self.rng.randint(0, 5)}"]
+        if "filter" in definition.args:
+            filter_type = get_named_type(definition.args["filter"].type)
+            assert isinstance(filter_type, GraphQLInputObjectType)
+            draw = self.filter(set(filter_type.fields))
+            arguments.append(f"filter: {self.argument(definition.args['filter'], draw)}")
+        for place in ("countyCode", "policeRegion"):
+            if place in definition.args and self.chance(0.4):
+                values = samples.counties if place == "countyCode" else samples.regions
+                arguments.append(f"{place}: {self.argument(definition.args[place], _maybe(values))}")
+        if "orderBy" in definition.args and self.chance(0.5):
+            order_type = get_named_type(definition.args["orderBy"].type)
+            assert isinstance(order_type, GraphQLEnumType)
+            orders = list(order_type.values)
+            arguments.append(f"orderBy: {self.argument(definition.args['orderBy'], lambda rng: rng.choice(orders))}")
+        return f"{name}({', '.join(arguments)}) {{ {self.connection(field_type)} }}"
+
+    def filter(self, fields: set[str]) -> Draw:
+        """A random filter of the fields the input type has (or none at all), drawn anew per set."""
+        samples = self.samples
+        choices: dict[str, tuple[float, Draw]] = {
+            "countyCode": (0.3, lambda rng: rng.choice(samples.counties)),
+            "policeRegion": (0.2, lambda rng: rng.choice(samples.regions)),
+            "municipalityCode": (0.15, lambda rng: rng.choice(samples.codes)),
+            "activeOn": (0.4, lambda rng: rng.choice(samples.dates)),
+            "year": (0.4, lambda rng: rng.choice(samples.years)),
+            "actor": (0.3, lambda rng: rng.choice(["KOMMUN", "POLIS", "TILLSAMMANS"])),
+            "topic": (0.2, lambda rng: rng.choice(samples.topics)),
+        }
+
+        def draw(rng: random.Random) -> dict[str, Any] | None:
+            if rng.random() < 0.2:
+                return None
+            return {name: value(rng) for name, (p, value) in choices.items() if name in fields and rng.random() < p}
+
+        return draw
 
     def connection(self, connection_type: GraphQLObjectType) -> str:
         parts = []
@@ -168,25 +232,37 @@ class Corpus:
     ) -> str:
         declared = self.types[object_type.name].fields[name]
         definition = object_type.fields[name]
+        samples = self.samples
         alias = f"{name}{self.rng.randint(1, 9)}: " if self.chance(0.15) and not plain else ""
         if prefix:
             alias = f"{prefix}{alias.rstrip(': ') or name}: "
         directive = ""
         if self.chance(0.1) and not plain:
-            directive = f" @{self.pick(['include', 'skip'])}(if: {self.pick(['true', 'false'])})"
+            condition = self.variable("Boolean!", lambda rng: rng.random() < 0.5)
+            directive = f" @{self.pick(['include', 'skip'])}(if: {condition})"
         arguments = ""
         if isinstance(declared, Text) and self.chance(0.3):
             arguments = "(format: MARKDOWN)"
         if isinstance(declared, Related) and declared.arguments is not None and self.chance(0.5):
-            if "activeOn" in definition.args:
-                arguments = f'(activeOn: "{self.pick(["2019-06-01", "2024-03-01", "2030-01-01"])}")'
-            elif "year" in definition.args:
-                arguments = f"(year: {self.pick(['2019', '2023', '2025'])})"
-            elif "actor" in definition.args:
-                arguments = f"(actor: {self.pick(['KOMMUN', 'POLIS', 'TILLSAMMANS'])})"
+            draws: dict[str, Draw] = {
+                "activeOn": _maybe(samples.dates),
+                "year": _maybe(samples.years),
+                "actor": _maybe(["KOMMUN", "POLIS", "TILLSAMMANS"]),
+            }
+            given = [
+                f"{argument}: {self.argument(definition.args[argument], draw)}"
+                for argument, draw in draws.items()
+                if argument in definition.args
+            ]
+            arguments = f"({', '.join(given)})" if given else ""
         head = f"{alias}{name}{arguments}{directive}"
         if isinstance(declared, Value | Text | GlobalId | Values):
             return head
         target = get_named_type(definition.type)
         assert isinstance(target, GraphQLObjectType) and not isinstance(target, GraphQLEnumType)
         return f"{head} {{ {self.selection(target, depth - 1)} }}"
+
+
+def _maybe(values: list[Any]) -> Draw:
+    """One of `values`, or now and then null (the argument not given)."""
+    return lambda rng: None if rng.random() < 0.25 else rng.choice(values)

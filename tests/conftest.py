@@ -34,6 +34,8 @@ from models.database import (
 )
 from seed.load import known_data, load_bundle
 from seed.validate import read_files, seed_files, validate_documents
+from tests import country
+from tests.differential import Differential
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_CONTENT = ROOT / "seed" / "content"
@@ -138,6 +140,54 @@ async def registry(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[_R
     await registry.drop_all()
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--differential",
+        choices=("on", "off"),
+        default=os.environ.get("SAMVERKAN_TEST_DIFFERENTIAL", "on"),
+        help="answer every query the compiled path answers along the reference path too, and compare"
+        " (tests/differential.py; default on)",
+    )
+
+
+_DIFFERENTIAL = Differential()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def differential(pytestconfig: pytest.Config) -> Iterator[Differential]:
+    _DIFFERENTIAL.enabled = pytestconfig.getoption("differential") == "on"
+    with pytest.MonkeyPatch.context() as patch:
+        _DIFFERENTIAL.install(patch)
+        yield _DIFFERENTIAL
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """A request of the test (or of its fixtures) that the compiled path answered differently
+    from the reference path fails the test (tests/differential.py)."""
+    try:
+        result = yield
+    finally:
+        failures = list(_DIFFERENTIAL.failures)
+        _DIFFERENTIAL.failures.clear()
+    if failures:
+        pytest.fail(
+            f"{len(failures)} request(s) answered differently by the compiled and the reference path:\n\n"
+            + "\n\n".join(failures[:3]),
+            pytrace=False,
+        )
+    return result
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _DIFFERENTIAL.enabled and _DIFFERENTIAL.compared:
+        terminalreporter.write_line(
+            f"differential check: {_DIFFERENTIAL.compared} compiled answers compared with the reference path"
+            f" in {_DIFFERENTIAL.seconds:.1f} s ({_DIFFERENTIAL.raced} raced a mutation and were not compared;"
+            f" {', '.join(f'{kind} {count}' for kind, count in sorted(_DIFFERENTIAL.kinds.items()))})"
+        )
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
@@ -150,6 +200,12 @@ async def seeded(registry: _Registry, backend: str) -> AsyncIterator[Database]:
     await open_database(database.url)
     yield database
     await close_database()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def country_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The whole country in SQLite (tests/country.py), built once and cached; read only."""
+    return await country.country_database(tmp_path_factory.mktemp("country"))
 
 
 @pytest_asyncio.fixture

@@ -1,11 +1,34 @@
 """Reads compiled to SQL (api/compiled/) answer as the reference path does: the same JSON, key
-order kept, for the core contract documents, `node`, editorial previews and a generated corpus,
-on both databases, with one statement per root field whatever the size of the answer."""
+order kept, for the core contract documents, `node`, editorial previews, every order of the
+commitments list, a generated corpus on the seed content and on the whole country, and cases
+after graphql-core's own execution tests, on both databases, with one statement per root field
+whatever the size of the answer. (Every other test's queries are compared too: tests/differential.py.)
+
+Divergences from graphql-core, in one place:
+- In the answers (data, errors, their paths, null propagation, key order): none found, in the
+  ported cases (SPEC_CASES, ERROR_CASES) nor in the corpus.
+- In which path answers, by design: a request whose data breaks a promise of the schema (a null
+  for a non-null field, a value an enum does not have) makes the compiled statement fail on
+  purpose and the reference path answers, so that the error and the null propagation are
+  graphql-core's (tests/test_api_reads.py, test_unexpected_errors_are_masked_with_a_request_id);
+  so does a request whose arguments are refused or whose variables fail coercion
+  (ERROR_CASES); and on SQLite a document with more than four relation levels below a root
+  field, which overflows SQLite 3.40's fixed parser stack (YYSTACKDEPTH 100: about 25 entries
+  per level of `json_object`/ordered `json_group_array` subqueries; building the JSON by text
+  concatenation reaches six levels, not seven, so it was not taken).
+  test_deep_documents_answer_the_same_on_either_path.
+- Not ported, as they do not apply to a read-only compiled path over this schema: mutations'
+  serial execution, subscriptions and incremental delivery (@defer/@stream), resolvers
+  returning iterables, async iterables or raising (the compiled path has no resolvers),
+  middleware, custom scalars parsing embedded variables, fragment arguments (experimental),
+  unions (the compiled part's only abstract type is the `Node` interface).
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import random
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,13 +38,17 @@ import pytest_asyncio
 from starlette.applications import Starlette
 
 from api.app import create_app
+from api.compiled.dialect import Dialect
 from api.editorial.access import Role
 from api.http.graphql import GraphQLEndpoint
+from api.promises.ordering import CommitmentOrder
 from api.settings import Settings
+from bench.generate import read_places
 from models.database import close_database, open_database
 from tests.compiled_corpus import Corpus, Samples
 from tests.conftest import BACKENDS, SHARED, Database, QueryCounter
 from tests.content import follow_up_item, load_documents, municipality_content, promise_item
+from tests.differential import Differential
 from tests.editorial import gid, token
 
 CORE = SHARED / "contract" / "queries" / "core"
@@ -49,26 +76,29 @@ class Paths:
         self.compiled = endpoint.planned.compiled
 
     async def post(
-        self, query: str, variables: dict[str, Any] | None = None, auth: str | None = None
+        self, query: str, variables: dict[str, Any] | None = None, auth: str | None = None, operation: str | None = None
     ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {auth}"} if auth else {}
-        return await self.client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+        body = {"query": query, "variables": variables or {}, **({"operationName": operation} if operation else {})}
+        return await self.client.post("/graphql", json=body, headers=headers)
 
     async def reference(
-        self, query: str, variables: dict[str, Any] | None = None, auth: str | None = None
+        self, query: str, variables: dict[str, Any] | None = None, auth: str | None = None, operation: str | None = None
     ) -> httpx.Response:
         self.compiled.enabled = False
         try:
-            return await self.post(query, variables, auth)
+            return await self.post(query, variables, auth, operation)
         finally:
             self.compiled.enabled = True
 
-    async def same(self, query: str, variables: dict[str, Any] | None = None, auth: str | None = None) -> Any:
+    async def same(
+        self, query: str, variables: dict[str, Any] | None = None, auth: str | None = None, operation: str | None = None
+    ) -> Any:
         """Both answers, asserted equal (key order kept); the compiled one must have been compiled."""
         answered = self.compiled.answered
-        compiled = await self.post(query, variables, auth)
+        compiled = await self.post(query, variables, auth, operation)
         assert self.compiled.answered == answered + 1, (query, variables, self.compiled.unsupported.items)
-        reference = await self.reference(query, variables, auth)
+        reference = await self.reference(query, variables, auth, operation)
         assert compiled.status_code == reference.status_code == 200, compiled.text
         assert _parsed(compiled) == _parsed(reference), (query, variables)
         body = compiled.json()
@@ -202,6 +232,26 @@ async def test_one_statement_per_root_field_whatever_the_size_of_the_answer(
     assert len(response.json()["data"]["b"]["edges"]) > 3
 
 
+async def test_each_core_document_and_node_is_one_statement_on_the_compiled_path(
+    paths: Paths, sql_counter: QueryCounter
+) -> None:
+    """Each of the four core contract documents, small and large answers, and `node` of each
+    type: one statement (their one root field), the debug extension saying the compiled path
+    answered. (The differential check's reference statements are not counted:
+    tests/differential.py.)"""
+    requests = [(name, variables) for name, variables in CORE_REQUESTS if variables.get("code") != "9999"]
+    requests += [("node", {"id": global_id}) for global_id in (await _node_ids(paths))[:8]]
+    for name, variables in requests:
+        sql_counter.statements.clear()
+        response = await paths.post(_core(name), variables)
+        assert response.json()["extensions"] == {"execution": "compiled"}, (name, variables)
+        assert len(sql_counter.statements) == 1, (name, variables, sql_counter.statements)
+    sql_counter.statements.clear()
+    big = await paths.post(_core("regional-list"), {"region": "Väst", "year": 2025})
+    assert len(big.json()["data"]["commitments"]["edges"]) >= 20
+    assert len(sql_counter.statements) == 1
+
+
 def _reference_count(counter: QueryCounter) -> int:
     """Statements the reference side of `Paths.same` sent: all after the compiled one."""
     # The compiled statement builds JSON; the reference path's statements select rows.
@@ -285,15 +335,62 @@ async def test_refused_arguments_and_unsupported_fields_are_the_reference_paths(
         ('{ municipality(code: "1471") { citizenPromises { problemPicture(format: HTML) } } }', {}),
         ('{ municipality(code: "1471") { name } search(query: "trygghet") { totalCount } }', {}),
         ("{ __schema { queryType { name } } }", {}),
-        # An argument the declaration does not answer for: the order is the reference path's.
-        ("{ commitments(first: 5, orderBy: OLDEST_FIRST) { edges { cursor node { id } } } }", {}),
-        ("{ commitments(first: 5, orderBy: MUNICIPALITY) { edges { node { id } } } }", {}),
     ]:
         compiled = await paths.post(query, variables)
         reference = await paths.reference(query, variables)
         assert _parsed(compiled) == _parsed(reference), query
         assert compiled.json().get("extensions", {}).get("execution") != "compiled"
     assert paths.compiled.answered == 0
+
+
+ORDERED = """query ($order: CommitmentOrder!, $after: String, $county: String) {
+  commitments(first: 20, after: $after, orderBy: $order, filter: { countyCode: $county }) {
+    totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { key documentOrder citizenPromise { slug municipality { code } period { start } } } }
+  }
+}"""
+
+
+async def test_every_order_of_the_commitments_list_is_compiled_with_the_reference_paths_cursors(
+    paths: Paths,
+) -> None:
+    """Each order of api/promises/ordering.py, paged through with `after` on both paths: the
+    same rows in the same order and the same cursors (tagged by order where the order has a tag);
+    a cursor of another order is refused as the reference path refuses it."""
+    last_cursors = {}
+    for order in CommitmentOrder:
+        for county in ("14", None):
+            after, rows = None, []
+            while True:
+                data = await paths.same(ORDERED, {"order": order.value, "after": after, "county": county})
+                rows += [edge["node"] for edge in data["commitments"]["edges"]]
+                if not data["commitments"]["pageInfo"]["hasNextPage"] or len(rows) >= 100:
+                    break
+                after = data["commitments"]["pageInfo"]["endCursor"]
+            assert len(rows) == min(100, data["commitments"]["totalCount"]) > 20
+            keys = [
+                (
+                    row["citizenPromise"]["municipality"]["code"] if order is CommitmentOrder.MUNICIPALITY else "",
+                    row["citizenPromise"]["period"]["start"],
+                    row["citizenPromise"]["slug"],
+                    row["documentOrder"],
+                )
+                for row in rows
+            ]
+            newest_first = order is not CommitmentOrder.OLDEST_FIRST
+            assert keys == sorted(keys, key=lambda k: (k[0], _flip(k[1], newest_first), k[2], k[3]))
+            last_cursors[order] = after
+    for order in CommitmentOrder:
+        other = next(o for o in CommitmentOrder if o is not order)
+        variables = {"order": order.value, "after": last_cursors[other], "county": None}
+        compiled = await paths.post(ORDERED, variables)
+        assert _parsed(compiled) == _parsed(await paths.reference(ORDERED, variables))
+        assert compiled.json()["errors"][0]["extensions"]["argument"] == "after"
+
+
+def _flip(day: str, descending: bool) -> Any:
+    """A date's sort key, newest first when `descending`."""
+    return tuple(-ord(ch) for ch in day) if descending else day
 
 
 PREVIEW = """query ($preview: Boolean!, $id: ID!) {
@@ -325,11 +422,15 @@ async def test_previews_show_the_drafts_of_the_tokens_scope_as_the_reference_pat
                 assert ("many-schemalagt-2030" in slugs) == (preview and auth == admin)
 
 
-# Queries of the generated corpus per database in `make test` (more: COMPILED_CORPUS=2000).
-CORPUS_SIZE = int(os.environ.get("COMPILED_CORPUS", "150"))
+# The generated corpus (tests/compiled_corpus.py) in `make test`: documents per database, each
+# asked with VALUE_SETS random sets of values, on the seed content (both databases) and on the
+# whole country (SQLite); `make fuzz` asks more (COMPILED_CORPUS_DOCUMENTS).
+CORPUS_DOCUMENTS = int(os.environ.get("COMPILED_CORPUS_DOCUMENTS", "125"))
+COUNTRY_DOCUMENTS = int(os.environ.get("COMPILED_CORPUS_COUNTRY_DOCUMENTS", "60"))
+VALUE_SETS = 4
 
 
-async def _samples(paths: Paths) -> Samples:
+async def _samples(paths: Paths, codes: list[str]) -> Samples:
     response = await paths.reference(
         "{ agreements(first: 30) { edges { node { slug } } }"
         " citizenPromises(first: 30) { edges { node { slug followUps { slug } } } } }"
@@ -337,7 +438,7 @@ async def _samples(paths: Paths) -> Samples:
     data = response.json()["data"]
     promises = [edge["node"] for edge in data["citizenPromises"]["edges"]]
     return Samples(
-        codes=["1471", "1485", "1493", "0114", "2260", "9999"],
+        codes=[*codes, "9999"],
         counties=["14", "01", "22", "99"],
         regions=["Väst", "Nord", "Stockholm", "Ingen"],
         slugs={
@@ -349,21 +450,52 @@ async def _samples(paths: Paths) -> Samples:
     )
 
 
-async def test_a_generated_corpus_answers_as_the_reference_path_does(paths: Paths) -> None:
-    corpus = Corpus(paths.endpoint.schema._schema, await _samples(paths), seed=15)
+async def _ask_corpus(paths: Paths, samples: Samples, differential: Differential, documents: int) -> None:
+    """Each document with VALUE_SETS sets of values along both paths: the differential check
+    compares them (tests/differential.py), or, with it off, this loop does."""
+    corpus = Corpus(paths.endpoint.schema._schema, samples, seed=15)
+    values = random.Random(15)
     compiled = 0
-    for _ in range(CORPUS_SIZE):
+    for _ in range(documents):
         query = corpus.query()
-        answered = paths.compiled.answered
-        first = await paths.post(query)
-        reference = await paths.reference(query)
-        assert first.status_code == reference.status_code == 200, (query, first.text)
-        assert _parsed(first) == _parsed(reference), query
-        assert "errors" not in first.json(), (query, first.json())
-        compiled += paths.compiled.answered - answered
+        for _ in range(VALUE_SETS):
+            variables = query.values(values)
+            answered = paths.compiled.answered
+            first = await paths.post(query.text, variables)
+            assert first.status_code == 200, (query.text, variables, first.text)
+            assert "errors" not in first.json(), (query.text, variables, first.json())
+            if not differential.enabled:
+                assert _parsed(first) == _parsed(await paths.reference(query.text, variables)), (query, variables)
+            compiled += paths.compiled.answered - answered
     # Everything the corpus asks is declared: only SQLite's parser stack (api/compiled/dialect.py)
     # sends some of the deepest documents to the reference path.
-    assert compiled >= 0.9 * CORPUS_SIZE, (compiled, paths.compiled.unsupported.items)
+    assert compiled >= 0.9 * documents * VALUE_SETS, (compiled, paths.compiled.unsupported.items)
+
+
+async def test_a_generated_corpus_answers_as_the_reference_path_does(paths: Paths, differential: Differential) -> None:
+    samples = await _samples(paths, ["1471", "1485", "1493", "0114", "2260"])
+    await _ask_corpus(paths, samples, differential, CORPUS_DOCUMENTS)
+
+
+async def test_a_generated_corpus_answers_as_the_reference_path_does_on_the_whole_country(
+    country_database: str, differential: Differential
+) -> None:
+    """The same on every municipality's content (tests/country.py), where lists and totals are
+    as large as they get; SQLite, the file the browser test reads too."""
+    await open_database(country_database)
+    app = create_app(Settings(debug_execution=True, rate_limits=False), manage_database=False)
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://samverkan.test"
+        ) as client:
+            paths = Paths(client, _endpoint(app))
+            every = [place.code for place in read_places()]
+            total = await paths.reference("{ municipalities { totalCount } }")
+            assert total.json()["data"]["municipalities"]["totalCount"] == len(every) == 290
+            samples = await _samples(paths, random.Random(15).sample(every, 40))
+            await _ask_corpus(paths, samples, differential, COUNTRY_DOCUMENTS)
+    finally:
+        await close_database()
 
 
 CHAIN = ["citizenPromises", "commitments", "followUpEntries", "followUp", "citizenPromise", "municipality", "county"]
@@ -396,14 +528,9 @@ async def test_a_page_asked_for_again_is_not_compiled_again(paths: Paths) -> Non
 
 
 # Cases after graphql-core's own execution tests (tests/execution/test_directives.py,
-# test_variables.py, test_abstract.py, test_lists.py, test_nonnull.py), as they apply to a
-# read-only compiled path over this schema. Each is answered along both paths and compared.
-# Divergences from graphql-core: none in any answer. Two in which path answers: a document with
-# more than four relation levels below a root field goes to the reference path on SQLite
-# (test_deep_documents_answer_the_same_on_either_path), and so does every request whose data
-# breaks a promise of the schema (a value an enum does not have, a null for a non-null field),
-# so that the error, its path and the null propagation are graphql-core's
-# (tests/test_api_reads.py, test_unexpected_errors_are_masked_with_a_request_id).
+# test_variables.py, test_abstract.py, test_lists.py, test_nonnull.py, test_executor.py), as they
+# apply to a read-only compiled path over this schema; the divergences are listed in one place,
+# the module's docstring. Each case is answered along both paths and compared.
 SPEC_CASES: list[tuple[str, str, dict[str, Any]]] = [
     # Directives: on fields, inline fragments and fragment spreads; skip wins over include.
     (
@@ -490,6 +617,115 @@ SPEC_CASES: list[tuple[str, str, dict[str, Any]]] = [
         '{ municipality(code: "0000") { code } agreement(slug: "none") { title } }',
         {},
     ),
+    # test_directives.py: an anonymous inline fragment, and directives given by variables.
+    (
+        "directives on an anonymous inline fragment",
+        '{ municipality(code: "1471") { code ... @include(if: true) { name }'
+        " ... @skip(if: true) { county { name } } } }",
+        {},
+    ),
+    (
+        "include and skip by variables, every combination",
+        'query ($a: Boolean!, $b: Boolean!) { municipality(code: "1471") { code'
+        " n1: name @include(if: $a) @skip(if: $b) n2: name @include(if: $b) @skip(if: $a) n3: name @skip(if: $a) } }",
+        {"a": True, "b": False},
+    ),
+    # test_executor.py: field order as requested despite the order of execution, a field asked
+    # twice keeps its first place, merged parallel fragments, a fragment spread twice.
+    (
+        "field order as requested",
+        '{ municipality(code: "1471") { name code county { name code } c2: code n2: name __typename } }',
+        {},
+    ),
+    (
+        "a field asked twice keeps its first place",
+        '{ municipality(code: "1471") { name code name county { code } code } }',
+        {},
+    ),
+    (
+        "merges parallel fragments",
+        '{ municipality(code: "1471") { ...A ...B code } } fragment A on Municipality { name county { code } }'
+        " fragment B on Municipality { county { name } localPoliceArea { name } }",
+        {},
+    ),
+    (
+        "a fragment spread twice at different depths",
+        '{ municipality(code: "1471") { ...M county { municipalities { ...M } } } }'
+        " fragment M on Municipality { code }",
+        {},
+    ),
+    # test_variables.py: arguments not given, given null, given by a variable absent or null,
+    # variables inside lists of input objects, an enum by variable, defaults of arguments.
+    (
+        "an argument not given and one given null",
+        '{ a: municipality(code: "1485") { citizenPromises { code: slug } }'
+        ' b: municipality(code: "1485") { citizenPromises(year: null) { slug } } }',
+        {},
+    ),
+    (
+        "a variable not given for a nullable argument",
+        'query ($actor: Actor) { municipality(code: "1485")'
+        " { citizenPromises { commitments(actor: $actor) { key } } } }",
+        {},
+    ),
+    (
+        "an enum by variable",
+        'query ($actor: Actor) { municipality(code: "1485")'
+        " { citizenPromises { commitments(actor: $actor) { key } } } }",
+        {"actor": "TILLSAMMANS"},
+    ),
+    (
+        "a filter of null fields",
+        "{ commitments(first: 3, filter: { actor: null, countyCode: null, year: null }) { totalCount } }",
+        {},
+    ),
+    (
+        "an argument's default (orderBy) and the same order given",
+        "{ a: commitments(first: 3) { edges { cursor } } b: commitments(first: 3, orderBy: NEWEST_FIRST)"
+        " { edges { cursor } } }",
+        {},
+    ),
+    # test_abstract.py: __typename through the interface on every kind of node, a fragment on
+    # the interface inside one on the object type.
+    (
+        "an interface fragment inside an object fragment",
+        "query ($id: ID!) { node(id: $id) { ... on Municipality { ... on Node { id } code } __typename } }",
+        {"id": gid("Municipality", "1485")},
+    ),
+    # test_lists.py: a list of objects inside a list inside a list, empty at any level.
+    (
+        "lists in lists in lists",
+        '{ municipality(code: "1485") { citizenPromises { commitments { partners { name } topics } } } }',
+        {},
+    ),
+]
+
+# Cases whose answer holds errors: the compiled path leaves them to the reference path (which
+# words the error) and both answers are the same. After test_nonnull.py (a non-null root field
+# that fails nulls `data`; a nullable one nulls itself only, its siblings answered) and
+# test_variables.py (a variable of the wrong type, a non-null variable not given).
+ERROR_CASES: list[tuple[str, str, dict[str, Any]]] = [
+    (
+        "a nullable root field that fails, beside one that answers",
+        '{ a: municipality(code: "1471") { name } b: municipality(code: "' + "x" * 300 + '") { name } }',
+        {},
+    ),
+    (
+        "a non-null root field that fails nulls the data",
+        '{ a: municipality(code: "1471") { name } b: commitments(first: 100000) { totalCount } }',
+        {},
+    ),
+    ("a non-null variable not given", "query ($code: String!) { municipality(code: $code) { name } }", {}),
+    (
+        "a variable of the wrong type",
+        "query ($year: Int) { citizenPromises(filter: { year: $year }) { totalCount } }",
+        {"year": "2019"},
+    ),
+    (
+        "an enum value the type does not have",
+        "query ($actor: Actor) { commitments(filter: { actor: $actor }) { totalCount } }",
+        {"actor": "NOBODY"},
+    ),
 ]
 
 
@@ -498,3 +734,45 @@ async def test_the_execution_rules_of_the_spec_hold_on_the_compiled_path(
     paths: Paths, case: str, query: str, variables: dict[str, Any]
 ) -> None:
     await paths.same(query, variables)
+
+
+@pytest.mark.parametrize(("case", "query", "variables"), ERROR_CASES, ids=[case for case, _, _ in ERROR_CASES])
+async def test_errors_and_null_propagation_are_the_reference_paths(
+    paths: Paths, case: str, query: str, variables: dict[str, Any]
+) -> None:
+    answered = paths.compiled.answered
+    compiled = await paths.post(query, variables)
+    reference = await paths.reference(query, variables)
+    assert compiled.status_code == reference.status_code
+    assert _parsed(compiled) == _parsed(reference)
+    assert compiled.json()["errors"]
+    assert paths.compiled.answered == answered
+
+
+async def test_the_operation_named_is_the_one_answered(paths: Paths) -> None:
+    """test_executor.py: with several operations, `operationName` picks the one that runs."""
+    document = (
+        'query Place { municipality(code: "1471") { name } }'
+        " query Lists { agreements(first: 2) { edges { node { slug } } } }"
+    )
+    place = await paths.same(document, operation="Place")
+    lists = await paths.same(document, operation="Lists")
+    assert list(place) == ["municipality"] and list(lists) == ["agreements"]
+
+
+async def test_the_differential_check_fails_a_request_the_paths_answer_differently(
+    paths: Paths, differential: Differential, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check every test runs under (tests/differential.py) sees a compiled answer whose keys
+    come in another order, and one with another value, and names the request."""
+    if not differential.enabled:
+        pytest.skip("the differential check is off (--differential=off)")
+    object_sql = Dialect.object
+    monkeypatch.setattr(Dialect, "object", lambda self, pairs: object_sql(self, list(reversed(pairs))))
+    await paths.post('{ municipality(code: "1471") { code name } }')
+    monkeypatch.setattr(Dialect, "object", lambda self, pairs: object_sql(self, [(k, "'x'") for k, _ in pairs]))
+    await paths.post('{ municipality(code: "1493") { code name } }')
+    failures, differential.failures[:] = list(differential.failures), []
+    assert len(failures) == 2, failures
+    assert '"1471"' in failures[0] and '-   "name": "Götene",' in failures[0]
+    assert '"1493"' in failures[1] and '-   "name": "x"' in failures[1]

@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import csv
 import datetime as dt
-import hashlib
 import io
 import os
 import sys
@@ -26,7 +25,6 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-import pytest_asyncio
 
 from tests.conftest import ROOT, _Registry
 from tests.servers import free_port, wait_until_up
@@ -343,42 +341,6 @@ async def test_the_dashboard_and_graphiql_in_a_real_browser(
         assert orjson.loads(report["graphiql"]["answer"]) == {"data": counties}
     check_page_rules(report, "seed", ("desktop", "320"))
     print_metrics(report, "seed", capsys)
-
-
-def _country_inputs_digest() -> str:
-    """What the generated database depends on: rebuilt when any of it changes."""
-    digest = hashlib.sha256()
-    for pattern in ("bench/generate.py", "seed/*.py", "seed/reference/*", "models/*.py", "models/migrations/*.py"):
-        for path in sorted(ROOT.glob(pattern)):
-            digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-async def _run(*command: str, env: dict[str, str]) -> None:
-    process = await asyncio.create_subprocess_exec(
-        *command, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
-    )
-    output, _ = await process.communicate()
-    assert process.returncode == 0, output.decode()[-3000:]
-
-
-@pytest_asyncio.fixture(scope="session")
-async def country_database(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The whole country (bench/generate.py: 290 municipalities, 25,651 commitments) in SQLite,
-    built once and kept in test-output/cache/ while its inputs stay the same."""
-    cache = ROOT / "test-output" / "cache"
-    cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"country-{_country_inputs_digest()}.sqlite3"
-    if not path.exists():
-        content = tmp_path_factory.mktemp("country")
-        building = path.with_suffix(".building")
-        building.unlink(missing_ok=True)
-        env = {**os.environ, "DATABASE_URL": f"sqlite://{building}"}
-        await _run(sys.executable, "-m", "bench.generate", str(content), env=env)
-        await _run(str(BIN / "samverkan"), "migrate", env=env)
-        await _run(str(BIN / "samverkan"), "seed", "load", str(content), env=env)
-        building.rename(path)
-    return f"sqlite://{path}"
 
 
 async def test_the_dashboard_on_the_whole_country(country_database: str, capsys: pytest.CaptureFixture[str]) -> None:

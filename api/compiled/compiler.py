@@ -2,9 +2,10 @@
 per root field that builds that field's JSON in the database.
 
 Covered: the root fields the domains declare (`ROOTS` in api/<domain>/reads.py: objects by key
-and Relay connections with `first`/`after`, `pageInfo`, `totalCount` and the contract's
-filters) and `node(id:)`; below them every declared field and relation, with fragments, inline
-fragments, aliases, variables, `__typename` and `@include`/`@skip`. Anything else raises
+and Relay connections with `first`/`after`, `pageInfo`, `totalCount`, the contract's filters
+and, where a list has several, its orders with their tagged cursors) and `node(id:)`; below
+them every declared field and relation, with fragments, inline fragments, aliases, variables,
+`__typename` and `@include`/`@skip`. Anything else raises
 `Unsupported`, and the reference path (api/execution.py, graphql-core) answers instead: fields
 not declared (rich text as HTML or PLAIN, sections, links, timestamps), introspection, search,
 dashboards, mutations, a refused argument (its error is the reference path's to word).
@@ -217,13 +218,14 @@ class Compiler:
         if undeclared := given - declared.accepts:
             raise Unsupported(f"the arguments {', '.join(sorted(undeclared))}")
         settings = self.context.settings
-        keys = declared.keys
+        keys, tag = declared.ordered(arguments) if declared.ordered is not None else (declared.keys, None)
         request = page_request(
             arguments.get("first"),
             arguments.get("after"),
             default=settings.default_page_size,
             maximum=settings.max_page_size,
             keys=len(keys),
+            tag=tag,
         )
         statement = self.statement
         condition = " AND ".join(declared.where(statement, self.context, arguments)) or "1 = 1"
@@ -240,7 +242,7 @@ class Compiler:
 
         connection_type = get_named_type(definition.type)
         assert isinstance(connection_type, GraphQLObjectType)
-        cursor = self.dialect.cursor([f"pg.k{index}" for index in range(len(keys))])
+        cursor = self.dialect.cursor([f"pg.k{index}" for index in range(len(keys))], tag)
         pairs = []
         for key, field_nodes in self.collect(connection_type, _selections(nodes)).items():
             name = field_nodes[0].name.value

@@ -175,9 +175,12 @@ class Listing:
     alias: str
     where: RootConditions
     keys: tuple[Any, ...]  # SortKey: declared in api/core/pagination.py
-    # The arguments `where` and `keys` answer for; a document giving any other (the commitments'
-    # `orderBy`, say) is left to the reference path rather than answered in the wrong order.
+    # The arguments `where` and the order answer for; a document giving any other is left to
+    # the reference path rather than answered wrongly.
     accepts: frozenset[str] = frozenset({"filter", "first", "after", "preview"})
+    # A list of several orders (the commitments' `orderBy`): the order's keys and its cursors'
+    # tag from the arguments (by Python name), as the list's resolver picks them.
+    ordered: Callable[[Mapping[str, Any]], tuple[tuple[Any, ...], str | None]] | None = None
 
 
 Root = ByKey | Listing

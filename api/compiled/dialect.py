@@ -81,12 +81,15 @@ class Dialect:
     def global_id(self, type_name: str, key_sql: str) -> str:
         return self.base64(f"'{type_name}:' || {key_sql}")
 
-    def cursor(self, values: list[str]) -> str:
-        """A cursor as api/core/relay.py encodes one: base64 of the compact JSON list of the sort values."""
+    def cursor(self, values: list[str], tag: str | None = None) -> str:
+        """A cursor as api/core/relay.py encodes one: base64 of the compact JSON list of the sort
+        values, after the order's tag when the list's order has one. Tags are enum names."""
         if self.postgres:
             parts = " || ',' || ".join(f"CAST(to_json({value}) AS text)" for value in values)
-            return self.base64(f"'[' || {parts} || ']'")
-        return self.base64(f"json_array({', '.join(values)})")
+            head = f'["{tag}",' if tag else "["
+            return self.base64(f"'{head}' || {parts} || ']'")
+        tagged = [f"'{tag}'", *values] if tag else values
+        return self.base64(f"json_array({', '.join(tagged)})")
 
     def fail_if_null(self, sql: str, anchor: str, json_value: bool) -> str:
         """`sql`, and when it is NULL an error from the database: evaluated only then, and tied

@@ -126,5 +126,6 @@ ROOTS: dict[str, Root] = {
         "m",
         _municipalities_where,
         (SortKey("m.code", "sort_code"),),
+        accepts=frozenset({"countyCode", "policeRegion", "first", "after", "preview"}),
     ),
 }

@@ -20,7 +20,7 @@ from api.compiled.declare import (
 )
 from api.core.sql import Statement
 from api.promises.filters import PROMISE_PLACES, citizen_promise_where, commitment_where
-from api.promises.ordering import COMMITMENT_ORDERS, CommitmentOrder
+from api.promises.ordering import COMMITMENT_ORDERS, CommitmentOrder, cursor_tag
 from api.promises.queries import PROMISE_ORDER
 
 
@@ -121,6 +121,11 @@ def _commitments_where(statement: Statement, context: Any, arguments: Mapping[st
     return [context.visible_sql(statement, "p"), *commitment_where(statement, arguments.get("filter"))]
 
 
+def _commitments_order(arguments: Mapping[str, Any]) -> tuple[tuple[Any, ...], str | None]:
+    order = arguments.get("order_by") or CommitmentOrder.NEWEST_FIRST
+    return tuple(COMMITMENT_ORDERS[order]), cursor_tag(order)
+
+
 ROOTS: dict[str, Root] = {
     "citizenPromise": ByKey("CitizenPromise", "slug"),
     "citizenPromises": Listing(
@@ -132,5 +137,7 @@ ROOTS: dict[str, Root] = {
         "c",
         _commitments_where,
         tuple(COMMITMENT_ORDERS[CommitmentOrder.NEWEST_FIRST]),
+        accepts=frozenset({"filter", "first", "after", "orderBy", "preview"}),
+        ordered=_commitments_order,
     ),
 }
