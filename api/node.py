@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -62,7 +62,13 @@ async def resolve_node(info: Info[Context, Any], type_name: str, key: str) -> No
 
 @strawberry.type
 class NodeQuery:
-    @strawberry.field(description="Refetch any object by its global ID (Relay).")
-    async def node(self, info: Info[Context, Any], id: strawberry.ID) -> Node | None:
+    @strawberry.field(
+        description="Refetch any object by its global ID (Relay); null if there is none (or it is not visible)."
+    )
+    async def node(
+        self,
+        info: Info[Context, Any],
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global ID, as any `id` field gives it.")],
+    ) -> Node | None:
         type_name, key = from_global_id(id)
         return await resolve_node(info, type_name, key)

@@ -35,17 +35,29 @@ from api.people.mutations import ContactMutation  # noqa: E402
 from api.promises.mutations import PromiseMutation  # noqa: E402
 from api.services.mutations import ServiceAgreementMutation  # noqa: E402
 
-Query = add_preview_argument(merge_types("Query", (Query, EditorialQuery)))
-Mutation = merge_types(
-    "Mutation",
-    (
-        AgreementMutation,
-        PromiseMutation,
-        FollowUpMutation,
-        ServiceAgreementMutation,
-        ContactMutation,
-        EditorialMutation,
+# merge_types without a description; the root types are described like every other type.
+Query = add_preview_argument(
+    strawberry.type(
+        merge_types("Query", (Query, EditorialQuery)),
+        description="Reads: published content for everyone; drafts, schedules and history with an editorial token"
+        " (`preview`, `revisions`, `editorialItems`).",
+    )
+)
+Mutation = strawberry.type(
+    merge_types(
+        "Mutation",
+        (
+            AgreementMutation,
+            PromiseMutation,
+            FollowUpMutation,
+            ServiceAgreementMutation,
+            ContactMutation,
+            EditorialMutation,
+        ),
     ),
+    description="Editorial writes, each one transaction, with an editorial token (Authorization: Bearer …) within"
+    " its scope. Items go in and come out in the seed file format (seed/README.md); every change is recorded as a"
+    " revision.",
 )
 
 # Types reached only through interfaces or `node(id:)` still belong in the schema.

@@ -6,6 +6,7 @@ import html
 import re
 from enum import Enum
 from functools import lru_cache
+from typing import Annotated
 
 import nh3
 import strawberry
@@ -16,9 +17,17 @@ from markdown_it import MarkdownIt
     description="How rich text is returned. Stored as Markdown; HTML is sanitised (no scripts, no styles)."
 )
 class TextFormat(Enum):
-    MARKDOWN = "MARKDOWN"
-    HTML = "HTML"
-    PLAIN = "PLAIN"
+    MARKDOWN = strawberry.enum_value("MARKDOWN", description="As stored: CommonMark, without raw HTML.")
+    HTML = strawberry.enum_value(
+        "HTML", description="Rendered and sanitised: paragraphs, emphasis, links, lists, quotes, code, headings."
+    )
+    PLAIN = strawberry.enum_value("PLAIN", description="Plain text: no markup, paragraphs apart by a blank line.")
+
+
+# The `format` argument of every rich-text field.
+FormatArgument = Annotated[
+    TextFormat | None, strawberry.argument(description="How to return the text; MARKDOWN (as stored) by default.")
+]
 
 
 # commonmark without raw HTML: anything that looks like a tag in content stays text.
