@@ -19,10 +19,10 @@ from api.followups.loaders import FollowUpByIdLoader
 from api.followups.types import FollowUp
 from api.promises.loaders import CitizenPromiseByIdLoader, CommitmentByIdLoader
 from api.promises.types import CitizenPromise, Commitment
-from api.search import index
-from api.search.analysis import query_terms, snippet
 from api.search.finder import Criteria, Match, find
 from api.search.types import SearchFilter, SearchResult
+from models.search import index
+from models.search.analysis import query_terms, snippet
 
 # More words than this rarely match anything together, and each is a prefix scan.
 MAX_TERMS = 20

@@ -12,7 +12,7 @@ from api.core.enums import described_enum
 from api.followups.types import FollowUp
 from api.geography.filters import COUNTY_CODE, MUNICIPALITY_CODE, POLICE_REGION
 from api.promises.types import CitizenPromise, Commitment
-from api.search import index
+from models.search import index
 
 
 class SearchType(Enum):
