@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import strawberry
@@ -11,7 +11,7 @@ from strawberry.types import Info
 from api.agreements.loaders import AgreementBySlugLoader
 from api.agreements.types import Agreement
 from api.context import Context
-from api.core.relay import Node, from_global_id
+from api.core.relay import Node, NodeResolver, from_global_id, resolve_node
 from api.followups.loaders import FollowUpBySlugLoader
 from api.followups.types import FollowUp
 from api.geography.loaders import CountyByCodeLoader, MunicipalityByCodeLoader, PoliceUnitBySlugLoader
@@ -23,7 +23,7 @@ from api.promises.types import CitizenPromise, Commitment
 from api.services.loaders import ServiceAgreementBySlugLoader
 from api.services.types import ServiceAgreement
 
-Resolver = Callable[[Info[Context, Any], str], Awaitable[Node | None]]
+Resolver = NodeResolver
 
 
 def _by(loader: Any, build: Callable[[Any], Node]) -> Resolver:
@@ -53,11 +53,6 @@ RESOLVERS: dict[str, Resolver] = {
     "ServiceAgreement": _by(ServiceAgreementBySlugLoader, ServiceAgreement.from_row),
     "Commitment": _commitment,
 }
-
-
-async def resolve_node(info: Info[Context, Any], type_name: str, key: str) -> Node | None:
-    resolver = RESOLVERS.get(type_name)
-    return await resolver(info, key) if resolver else None
 
 
 @strawberry.type

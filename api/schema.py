@@ -12,14 +12,17 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from api.agreements.queries import AgreementQuery
-from api.core.relay import Node
+from api.core.relay import NODE_RESOLVERS, Node
 from api.dashboards.queries import DashboardQuery
 from api.followups.queries import FollowUpQuery
 from api.geography.queries import GeographyQuery
-from api.node import NodeQuery
+from api.node import RESOLVERS, NodeQuery
 from api.promises.queries import PromiseQuery
 from api.search.queries import SearchQuery
 from api.settings import Settings
+
+# Composition: what the lower modules look up by type name is filled in here, once.
+NODE_RESOLVERS.update(RESOLVERS)
 
 Query = merge_types(
     "Query", (NodeQuery, GeographyQuery, AgreementQuery, PromiseQuery, FollowUpQuery, DashboardQuery, SearchQuery)

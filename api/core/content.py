@@ -11,7 +11,7 @@ from strawberry.types import Info
 from api.context import Context
 from api.core.enums import described_enum
 from api.core.loaders import Row
-from api.core.relay import Node
+from api.core.relay import Node, resolve_node
 from api.core.sql import Decode
 from api.core.text import FormatArgument, TextFormat, render
 from models.enums import PublicationStatus as PublicationStatus  # re-exported: the API's enum
@@ -74,8 +74,6 @@ class Link:
     async def target(self, info: Info[Context, Any]) -> Node | None:
         if not self.target_ref:
             return None
-        from api.node import resolve_node
-
         return await resolve_node(info, self.target_ref["type"], self.target_ref["slug"])
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
 import orjson
 import strawberry
+from strawberry.types import Info
 
 from api.core.inputs import ID_LENGTH, BadInput, text
 
@@ -59,6 +60,18 @@ class Node:
     )
     def id(self) -> strawberry.ID:
         return to_global_id(self.__strawberry_definition__.name, self.node_key)  # type: ignore[attr-defined]
+
+
+# Finds an object by type name and key: api/node.py's, one per Node type, registered when the
+# schema is composed (api/schema.py). Here, below every type, so that a field of any type can
+# resolve a node (Link.target) without this module or the type's importing all the others.
+NodeResolver = Callable[[Info[Any, Any], str], Awaitable[Node | None]]
+NODE_RESOLVERS: dict[str, NodeResolver] = {}
+
+
+async def resolve_node(info: Info[Any, Any], type_name: str, key: str) -> Node | None:
+    resolver = NODE_RESOLVERS.get(type_name)
+    return await resolver(info, key) if resolver else None
 
 
 @strawberry.type(
