@@ -7,9 +7,9 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.core import inputs
-from api.dashboards.coverage import coverage
+from api.dashboards.coverage import CoverageStatistic, coverage
 from api.dashboards.statistics import commitment_statistics
-from api.dashboards.types import CommitmentStatistic, CoverageStatistic, StatisticsDimension
+from api.dashboards.types import CommitmentStatistic, StatisticsDimension
 from api.geography.filters import COUNTY_CODE, POLICE_REGION
 from api.promises.filters import CommitmentFilter
 

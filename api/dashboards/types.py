@@ -1,16 +1,13 @@
-"""Statistics across municipalities and coverage against the official register."""
+"""The GraphQL types of statistics: the dimensions, one coordinate of a group, and the counts of
+commitments (coverage's own type is in api/dashboards/coverage.py, beside its SQL and loader)."""
 
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
 
-from api.context import Context
 from api.core.enums import described_enum
-from api.geography.types import Municipality
 
 
 class StatisticsDimension(Enum):
@@ -83,32 +80,3 @@ class CommitmentStatistic:
     followed_up: int = strawberry.field(
         description="Commitments with at least one follow-up entry (for the group's or the filter's year, if any)."
     )
-
-
-@strawberry.type(
-    description="Coverage of one group of municipalities in a year. An agreement whose period is unknown counts as"
-    " in force from its signing or publication date on."
-)
-class CoverageStatistic:
-    group: list[DimensionValue] = strawberry.field(description="The group: one value, of the dimension asked for.")
-    municipalities: int = strawberry.field(description="All municipalities of the group in the official register.")
-    with_agreement: int = strawberry.field(description="With a published agreement in force during the year.")
-    with_citizen_promise: int = strawberry.field(description="With a published medborgarlöfte covering the year.")
-    with_follow_up: int = strawberry.field(description="With a published follow-up for the year.")
-    dimension: strawberry.Private[StatisticsDimension]
-    key: strawberry.Private[str]
-    year: strawberry.Private[int]
-    restrict: strawberry.Private[tuple[str | None, str | None]]
-
-    @strawberry.field(description="The municipalities of the group without it, by kommunkod.")
-    async def missing(
-        self,
-        info: Info[Context, Any],
-        kind: Annotated[CoverageKind, strawberry.argument(description="What they lack.")],
-    ) -> list[Municipality]:
-        from api.dashboards.loaders import MissingMunicipalitiesLoader
-
-        rows = await MissingMunicipalitiesLoader.of(info).load(
-            (kind, self.year, self.dimension, self.restrict, self.key)
-        )
-        return [Municipality.from_row(row) for row in rows]
