@@ -12,17 +12,33 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from api.agreements.queries import AgreementQuery
+from api.agreements.types import Agreement
+from api.core.loaders import BUILDERS
 from api.core.relay import NODE_RESOLVERS, Node
 from api.dashboards.queries import DashboardQuery
 from api.followups.queries import FollowUpQuery
+from api.followups.types import FollowUp, FollowUpEntry
 from api.geography.queries import GeographyQuery
 from api.node import RESOLVERS, NodeQuery
+from api.people.types import Contact, Organisation
 from api.promises.queries import PromiseQuery
+from api.promises.types import CitizenPromise
 from api.search.queries import SearchQuery
+from api.services.types import ServiceAgreement
 from api.settings import Settings
 
 # Composition: what the lower modules look up by type name is filled in here, once.
 NODE_RESOLVERS.update(RESOLVERS)
+BUILDERS.update(
+    {
+        "Agreement": Agreement.from_row,
+        "CitizenPromise": CitizenPromise.from_row,
+        "Contact": Contact.from_row,
+        "FollowUp": FollowUp.from_row,
+        "FollowUpEntry": FollowUpEntry.from_row,
+        "ServiceAgreement": ServiceAgreement.from_row,
+    }
+)
 
 Query = merge_types(
     "Query", (NodeQuery, GeographyQuery, AgreementQuery, PromiseQuery, FollowUpQuery, DashboardQuery, SearchQuery)
@@ -64,9 +80,6 @@ Mutation = strawberry.type(
 )
 
 # Types reached only through interfaces or `node(id:)` still belong in the schema.
-from api.people.types import Contact, Organisation  # noqa: E402
-from api.services.types import ServiceAgreement  # noqa: E402
-
 EXTRA_TYPES = [Contact, Organisation, ServiceAgreement]
 
 

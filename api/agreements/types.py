@@ -13,9 +13,10 @@ from api.agreements.loaders import (
 )
 from api.context import Context
 from api.core.content import ContentItem, Period, Section, content_fields, sections
-from api.core.loaders import Maybe, Row, each
+from api.core.loaders import BUILDERS, Maybe, Row, each
 from api.geography.types import Municipality
 from api.people.types import Organisation, Person
+from api.promises.loaders import CitizenPromisesByAgreementLoader
 
 if TYPE_CHECKING:
     from api.promises.types import CitizenPromise
@@ -103,7 +104,5 @@ class Agreement(ContentItem):
     async def citizen_promises(
         self, info: Info[Context, Any]
     ) -> list[Annotated[CitizenPromise, strawberry.lazy("api.promises.types")]]:
-        from api.promises.loaders import CitizenPromisesByAgreementLoader
-        from api.promises.types import CitizenPromise
-
-        return [CitizenPromise.from_row(row) for row in await CitizenPromisesByAgreementLoader.of(info).load(self.pk)]
+        build = BUILDERS["CitizenPromise"]
+        return [build(row) for row in await CitizenPromisesByAgreementLoader.of(info).load(self.pk)]

@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import strawberry
 from strawberry.types import Info
 
+from api.agreements.loaders import AgreementsByMunicipalityLoader
 from api.context import Context
 from api.core import inputs
 from api.core.enums import described_enum
-from api.core.loaders import Maybe, Row, each, optional, required
+from api.core.loaders import BUILDERS, Maybe, Row, each, optional, required
 from api.core.relay import Node
 from api.geography.loaders import (
     CountyByCodeLoader,
@@ -17,6 +18,9 @@ from api.geography.loaders import (
     MunicipalitiesByPoliceUnitLoader,
     PoliceUnitByIdLoader,
 )
+from api.people.loaders import ContactsByMunicipalityLoader
+from api.promises.loaders import CitizenPromisesByMunicipalityLoader
+from api.services.loaders import ServiceAgreementsByMunicipalityLoader
 from models.enums import PoliceUnitLevel as PoliceUnitLevel  # re-exported: the API's enum
 
 if TYPE_CHECKING:
@@ -141,12 +145,8 @@ class Municipality(Node):
             dt.date | None, strawberry.argument(description="Only those in force on this date.")
         ] = None,
     ) -> Maybe[list[Agreement]]:
-        from api.agreements.loaders import AgreementsByMunicipalityLoader
-        from api.agreements.types import Agreement
-
         inputs.check(active_on=active_on)
-
-        return AgreementsByMunicipalityLoader.of(info).resolve((self.code, active_on), each(Agreement.from_row))
+        return AgreementsByMunicipalityLoader.of(info).resolve((self.code, active_on), each(BUILDERS["Agreement"]))
 
     @strawberry.field(
         description="All citizen promises, or those whose period covers the year.",
@@ -159,29 +159,19 @@ class Municipality(Node):
             int | None, strawberry.argument(description="Only those whose period covers this calendar year.")
         ] = None,
     ) -> Maybe[list[CitizenPromise]]:
-        from api.promises.loaders import CitizenPromisesByMunicipalityLoader
-        from api.promises.types import CitizenPromise
-
         inputs.check(year=year)
-
-        return CitizenPromisesByMunicipalityLoader.of(info).resolve((self.code, year), each(CitizenPromise.from_row))
+        return CitizenPromisesByMunicipalityLoader.of(info).resolve((self.code, year), each(BUILDERS["CitizenPromise"]))
 
     @strawberry.field(
         description="Its samtjänstavtal (service agreements).",
         graphql_type=list[Annotated["ServiceAgreement", strawberry.lazy("api.services.types")]],
     )
     def service_agreements(self, info: Info[Context, Any]) -> Maybe[list[ServiceAgreement]]:
-        from api.services.loaders import ServiceAgreementsByMunicipalityLoader
-        from api.services.types import ServiceAgreement
-
-        return ServiceAgreementsByMunicipalityLoader.of(info).resolve(self.code, each(ServiceAgreement.from_row))
+        return ServiceAgreementsByMunicipalityLoader.of(info).resolve(self.code, each(BUILDERS["ServiceAgreement"]))
 
     @strawberry.field(
         description="Everyone named as serving this municipality.",
         graphql_type=list[Annotated["Contact", strawberry.lazy("api.people.types")]],
     )
     def contacts(self, info: Info[Context, Any]) -> Maybe[list[Contact]]:
-        from api.people.loaders import ContactsByMunicipalityLoader
-        from api.people.types import Contact
-
-        return ContactsByMunicipalityLoader.of(info).resolve(self.code, each(Contact.from_row))
+        return ContactsByMunicipalityLoader.of(info).resolve(self.code, each(BUILDERS["Contact"]))

@@ -9,9 +9,10 @@ from api.agreements.loaders import AgreementByIdLoader
 from api.agreements.types import Agreement
 from api.context import Context
 from api.core.content import ContentItem, Period, Section, content_fields, sections
-from api.core.loaders import Maybe, Row, each, optional, required
+from api.core.loaders import BUILDERS, Maybe, Row, each, optional, required
 from api.core.relay import Node
 from api.core.text import FormatArgument, TextFormat, render
+from api.followups.loaders import EntriesByCommitmentLoader, FollowUpsByCitizenPromiseLoader
 from api.geography.loaders import MunicipalityByCodeLoader
 from api.geography.types import Municipality
 from api.people.loaders import ContactsByCitizenPromiseLoader
@@ -98,10 +99,7 @@ class CitizenPromise(ContentItem):
         graphql_type=list[Annotated["FollowUp", strawberry.lazy("api.followups.types")]],
     )
     def follow_ups(self, info: Info[Context, Any]) -> Maybe[list[FollowUp]]:
-        from api.followups.loaders import FollowUpsByCitizenPromiseLoader
-        from api.followups.types import FollowUp
-
-        return FollowUpsByCitizenPromiseLoader.of(info).resolve(self.pk, each(FollowUp.from_row))
+        return FollowUpsByCitizenPromiseLoader.of(info).resolve(self.pk, each(BUILDERS["FollowUp"]))
 
     @strawberry.field(
         description="Whom the public can contact about the promises, as printed.", graphql_type=list[Contact]
@@ -158,7 +156,4 @@ class Commitment(Node):
         graphql_type=list[Annotated["FollowUpEntry", strawberry.lazy("api.followups.types")]],
     )
     def follow_up_entries(self, info: Info[Context, Any]) -> Maybe[list[FollowUpEntry]]:
-        from api.followups.loaders import EntriesByCommitmentLoader
-        from api.followups.types import FollowUpEntry
-
-        return EntriesByCommitmentLoader.of(info).resolve(self.pk, each(FollowUpEntry.from_row))
+        return EntriesByCommitmentLoader.of(info).resolve(self.pk, each(BUILDERS["FollowUpEntry"]))
