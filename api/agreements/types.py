@@ -25,9 +25,7 @@ if TYPE_CHECKING:
 @strawberry.type(description="A person who signed an agreement, with the title printed under the signature.")
 class Signatory:
     person: Person = strawberry.field(description="Who signed, with the title and organisation printed.")
-    signed_on: dt.date | None = strawberry.field(
-        description="When this person signed, where it differs from the agreement's signedOn."
-    )
+    signed_on: dt.date | None = strawberry.field(description="When this person signed, where printed.")
     place: str | None = strawberry.field(description="Where this person signed, where printed.")
 
     @classmethod
