@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTTP_TOOLS := tests/http/node_modules/.installed
+SCHEMA_TOOLS := tests/schema/node_modules/.installed
 WEB_BUILT := web/dist/vendor/.built
 
 .PHONY: install serve test lint typecheck schema test-tools web browser fuzz bench bench-quick bench-tools soak drill clean
@@ -21,8 +22,9 @@ serve: install
 	$(BIN)/samverkan seed load --if-empty
 	$(BIN)/samverkan serve
 
-# npm packages for the GraphQL-over-HTTP audit; a machine without npm skips that test.
-test-tools: $(HTTP_TOOLS)
+# npm packages for the GraphQL-over-HTTP audit and the schema linter; a machine without npm skips
+# those tests (under CI: fails).
+test-tools: $(HTTP_TOOLS) $(SCHEMA_TOOLS)
 
 $(HTTP_TOOLS): tests/http/package.json tests/http/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
@@ -31,6 +33,15 @@ $(HTTP_TOOLS): tests/http/package.json tests/http/package-lock.json
 		echo "npm is missing: the HTTP audit cannot run under CI" >&2; exit 1; \
 	else \
 		echo "npm not found: the HTTP audit test will be skipped"; \
+	fi
+
+$(SCHEMA_TOOLS): tests/schema/package.json tests/schema/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd tests/schema && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "npm is missing: the schema linter cannot run under CI" >&2; exit 1; \
+	else \
+		echo "npm not found: the schema linter test will be skipped"; \
 	fi
 
 # The browser assets the app serves (GraphiQL, React: web/README.md) and the browser test's npm
@@ -112,4 +123,4 @@ drill: install
 	$(BIN)/python -m bench.drill
 
 clean:
-	rm -rf $(VENV) data tests/http/node_modules web/node_modules web/dist test-output
+	rm -rf $(VENV) data tests/http/node_modules tests/schema/node_modules web/node_modules web/dist test-output

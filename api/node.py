@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -11,7 +11,7 @@ from strawberry.types import Info
 from api.agreements.loaders import AgreementBySlugLoader
 from api.agreements.types import Agreement
 from api.context import Context
-from api.core.relay import Node, from_global_id
+from api.core.relay import Node, NodeResolver, from_global_id, resolve_node
 from api.followups.loaders import FollowUpBySlugLoader
 from api.followups.types import FollowUp
 from api.geography.loaders import CountyByCodeLoader, MunicipalityByCodeLoader, PoliceUnitBySlugLoader
@@ -23,7 +23,7 @@ from api.promises.types import CitizenPromise, Commitment
 from api.services.loaders import ServiceAgreementBySlugLoader
 from api.services.types import ServiceAgreement
 
-Resolver = Callable[[Info[Context, Any], str], Awaitable[Node | None]]
+Resolver = NodeResolver
 
 
 def _by(loader: Any, build: Callable[[Any], Node]) -> Resolver:
@@ -55,14 +55,15 @@ RESOLVERS: dict[str, Resolver] = {
 }
 
 
-async def resolve_node(info: Info[Context, Any], type_name: str, key: str) -> Node | None:
-    resolver = RESOLVERS.get(type_name)
-    return await resolver(info, key) if resolver else None
-
-
 @strawberry.type
 class NodeQuery:
-    @strawberry.field(description="Refetch any object by its global ID (Relay).")
-    async def node(self, info: Info[Context, Any], id: strawberry.ID) -> Node | None:
+    @strawberry.field(
+        description="Refetch any object by its global ID (Relay); null if there is none (or it is not visible)."
+    )
+    async def node(
+        self,
+        info: Info[Context, Any],
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global ID, as any `id` field gives it.")],
+    ) -> Node | None:
         type_name, key = from_global_id(id)
         return await resolve_node(info, type_name, key)

@@ -12,14 +12,33 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from api.agreements.queries import AgreementQuery
-from api.core.relay import Node
+from api.agreements.types import Agreement
+from api.core.loaders import BUILDERS
+from api.core.relay import NODE_RESOLVERS, Node
 from api.dashboards.queries import DashboardQuery
 from api.followups.queries import FollowUpQuery
+from api.followups.types import FollowUp, FollowUpEntry
 from api.geography.queries import GeographyQuery
-from api.node import NodeQuery
+from api.node import RESOLVERS, NodeQuery
+from api.people.types import Contact, Organisation
 from api.promises.queries import PromiseQuery
+from api.promises.types import CitizenPromise
 from api.search.queries import SearchQuery
+from api.services.types import ServiceAgreement
 from api.settings import Settings
+
+# Composition: what the lower modules look up by type name is filled in here, once.
+NODE_RESOLVERS.update(RESOLVERS)
+BUILDERS.update(
+    {
+        "Agreement": Agreement.from_row,
+        "CitizenPromise": CitizenPromise.from_row,
+        "Contact": Contact.from_row,
+        "FollowUp": FollowUp.from_row,
+        "FollowUpEntry": FollowUpEntry.from_row,
+        "ServiceAgreement": ServiceAgreement.from_row,
+    }
+)
 
 Query = merge_types(
     "Query", (NodeQuery, GeographyQuery, AgreementQuery, PromiseQuery, FollowUpQuery, DashboardQuery, SearchQuery)
@@ -35,23 +54,32 @@ from api.people.mutations import ContactMutation  # noqa: E402
 from api.promises.mutations import PromiseMutation  # noqa: E402
 from api.services.mutations import ServiceAgreementMutation  # noqa: E402
 
-Query = add_preview_argument(merge_types("Query", (Query, EditorialQuery)))
-Mutation = merge_types(
-    "Mutation",
-    (
-        AgreementMutation,
-        PromiseMutation,
-        FollowUpMutation,
-        ServiceAgreementMutation,
-        ContactMutation,
-        EditorialMutation,
+# merge_types without a description; the root types are described like every other type.
+Query = add_preview_argument(
+    strawberry.type(
+        merge_types("Query", (Query, EditorialQuery)),
+        description="Reads: published content for everyone; drafts, schedules and history with an editorial token"
+        " (`preview`, `revisions`, `editorialItems`).",
+    )
+)
+Mutation = strawberry.type(
+    merge_types(
+        "Mutation",
+        (
+            AgreementMutation,
+            PromiseMutation,
+            FollowUpMutation,
+            ServiceAgreementMutation,
+            ContactMutation,
+            EditorialMutation,
+        ),
     ),
+    description="Editorial writes, each one transaction, with an editorial token (Authorization: Bearer …) within"
+    " its scope. Items go in and come out in the seed file format (seed/README.md); every change is recorded as a"
+    " revision.",
 )
 
 # Types reached only through interfaces or `node(id:)` still belong in the schema.
-from api.people.types import Contact, Organisation  # noqa: E402
-from api.services.types import ServiceAgreement  # noqa: E402
-
 EXTRA_TYPES = [Contact, Organisation, ServiceAgreement]
 
 

@@ -464,7 +464,7 @@ def _check_header(path: Path, header: dict[str, Any], target: list[str]) -> list
 async def restore(path: Path, *, replace: bool = False) -> RestoreSummary:
     """Restore `path` into the database in one transaction (see the module docstring)."""
     _must_exist(path)
-    from api.search.index import rebuild
+    from models.search.index import rebuild
 
     records = _records(path)
     header = next(records, None)

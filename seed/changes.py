@@ -6,7 +6,7 @@ an item, so that derived data (the search index) never disagrees with the conten
 
 from __future__ import annotations
 
-from api.search import index
+from models.search import index
 
 
 async def content_written(kind: str, item_ids: list[int]) -> None:

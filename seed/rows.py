@@ -13,7 +13,7 @@ from typing import Any
 
 from tortoise.models import Model
 
-from api.search.sql import Sql, placeholders
+from models.sql import Sql, placeholders
 
 CHUNK = 500
 

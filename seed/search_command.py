@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.search.index import rebuild
+from models.search.index import rebuild
 from models.transactions import write_transaction
 
 

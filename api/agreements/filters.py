@@ -7,16 +7,16 @@ import datetime as dt
 import strawberry
 
 from api.core.sql import Statement
-from api.geography.filters import PLACE_OF_MUNICIPALITY, place_sql
+from api.geography.filters import COUNTY_CODE, MUNICIPALITY_CODE, PLACE_OF_MUNICIPALITY, POLICE_REGION, place_sql
 
 
-@strawberry.input(description="Filters combine with AND.")
+@strawberry.input(description="Filters combine with AND; the place filters match a municipality that is a party.")
 class AgreementFilter:
-    municipality_code: str | None = strawberry.field(default=None, description='Kommunkod, e.g. "1471".')
-    county_code: str | None = strawberry.field(default=None, description='Two digits, e.g. "14".')
-    police_region: str | None = strawberry.field(
-        default=None, description='The region\'s name as the police write it ("Väst", "Nord", "Stockholm").'
+    municipality_code: str | None = strawberry.field(
+        default=None, description=MUNICIPALITY_CODE + " Agreements the municipality is a party to."
     )
+    county_code: str | None = strawberry.field(default=None, description=COUNTY_CODE)
+    police_region: str | None = strawberry.field(default=None, description=POLICE_REGION)
     active_on: dt.date | None = strawberry.field(
         default=None,
         description="In force on this date: its period covers it; an agreement whose period is unknown is in"

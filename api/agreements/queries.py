@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -14,13 +14,15 @@ from api.context import Context
 from api.core import inputs
 from api.core.lookahead import under
 from api.core.pagination import SortKey, paginate
-from api.core.relay import Connection, page_request
+from api.core.relay import After, Connection, First, Slug, page_request
 
 
 @strawberry.type
 class AgreementQuery:
-    @strawberry.field
-    async def agreement(self, info: Info[Context, Any], slug: str) -> Agreement | None:
+    @strawberry.field(
+        description="One samverkansöverenskommelse by its slug; null if there is none (or it is not visible)."
+    )
+    async def agreement(self, info: Info[Context, Any], slug: Slug) -> Agreement | None:
         inputs.check(slug=slug)
         row = await AgreementBySlugLoader.of(info).load(slug)
         return Agreement.from_row(row) if row else None
@@ -29,9 +31,9 @@ class AgreementQuery:
     async def agreements(
         self,
         info: Info[Context, Any],
-        filter: AgreementFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        filter: Annotated[AgreementFilter | None, strawberry.argument(description="None: all.")] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Agreement]:
         inputs.check(filter=filter)
         settings = info.context.settings

@@ -13,19 +13,20 @@ from api.agreements.loaders import (
 )
 from api.context import Context
 from api.core.content import ContentItem, Period, Section, content_fields, sections
-from api.core.loaders import Maybe, Row, each
+from api.core.loaders import BUILDERS, Maybe, Row, each
 from api.geography.types import Municipality
 from api.people.types import Organisation, Person
+from api.promises.loaders import CitizenPromisesByAgreementLoader
 
 if TYPE_CHECKING:
     from api.promises.types import CitizenPromise
 
 
-@strawberry.type
+@strawberry.type(description="A person who signed an agreement, with the title printed under the signature.")
 class Signatory:
-    person: Person
-    signed_on: dt.date | None
-    place: str | None
+    person: Person = strawberry.field(description="Who signed, with the title and organisation printed.")
+    signed_on: dt.date | None = strawberry.field(description="When this person signed, where printed.")
+    place: str | None = strawberry.field(description="Where this person signed, where printed.")
 
     @classmethod
     def from_row(cls, row: Row) -> Signatory:
@@ -38,18 +39,23 @@ class Signatory:
 
 @strawberry.type(description="A named problem area with its sub-problems, e.g. Trafik: Hastighetsöverträdelser, …")
 class ProblemArea:
-    title: str
-    items: list[str]
+    title: str = strawberry.field(description='The area as printed, e.g. "Trafik".')
+    items: list[str] = strawberry.field(description="Its sub-problems as printed, in document order.")
 
 
 @strawberry.type(
-    description="Samverkansöverenskommelse: the multi-year agreement between municipalities and the police."
+    description="Samverkansöverenskommelse: the cooperation agreement a municipality (kommun) signs with its"
+    " lokalpolisområde for several years, on the local problems they will work on together. Its yearly"
+    " medborgarlöften (citizen promises) come under it."
 )
 class Agreement(ContentItem):
-    title: str
-    period: Period | None
-    signed_on: dt.date | None
-    signed_place: str | None
+    title: str = strawberry.field(description="As printed (or composed from what is printed).")
+    period: Period | None = strawberry.field(
+        description="The years it runs; null when the document gives none (it is then in force from its signing"
+        " or publication date on)."
+    )
+    signed_on: dt.date | None = strawberry.field(description="When it was signed, where printed.")
+    signed_place: str | None = strawberry.field(description='Where it was signed, e.g. "Götene".')
     section_data: strawberry.Private[list[dict[str, Any]]]
     problem_area_data: strawberry.Private[list[dict[str, Any]]]
 
@@ -65,7 +71,7 @@ class Agreement(ContentItem):
             problem_area_data=row["problem_areas"],
         )
 
-    @strawberry.field
+    @strawberry.field(description="The agreement's text as titled blocks, in document order.")
     def sections(self) -> list[Section]:
         return sections(self.section_data)
 
@@ -73,27 +79,28 @@ class Agreement(ContentItem):
     def governance(self) -> list[Section]:
         return [s for s in sections(self.section_data) if s.role in {"GOVERNANCE", "FOLLOW_UP", "ACTION_PLAN"}]
 
-    @strawberry.field
+    @strawberry.field(description="The problem areas the parties agree to work on, in document order.")
     def problem_areas(self) -> list[ProblemArea]:
         return [ProblemArea(title=area["title"], items=list(area.get("items", []))) for area in self.problem_area_data]
 
-    @strawberry.field(graphql_type=list[Organisation])
+    @strawberry.field(
+        description="The organisations that are party to it (at least two), in the order printed.",
+        graphql_type=list[Organisation],
+    )
     def parties(self, info: Info[Context, Any]) -> Maybe[list[Organisation]]:
         return PartiesByAgreementLoader.of(info).resolve(self.pk, each(Organisation.from_row))
 
-    @strawberry.field(graphql_type=list[Municipality])
+    @strawberry.field(description="The kommuner among its parties.", graphql_type=list[Municipality])
     def municipalities(self, info: Info[Context, Any]) -> Maybe[list[Municipality]]:
         return MunicipalitiesByAgreementLoader.of(info).resolve(self.pk, each(Municipality.from_row))
 
-    @strawberry.field(graphql_type=list[Signatory])
+    @strawberry.field(description="Who signed it, in the order printed.", graphql_type=list[Signatory])
     def signatories(self, info: Info[Context, Any]) -> Maybe[list[Signatory]]:
         return SignatoriesByAgreementLoader.of(info).resolve(self.pk, each(Signatory.from_row))
 
-    @strawberry.field
+    @strawberry.field(description="The visible medborgarlöften made under it, newest period first.")
     async def citizen_promises(
         self, info: Info[Context, Any]
     ) -> list[Annotated[CitizenPromise, strawberry.lazy("api.promises.types")]]:
-        from api.promises.loaders import CitizenPromisesByAgreementLoader
-        from api.promises.types import CitizenPromise
-
-        return [CitizenPromise.from_row(row) for row in await CitizenPromisesByAgreementLoader.of(info).load(self.pk)]
+        build = BUILDERS["CitizenPromise"]
+        return [build(row) for row in await CitizenPromisesByAgreementLoader.of(info).load(self.pk)]

@@ -9,19 +9,30 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
+from api.core.enums import described_enum
 from api.core.loaders import Row
-from api.core.relay import Node
+from api.core.relay import Node, resolve_node
 from api.core.sql import Decode
-from api.core.text import TextFormat, render
+from api.core.text import FormatArgument, TextFormat, render
 from models.enums import PublicationStatus as PublicationStatus  # re-exported: the API's enum
 
 # The model's enum is the GraphQL enum too, so the values are listed once.
-strawberry.enum(PublicationStatus, description="Editorial state of a content item. Public reads see PUBLISHED only.")
+described_enum(
+    PublicationStatus,
+    "Editorial state of a content item. Public reads see PUBLISHED only.",
+    {
+        "DRAFT": "Being written: only previews show it, to editorial tokens whose scope covers the item.",
+        "PUBLISHED": "Public, inside its schedule (publishAt / unpublishAt, where set).",
+        "ARCHIVED": "Withdrawn: not in public reads, but kept with its history.",
+    },
+)
 
 
 @strawberry.type(description="A period as printed. A period that is not known at all is a null Period, not a Period.")
 class Period:
-    start: dt.date
+    start: dt.date = strawberry.field(
+        description="First day (a period printed by year or month starts on its first day)."
+    )
     end: dt.date | None = strawberry.field(description="Null: open-ended.")
     label: str = strawberry.field(description='As printed, e.g. "2023–2024", "2020-01-01 till 2023-12-31".')
 
@@ -34,14 +45,14 @@ class Period:
 
 @strawberry.type(description="A titled block of rich text (Markdown) inside a document, in document order.")
 class Section:
-    heading: str
+    heading: str = strawberry.field(description="The heading as printed.")
     role: str | None = strawberry.field(
         description="What the section does (PURPOSE, GOVERNANCE, FOLLOW_UP, TERM, …), where set."
     )
     markdown: strawberry.Private[str]
 
-    @strawberry.field
-    def body(self, format: TextFormat | None = TextFormat.MARKDOWN) -> str:
+    @strawberry.field(description="The text under the heading (Markdown as stored, or as `format` asks).")
+    def body(self, format: FormatArgument = TextFormat.MARKDOWN) -> str:
         return render(self.markdown, format) or ""
 
 
@@ -53,16 +64,16 @@ def sections(data: list[dict[str, Any]]) -> list[Section]:
     description="A reference printed in a document, e.g. to last year's follow-up, resolved when it is here."
 )
 class Link:
-    label: str
-    url: str | None
+    label: str = strawberry.field(description='The link text as printed, e.g. "Uppföljning 2018".')
+    url: str | None = strawberry.field(description="Where it points on the web, if anywhere.")
     target_ref: strawberry.Private[dict[str, str] | None]
 
-    @strawberry.field
+    @strawberry.field(
+        description="The item it refers to when that is here (e.g. a FollowUp); null when it is not, or not visible."
+    )
     async def target(self, info: Info[Context, Any]) -> Node | None:
         if not self.target_ref:
             return None
-        from api.node import resolve_node
-
         return await resolve_node(info, self.target_ref["type"], self.target_ref["slug"])
 
 
@@ -87,9 +98,11 @@ PERIOD_DECODE = Decode(dates=("period_start", "period_end"))
 class ContentItem(Node):
     """Fields of every editable item; each GraphQL type lists them itself."""
 
-    slug: str
-    status: PublicationStatus
-    source_url: str | None
+    slug: str = strawberry.field(
+        description="Unique across all content and never changed ([a-z0-9-]); the global ID derives from it."
+    )
+    status: PublicationStatus = strawberry.field(description="Editorial state; public reads see PUBLISHED only.")
+    source_url: str | None = strawberry.field(description="The page the content was taken from, if any.")
     source_published_on: dt.date | None = strawberry.field(description='As printed on the source page ("Publicerad").')
     source_updated_on: dt.date | None = strawberry.field(description='As printed on the source page ("Uppdaterad").')
     published_at: dt.datetime | None = strawberry.field(description="First published here.")
@@ -98,11 +111,11 @@ class ContentItem(Node):
     summary_markdown: strawberry.Private[str | None]
     link_data: strawberry.Private[list[dict[str, Any]]]
 
-    @strawberry.field
-    def summary(self, format: TextFormat | None = TextFormat.MARKDOWN) -> str | None:
+    @strawberry.field(description="A short introduction (Markdown as stored, or as `format` asks); null if none.")
+    def summary(self, format: FormatArgument = TextFormat.MARKDOWN) -> str | None:
         return render(self.summary_markdown, format)
 
-    @strawberry.field
+    @strawberry.field(description="References printed in the document, in document order.")
     def links(self) -> list[Link]:
         return [
             Link(label=link["label"], url=link.get("url"), target_ref=link.get("target")) for link in self.link_data

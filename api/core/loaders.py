@@ -31,6 +31,12 @@ Maybe: TypeAlias = T | Awaitable[T]
 
 _MISSING: Any = object()
 
+# The row builders (`from_row`) of the types, by GraphQL type name, registered when the schema is
+# composed (api/schema.py). A field whose items are of a type from a domain above its own
+# (Municipality.agreements: api/agreements imports api/geography) builds them through here, so
+# the lower domain imports the higher one's loaders, which import no types, and never its types.
+BUILDERS: dict[str, Callable[[Row], Any]] = {}
+
 
 class Loader(DataLoader[K, V], Generic[K, V]):
     def __init__(self, context: Context) -> None:

@@ -4,16 +4,32 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import orjson
 import strawberry
+from strawberry.types import Info
 
 from api.core.inputs import ID_LENGTH, BadInput, text
 
 NodeType = TypeVar("NodeType")
+
+# The argument of the root fields that read one item by its slug.
+Slug = Annotated[str, strawberry.argument(description="The item's slug, as in its seed file.")]
+
+# The paging arguments of every connection.
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description="How many items to return, 20 if not given; 0 to the page size limit (100 by default)."
+    ),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(description="Start after this cursor (an `endCursor` or edge `cursor` this list gave out)."),
+]
 
 
 def to_global_id(type_name: str, key: str) -> strawberry.ID:
@@ -38,30 +54,58 @@ class Node:
     # The stable key the global ID encodes; the ID itself is only built when a query asks for it.
     node_key: strawberry.Private[str]
 
-    @strawberry.field
+    @strawberry.field(
+        description="The global ID: opaque and stable, derived from the type and the slug (or code), not from a"
+        " database key, so the same on SQLite and PostgreSQL and across export and import. Pass it to `node(id:)`."
+    )
     def id(self) -> strawberry.ID:
         return to_global_id(self.__strawberry_definition__.name, self.node_key)  # type: ignore[attr-defined]
 
 
-@strawberry.type
+# Finds an object by type name and key: api/node.py's, one per Node type, registered when the
+# schema is composed (api/schema.py). Here, below every type, so that a field of any type can
+# resolve a node (Link.target) without this module or the type's importing all the others.
+NodeResolver = Callable[[Info[Any, Any], str], Awaitable[Node | None]]
+NODE_RESOLVERS: dict[str, NodeResolver] = {}
+
+
+async def resolve_node(info: Info[Any, Any], type_name: str, key: str) -> Node | None:
+    resolver = NODE_RESOLVERS.get(type_name)
+    return await resolver(info, key) if resolver else None
+
+
+@strawberry.type(
+    description="Where a page stands in its list (Relay). Lists page forward only, with `first` and `after`."
+)
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="More items follow: ask again with `after: endCursor`.")
+    has_previous_page: bool = strawberry.field(
+        description="This page was asked for with `after` (items came before it)."
+    )
+    start_cursor: str | None = strawberry.field(description="The first edge's cursor; null on an empty page.")
+    end_cursor: str | None = strawberry.field(
+        description="The last edge's cursor, the `after` of the next page; null on an empty page."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One item of a page, with its cursor.")
 class Edge(Generic[NodeType]):
-    cursor: str
-    node: NodeType
+    cursor: str = strawberry.field(
+        description="Opaque keyset cursor: pass it as `after` to continue after this item. It stays valid while"
+        " content changes, for the list and order it came from."
+    )
+    node: NodeType = strawberry.field(description="The item.")
 
 
-@strawberry.type
+@strawberry.type(description="One page of a list (Relay connection), in the list's order.")
 class Connection(Generic[NodeType]):
-    edges: list[Edge[NodeType]]
-    page_info: PageInfo
-    total_count: int
+    edges: list[Edge[NodeType]] = strawberry.field(
+        description="The page's items: `first` of them, fewer at the end of the list."
+    )
+    page_info: PageInfo = strawberry.field(description="Whether more follow, and the cursors to ask for them.")
+    total_count: int = strawberry.field(
+        description="How many items the whole list has with these filters, not only this page."
+    )
 
 
 def encode_cursor(values: Sequence[Any], tag: str | None = None) -> str:

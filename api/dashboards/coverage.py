@@ -1,14 +1,25 @@
 """Coverage: which municipalities of the official register have an agreement, a medborgarlöfte
 and a follow-up for a year. The register is the base relation, so groups without content still
 appear, with zeros; each kind is a set of municipality codes joined to it.
+
+The SQL, the GraphQL type and the loader of the municipalities missing are kept together here:
+the type's `missing` reads through the loader, which runs the SQL.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
+from typing import Annotated, Any
 
+import strawberry
+from strawberry.types import Info
+
+from api.context import Context
+from api.core.loaders import Loader
 from api.core.sql import Row, Statement
-from api.dashboards.types import CoverageKind, CoverageStatistic, DimensionValue, StatisticsDimension
+from api.dashboards.types import CoverageKind, DimensionValue, StatisticsDimension
+from api.geography.types import Municipality
 from api.protection.errors import ClientError
 
 D = StatisticsDimension
@@ -25,6 +36,57 @@ GROUPS: dict[StatisticsDimension, tuple[str, str, str]] = {
 REGISTER = (
     "municipality m\nJOIN county co ON co.code = m.county_id\nLEFT JOIN police_unit r ON r.id = co.police_region_id"
 )
+
+
+@strawberry.type(
+    description="Coverage of one group of municipalities in a year. An agreement whose period is unknown counts as"
+    " in force from its signing or publication date on."
+)
+class CoverageStatistic:
+    group: list[DimensionValue] = strawberry.field(description="The group: one value, of the dimension asked for.")
+    municipalities: int = strawberry.field(description="All municipalities of the group in the official register.")
+    with_agreement: int = strawberry.field(description="With a published agreement in force during the year.")
+    with_citizen_promise: int = strawberry.field(description="With a published medborgarlöfte covering the year.")
+    with_follow_up: int = strawberry.field(description="With a published follow-up for the year.")
+    dimension: strawberry.Private[StatisticsDimension]
+    key: strawberry.Private[str]
+    year: strawberry.Private[int]
+    restrict: strawberry.Private[Restriction]
+
+    @strawberry.field(description="The municipalities of the group without it, by kommunkod.")
+    async def missing(
+        self,
+        info: Info[Context, Any],
+        kind: Annotated[CoverageKind, strawberry.argument(description="What they lack.")],
+    ) -> list[Municipality]:
+        rows = await MissingMunicipalitiesLoader.of(info).load(
+            (kind, self.year, self.dimension, self.restrict, self.key)
+        )
+        return [Municipality.from_row(row) for row in rows]
+
+
+MissingKey = tuple[CoverageKind, int, StatisticsDimension, Restriction, str]
+Batch = tuple[CoverageKind, int, StatisticsDimension, Restriction]
+
+
+class MissingMunicipalitiesLoader(Loader[MissingKey, list[Row]]):
+    """Municipalities without an item, by (kind, year, grouping, restriction, group key).
+
+    One query per kind, year, grouping and restriction, for all the groups asked about.
+    """
+
+    async def load_batch(self, unique: list[MissingKey], keys: list[MissingKey]) -> list[list[Row]]:
+        batches: dict[Batch, list[str]] = defaultdict(list)
+        for kind, year, dimension, restrict, group_key in unique:
+            batches[(kind, year, dimension, restrict)].append(group_key)
+        found: dict[MissingKey, list[Row]] = defaultdict(list)
+        for (kind, year, dimension, restrict), group_keys in batches.items():
+            rows = await missing(
+                kind, year, dimension, group_keys, restrict, self.context.now, self.context.sees_everything
+            )
+            for row in rows:
+                found[(kind, year, dimension, restrict, str(row["group_key"]))].append(row)
+        return [found.get(key, []) for key in keys]
 
 
 def check_group(group_by: StatisticsDimension) -> tuple[str, str, str]:

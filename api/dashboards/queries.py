@@ -1,15 +1,16 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from api.context import Context
 from api.core import inputs
-from api.dashboards.coverage import coverage
+from api.dashboards.coverage import CoverageStatistic, coverage
 from api.dashboards.statistics import commitment_statistics
-from api.dashboards.types import CommitmentStatistic, CoverageStatistic, StatisticsDimension
+from api.dashboards.types import CommitmentStatistic, StatisticsDimension
+from api.geography.filters import COUNTY_CODE, POLICE_REGION
 from api.promises.filters import CommitmentFilter
 
 
@@ -22,8 +23,15 @@ class DashboardQuery:
     async def commitment_statistics(
         self,
         info: Info[Context, Any],
-        group_by: list[StatisticsDimension],
-        filter: CommitmentFilter | None = None,
+        group_by: Annotated[
+            list[StatisticsDimension],
+            strawberry.argument(
+                description="The dimensions to group by, in the order of each group's values; [] for one total."
+            ),
+        ],
+        filter: Annotated[
+            CommitmentFilter | None, strawberry.argument(description="Which commitments count; None: all published.")
+        ] = None,
     ) -> list[CommitmentStatistic]:
         inputs.check(filter=filter)
         context = info.context
@@ -36,10 +44,16 @@ class DashboardQuery:
     async def coverage(
         self,
         info: Info[Context, Any],
-        group_by: StatisticsDimension,
-        year: int,
-        county_code: str | None = None,
-        police_region: str | None = None,
+        group_by: Annotated[
+            StatisticsDimension, strawberry.argument(description="POLICE_REGION, COUNTY or MUNICIPALITY.")
+        ],
+        year: Annotated[int, strawberry.argument(description="The calendar year to compare.")],
+        county_code: Annotated[
+            str | None, strawberry.argument(description=COUNTY_CODE + " Only its municipalities.")
+        ] = None,
+        police_region: Annotated[
+            str | None, strawberry.argument(description=POLICE_REGION + " Only its municipalities.")
+        ] = None,
     ) -> list[CoverageStatistic]:
         inputs.check(year=year, county_code=county_code, police_region=police_region)
         context = info.context

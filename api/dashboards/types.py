@@ -1,18 +1,15 @@
-"""Statistics across municipalities and coverage against the official register."""
+"""The GraphQL types of statistics: the dimensions, one coordinate of a group, and the counts of
+commitments (coverage's own type is in api/dashboards/coverage.py, beside its SQL and loader)."""
 
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
 
 import strawberry
-from strawberry.types import Info
 
-from api.context import Context
-from api.geography.types import Municipality
+from api.core.enums import described_enum
 
 
-@strawberry.enum(description="What statistics can be grouped by.")
 class StatisticsDimension(Enum):
     POLICE_REGION = "POLICE_REGION"
     COUNTY = "COUNTY"
@@ -23,16 +20,43 @@ class StatisticsDimension(Enum):
     ASSESSMENT = "ASSESSMENT"
 
 
-@strawberry.enum(description="What coverage counts: an agreement in force, a medborgarlöfte, a follow-up.")
+# Described here rather than with strawberry.enum_value, which would type each `.value` (read in SQL
+# building) as an EnumValueDefinition.
+described_enum(
+    StatisticsDimension,
+    "What statistics can be grouped by.",
+    {
+        "POLICE_REGION": "By polisregion (through the county).",
+        "COUNTY": "By län.",
+        "MUNICIPALITY": "By kommun.",
+        "ACTOR": "By whose commitment it is (kommunen, polisen, tillsammans).",
+        "YEAR": "By calendar year a citizen promise's period covers.",
+        "TOPIC": "By topic of the controlled vocabulary.",
+        "ASSESSMENT": "By the follow-up's assessment of the commitment.",
+    },
+)
+
+
 class CoverageKind(Enum):
     AGREEMENT = "AGREEMENT"
     CITIZEN_PROMISE = "CITIZEN_PROMISE"
     FOLLOW_UP = "FOLLOW_UP"
 
 
+described_enum(
+    CoverageKind,
+    "What coverage counts: an agreement in force, a medborgarlöfte, a follow-up.",
+    {
+        "AGREEMENT": "A published samverkansöverenskommelse in force.",
+        "CITIZEN_PROMISE": "A published medborgarlöfte.",
+        "FOLLOW_UP": "A published uppföljning (follow-up).",
+    },
+)
+
+
 @strawberry.type(description="One coordinate of a statistics group, e.g. COUNTY / 14 / Västra Götalands län.")
 class DimensionValue:
-    dimension: StatisticsDimension
+    dimension: StatisticsDimension = strawberry.field(description="Which dimension this coordinate is of.")
     key: str = strawberry.field(
         description='POLICE_REGION: the region\'s name ("Väst", as filters take it); COUNTY: two digits;'
         " MUNICIPALITY: kommunkod; ACTOR, ASSESSMENT: the enum value; YEAR: four digits; TOPIC: the topic key."
@@ -50,34 +74,9 @@ class DimensionValue:
 )
 class CommitmentStatistic:
     group: list[DimensionValue] = strawberry.field(description="One value per requested dimension, in that order.")
-    commitments: int
-    citizen_promises: int
-    municipalities: int
+    commitments: int = strawberry.field(description="Commitments (löften) in the group.")
+    citizen_promises: int = strawberry.field(description="Distinct medborgarlöften those commitments belong to.")
+    municipalities: int = strawberry.field(description="Distinct municipalities those medborgarlöften are made to.")
     followed_up: int = strawberry.field(
         description="Commitments with at least one follow-up entry (for the group's or the filter's year, if any)."
     )
-
-
-@strawberry.type(
-    description="Coverage of one group of municipalities in a year. An agreement whose period is unknown counts as"
-    " in force from its signing or publication date on."
-)
-class CoverageStatistic:
-    group: list[DimensionValue]
-    municipalities: int = strawberry.field(description="All municipalities of the group in the official register.")
-    with_agreement: int = strawberry.field(description="With a published agreement in force during the year.")
-    with_citizen_promise: int = strawberry.field(description="With a published medborgarlöfte covering the year.")
-    with_follow_up: int = strawberry.field(description="With a published follow-up for the year.")
-    dimension: strawberry.Private[StatisticsDimension]
-    key: strawberry.Private[str]
-    year: strawberry.Private[int]
-    restrict: strawberry.Private[tuple[str | None, str | None]]
-
-    @strawberry.field(description="The municipalities of the group without it, by kommunkod.")
-    async def missing(self, info: Info[Context, Any], kind: CoverageKind) -> list[Municipality]:
-        from api.dashboards.loaders import MissingMunicipalitiesLoader
-
-        rows = await MissingMunicipalitiesLoader.of(info).load(
-            (kind, self.year, self.dimension, self.restrict, self.key)
-        )
-        return [Municipality.from_row(row) for row in rows]

@@ -24,6 +24,13 @@ ITEM_DESCRIPTION = "The item in the seed file format (seed/README.md), e.g. as a
 DOCUMENT_DESCRIPTION = "The seed file (stem) the item is exported to; new items default to their slug."
 SUMMARY_DESCRIPTION = "A short note for the revision history."
 EXPECTED_DESCRIPTION = "The revision the change was made from; if the item has moved on, nothing is written."
+OPTIONAL_EXPECTED_DESCRIPTION = (
+    "If given, the revision the change was made from: if the item has moved on, nothing is written (CONFLICT)."
+)
+ID_DESCRIPTION = "The item's global ID."
+# The arguments every status change takes.
+ItemId = Annotated[strawberry.ID, strawberry.argument(description=ID_DESCRIPTION)]
+ExpectedRevision = Annotated[int | None, strawberry.argument(description=OPTIONAL_EXPECTED_DESCRIPTION)]
 # The scope rule (api/editorial/scope.py, README "Through the API, with a token"), as each mutation applies it.
 DRAFT_SCOPE = (
     " Scope: an editor whose scope covers at least one municipality the item concerns may write a DRAFT; an"
@@ -80,7 +87,7 @@ def content_mutations(type_name: str, kind: str) -> type:
 
     async def update(
         info: Info[Context, Any],
-        id: strawberry.ID,
+        id: ItemId,
         expected_revision: Annotated[int, strawberry.argument(description=EXPECTED_DESCRIPTION)],
         item: Annotated[JSON, strawberry.argument(description=ITEM_DESCRIPTION + " Replaces the whole item.")],
         document: Annotated[str | None, strawberry.argument(description=DOCUMENT_DESCRIPTION)] = None,
@@ -107,7 +114,7 @@ def content_mutations(type_name: str, kind: str) -> type:
 
     async def delete(
         info: Info[Context, Any],
-        id: strawberry.ID,
+        id: ItemId,
         expected_revision: Annotated[int, strawberry.argument(description=EXPECTED_DESCRIPTION)],
         summary: Annotated[str | None, strawberry.argument(description=SUMMARY_DESCRIPTION)] = None,
     ) -> ContentWritePayload:
@@ -156,19 +163,19 @@ async def _status(
 class EditorialMutation:
     @strawberry.mutation(description="Make an item PUBLISHED (it shows from its publishAt on, if set)." + WHOLE_SCOPE)
     async def publish(
-        self, info: Info[Context, Any], id: strawberry.ID, expected_revision: int | None = None
+        self, info: Info[Context, Any], id: ItemId, expected_revision: ExpectedRevision = None
     ) -> ContentWritePayload:
         return await _status(info, id, PublicationStatus.PUBLISHED, expected_revision, "published")
 
     @strawberry.mutation(description="Take an item back to DRAFT." + WHOLE_SCOPE)
     async def unpublish(
-        self, info: Info[Context, Any], id: strawberry.ID, expected_revision: int | None = None
+        self, info: Info[Context, Any], id: ItemId, expected_revision: ExpectedRevision = None
     ) -> ContentWritePayload:
         return await _status(info, id, PublicationStatus.DRAFT, expected_revision, "unpublished")
 
     @strawberry.mutation(description="Make an item ARCHIVED: kept, not shown." + WHOLE_SCOPE)
     async def archive(
-        self, info: Info[Context, Any], id: strawberry.ID, expected_revision: int | None = None
+        self, info: Info[Context, Any], id: ItemId, expected_revision: ExpectedRevision = None
     ) -> ContentWritePayload:
         return await _status(info, id, PublicationStatus.ARCHIVED, expected_revision, "archived")
 
@@ -177,7 +184,11 @@ class EditorialMutation:
         " of the item now and of the revision restored count." + WHOLE_SCOPE
     )
     async def revert(
-        self, info: Info[Context, Any], id: strawberry.ID, revision: int, expected_revision: int | None = None
+        self,
+        info: Info[Context, Any],
+        id: ItemId,
+        revision: Annotated[int, strawberry.argument(description="The number of the revision to restore.")],
+        expected_revision: ExpectedRevision = None,
     ) -> ContentWritePayload:
         found = target(id)
         if isinstance(found, WriteResult):

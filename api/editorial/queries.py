@@ -74,7 +74,11 @@ class EditorialQuery:
         " reviewers without a scope see every item's; other tokens those of items that concern a municipality in"
         " their scope (as `editorialItems` lists them)."
     )
-    async def revisions(self, info: Info[Context, Any], id: strawberry.ID) -> list[ContentRevision]:
+    async def revisions(
+        self,
+        info: Info[Context, Any],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The item's global ID.")],
+    ) -> list[ContentRevision]:
         _, rows = await _history(info, id)
         return [
             ContentRevision(
@@ -95,9 +99,9 @@ class EditorialQuery:
     async def revision_diff(
         self,
         info: Info[Context, Any],
-        id: strawberry.ID,
-        from_: Annotated[int, strawberry.argument(name="from")],
-        to: int,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The item's global ID.")],
+        from_: Annotated[int, strawberry.argument(name="from", description="The revision number to compare from.")],
+        to: Annotated[int, strawberry.argument(description="The revision number to compare to.")],
     ) -> list[RevisionChange]:
         slug, found = await _history(info, id, [from_, to])
         rows = {row.number: _in_key_order(row.snapshot) for row in found}

@@ -9,6 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.core.content import PublicationStatus
+from api.core.enums import described_enum
 from api.core.relay import from_global_id, to_global_id
 from api.editorial.writes import Outcome, WriteResult
 
@@ -29,7 +30,24 @@ def kind_and_slug(id: str) -> tuple[str, str] | None:
     return (kind, slug) if kind else None
 
 
-WriteOutcome = strawberry.enum(Outcome, name="WriteOutcome", description="What a write did, or why it did nothing.")
+WriteOutcome = described_enum(
+    Outcome,
+    "What a write did, or why it did nothing.",
+    {
+        "CREATED": "A new item was stored (revision 1).",
+        "UPDATED": "The item was changed; a new revision was recorded.",
+        "UNCHANGED": "The item already was as asked; nothing was written.",
+        "DELETED": "The item was deleted; the deletion is a revision, and `revert` brings it back.",
+        "INVALID": "The input is wrong (see `problems`); nothing was written.",
+        "DENIED": "The token may not do this (problem on `(access)`); nothing was written.",
+        "CONFLICT": (
+            "Someone else got there first: the item moved on since `expectedRevision`, the slug of a create exists,"
+            " or another write held the item; nothing was written (`revision` is the current one)."
+        ),
+        "NOT_FOUND": "No such item (or revision); nothing was written.",
+    },
+    name="WriteOutcome",
+)
 
 
 @strawberry.type(description="A problem with a write: where in the input and what is wrong.")
@@ -39,19 +57,19 @@ class FieldProblem:
         ' "(access)" for the token or its scope (the message names the municipalities missing),'
         ' "expectedRevision" for a conflict.'
     )
-    message: str
+    message: str = strawberry.field(description="What is wrong, in words an editor can act on.")
 
 
 @strawberry.type(description="The result of a write. Nothing was changed unless `ok`.")
 class ContentWritePayload:
-    outcome: WriteOutcome  # type: ignore[valid-type]
-    ok: bool
-    id: strawberry.ID | None
-    slug: str | None
+    outcome: WriteOutcome = strawberry.field(description="What the write did, or why it did nothing.")  # type: ignore[valid-type]
+    ok: bool = strawberry.field(description="The write was done (CREATED, UPDATED, UNCHANGED or DELETED).")
+    id: strawberry.ID | None = strawberry.field(description="The item's global ID, when it is known.")
+    slug: str | None = strawberry.field(description="The item's slug, when it is known.")
     revision: int | None = strawberry.field(description="The item's revision now (after a conflict: the current one).")
-    status: PublicationStatus | None
+    status: PublicationStatus | None = strawberry.field(description="The item's status now, when it exists.")
     item: JSON | None = strawberry.field(description="The item in the seed file format, as stored after the write.")
-    problems: list[FieldProblem]
+    problems: list[FieldProblem] = strawberry.field(description="Why nothing was written; empty when `ok`.")
 
     @classmethod
     def of(cls, result: WriteResult) -> ContentWritePayload:
@@ -69,10 +87,10 @@ class ContentWritePayload:
 
 @strawberry.type(description="One stored version of a content item.")
 class ContentRevision:
-    number: int
+    number: int = strawberry.field(description="The revision's number, from 1; the item's `revision` is the latest.")
     author: str = strawberry.field(description='The token name, or "seed" for the seed loader.')
-    summary: str
-    created_at: dt.datetime
+    summary: str = strawberry.field(description="The note given with the change (or one saying what was done).")
+    created_at: dt.datetime = strawberry.field(description="When the revision was made.")
     deleted: bool = strawberry.field(description="This revision records the item's deletion (its last content).")
     snapshot: JSON = strawberry.field(description="The whole item in the seed file format.")
 
@@ -80,17 +98,17 @@ class ContentRevision:
 @strawberry.type(description="One changed value between two revisions.")
 class RevisionChange:
     path: str = strawberry.field(description='e.g. "commitments[1].text".')
-    before: JSON | None
-    after: JSON | None
+    before: JSON | None = strawberry.field(description="The value in the `from` revision (null: not there).")
+    after: JSON | None = strawberry.field(description="The value in the `to` revision (null: not there).")
 
 
 @strawberry.type(description="An item in its seed form with what an editor needs to change it.")
 class EditorialItem:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The item's global ID, as mutations take it.")
     kind: str = strawberry.field(description='The seed file list it belongs in, e.g. "citizen_promises".')
     document: str = strawberry.field(description="The seed file (stem) it is kept in.")
-    revision: int
-    item: JSON
+    revision: int = strawberry.field(description="Its current revision, the `expectedRevision` of an update.")
+    item: JSON = strawberry.field(description="The whole item in the seed file format.")
 
 
 def as_json(value: Any) -> JSON:

@@ -7,14 +7,15 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.core import inputs
+from api.core.relay import Slug
 from api.followups.loaders import FollowUpBySlugLoader
 from api.followups.types import FollowUp
 
 
 @strawberry.type
 class FollowUpQuery:
-    @strawberry.field
-    async def follow_up(self, info: Info[Context, Any], slug: str) -> FollowUp | None:
+    @strawberry.field(description="One uppföljning by its slug; null if there is none (or it is not visible).")
+    async def follow_up(self, info: Info[Context, Any], slug: Slug) -> FollowUp | None:
         inputs.check(slug=slug)
         row = await FollowUpBySlugLoader.of(info).load(slug)
         return FollowUp.from_row(row) if row else None

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from api.core.sql import Statement
 
+# The place filters' descriptions, the same in every filter and argument that has them.
+MUNICIPALITY_CODE = 'Kommunkod, e.g. "1471".'
+COUNTY_CODE = 'Län code, two digits, e.g. "14".'
+POLICE_REGION = 'The polisregion\'s name as the police write it ("Väst", "Nord", "Stockholm").'
+
 # A municipality `m` with its county `co` and the county's police region `r`: what place_sql reads.
 PLACE_OF_MUNICIPALITY = "JOIN county co ON co.code = m.county_id LEFT JOIN police_unit r ON r.id = co.police_region_id"
 

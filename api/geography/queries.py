@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -10,16 +10,20 @@ from api.context import Context
 from api.core import inputs
 from api.core.lookahead import under
 from api.core.pagination import SortKey, paginate
-from api.core.relay import Connection, page_request
-from api.geography.filters import PLACE_OF_MUNICIPALITY, place_sql
+from api.core.relay import After, Connection, First, page_request
+from api.geography.filters import COUNTY_CODE, PLACE_OF_MUNICIPALITY, POLICE_REGION, place_sql
 from api.geography.loaders import MUNICIPALITY_COLUMNS, CountiesLoader, MunicipalityByCodeLoader
 from api.geography.types import County, Municipality
 
 
 @strawberry.type
 class GeographyQuery:
-    @strawberry.field
-    async def municipality(self, info: Info[Context, Any], code: str) -> Municipality | None:
+    @strawberry.field(description="One kommun by its kommunkod; null if there is none.")
+    async def municipality(
+        self,
+        info: Info[Context, Any],
+        code: Annotated[str, strawberry.argument(description='Kommunkod, four digits, e.g. "1471".')],
+    ) -> Municipality | None:
         inputs.check(code=code)
         row = await MunicipalityByCodeLoader.of(info).load(code)
         if row is None:
@@ -31,10 +35,14 @@ class GeographyQuery:
     async def municipalities(
         self,
         info: Info[Context, Any],
-        county_code: str | None = None,
-        police_region: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        county_code: Annotated[
+            str | None, strawberry.argument(description=COUNTY_CODE + " Only its municipalities.")
+        ] = None,
+        police_region: Annotated[
+            str | None, strawberry.argument(description=POLICE_REGION + " Only its municipalities.")
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Municipality]:
         inputs.check(county_code=county_code, police_region=police_region)
         settings = info.context.settings
@@ -51,6 +59,6 @@ class GeographyQuery:
             prefetch=lambda rows: prefetch.municipalities(info, rows, under(info, "edges.node")),
         )
 
-    @strawberry.field
+    @strawberry.field(description="The 21 counties (län), by code.")
     async def counties(self, info: Info[Context, Any]) -> list[County]:
         return [County.from_row(row) for row in await CountiesLoader.of(info).load(None)]

@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
+from api.core.enums import described_enum
 from api.core.loaders import Maybe, Row
 from api.core.relay import Node
 from api.geography.loaders import MunicipalityByCodeLoader
@@ -14,14 +15,22 @@ from api.people.loaders import MunicipalitiesByContactLoader, OrganisationByIdLo
 from models.enums import OrganisationKind as OrganisationKind  # re-exported: the API's enum
 
 # The model's enum is the GraphQL enum too, so the values are listed once.
-strawberry.enum(OrganisationKind)
+described_enum(
+    OrganisationKind,
+    "What kind of body an organisation is.",
+    {
+        "MUNICIPALITY": "A kommun (its `municipality` is set).",
+        "POLICE": "A unit of the police (its `policeUnit` is set where known).",
+        "OTHER": "Any other body, e.g. a library that performs police services.",
+    },
+)
 
 
 @strawberry.type(description="A party to an agreement or an organisation named in a promise.")
 class Organisation(Node):
-    kind: OrganisationKind
-    name: str
-    slug: str
+    kind: OrganisationKind = strawberry.field(description="Kommun, police or other.")
+    name: str = strawberry.field(description='As printed, e.g. "Götene kommun".')
+    slug: str = strawberry.field(description="Stable key; seed files refer to the organisation by it.")
     municipality_code: strawberry.Private[str | None]
     police_unit_id: strawberry.Private[int | None]
 
@@ -36,11 +45,11 @@ class Organisation(Node):
             police_unit_id=row["police_unit_id"],
         )
 
-    @strawberry.field
+    @strawberry.field(description="The kommun it is, for kind MUNICIPALITY; otherwise null.")
     async def municipality(self, info: Info[Context, Any]) -> Municipality | None:
         return await municipality(info, self.municipality_code)
 
-    @strawberry.field(graphql_type=PoliceUnit | None)
+    @strawberry.field(description="The police unit it is, for kind POLICE where known.", graphql_type=PoliceUnit | None)
     def police_unit(self, info: Info[Context, Any]) -> Maybe[PoliceUnit | None]:
         return police_unit(info, self.police_unit_id)
 
@@ -59,24 +68,26 @@ async def organisation(info: Info[Context, Any], organisation_id: int | None) ->
     return Organisation.from_row(row) if row else None
 
 
-@strawberry.type
+@strawberry.type(description="A named person: a signatory of an agreement.")
 class Person:
-    name: str
+    name: str = strawberry.field(description="Full name (personal data).")
     title: str | None = strawberry.field(description='As printed, e.g. "Kommunstyrelsens ordförande".')
     organisation_id: strawberry.Private[int | None]
 
-    @strawberry.field
+    @strawberry.field(description="The organisation the person signed for, where printed.")
     async def organisation(self, info: Info[Context, Any]) -> Organisation | None:
         return await organisation(info, self.organisation_id)
 
 
-@strawberry.type
+@strawberry.type(
+    description="Someone the public can turn to, in a role, for one or more municipalities (e.g. a kommunpolis)."
+)
 class Contact(Node):
-    role: str
-    name: str
-    email: str | None
-    phone: str | None
-    slug: str
+    role: str = strawberry.field(description='As printed, e.g. "Kommunpolis", "Trygghetssamordnare".')
+    name: str = strawberry.field(description="Full name (personal data).")
+    email: str | None = strawberry.field(description="E-mail address, where published (personal data).")
+    phone: str | None = strawberry.field(description="Phone number as printed, where published (personal data).")
+    slug: str = strawberry.field(description="Stable key; citizen promises refer to the contact by it.")
     pk: strawberry.Private[int]
     organisation_id: strawberry.Private[int | None]
 
@@ -93,11 +104,11 @@ class Contact(Node):
             organisation_id=row["organisation_id"],
         )
 
-    @strawberry.field
+    @strawberry.field(description="The organisation the contact works for, where printed.")
     async def organisation(self, info: Info[Context, Any]) -> Organisation | None:
         return await organisation(info, self.organisation_id)
 
-    @strawberry.field
+    @strawberry.field(description="The municipalities the contact serves, in the order printed.")
     async def municipalities(self, info: Info[Context, Any]) -> list[Municipality]:
         rows = await MunicipalitiesByContactLoader.of(info).load(self.pk)
         return [Municipality.from_row(row) for row in rows]

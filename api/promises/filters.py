@@ -6,12 +6,21 @@ import datetime as dt
 
 import strawberry
 
+from api.core.enums import described_enum
 from api.core.sql import Statement
-from api.geography.filters import PLACE_OF_MUNICIPALITY, place_sql
+from api.geography.filters import COUNTY_CODE, MUNICIPALITY_CODE, PLACE_OF_MUNICIPALITY, POLICE_REGION, place_sql
 from models.enums import Actor as Actor  # re-exported: the API's enum
 
 # The model's enum is the GraphQL enum too, so the values are listed once.
-strawberry.enum(Actor, description="Whose promise it is, as grouped in a medborgarlöfte.")
+described_enum(
+    Actor,
+    "Whose promise it is, as grouped in a medborgarlöfte.",
+    {
+        "KOMMUN": 'Kommunen: the municipality promises ("Kommunen lovar att").',
+        "POLIS": 'Polisen: the police promise ("Polisen lovar att").',
+        "TILLSAMMANS": 'Tillsammans: both promise it together ("Tillsammans lovar vi att").',
+    },
+)
 
 # A citizen promise `p` with its municipality `m`, county `co` and police region `r`: what the
 # place filters need.
@@ -20,20 +29,24 @@ PROMISE_PLACES = f"JOIN municipality m ON m.code = p.municipality_id {PLACE_OF_M
 
 @strawberry.input(description="Filters combine with AND.")
 class CitizenPromiseFilter:
-    municipality_code: str | None = None
-    county_code: str | None = None
-    police_region: str | None = None
+    municipality_code: str | None = strawberry.field(default=None, description=MUNICIPALITY_CODE)
+    county_code: str | None = strawberry.field(default=None, description=COUNTY_CODE)
+    police_region: str | None = strawberry.field(default=None, description=POLICE_REGION)
     year: int | None = strawberry.field(default=None, description="Promises whose period covers this calendar year.")
 
 
 @strawberry.input(description="Filters combine with AND.")
 class CommitmentFilter:
-    actor: Actor | None = None
-    municipality_code: str | None = None
-    county_code: str | None = None
-    police_region: str | None = None
-    year: int | None = None
-    topic: str | None = None
+    actor: Actor | None = strawberry.field(default=None, description="Commitments of this actor only.")
+    municipality_code: str | None = strawberry.field(default=None, description=MUNICIPALITY_CODE)
+    county_code: str | None = strawberry.field(default=None, description=COUNTY_CODE)
+    police_region: str | None = strawberry.field(default=None, description=POLICE_REGION)
+    year: int | None = strawberry.field(
+        default=None, description="Commitments of citizen promises whose period covers this calendar year."
+    )
+    topic: str | None = strawberry.field(
+        default=None, description='A topic key (see `topics`), e.g. "narkotika": commitments tagged with it.'
+    )
 
 
 def covers_year_sql(statement: Statement, alias: str, year: int) -> str:

@@ -4,7 +4,7 @@ the item), and citizenPromiseCopy, which starts next period's medborgarlöfte.""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from pydantic import ValidationError
@@ -24,8 +24,8 @@ CitizenPromiseCrud = content_mutations("CitizenPromise", "citizen_promises")
 
 @strawberry.input(description="A period as printed.")
 class PeriodInput:
-    start: dt.date
-    end: dt.date | None = None
+    start: dt.date = strawberry.field(description="First day.")
+    end: dt.date | None = strawberry.field(default=None, description="Last day; null: open-ended.")
     label: str = strawberry.field(description='As it will be printed, e.g. "2025".')
 
 
@@ -38,10 +38,17 @@ class CitizenPromiseCopyMutation:
     async def citizen_promise_copy(
         self,
         info: Info[Context, Any],
-        id: strawberry.ID,
-        period: PeriodInput,
-        slug: str | None = None,
-        title: str | None = None,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The citizen promise to copy.")],
+        period: Annotated[PeriodInput, strawberry.argument(description="The new promise's period.")],
+        slug: Annotated[
+            str | None, strawberry.argument(description="The new promise's slug; null: derived from this one's.")
+        ] = None,
+        title: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The new promise's title; null: this one's with the period label replaced."
+            ),
+        ] = None,
     ) -> ContentWritePayload:
         found = target(id, "citizen_promises")
         if isinstance(found, WriteResult):

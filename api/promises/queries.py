@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -11,7 +11,7 @@ from api.core import inputs
 from api.core.loaders import Row
 from api.core.lookahead import asks, under
 from api.core.pagination import SortKey, paginate
-from api.core.relay import Connection, page_request
+from api.core.relay import After, Connection, First, Slug, page_request
 from api.core.sql import NOTHING
 from api.promises.filters import (
     PROMISE_PLACES,
@@ -38,8 +38,8 @@ PROMISE_ORDER = [
 
 @strawberry.type
 class PromiseQuery:
-    @strawberry.field
-    async def citizen_promise(self, info: Info[Context, Any], slug: str) -> CitizenPromise | None:
+    @strawberry.field(description="One medborgarlöfte by its slug; null if there is none (or it is not visible).")
+    async def citizen_promise(self, info: Info[Context, Any], slug: Slug) -> CitizenPromise | None:
         inputs.check(slug=slug)
         row = await CitizenPromiseBySlugLoader.of(info).load(slug)
         if row is None:
@@ -51,9 +51,9 @@ class PromiseQuery:
     async def citizen_promises(
         self,
         info: Info[Context, Any],
-        filter: CitizenPromiseFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        filter: Annotated[CitizenPromiseFilter | None, strawberry.argument(description="None: all.")] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[CitizenPromise]:
         inputs.check(filter=filter)
         settings = info.context.settings
@@ -78,10 +78,12 @@ class PromiseQuery:
     async def commitments(
         self,
         info: Info[Context, Any],
-        filter: CommitmentFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        order_by: CommitmentOrder = CommitmentOrder.NEWEST_FIRST,
+        filter: Annotated[CommitmentFilter | None, strawberry.argument(description="None: all.")] = None,
+        first: First = None,
+        after: After = None,
+        order_by: Annotated[
+            CommitmentOrder, strawberry.argument(description="The order; a cursor is valid only in its own.")
+        ] = CommitmentOrder.NEWEST_FIRST,
     ) -> Connection[Commitment]:
         inputs.check(filter=filter)
         settings = info.context.settings

@@ -9,9 +9,10 @@ from api.agreements.loaders import AgreementByIdLoader
 from api.agreements.types import Agreement
 from api.context import Context
 from api.core.content import ContentItem, Period, Section, content_fields, sections
-from api.core.loaders import Maybe, Row, each, optional, required
+from api.core.loaders import BUILDERS, Maybe, Row, each, optional, required
 from api.core.relay import Node
-from api.core.text import TextFormat, render
+from api.core.text import FormatArgument, TextFormat, render
+from api.followups.loaders import EntriesByCommitmentLoader, FollowUpsByCitizenPromiseLoader
 from api.geography.loaders import MunicipalityByCodeLoader
 from api.geography.types import Municipality
 from api.people.loaders import ContactsByCitizenPromiseLoader
@@ -34,14 +35,14 @@ def topic_keys(rows: list[Row]) -> list[str]:
 
 @strawberry.type(description="A topic of the controlled vocabulary; Commitment.topics holds the keys.")
 class Topic:
-    key: str
-    label: str
+    key: str = strawberry.field(description='Stable key, e.g. "narkotika"; filters and Commitment.topics use it.')
+    label: str = strawberry.field(description='In Swedish, for display, e.g. "Narkotika".')
 
 
 @strawberry.type(description="Medborgarlöfte: what the parties promise the citizens of one municipality for a period.")
 class CitizenPromise(ContentItem):
-    title: str
-    period: Period
+    title: str = strawberry.field(description='As printed, e.g. "Medborgarlöfte 2023–2024".')
+    period: Period = strawberry.field(description="The period the promises are for (always known).")
     municipality_code: strawberry.Private[str]
     agreement_id: strawberry.Private[int | None]
     problem_picture_markdown: strawberry.Private[str | None]
@@ -61,39 +62,48 @@ class CitizenPromise(ContentItem):
             section_data=row["sections"],
         )
 
-    @strawberry.field(description="Problembild / lägesbild.")
-    def problem_picture(self, format: TextFormat | None = TextFormat.MARKDOWN) -> str | None:
+    @strawberry.field(
+        description="Problembild / lägesbild: the local problems the promises answer, as the parties describe them."
+    )
+    def problem_picture(self, format: FormatArgument = TextFormat.MARKDOWN) -> str | None:
         return render(self.problem_picture_markdown, format)
 
-    @strawberry.field
+    @strawberry.field(description="Further titled blocks of the document, in document order.")
     def sections(self) -> list[Section]:
         return sections(self.section_data)
 
-    @strawberry.field(graphql_type=Municipality)
+    @strawberry.field(description="The kommun the promises are made to.", graphql_type=Municipality)
     def municipality(self, info: Info[Context, Any]) -> Maybe[Municipality]:
         return MunicipalityByCodeLoader.of(info).resolve(self.municipality_code, required(Municipality.from_row))
 
-    @strawberry.field(graphql_type=Agreement | None)
+    @strawberry.field(
+        description="The samverkansöverenskommelse it belongs under, if known and visible.",
+        graphql_type=Agreement | None,
+    )
     def agreement(self, info: Info[Context, Any]) -> Maybe[Agreement | None]:
         if self.agreement_id is None:
             return None
         return AgreementByIdLoader.of(info).resolve(self.agreement_id, optional(Agreement.from_row))
 
     @strawberry.field(description="In document order.", graphql_type=list["Commitment"])
-    def commitments(self, info: Info[Context, Any], actor: Actor | None = None) -> Maybe[list[Commitment]]:
+    def commitments(
+        self,
+        info: Info[Context, Any],
+        actor: Annotated[Actor | None, strawberry.argument(description="Only this actor's commitments.")] = None,
+    ) -> Maybe[list[Commitment]]:
         key = (self.pk, actor.value if actor else None)
         return CommitmentsByCitizenPromiseLoader.of(info).resolve(key, each(Commitment.from_row))
 
     @strawberry.field(
-        description="Oldest first.", graphql_type=list[Annotated["FollowUp", strawberry.lazy("api.followups.types")]]
+        description="Its uppföljningar (follow-ups), oldest first.",
+        graphql_type=list[Annotated["FollowUp", strawberry.lazy("api.followups.types")]],
     )
     def follow_ups(self, info: Info[Context, Any]) -> Maybe[list[FollowUp]]:
-        from api.followups.loaders import FollowUpsByCitizenPromiseLoader
-        from api.followups.types import FollowUp
+        return FollowUpsByCitizenPromiseLoader.of(info).resolve(self.pk, each(BUILDERS["FollowUp"]))
 
-        return FollowUpsByCitizenPromiseLoader.of(info).resolve(self.pk, each(FollowUp.from_row))
-
-    @strawberry.field(graphql_type=list[Contact])
+    @strawberry.field(
+        description="Whom the public can contact about the promises, as printed.", graphql_type=list[Contact]
+    )
     def contacts(self, info: Info[Context, Any]) -> Maybe[list[Contact]]:
         return ContactsByCitizenPromiseLoader.of(info).resolve(self.pk, each(Contact.from_row))
 
@@ -104,9 +114,9 @@ class CitizenPromise(ContentItem):
 )
 class Commitment(Node):
     key: str = strawberry.field(description='Stable within its citizen promise, e.g. "polis-1"; links use it.')
-    actor: Actor
+    actor: Actor = strawberry.field(description="Whose promise it is: the kommun, the police, or both together.")
     actor_label: str | None = strawberry.field(description='The heading as printed, e.g. "Polisen lovar att".')
-    text: str
+    text: str = strawberry.field(description="What is promised, as printed.")
     position: int = strawberry.field(description="Order inside its actor group, from 1.")
     document_order: int = strawberry.field(description="Order in the document across all actors, from 1.")
     pk: strawberry.Private[int]
@@ -136,14 +146,14 @@ class Commitment(Node):
     def partners(self, info: Info[Context, Any]) -> Maybe[list[Organisation]]:
         return PartnersByCommitmentLoader.of(info).resolve(self.pk, each(Organisation.from_row))
 
-    @strawberry.field(graphql_type=CitizenPromise)
+    @strawberry.field(description="The medborgarlöfte it is part of.", graphql_type=CitizenPromise)
     def citizen_promise(self, info: Info[Context, Any]) -> Maybe[CitizenPromise]:
         # Commitments are only read through visible promises, so the row is there.
         return CitizenPromiseByIdLoader.of(info).resolve(self.citizen_promise_id, required(CitizenPromise.from_row))
 
-    @strawberry.field(graphql_type=list[Annotated["FollowUpEntry", strawberry.lazy("api.followups.types")]])
+    @strawberry.field(
+        description="The visible follow-up entries reporting on it, oldest follow-up first.",
+        graphql_type=list[Annotated["FollowUpEntry", strawberry.lazy("api.followups.types")]],
+    )
     def follow_up_entries(self, info: Info[Context, Any]) -> Maybe[list[FollowUpEntry]]:
-        from api.followups.loaders import EntriesByCommitmentLoader
-        from api.followups.types import FollowUpEntry
-
-        return EntriesByCommitmentLoader.of(info).resolve(self.pk, each(FollowUpEntry.from_row))
+        return EntriesByCommitmentLoader.of(info).resolve(self.pk, each(BUILDERS["FollowUpEntry"]))

@@ -13,8 +13,8 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from api.editorial.scope import concerns_sql
-from api.search.analysis import fts5_query, query_terms, query_words, tsquery_text
-from api.search.sql import Sql, placeholders
+from models.search.analysis import fts5_query, query_terms, query_words, tsquery_text
+from models.sql import Sql, placeholders
 
 # Title matches weigh more than body matches: PostgreSQL ranks weight A (titles) 10 times
 # weight D (bodies) by default; SQLite's bm25 gets the same ratio as column weights.

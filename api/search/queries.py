@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
@@ -14,15 +14,15 @@ from api.agreements.types import Agreement
 from api.context import Context
 from api.core import inputs
 from api.core.inputs import BadInput
-from api.core.relay import Connection, connection, encode_cursor, page_request
+from api.core.relay import After, Connection, First, connection, encode_cursor, page_request
 from api.followups.loaders import FollowUpByIdLoader
 from api.followups.types import FollowUp
 from api.promises.loaders import CitizenPromiseByIdLoader, CommitmentByIdLoader
 from api.promises.types import CitizenPromise, Commitment
-from api.search import index
-from api.search.analysis import query_terms, snippet
 from api.search.finder import Criteria, Match, find
 from api.search.types import SearchFilter, SearchResult
+from models.search import index
+from models.search.analysis import query_terms, snippet
 
 # More words than this rarely match anything together, and each is a prefix scan.
 MAX_TERMS = 20
@@ -41,10 +41,12 @@ class SearchQuery:
     async def search(
         self,
         info: Info[Context, Any],
-        query: str,
-        filter: SearchFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        query: Annotated[
+            str, strawberry.argument(description="The words to look for, at most 500 characters and 20 words.")
+        ],
+        filter: Annotated[SearchFilter | None, strawberry.argument(description="None: no filter.")] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[SearchResult]:
         settings = info.context.settings
         limit = settings.max_search_query_length

@@ -16,11 +16,15 @@ from api.services.loaders import PartiesByServiceAgreementLoader
 
 @strawberry.type(description="Samtjänstavtal: the municipality performs some police services, e.g. at a library.")
 class ServiceAgreement(ContentItem):
-    title: str
-    provider: str = strawberry.field(description='"Gullspång och Hova bibliotek".')
-    since: dt.date | None
+    title: str = strawberry.field(description="As printed (or composed from what is printed).")
+    provider: str = strawberry.field(
+        description='Who performs the services on the municipality\'s behalf, e.g. "Gullspång och Hova bibliotek".'
+    )
+    since: dt.date | None = strawberry.field(description="Since when (the first day, if printed by month or year).")
     since_label: str | None = strawberry.field(description='As printed, e.g. "februari 2011".')
-    services: list[str]
+    services: list[str] = strawberry.field(
+        description='The police services performed, as printed, e.g. "Lämnar ut blanketter.".'
+    )
     municipality_code: strawberry.Private[str]
 
     @classmethod
@@ -35,12 +39,12 @@ class ServiceAgreement(ContentItem):
             municipality_code=row["municipality_id"],
         )
 
-    @strawberry.field
+    @strawberry.field(description="The kommun where the services are performed.")
     async def municipality(self, info: Info[Context, Any]) -> Municipality:
         found = await municipality(info, self.municipality_code)
         assert found is not None  # a foreign key guarantees it
         return found
 
-    @strawberry.field
+    @strawberry.field(description="The parties to the agreement, in the order printed.")
     async def parties(self, info: Info[Context, Any]) -> list[Organisation]:
         return [Organisation.from_row(row) for row in await PartiesByServiceAgreementLoader.of(info).load(self.pk)]

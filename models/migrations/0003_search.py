@@ -95,7 +95,7 @@ async def forwards(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
         "SELECT (SELECT COUNT(*) FROM agreement) + (SELECT COUNT(*) FROM citizen_promise) AS items"
     )
     if rows[0]["items"]:
-        from api.search.index import rebuild
+        from models.search.index import rebuild
 
         await rebuild(client)
 

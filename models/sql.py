@@ -1,7 +1,8 @@
-"""Raw SQL for the search tables, written once with `?` placeholders for both databases.
+"""Raw SQL written once with `?` placeholders for both databases: the search tables and the
+writers' bulk statements (seed/rows.py). Storage, so the content layer and the API both use it.
 
-The index is dialect-specific (a tsvector column on PostgreSQL, an FTS5 table on SQLite), so it
-is read and written with SQL rather than through models. The client is whatever Tortoise gives
+The search index is dialect-specific (a tsvector column on PostgreSQL, an FTS5 table on SQLite),
+so it is read and written with SQL rather than through models. The client is whatever Tortoise gives
 for "default" at the time: inside `in_transaction()` that is the transaction, so the index is
 written in the same transaction as the content.
 """

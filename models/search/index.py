@@ -15,9 +15,9 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from api.core.text import to_plain
-from api.search.analysis import index_terms
-from api.search.sql import Sql, json_value, placeholders
+from models.search.analysis import index_terms
+from models.sql import Sql, json_value, placeholders
+from models.text import to_plain
 
 AGREEMENT = "AGREEMENT"
 CITIZEN_PROMISE = "CITIZEN_PROMISE"
