@@ -346,7 +346,7 @@ async def test_refused_arguments_and_unsupported_fields_are_the_reference_paths(
 ORDERED = """query ($order: CommitmentOrder!, $after: String, $county: String) {
   commitments(first: 20, after: $after, orderBy: $order, filter: { countyCode: $county }) {
     totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-    edges { cursor node { key documentOrder citizenPromise { slug municipality { code } period { start } } } }
+    edges { cursor node { key actor documentOrder citizenPromise { slug municipality { code } period { start } } } }
   }
 }"""
 
@@ -368,6 +368,10 @@ async def test_every_order_of_the_commitments_list_is_compiled_with_the_referenc
                     break
                 after = data["commitments"]["pageInfo"]["endCursor"]
             assert len(rows) == min(100, data["commitments"]["totalCount"]) > 20
+            if order in (CommitmentOrder.ACTOR, CommitmentOrder.ACTOR_DESC):
+                _assert_actor_order(rows, descending=order is CommitmentOrder.ACTOR_DESC)
+                last_cursors[order] = after
+                continue
             keys = [
                 (
                     row["citizenPromise"]["municipality"]["code"] if order is CommitmentOrder.MUNICIPALITY else "",
@@ -386,6 +390,23 @@ async def test_every_order_of_the_commitments_list_is_compiled_with_the_referenc
         compiled = await paths.post(ORDERED, variables)
         assert _parsed(compiled) == _parsed(await paths.reference(ORDERED, variables))
         assert compiled.json()["errors"][0]["extensions"]["argument"] == "after"
+
+
+def _assert_actor_order(rows: list[dict[str, Any]], descending: bool) -> None:
+    """By the actor's name, then promise by promise (stored order, not visible here: each promise
+    one run of rows), each in document order."""
+    actors = [row["actor"] for row in rows]
+    assert actors == sorted(actors, reverse=descending)
+    seen: set[tuple[str, str]] = set()
+    previous: tuple[str, str, int] | None = None
+    for row in rows:
+        run = (row["actor"], row["citizenPromise"]["slug"])
+        if previous is not None and previous[:2] == run:
+            assert row["documentOrder"] > previous[2]
+        else:
+            assert run not in seen, f"{run} in two runs"
+            seen.add(run)
+        previous = (*run, row["documentOrder"])
 
 
 def _flip(day: str, descending: bool) -> Any:
