@@ -357,7 +357,7 @@ async def test_every_order_of_the_commitments_list_is_compiled_with_the_referenc
     """Each order of api/promises/ordering.py, paged through with `after` on both paths: the
     same rows in the same order and the same cursors (tagged by order where the order has a tag);
     a cursor of another order is refused as the reference path refuses it."""
-    last_cursors = {}
+    last_cursors: dict[CommitmentOrder, str | None] = {}
     for order in CommitmentOrder:
         for county in ("14", None):
             after, rows = None, []
