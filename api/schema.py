@@ -30,12 +30,13 @@ from api.agreements.mutations import AgreementMutation  # noqa: E402
 from api.editorial.mutations import EditorialMutation  # noqa: E402
 from api.editorial.preview import add_preview_argument  # noqa: E402
 from api.editorial.queries import EditorialQuery  # noqa: E402
+from api.editorial.review_queries import WorkflowQuery  # noqa: E402
 from api.followups.mutations import FollowUpMutation  # noqa: E402
 from api.people.mutations import ContactMutation  # noqa: E402
 from api.promises.mutations import PromiseMutation  # noqa: E402
 from api.services.mutations import ServiceAgreementMutation  # noqa: E402
 
-Query = add_preview_argument(merge_types("Query", (Query, EditorialQuery)))
+Query = add_preview_argument(merge_types("Query", (Query, EditorialQuery, WorkflowQuery)))
 Mutation = merge_types(
     "Mutation",
     (
