@@ -159,9 +159,10 @@ async def write(
 ) -> WriteResult:
     """Create (`create`) or replace (`update`) one item from seed-format data.
 
-    With `slug`, the item must keep that slug (slugs are the stable public key). A non-admin
-    sets no `status`: left out, an update keeps the item's; given, it must be the item's (DRAFT
-    for a new item), since state moves only through the review workflow."""
+    With `slug`, the item must keep that slug (slugs are the stable public key). `status` left
+    out, an update keeps the item's (a new item is a DRAFT). A non-admin sets no other: given,
+    it must be the item's (DRAFT for a new item), since state moves only through the review
+    workflow."""
     label = label or ("update" if update and not create else "create")
     general = viewer.write_refusal()
     if general:
@@ -174,7 +175,7 @@ async def write(
     parsed = parse(kind, data)
     if isinstance(parsed, list):
         return await refused_alone(viewer, label, WriteResult(Outcome.INVALID, kind, slug, problems=parsed))
-    keeps_status = viewer.role != Role.ADMIN and isinstance(data, dict) and "status" not in data
+    keeps_status = isinstance(data, dict) and "status" not in data
 
     async def change(stored: Stored | None) -> tuple[Bundle, fmt.Item] | WriteResult:
         if keeps_status and stored is not None:
