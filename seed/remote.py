@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from models.enums import PublicationStatus
 from seed import format as fmt
 from seed.reference import read_reference
 from seed.validate import Known, read_files, seed_files, validate_documents
@@ -161,7 +162,7 @@ def push(path: Path, url: str, token: str) -> tuple[PushSummary, list[Problem]]:
             for slug, located in bundle.items[kind].items():
                 name = MUTATION_NAMES[kind]
                 item = fmt.dump(located.item)
-                wanted = item.pop("status", fmt.PublicationStatus.DRAFT.value)
+                wanted = item.pop("status", PublicationStatus.DRAFT.value)
                 found = remote.get((kind, slug))
                 if found is None:
                     query = (
@@ -181,7 +182,7 @@ def push(path: Path, url: str, token: str) -> tuple[PushSummary, list[Problem]]:
                 summary.counts[outcome] += 1
                 if result["ok"]:
                     manifest.setdefault(kind, {})[slug] = result["revision"]
-                    if wanted == fmt.PublicationStatus.PUBLISHED.value and result["outcome"] in {"CREATED", "UPDATED"}:
+                    if wanted == PublicationStatus.PUBLISHED.value and result["outcome"] in {"CREATED", "UPDATED"}:
                         submitted = server.call(SUBMIT, {"id": result["id"], "rev": result["revision"]})
                         step = next(iter(submitted.values()))
                         if step["ok"]:
