@@ -376,8 +376,8 @@ async def _write(
         if expected is not None and expected != editorial:
             raise RevisionConflict(kind, item.slug, expected)
     await writer.prepare(found.ids)
-    if summary is None and note is not None:
-        summary = f"{note} ({viewer.name})"
+    if note is not None:
+        summary = f"{note} ({viewer.name})" if summary is None else f"{summary}, {note}"
     _, revision = await writer.save(
         kind,
         item,
