@@ -4,9 +4,9 @@ serves, read by introspection. Without the npm package the test skips (under CI=
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -31,10 +31,11 @@ async def test_relay_compiler_accepts_the_served_schema(seeded: Database, tmp_pa
     shutil.copytree(RELAY / "src", tmp_path / "src")
     config = {"src": "./src", "schema": "./schema.graphql", "language": "javascript"}
     (tmp_path / "relay.config.json").write_text(json.dumps(config), encoding="utf-8")
-    result = subprocess.run(
-        [str(COMPILER), "relay.config.json"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    process = await asyncio.create_subprocess_exec(
+        str(COMPILER), "relay.config.json", cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
     )
-    assert result.returncode == 0, result.stdout + result.stderr
+    out, _ = await asyncio.wait_for(process.communicate(), timeout=120)
+    assert process.returncode == 0, out.decode()
     generated = {path.name for path in (tmp_path / "src" / "__generated__").iterdir()}
     assert {"PromiseCardRefetchQuery.graphql.js", "PromiseListPaginationQuery.graphql.js"} <= generated
     refetch = (tmp_path / "src" / "__generated__" / "PromiseCardRefetchQuery.graphql.js").read_text(encoding="utf-8")
