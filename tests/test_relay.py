@@ -27,12 +27,16 @@ async def test_relay_compiler_accepts_the_served_schema(seeded: Database, tmp_pa
         pytest.skip(reason)
     async with make_client() as client:
         introspection = await graphql(client, get_introspection_query())
-    (tmp_path / "schema.graphql").write_text(print_schema(build_client_schema(introspection)), encoding="utf-8")
+    (tmp_path / "schema.graphql").write_text(print_schema(build_client_schema(introspection))  # type: ignore[arg-type], encoding="utf-8")
     shutil.copytree(RELAY / "src", tmp_path / "src")
     config = {"src": "./src", "schema": "./schema.graphql", "language": "javascript"}
     (tmp_path / "relay.config.json").write_text(json.dumps(config), encoding="utf-8")
     process = await asyncio.create_subprocess_exec(
-        str(COMPILER), "relay.config.json", cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+        str(COMPILER),
+        "relay.config.json",
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     out, _ = await asyncio.wait_for(process.communicate(), timeout=120)
     assert process.returncode == 0, out.decode()
