@@ -27,7 +27,8 @@ async def test_relay_compiler_accepts_the_served_schema(seeded: Database, tmp_pa
         pytest.skip(reason)
     async with make_client() as client:
         introspection = await graphql(client, get_introspection_query())
-    (tmp_path / "schema.graphql").write_text(print_schema(build_client_schema(introspection))  # type: ignore[arg-type], encoding="utf-8")
+    served = print_schema(build_client_schema(introspection))  # type: ignore[arg-type]
+    (tmp_path / "schema.graphql").write_text(served, encoding="utf-8")
     shutil.copytree(RELAY / "src", tmp_path / "src")
     config = {"src": "./src", "schema": "./schema.graphql", "language": "javascript"}
     (tmp_path / "relay.config.json").write_text(json.dumps(config), encoding="utf-8")
