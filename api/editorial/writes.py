@@ -354,10 +354,11 @@ async def _write(
         if expected is not None and expected != editorial:
             raise RevisionConflict(kind, item.slug, expected)
         if pending is not None and stored is not None:
-            # The pending revision goes live: the row continues from its number.
-            assert editorial is not None
-            await MODELS[kind].filter(id=stored.id).update(revision=editorial)
-            current = expected = editorial
+            # The pending revision goes live: the row continues from its number (or its own, when
+            # an erasure or a seed load wrote the row since).
+            assert editorial is not None and current is not None
+            current = expected = max(editorial, current)
+            await MODELS[kind].filter(id=stored.id).update(revision=current)
     writer = Writer(author=viewer.name, from_files=False)
     if stored is not None:
         # The same content is no change, whatever revision it was based on: nothing to lose.
