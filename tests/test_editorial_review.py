@@ -5,6 +5,11 @@ status, and every attempt — refused ones included — is in the activity log a
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -275,3 +280,36 @@ async def test_the_preview_header_is_honoured_only_with_an_editorial_token(fresh
             },
         )
     assert allowed.status_code == 200 and "samverkan-preview" in allowed.headers["access-control-allow-headers"].lower()
+
+
+async def _samverkan(database: Database, *arguments: str, **environment: str) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).parent / "samverkan"),
+        *arguments,
+        env={**os.environ, "DATABASE_URL": database.url, **environment},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await process.communicate()
+    return int(process.returncode or 0), out.decode()
+
+
+async def test_samverkan_activity_lists_token_changes_and_refusals_and_prunes_by_retention(fresh: Database) -> None:
+    long_ago = datetime.now(UTC) - timedelta(days=400)
+    old = await Activity.create(at=long_ago, token_name="gammal", action="update", result="UPDATED", request_id="x")
+    ange = await token(Role.EDITOR, [ANGE])  # a token change: recorded as done by the command line
+    async with make_client() as client:
+        denied = await mutate(client, PUBLISH, {"id": gid("CitizenPromise", PROMISE_GOTENE_2019)}, ange)
+    assert denied["outcome"] == "DENIED"
+
+    code, out = await _samverkan(fresh, "activity", "--limit", "2")  # newest first
+    assert code == 0, out
+    refusal, change = (line.split("\t") for line in out.strip().splitlines())
+    assert refusal[2:5] == ["publish", f"citizen_promises:{PROMISE_GOTENE_2019}", "DENIED"]
+    assert refusal[1].startswith("editor-2260") and "1471" in refusal[6]
+    assert change[1:5] == ["cli", "token_create", "-", "CREATED"] and refusal[1] in change[6]
+
+    retention = {"SAMVERKAN_ACTIVITY_RETENTION_DAYS": "30"}
+    code, out = await _samverkan(fresh, "activity", "--prune", "--token", "gammal", **retention)
+    assert code == 0 and out.startswith("1 entry older than the retention deleted") and "no entries" in out, out
+    assert not await Activity.filter(id=old.id).exists() and await Activity.filter(result="DENIED").exists()
