@@ -6,6 +6,7 @@ status, and every attempt — refused ones included — is in the activity log a
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import sys
 from datetime import UTC, datetime, timedelta
@@ -247,8 +248,14 @@ async def test_denied_attempts_are_in_the_activity_log_and_change_nothing(fresh:
         assert edit["tokenName"].startswith("editor-2260") and edit["requestId"] == "denied-edit-1"
         assert edit["itemSlug"] == PROMISE_GOTENE_2019 and "1471" in edit["message"]
         assert "police lpo-vastra-skaraborg" in entries[2]["message"]
-        # Only an admin reads the log.
+        # Only an admin reads the log; times without an offset are UTC; a made-up cursor is the client's error.
         assert "errors" in await call(client, ACTIVITY, {}, gotene)
+        window = {"filter": {**refused, "since": "2000-01-01T00:00:00", "until": "2199-01-01T00:00:00+00:00"}}
+        assert (await call(client, ACTIVITY, window, admin))["data"]["activity"]["totalCount"] == 4
+        bad = base64.urlsafe_b64encode(b'["x"]').decode()
+        for query in (ACTIVITY, "query($after: String) { reviewQueue(after: $after) { totalCount } }"):
+            errors = (await call(client, query, {"after": bad}, admin))["errors"]
+            assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT", errors
 
 
 async def test_the_preview_header_is_honoured_only_with_an_editorial_token(fresh: Database) -> None:

@@ -11,6 +11,7 @@ are indexed columns (token name, item, time).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
@@ -72,8 +73,10 @@ async def review_queue(info: Info[Context, Any], first: int | None, after: str |
             continue
         shown.append(review)
     total = len(shown)
-    start = int(request.after[0]) if request.after else None
+    start = request.after[0] if request.after else None
     if start is not None:
+        if not isinstance(start, int) or isinstance(start, bool):
+            raise inputs.BadInput("after", "is not a cursor this list gave out")
         shown = [review for review in shown if review.id > start]
     page = shown[: request.first]
     edges = []
@@ -142,13 +145,13 @@ async def activity_log(
                 raise inputs.BadInput("filter.itemId", f"is not an editable content item (got '{filter.item_id[:40]}')")
             rows = rows.filter(item_type=found[0], item_slug=found[1])
         if filter.since is not None:
-            rows = rows.filter(at__gte=filter.since)
+            rows = rows.filter(at__gte=_aware(filter.since))
         if filter.until is not None:
-            rows = rows.filter(at__lt=filter.until)
+            rows = rows.filter(at__lt=_aware(filter.until))
     total = await rows.count()
     if request.after:
         last = request.after[0]
-        if not isinstance(last, int):
+        if not isinstance(last, int) or isinstance(last, bool):
             raise inputs.BadInput("after", "is not a cursor this list gave out")
         rows = rows.filter(id__lt=last)
     found_rows = await rows.order_by("-id").limit(request.first + 1)
@@ -184,6 +187,11 @@ async def activity_log(
         ),
         total_count=total,
     )
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """A time without an offset is UTC, as everywhere in the API."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 @strawberry.type
