@@ -268,6 +268,18 @@ async def test_the_preview_header_is_honoured_only_with_an_editorial_token(fresh
         async def ask(headers: dict[str, str]) -> httpx.Response:
             return await client.post("/graphql", json={"query": node, "variables": variables}, headers=headers)
 
+        listed = "{ citizenPromises(first: 100) { edges { node { slug } } } }"
+        for compiled in (True, False):
+            settings = Settings(rate_limits=False, compiled_reads=compiled, debug_execution=True)
+            async with make_client(settings) as other:
+                for header, shown in (("false", False), ("true", True), ("false", False)):  # not one cached answer
+                    answer = await other.post(
+                        "/graphql",
+                        json={"query": listed},
+                        headers={"Authorization": f"Bearer {gotene}", "Samverkan-Preview": header},
+                    )
+                    assert (NEW in answer.text) is shown, (compiled, header)
+                    assert (answer.json()["extensions"]["execution"] == "compiled") is compiled
         editorial = await ask({"Authorization": f"Bearer {gotene}", "Samverkan-Preview": "true"})
         assert editorial.json()["data"]["node"]["status"] == "DRAFT"
         assert "Samverkan-Preview" in editorial.headers["vary"]
