@@ -42,7 +42,7 @@ from enum import StrEnum
 from api.editorial.access import Role, Viewer
 from api.editorial.scope import Described, _field, _listed, concerned
 from models import Approval, Municipality, Organisation, PoliceUnit, Review
-from models.enums import OrganisationKind, PublicationStatus
+from models.enums import OrganisationKind
 
 
 class ReviewState(StrEnum):
@@ -129,15 +129,6 @@ async def covered(viewer: Viewer, sides: Sequence[Side]) -> frozenset[Side]:
                 seen.add(unit)
                 unit = parents.get(unit)
     return frozenset(result)
-
-
-def state(status: str, review: Review | None, approved: frozenset[str], sides: Sequence[Side]) -> ReviewState:
-    """Where an item stands: its row's status, unless its review row says more."""
-    if review is None:
-        return ReviewState(PublicationStatus(status).value)
-    if review.state == ReviewState.IN_REVIEW and all(side.id in approved for side in sides):
-        return ReviewState.APPROVED
-    return ReviewState(review.state)
 
 
 async def review_of(kind: str, slug: str) -> Review | None:

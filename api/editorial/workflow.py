@@ -113,8 +113,7 @@ async def submit(viewer: Viewer, kind: str, slug: str, expected: int) -> WriteRe
 
     async def step(stored: Stored, editorial: int, review: Review | None, head: fmt.Item) -> WriteResult:
         pending = review is not None and review.snapshot is not None
-        (municipalities,) = [await state_of(kind, head)]
-        draft = State(municipalities.municipalities, PublicationStatus.DRAFT)
+        draft = State((await state_of(kind, head)).municipalities, PublicationStatus.DRAFT)
         denied = refusal(viewer, kind, slug, Action.UPDATE, draft, draft)
         if denied:
             return _refused(Outcome.DENIED, kind, slug, "(access)", denied + "; nothing was changed")

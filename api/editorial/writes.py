@@ -345,7 +345,9 @@ async def _write(
         return await _save_pending(viewer, kind, stored, current, editorial, pending, item, expected, document, review)
     note = None
     if action == Action.PUBLISH:
-        if not admin:
+        # Publishing what is live already (no pending revision) is no change: UNCHANGED below.
+        republish = pending is None and before is not None and before.status == PublicationStatus.PUBLISHED
+        if not admin and not republish:
             missing = await _missing_approvals(kind, item, review, editorial)
             if missing is not None:
                 return _refused(Outcome.DENIED, kind, item.slug, "(access)", missing + "; nothing was changed")
