@@ -332,3 +332,26 @@ async def test_samverkan_activity_lists_token_changes_and_refusals_and_prunes_by
     code, out = await _samverkan(fresh, "activity", "--prune", "--token", "gammal", **retention)
     assert code == 0 and out.startswith("1 entry older than the retention deleted") and "no entries" in out, out
     assert not await Activity.filter(id=old.id).exists() and await Activity.filter(result="DENIED").exists()
+
+
+async def test_an_approval_racing_an_edit_never_approves_the_new_revision(fresh: Database) -> None:
+    gotene = await token(Role.EDITOR, [GOTENE])
+    admin = await token(Role.ADMIN)
+    id_ = gid("CitizenPromise", NEW)
+    async with make_client() as client:
+        assert (await mutate(client, CREATE, {"item": _promise()}, gotene))["outcome"] == "CREATED"
+        assert (await mutate(client, SUBMIT, {"id": id_, "rev": 1}, gotene))["outcome"] == "UPDATED"
+        edit = {"id": id_, "rev": 1, "item": _promise(summary="Samtidig ändring")}
+        approved, edited = await asyncio.gather(
+            mutate(client, APPROVE, {"id": id_, "rev": 1}, gotene),
+            mutate(client, _update("citizenPromise"), edit, gotene),
+        )
+        assert edited["outcome"] == "UPDATED" and edited["revision"] == 2
+        assert approved["outcome"] in {"UPDATED", "CONFLICT"}  # before the edit (then void), or after it
+        assert not await Approval.filter(item_slug=NEW, revision=2).exists()
+        assert (await mutate(client, PUBLISH, {"id": id_}, gotene))["outcome"] == "DENIED"
+        delete = "mutation($id: ID!) { citizenPromiseDelete(id: $id, expectedRevision: 2) { outcome } }"
+        assert (await call(client, delete, {"id": id_}, admin))["data"]["citizenPromiseDelete"]["outcome"] == "DELETED"
+        gone = await mutate(client, APPROVE, {"id": id_, "rev": 2}, gotene)
+        assert (gone["outcome"], gone["problems"][0]["field"]) == ("NOT_FOUND", "id")
+    assert not await Review.filter(item_slug=NEW).exists()
