@@ -30,6 +30,10 @@ shows the *live* row of such an item; the pending revision is read in its seed f
 (`editorialItems`, `reviewQueue`, the payloads of writes), which is what editors and `seed
 pull` work with anyway. Numbers of pending revisions replaced before they were published are
 not in the history (the history holds what was live or a draft): a history can skip numbers.
+Measured in SQL statements on SQLite (the seed's gotene-medborgarlofte-2019, activity entry
+included): an editor's pending edit 13 (12 for the next one), where an admin's live edit of the
+same item is 29; publishing the pending revision 34, the live write plus the review's
+bookkeeping. Reads of the public pay nothing.
 """
 
 from __future__ import annotations
