@@ -395,6 +395,8 @@ async def _write(
     if review is not None:
         # Any change voids the approvals and ends a review: the item is what it now is.
         await forget(kind, item.slug)
+        if pending is not None and action != Action.PUBLISH:
+            note = f"the pending revision {review.revision} was dropped"
     final = writer.final or item
     return WriteResult(
         Outcome.UPDATED if stored else Outcome.CREATED,
