@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTTP_TOOLS := tests/http/node_modules/.installed
 SCHEMA_TOOLS := tests/schema/node_modules/.installed
+RELAY_TOOLS := tests/relay/node_modules/.installed
 WEB_BUILT := web/dist/vendor/.built
 
 .PHONY: install serve test lint typecheck schema test-tools web browser fuzz bench bench-quick bench-tools soak drill clean
@@ -22,9 +23,18 @@ serve: install
 	$(BIN)/samverkan seed load --if-empty
 	$(BIN)/samverkan serve
 
-# npm packages for the GraphQL-over-HTTP audit and the schema linter; a machine without npm skips
-# those tests (under CI: fails).
-test-tools: $(HTTP_TOOLS) $(SCHEMA_TOOLS)
+# npm packages for the GraphQL-over-HTTP audit, the schema linter and the Relay check
+# (tests/test_relay.py); a machine without npm skips those tests (under CI: fails).
+test-tools: $(HTTP_TOOLS) $(SCHEMA_TOOLS) $(RELAY_TOOLS)
+
+$(RELAY_TOOLS): tests/relay/package.json tests/relay/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd tests/relay && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "npm is missing: the Relay check cannot run under CI" >&2; exit 1; \
+	else \
+		echo "npm not found: the Relay check will be skipped"; \
+	fi
 
 $(HTTP_TOOLS): tests/http/package.json tests/http/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
@@ -123,4 +133,4 @@ drill: install
 	$(BIN)/python -m bench.drill
 
 clean:
-	rm -rf $(VENV) data tests/http/node_modules tests/schema/node_modules web/node_modules web/dist test-output
+	rm -rf $(VENV) data tests/http/node_modules tests/schema/node_modules tests/relay/node_modules web/node_modules web/dist test-output

@@ -87,7 +87,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST"],
-                allow_headers=["Authorization", "Content-Type", "X-Request-ID", "If-None-Match"],
+                allow_headers=["Authorization", "Content-Type", "X-Request-ID", "If-None-Match", "Samverkan-Preview"],
                 expose_headers=["ETag", "X-Request-ID"],
                 max_age=600,
             )

@@ -1,5 +1,5 @@
 """`samverkan`, the whole command (pyproject's entry point): the storage and content commands of
-seed/cli.py with the API's own added here, `serve` and `token`, so imports run one way
+seed/cli.py with the API's own added here, `serve`, `token` and `activity`, so imports run one way
 (models → seed → api). As in seed/cli.py, what only one command needs is imported by that command,
 so the others start without uvicorn and the API's modules."""
 
@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from models import ApiToken, Municipality, PoliceUnit
+from models import Activity, ApiToken, Municipality, PoliceUnit
 from models.config import database_url
 from seed.cli import _run as run
 from seed.cli import app, main
@@ -142,3 +142,57 @@ def token_revoke(name: Annotated[str, typer.Argument(help="The token's name.")])
         typer.echo(f"no active token named '{name}'", err=True)
         raise typer.Exit(1)
     typer.echo(f"token '{name}' revoked")
+
+
+@app.command("activity")
+def activity_command(
+    token: Annotated[
+        str | None, typer.Option(help="Only this token's entries (its name; 'cli' for this tool).")
+    ] = None,
+    item: Annotated[str | None, typer.Option(help="Only entries about this item: its slug.")] = None,
+    action: Annotated[str | None, typer.Option(help="Only this action, e.g. publish, approve, update.")] = None,
+    result: Annotated[str | None, typer.Option(help="Only this result, e.g. DENIED, CONFLICT, UPDATED.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only entries from this ISO date or time (UTC) on.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="At most this many entries, newest first.")] = 50,
+    prune: Annotated[
+        bool, typer.Option(help="Delete entries older than SAMVERKAN_ACTIVITY_RETENTION_DAYS (default 365) first.")
+    ] = False,
+) -> None:
+    """The activity log, newest first: who (token) did or tried what, on which item, when, the
+    result and the request id (times in UTC)."""
+    from api.editorial.activity import prune as prune_log
+    from api.settings import Settings
+
+    moment = None
+    if since is not None:
+        try:
+            moment = datetime.fromisoformat(since)
+        except ValueError:
+            typer.echo(f"--since: '{since}' is not an ISO date or time (e.g. 2026-12-01)", err=True)
+            raise typer.Exit(2) from None
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+    async def work() -> tuple[int, list[str]]:
+        pruned = await prune_log(Settings.from_environment().activity_retention_days) if prune else 0
+        rows = Activity.all()
+        for column, value in (("token_name", token), ("item_slug", item), ("action", action), ("result", result)):
+            if value is not None:
+                rows = rows.filter(**{column: value})
+        if moment is not None:
+            rows = rows.filter(at__gte=moment)
+        lines = []
+        for row in await rows.order_by("-id").limit(limit):
+            what = f"{row.item_type}:{row.item_slug}" if row.item_slug else "-"
+            if row.revision is not None:
+                what += f"#{row.revision}"
+            lines.append(
+                f"{row.at.astimezone(UTC):%Y-%m-%d %H:%M:%S}\t{row.token_name}\t{row.action}\t{what}"
+                f"\t{row.result}\t{row.request_id}\t{row.message or ''}"
+            )
+        return pruned, lines
+
+    pruned, lines = run(work)
+    if prune:
+        typer.echo(f"{pruned} entr{'y' if pruned == 1 else 'ies'} older than the retention deleted")
+    for line in lines or ["no entries"]:
+        typer.echo(line)

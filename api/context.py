@@ -21,6 +21,8 @@ class Context:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     # Set by editorial access (preview of drafts); public reads leave it False.
     preview: bool = False
+    # The request's `Samverkan-Preview: true` header, honoured (api/editorial/preview.py).
+    preview_asked: bool = False
     # Who asks (from the Authorization header); anonymous reads published content only.
     viewer: Viewer = ANONYMOUS
     loaders: dict[type, Any] = field(default_factory=dict)

@@ -49,6 +49,7 @@ from api.agreements.mutations import AgreementMutation  # noqa: E402
 from api.editorial.mutations import EditorialMutation  # noqa: E402
 from api.editorial.preview import add_preview_argument  # noqa: E402
 from api.editorial.queries import EditorialQuery  # noqa: E402
+from api.editorial.review_queries import WorkflowQuery  # noqa: E402
 from api.followups.mutations import FollowUpMutation  # noqa: E402
 from api.people.mutations import ContactMutation  # noqa: E402
 from api.promises.mutations import PromiseMutation  # noqa: E402
@@ -57,9 +58,10 @@ from api.services.mutations import ServiceAgreementMutation  # noqa: E402
 # merge_types without a description; the root types are described like every other type.
 Query = add_preview_argument(
     strawberry.type(
-        merge_types("Query", (Query, EditorialQuery)),
-        description="Reads: published content for everyone; drafts, schedules and history with an editorial token"
-        " (`preview`, `revisions`, `editorialItems`).",
+        merge_types("Query", (Query, EditorialQuery, WorkflowQuery)),
+        description="Reads: published content for everyone; with an editorial token also drafts (header"
+        " `Samverkan-Preview: true`), schedules and history (`revisions`, `editorialItems`), the review queue and,"
+        " for admins, the activity log.",
     )
 )
 Mutation = strawberry.type(
@@ -76,7 +78,8 @@ Mutation = strawberry.type(
     ),
     description="Editorial writes, each one transaction, with an editorial token (Authorization: Bearer …) within"
     " its scope. Items go in and come out in the seed file format (seed/README.md); every change is recorded as a"
-    " revision.",
+    " revision. Non-admin tokens move an item's state only through the review workflow (`submitForReview`,"
+    " `approve`, `requestChanges`, `publish`).",
 )
 
 # Types reached only through interfaces or `node(id:)` still belong in the schema.

@@ -92,6 +92,8 @@ class Settings:
     header_timeout: float = 10.0
     body_timeout: float = 30.0
     connection_limit: int = 200
+    # Days the activity log keeps an entry (api/editorial/activity.py); 0: for ever.
+    activity_retention_days: int = 365
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -131,6 +133,7 @@ class Settings:
             header_timeout=_float("SAMVERKAN_HEADER_TIMEOUT", cls.header_timeout),
             body_timeout=_float("SAMVERKAN_BODY_TIMEOUT", cls.body_timeout),
             connection_limit=_int("SAMVERKAN_CONNECTION_LIMIT", cls.connection_limit),
+            activity_retention_days=_int("SAMVERKAN_ACTIVITY_RETENTION_DAYS", cls.activity_retention_days),
         )
 
     @property

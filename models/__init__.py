@@ -1,7 +1,7 @@
 """Samverkan's content model (Tortoise ORM)."""
 
 from models.agreements import Agreement, AgreementParty, Signatory
-from models.editorial import ApiToken, Erasure, Revision
+from models.editorial import Activity, ApiToken, Approval, Erasure, Review, Revision
 from models.followups import FollowUp, FollowUpEntry, FollowUpEntryCommitment
 from models.geography import County, Municipality, PoliceUnit
 from models.people import Contact, ContactMunicipality, Organisation, Person
@@ -16,9 +16,11 @@ from models.promises import (
 from models.services import ServiceAgreement, ServiceAgreementParty
 
 __all__ = [
+    "Activity",
     "Agreement",
     "AgreementParty",
     "ApiToken",
+    "Approval",
     "CitizenPromise",
     "CitizenPromiseContact",
     "Commitment",
@@ -35,6 +37,7 @@ __all__ = [
     "Organisation",
     "Person",
     "PoliceUnit",
+    "Review",
     "Revision",
     "ServiceAgreement",
     "ServiceAgreementParty",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 
@@ -61,3 +62,64 @@ class Erasure(Model):
 
     class Meta:
         table = "erasure"
+
+
+class Review(Model):
+    """Where an item stands in the review workflow (api/editorial/review.py), when not simply as
+    its row says: submitted, sent back, or a pending revision of a published item. One per item.
+
+    `revision` is the item's editorial revision: the row's, or with `snapshot` the pending one
+    (the live row keeps its own until the pending revision is published)."""
+
+    id = fields.IntField(primary_key=True)
+    item_type = fields.CharField(max_length=40)
+    item_slug = fields.CharField(max_length=200)
+    state = fields.CharField(max_length=20)
+    revision = fields.IntField()
+    # The pending revision of a published item (seed form) and its file; None: the row is it.
+    snapshot: fields.JSONField[dict[str, Any]] | None = fields.JSONField(null=True)
+    document = fields.CharField(max_length=200, null=True)
+    # The live revision the pending one was made from.
+    base_revision = fields.IntField(null=True)
+    comment = fields.TextField(null=True)
+    author = fields.CharField(max_length=200)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "review"
+        unique_together = (("item_type", "item_slug"),)
+
+
+class Approval(Model):
+    """One side's approval of one revision of an item; void once the item is at another."""
+
+    id = fields.IntField(primary_key=True)
+    item_type = fields.CharField(max_length=40)
+    item_slug = fields.CharField(max_length=200)
+    revision = fields.IntField()
+    side = fields.CharField(max_length=220)
+    token_name = fields.CharField(max_length=200)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "approval"
+        unique_together = (("item_type", "item_slug", "revision", "side"),)
+
+
+class Activity(Model):
+    """One entry of the activity log: who tried what on which item, when, and how it ended."""
+
+    id = fields.IntField(primary_key=True)
+    at = fields.DatetimeField(db_index=True)
+    token_name = fields.CharField(max_length=200, db_index=True)
+    action = fields.CharField(max_length=40)
+    item_type = fields.CharField(max_length=40, null=True)
+    item_slug = fields.CharField(max_length=200, null=True)
+    revision = fields.IntField(null=True)
+    result = fields.CharField(max_length=20)
+    message = fields.TextField(null=True)
+    request_id = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "activity"
+        indexes = (Index(fields=("item_type", "item_slug")),)

@@ -1,5 +1,7 @@
 """Erasing a person: name, e-mail and phone leave current content, every revision and so every
-export; an Erasure row records that it happened and how many items changed, never what."""
+export, pending revisions and review comments (models/editorial.py, `Review`), and the activity
+log (its messages and token names; entries and slugs are renamed with the items); an Erasure
+row records that it happened and how many items changed, never what."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import re
 import secrets
 from typing import Any
 
-from models import Contact, Erasure, Person, Revision, Signatory
+from models import Activity, Approval, Contact, Erasure, Person, Review, Revision, Signatory
 from models.transactions import write_transaction
 from seed import format as fmt
 from seed.export import EXPORTERS, MODELS
@@ -61,7 +63,8 @@ async def erase_person(name: str) -> int:
                 for row_id, slug in await model.filter(slug__icontains=scrubber.key).values_list("id", "slug"):
                     new_slug = scrubber.scrub(slug)
                     await model.filter(id=row_id).update(slug=new_slug)
-                    await Revision.filter(item_type=kind, item_slug=slug).update(item_slug=new_slug)
+                    for bookkeeping in (Revision, Review, Approval, Activity):
+                        await bookkeeping.filter(item_type=kind, item_slug=slug).update(item_slug=new_slug)
 
         writer = Writer(author=AUTHOR, from_files=False)
         await writer.prepare()
@@ -80,6 +83,18 @@ async def erase_person(name: str) -> int:
             if snapshot != revision.snapshot or summary != revision.summary:
                 await Revision.filter(id=revision.id).update(snapshot=snapshot, summary=summary)
                 changed_items.add((revision.item_type, revision.item_slug))
+
+        for review in await Review.all():
+            snapshot = scrubber.scrub(review.snapshot) if review.snapshot is not None else None
+            comment = scrubber.scrub(review.comment) if review.comment is not None else None
+            if snapshot != review.snapshot or comment != review.comment:
+                await Review.filter(id=review.id).update(snapshot=snapshot, comment=comment)
+                changed_items.add((review.item_type, review.item_slug))
+        for entry in await Activity.all():
+            message = scrubber.scrub(entry.message) if entry.message is not None else None
+            token_name = scrubber.scrub(entry.token_name)
+            if message != entry.message or token_name != entry.token_name:
+                await Activity.filter(id=entry.id).update(message=message, token_name=token_name)
 
         for person in people:
             # Nothing refers to the old row any more; an unexpected reference keeps it, blanked.

@@ -4,6 +4,12 @@ GraphQL API with an editor's token, so scope, revisions and conflicts apply as f
 Pull leaves `.samverkan-revisions.json` in the folder: the revision each item was pulled (or last
 pushed) at. Push sends that as `expectedRevision`, so a change made on the server meanwhile is a
 conflict, not overwritten; an item without an entry is based on the server's current revision.
+
+Push does not publish: an item's `status` is not sent (state moves only through the server's
+review workflow, api/editorial/review.py). A new item is created as a DRAFT, a changed one keeps
+its state on the server (a change of a published item becomes its pending revision), and every
+item created or changed whose file says PUBLISHED is submitted for review instead, which push
+says item by item: it is published once every side has approved it.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from models.enums import PublicationStatus
 from seed import format as fmt
 from seed.reference import read_reference
 from seed.validate import Known, read_files, seed_files, validate_documents
@@ -30,7 +37,11 @@ RATE_LIMIT_RETRIES = 10
 
 ITEMS = "query { editorialItems { id kind document revision item } }"
 REFERENCES = "query { editorialReferences }"
-PAYLOAD = "outcome ok revision problems { field message }"
+PAYLOAD = "outcome ok id revision problems { field message }"
+SUBMIT = (
+    "mutation($id: ID!, $rev: Int!) { submitForReview(id: $id, expectedRevision: $rev)"
+    " { outcome ok revision problems { field message } } }"
+)
 MUTATION_NAMES = {
     "agreements": "agreement",
     "citizen_promises": "citizenPromise",
@@ -56,7 +67,8 @@ class PushSummary:
     messages: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        counts = ", ".join(f"{self.counts[k]} {k}" for k in ("created", "updated", "unchanged", "refused", "conflict"))
+        kinds = ("created", "updated", "unchanged", "refused", "conflict", "submitted for review")
+        counts = ", ".join(f"{self.counts[k]} {k}" for k in kinds)
         return [*self.messages, counts]
 
 
@@ -150,6 +162,7 @@ def push(path: Path, url: str, token: str) -> tuple[PushSummary, list[Problem]]:
             for slug, located in bundle.items[kind].items():
                 name = MUTATION_NAMES[kind]
                 item = fmt.dump(located.item)
+                wanted = item.pop("status", PublicationStatus.DRAFT.value)
                 found = remote.get((kind, slug))
                 if found is None:
                     query = (
@@ -169,6 +182,20 @@ def push(path: Path, url: str, token: str) -> tuple[PushSummary, list[Problem]]:
                 summary.counts[outcome] += 1
                 if result["ok"]:
                     manifest.setdefault(kind, {})[slug] = result["revision"]
+                    if wanted == PublicationStatus.PUBLISHED.value and result["outcome"] in {"CREATED", "UPDATED"}:
+                        submitted = server.call(SUBMIT, {"id": result["id"], "rev": result["revision"]})
+                        step = next(iter(submitted.values()))
+                        if step["ok"]:
+                            summary.counts["submitted for review"] += 1
+                            summary.messages.append(
+                                f"{slug}: submitted for review at revision {step['revision']} (the file says"
+                                " PUBLISHED; push does not publish): it is published once every side has approved it"
+                            )
+                        else:
+                            for problem in step["problems"]:
+                                summary.messages.append(
+                                    f"{slug}: not submitted for review: {problem['field']}: {problem['message']}"
+                                )
                 else:
                     where = f"{located.file.display}:{located.file.line_of(located.path)}"
                     for problem in result["problems"]:

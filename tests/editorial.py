@@ -24,6 +24,8 @@ mutation($id: ID!, $rev: Int!, $item: JSON!) {{
 }}"""
 PUBLISH = f"mutation($id: ID!) {{ publish(id: $id) {{ {PAYLOAD} }} }}"
 UNPUBLISH = f"mutation($id: ID!) {{ unpublish(id: $id) {{ {PAYLOAD} }} }}"
+SUBMIT = f"mutation($id: ID!, $rev: Int!) {{ submitForReview(id: $id, expectedRevision: $rev) {{ {PAYLOAD} }} }}"
+APPROVE = f"mutation($id: ID!, $rev: Int!) {{ approve(id: $id, revision: $rev) {{ {PAYLOAD} }} }}"
 
 
 async def token(role: Role, municipalities: list[str] | None = None, police_units: list[str] | None = None) -> str:

@@ -420,7 +420,7 @@ PREVIEW = """query ($preview: Boolean!, $id: ID!) {
   }
   citizenPromises(first: 100, preview: $preview) { totalCount edges { node { slug status } } }
   commitments(first: 100, preview: $preview) { totalCount edges { node { id citizenPromise { slug } } } }
-  node(id: $id, preview: $preview) { id ... on CitizenPromise { status } }
+  node(id: $id) { id ... on CitizenPromise { status } }
 }"""
 
 

@@ -9,9 +9,11 @@ from tests.conftest import Database, make_client
 from tests.editorial import (
     AGREEMENT_ANGE,
     AGREEMENT_GOTENE,
+    APPROVE,
     PAYLOAD,
     PROMISE_GOTENE_2019,
     PUBLISH,
+    SUBMIT,
     UNPUBLISH,
     UPDATE_AGREEMENT,
     call,
@@ -93,6 +95,12 @@ async def test_gotene_editor_publishes_gotene_content_but_not_anges(fresh: Datab
             taken_back = await mutate(client, UNPUBLISH, {"id": gid("Agreement", slug)}, admin)
             assert (taken_back["outcome"], taken_back["status"]) == ("UPDATED", "DRAFT")
 
+        # Once both sides approved (the review workflow: tests/test_editorial_review.py).
+        police = await token(Role.EDITOR, police_units=["lpo-vastra-skaraborg"])
+        step = {"id": gid("Agreement", AGREEMENT_GOTENE), "rev": 2}
+        assert (await mutate(client, SUBMIT, step, gotene))["outcome"] == "UPDATED"
+        for secret in (gotene, police):
+            assert (await mutate(client, APPROVE, step, secret))["outcome"] == "UPDATED"
         published = await mutate(client, PUBLISH, {"id": gid("Agreement", AGREEMENT_GOTENE)}, gotene)
         assert (published["outcome"], published["status"], published["revision"]) == ("UPDATED", "PUBLISHED", 3)
         refused = await mutate(client, PUBLISH, {"id": gid("Agreement", AGREEMENT_ANGE)}, gotene)

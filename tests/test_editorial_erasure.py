@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 
 from api.editorial.access import Role
-from models import Erasure, Person, Revision
+from models import Activity, Erasure, Person, Review, Revision
 from seed import format as fmt
 from seed.export import export_contacts, export_texts
 from tests.conftest import Database, make_client
@@ -27,6 +27,10 @@ async def _traces() -> list[str]:
         if "oliv" in text.lower():
             found.append(f"revision {revision}")
     found += [f"person {p.key}" for p in await Person.all() if "oliv" in (p.name + (p.email or "")).lower()]
+    for review in await Review.all():
+        if "oliv" in (orjson.dumps(review.snapshot).decode() + (review.comment or "")).lower():
+            found.append(f"review of {review.item_slug}")
+    found += [f"activity {a.id}" for a in await Activity.all() if "oliv" in (a.message or "").lower()]
     found += [name for name, text in (await export_texts()).items() if "oliv" in text.lower()]
     return found
 
@@ -42,7 +46,28 @@ async def test_erase_person_leaves_no_trace_in_any_revision(fresh: Database) -> 
         edited = {**promise, "summary": f"Kontakta {NAME} ({EMAIL}) med frågor."}
         result = await mutate(client, update, {"id": gid("CitizenPromise", PROMISE_GOTENE_2019), "item": edited}, admin)
         assert result["outcome"] == "UPDATED"
-    assert await _traces()
+        # A pending revision naming her, and a request for changes whose comment does (the activity log keeps it).
+        gotene = await token(Role.EDITOR, ["1471"])
+        police = await token(Role.EDITOR, police_units=["lpo-vastra-skaraborg"])
+        pending = {**edited, "summary": f"Ring {NAME} på 010-123 45 67."}
+        result = await mutate(
+            client,
+            update.replace("expectedRevision: 1", "expectedRevision: 2"),
+            {"id": gid("CitizenPromise", PROMISE_GOTENE_2019), "item": pending},
+            gotene,
+        )
+        assert (result["outcome"], result["revision"]) == ("UPDATED", 3)
+        step = {"id": gid("CitizenPromise", PROMISE_GOTENE_2019), "rev": 3}
+        submit = (
+            f"mutation($id: ID!, $rev: Int!) {{ submitForReview(id: $id, expectedRevision: $rev) {{ {PAYLOAD} }} }}"
+        )
+        assert (await mutate(client, submit, step, gotene))["outcome"] == "UPDATED"
+        request = f"""mutation($id: ID!, $rev: Int!) {{
+          requestChanges(id: $id, revision: $rev, comment: "Fråga {NAME} först.") {{ {PAYLOAD} }}
+        }}"""
+        assert (await mutate(client, request, step, police))["outcome"] == "UPDATED"
+    traces = await _traces()
+    assert any(t.startswith("review") for t in traces) and any(t.startswith("activity") for t in traces)
     erasures = await Erasure.all().count()
 
     process = await asyncio.create_subprocess_exec(

@@ -25,7 +25,8 @@ SERVICE = "gullspang-samtjanstavtal"
 
 
 async def test_update_diff_and_revert_restore_exactly(fresh: Database) -> None:
-    editor = await token(Role.EDITOR, ["1471"])
+    # An admin: an editor's change of a published item is a pending revision (tests/test_editorial_review.py).
+    editor = await token(Role.ADMIN)
     promise_id = gid("CitizenPromise", PROMISE_GOTENE_2019)
     original = await seed_form("citizen_promises", PROMISE_GOTENE_2019)
     changed = {
@@ -52,7 +53,7 @@ async def test_update_diff_and_revert_restore_exactly(fresh: Database) -> None:
         anonymous = await call(client, REVISIONS, {"id": promise_id})
 
     authors = [r["author"] for r in history]
-    assert authors[0] == "seed" and authors[1] == authors[2] and authors[1].startswith("editor-1471")
+    assert authors[0] == "seed" and authors[1] == authors[2] and authors[1].startswith("admin-all")
     assert [r["number"] for r in history] == [1, 2, 3]
     assert history[1]["summary"] == "nya löften" and history[2]["summary"].startswith("reverted to revision 1")
     restored = (await export_citizen_promises([PROMISE_GOTENE_2019]))[PROMISE_GOTENE_2019].item

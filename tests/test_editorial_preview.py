@@ -25,8 +25,8 @@ query($slug: String!, $agreement: String!, $id: ID!, $commitment: ID!, $preview:
   commitments(first: 100, preview: $preview) { totalCount }
   municipality(code: "1471", preview: $preview) { citizenPromises { slug } }
   agreement(slug: $agreement, preview: $preview) { citizenPromises { slug } }
-  node(id: $id, preview: $preview) { id }
-  commitment: node(id: $commitment, preview: $preview) { id }
+  node(id: $id) { id }
+  commitment: node(id: $commitment) { id }
 }"""
 
 

@@ -13,7 +13,7 @@ import httpx
 import pytest_asyncio
 
 from api.editorial.access import Role, create_token
-from models import Agreement, CitizenPromise, Contact, Revision
+from models import Agreement, CitizenPromise, Contact, Review, Revision
 from tests.conftest import ROOT, SEED_CONTENT, Database
 from tests.editorial import AGREEMENT_ANGE, AGREEMENT_GOTENE, PAYLOAD, PROMISE_GOTENE_2019, gid, seed_form
 from tests.servers import SAMVERKAN, running_server
@@ -61,9 +61,12 @@ async def test_two_concurrent_updates_from_one_revision_give_one_success_one_con
         first, second = await asyncio.gather(update("Version A"), update("Version B"))
     assert sorted([str(first["outcome"]), str(second["outcome"])]) == ["CONFLICT", "UPDATED"]
     winner = first if first["outcome"] == "UPDATED" else second
+    # An editor's change of the published agreement is its pending revision: the live row stays.
     stored = await Agreement.get(slug=AGREEMENT_GOTENE)
-    assert (stored.revision, stored.title) == (2, winner["item"]["title"])  # type: ignore[index]
-    assert await Revision.filter(item_slug=AGREEMENT_GOTENE).count() == 2
+    pending = await Review.get(item_type="agreements", item_slug=AGREEMENT_GOTENE)
+    assert pending.snapshot is not None
+    assert (stored.revision, pending.revision, pending.snapshot["title"]) == (1, 2, winner["item"]["title"])  # type: ignore[index]
+    assert await Revision.filter(item_slug=AGREEMENT_GOTENE).count() == 1
 
 
 async def test_seed_push_writes_as_the_token_and_refuses_other_scopes(
@@ -100,15 +103,20 @@ async def test_seed_push_writes_as_the_token_and_refuses_other_scopes(
     assert code == 1, out + err  # something was refused
     summary = out.strip().splitlines()[-1]
     assert summary.startswith("1 created, 1 updated,"), out
-    assert "refused" in summary and "0 conflict" in summary
+    assert "refused" in summary and "0 conflict" in summary and "1 submitted for review" in summary
     assert AGREEMENT_ANGE in out and "2260" in out
+    assert f"{PROMISE_GOTENE_2019}: submitted for review at revision 2" in out
 
     assert await seed_form("agreements", AGREEMENT_ANGE) == ange_before
+    # Push does not publish: the change of the published promise is its pending revision, in review.
     promise = await CitizenPromise.get(slug=PROMISE_GOTENE_2019)
-    assert (promise.title, promise.revision) == ("Medborgarlöfte 2019 (nytt)", 2)
+    assert (promise.title, promise.revision) == ("Medborgarlöfte 2019", 1)
+    review = await Review.get(item_type="citizen_promises", item_slug=PROMISE_GOTENE_2019)
+    assert review.snapshot is not None
+    assert (review.state, review.revision, review.snapshot["title"]) == ("IN_REVIEW", 2, "Medborgarlöfte 2019 (nytt)")
     assert await Contact.filter(slug="ny-kontakt-gotene").exists()
     authors = await Revision.filter(item_slug__in=[PROMISE_GOTENE_2019, "ny-kontakt-gotene"], author="gotene-push")
-    assert sorted((r.item_slug, r.number) for r in authors) == [(PROMISE_GOTENE_2019, 2), ("ny-kontakt-gotene", 1)]
+    assert sorted((r.item_slug, r.number) for r in authors) == [("ny-kontakt-gotene", 1)]
 
     # A second push finds nothing to change in its scope.
     code, out, _ = await _samverkan("seed", "push", str(gotene), "--url", server, "--token", secret)

@@ -78,7 +78,10 @@ class CompiledReads:
             return None
         postgres = default_dialect() == "postgres"
         viewer = context.viewer
+        # A preview asked for by the request header (api/editorial/preview.py), before any field.
+        asked = bool(context.preview_asked)
         request_key = (
+            asked,
             text,
             operation_name,
             orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS),
@@ -88,7 +91,7 @@ class CompiledReads:
         )
         kept = self.compiled.get(request_key)
         if kept is not None:
-            answers, context.preview = _at(kept[0], context.now, postgres), kept[1]
+            answers, context.preview = _at(kept[0], context.now, postgres), kept[1] or asked
             return await self._answer(answers, postgres, context)
         executor = self.schema.execution_context_class.build(
             self.schema._schema, document, raw_variable_values=variables, operation_name=operation_name
@@ -110,7 +113,7 @@ class CompiledReads:
         except Exception as reason:  # a refused argument, or a shape the compiler gets wrong
             log.debug("compiled path leaves %s to the reference path: %r", operation_name or "the operation", reason)
             self.fallbacks += 1
-            context.preview = False
+            context.preview = asked
             return None
         self.compiled.put(request_key, (answers, context.preview))
         return await self._answer(answers, postgres, context)
@@ -132,7 +135,7 @@ class CompiledReads:
         except Exception as reason:
             log.debug("a compiled statement failed, the reference path answers: %r", reason)
             self.fallbacks += 1
-            context.preview = False
+            context.preview = bool(context.preview_asked)
             return None
         self.answered += 1
         data = {key: orjson.Fragment(value.encode() if value is not None else b"null") for key, value in texts.items()}

@@ -23,7 +23,9 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
 
+from api.editorial import activity
 from models import ApiToken, Municipality, PoliceUnit
 
 logger = logging.getLogger(__name__)
@@ -169,17 +171,24 @@ async def create_token(
     municipality_codes: list[str] | None = None,
     police_unit_slugs: list[str] | None = None,
     expires_at: datetime | None = None,
+    by: str = "cli",
 ) -> str:
-    """Store a new token's hash; returns the token, which is shown once and never stored."""
+    """Store a new token's hash; returns the token, which is shown once and never stored. The
+    change goes into the activity log, as done by `by` (the command line)."""
     token = new_token()
-    await ApiToken.create(
-        name=name,
-        role=role.value,
-        token_hash=hash_token(token),
-        municipality_codes=sorted(municipality_codes or []),
-        police_unit_slugs=sorted(police_unit_slugs or []),
-        expires_at=expires_at,
-    )
+    scope = ", ".join(sorted(municipality_codes or []) + sorted(police_unit_slugs or [])) or "no scope"
+    async with in_transaction():
+        await ApiToken.create(
+            name=name,
+            role=role.value,
+            token_hash=hash_token(token),
+            municipality_codes=sorted(municipality_codes or []),
+            police_unit_slugs=sorted(police_unit_slugs or []),
+            expires_at=expires_at,
+        )
+        await activity.record(
+            activity.Entry(by, "token_create", "CREATED", message=f"token '{name}': {role.value}, {scope}")
+        )
     return token
 
 
@@ -210,5 +219,9 @@ def parse_expiry(text: str, now: datetime | None = None) -> datetime:
     return moment
 
 
-async def revoke_token(name: str) -> bool:
-    return bool(await ApiToken.filter(name=name, revoked_at__isnull=True).update(revoked_at=datetime.now(UTC)))
+async def revoke_token(name: str, by: str = "cli") -> bool:
+    async with in_transaction():
+        revoked = bool(await ApiToken.filter(name=name, revoked_at__isnull=True).update(revoked_at=datetime.now(UTC)))
+        result = "UPDATED" if revoked else "NOT_FOUND"
+        await activity.record(activity.Entry(by, "token_revoke", result, message=f"token '{name}'"))
+    return revoked

@@ -15,7 +15,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.core import inputs
-from api.editorial import writes
+from api.editorial import activity, workflow, writes
 from api.editorial.types import TYPE_NAMES, ContentWritePayload, kind_and_slug
 from api.editorial.writes import FieldProblem, Outcome, WriteResult
 from models.enums import PublicationStatus
@@ -159,13 +159,81 @@ async def _status(
     return ContentWritePayload.of(result)
 
 
+async def _pruned(info: Info[Context, Any], payload: ContentWritePayload) -> ContentWritePayload:
+    await activity.prune_now_and_then(info.context.settings.activity_retention_days)
+    return payload
+
+
+REVIEW = (
+    " The item's sides: each municipality it concerns and the police (its POLICE parties, else the"
+    " lokalpolisområde of its municipalities); a token covers a municipality side by its municipality codes and a"
+    " police side by its police units (or one above)."
+)
+
+
 @strawberry.type
 class EditorialMutation:
-    @strawberry.mutation(description="Make an item PUBLISHED (it shows from its publishAt on, if set)." + WHOLE_SCOPE)
+    @strawberry.mutation(
+        description="Make an item PUBLISHED (it shows from its publishAt on, if set); with a pending revision, that"
+        " revision goes live. Needs an approval of the item's current revision from every side (DENIED names the"
+        " sides missing); an admin may publish without, which the activity log and history record."
+        + WHOLE_SCOPE
+        + REVIEW
+    )
     async def publish(
         self, info: Info[Context, Any], id: ItemId, expected_revision: ExpectedRevision = None
     ) -> ContentWritePayload:
-        return await _status(info, id, PublicationStatus.PUBLISHED, expected_revision, "published")
+        return await _pruned(info, await _status(info, id, PublicationStatus.PUBLISHED, expected_revision, "published"))
+
+    @strawberry.mutation(
+        description="Submit the item's current revision (a draft, or a published item's pending revision) for"
+        " review: IN_REVIEW until every side approves it, or one requests changes. Scope as for writing a draft."
+    )
+    async def submit_for_review(
+        self,
+        info: Info[Context, Any],
+        id: ItemId,
+        expected_revision: Annotated[int, strawberry.argument(description=EXPECTED_DESCRIPTION)],
+    ) -> ContentWritePayload:
+        found = target(id)
+        if isinstance(found, WriteResult):
+            return ContentWritePayload.of(found)
+        result = await workflow.submit(info.context.viewer, found[0], found[1], expected_revision)
+        return await _pruned(info, ContentWritePayload.of(result))
+
+    @strawberry.mutation(
+        description="Approve a revision in review for every side of the item the token covers (an edit makes the"
+        " approval void: it names the revision). CONFLICT when the item is at another revision; DENIED when the"
+        " token covers no side." + REVIEW
+    )
+    async def approve(
+        self,
+        info: Info[Context, Any],
+        id: ItemId,
+        revision: Annotated[int, strawberry.argument(description="The revision approved: the one under review.")],
+    ) -> ContentWritePayload:
+        found = target(id)
+        if isinstance(found, WriteResult):
+            return ContentWritePayload.of(found)
+        result = await workflow.approve(info.context.viewer, found[0], found[1], revision)
+        return await _pruned(info, ContentWritePayload.of(result))
+
+    @strawberry.mutation(
+        description="Send a revision in review back (CHANGES_REQUESTED) with a comment; the approvals given are"
+        " void. Needs a side of the item the token covers." + REVIEW
+    )
+    async def request_changes(
+        self,
+        info: Info[Context, Any],
+        id: ItemId,
+        revision: Annotated[int, strawberry.argument(description="The revision under review.")],
+        comment: Annotated[str, strawberry.argument(description="What should change (at most 5,000 characters).")],
+    ) -> ContentWritePayload:
+        found = target(id)
+        if isinstance(found, WriteResult):
+            return ContentWritePayload.of(found)
+        result = await workflow.request_changes(info.context.viewer, found[0], found[1], revision, comment)
+        return await _pruned(info, ContentWritePayload.of(result))
 
     @strawberry.mutation(description="Take an item back to DRAFT." + WHOLE_SCOPE)
     async def unpublish(

@@ -1,4 +1,7 @@
-"""`preview: true` on root query fields: drafts and scheduled content for editorial tokens.
+"""Previews: drafts and scheduled content for editorial tokens, asked for by the request header
+`Samverkan-Preview: true` (honoured only with an editorial token; `preview_header` below) or,
+deprecated for one release, by `preview: true` on a root query field (not on `node`: Relay
+requires exactly `node(id: ID!): Node`).
 
 The decision is made for the whole operation (any root field asking for it) before a loader
 reads anything, so nested fields, `node` and totals follow the same visibility. A caller without
@@ -30,6 +33,8 @@ from strawberry.types.field import StrawberryField
 from api.context import Context
 
 ARGUMENT = "preview"
+# The request header that asks for a preview of the whole operation (api/http/graphql.py).
+HEADER = "Samverkan-Preview"
 DESCRIPTION = (
     "Show drafts and scheduled content too, in this whole operation. Needs an editorial token"
     " (Authorization: Bearer …) with the role editor, reviewer or admin. Published content shows as always;"
@@ -50,6 +55,7 @@ class PreviewArgument(FieldExtension):
                 type_annotation=StrawberryAnnotation(bool),
                 default=False,
                 description=DESCRIPTION,
+                deprecation_reason=f"Send the request header '{HEADER}: true' instead (one release more).",
             ),
         ]
 
@@ -104,8 +110,23 @@ def _operation_asks(info: Info[Context, Any]) -> bool:
 
 
 def add_preview_argument(query: type) -> type:
-    """Give every root query field the `preview` argument."""
+    """Give every root query field but `node` the (deprecated) `preview` argument: Relay needs
+    exactly `node(id: ID!): Node`, and the request header says it for every field."""
     for field in query.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+        if field.python_name == "node":
+            continue
         if not any(isinstance(extension, PreviewArgument) for extension in field.extensions):
             field.extensions.append(PreviewArgument())
     return query
+
+
+def preview_header(value: str | None, can_preview: bool) -> bool:
+    """Whether the request's `Samverkan-Preview` header asks for a preview it may have: "true"
+    with an editorial token; without one the header is not honoured (published content only).
+    Raises ValueError for a value other than true or false."""
+    if value is None:
+        return False
+    text = value.strip().lower()
+    if text not in {"true", "false"}:
+        raise ValueError(f"The {HEADER} header is 'true' or 'false' (got '{value[:40]}').")
+    return text == "true" and can_preview

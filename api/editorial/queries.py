@@ -1,5 +1,8 @@
 """Editorial reads: history, diffs, and items in their seed form (for `seed pull` and `push`).
 
+`editorialItems` gives a published item with a pending revision as that revision (its content,
+number and file): the revision editors and `seed pull`/`push` work on.
+
 History and seed-form items follow the scope rule's reading side (api/editorial/scope.py): a
 token sees them of the items it may edit drafts of, judged on the item's latest revision (the
 item as stored, or as it was when deleted); admins, and reviewers without a scope, see all.
@@ -19,7 +22,7 @@ from api.editorial.scope import concerned, may_see_drafts
 from api.editorial.types import TYPE_NAMES, ContentRevision, EditorialItem, RevisionChange, as_json, kind_and_slug
 from api.editorial.writes import diff, reference_data
 from api.protection.errors import ClientError
-from models import Revision
+from models import Review, Revision
 from seed import format as fmt
 from seed.export import EXPORTERS, MODELS, export_organisations
 from seed.load import known_data
@@ -121,6 +124,12 @@ class EditorialQuery:
         found = []
         for kind, exporter in EXPORTERS.items():
             revisions = dict(await MODELS[kind].all().values_list("slug", "revision"))
+            # A published item's pending revision is the one editors work on (api/editorial/review.py).
+            pending = {
+                review.item_slug: review
+                for review in await Review.filter(item_type=kind, snapshot__isnull=False)
+                if review.snapshot is not None
+            }
             stored_items = await exporter()
             items = [stored.item for stored in stored_items.values() if isinstance(stored.item, fmt.Item)]
             assert len(items) == len(stored_items)
@@ -128,13 +137,14 @@ class EditorialQuery:
             for (slug, stored), concerns in zip(stored_items.items(), municipalities, strict=True):
                 if not may_see_drafts(viewer, concerns):
                     continue
+                head = pending.get(slug)
                 found.append(
                     EditorialItem(
                         id=to_global_id(TYPE_NAMES[kind], slug),
                         kind=kind,
-                        document=stored.document,
-                        revision=int(revisions[slug]),
-                        item=as_json(fmt.dump(stored.item)),
+                        document=(head.document if head else None) or stored.document,
+                        revision=head.revision if head else int(revisions[slug]),
+                        item=as_json(head.snapshot if head and head.snapshot else fmt.dump(stored.item)),
                     )
                 )
         return found

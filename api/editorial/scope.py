@@ -11,8 +11,11 @@ token"); later workflow work (a two-party review) only extends it:
   scope (so each party of a joint agreement can work on it); a municipality an item is taken
   away from must be in scope too.
 - Publishing, unpublishing, archiving, deleting, reverting, and any change to an item that is
-  not a draft (published, scheduled or archived) or that becomes one (creating it PUBLISHED),
+  not a draft (scheduled or archived) or that becomes one (creating it PUBLISHED),
   need every municipality the item concerns, before and after, in scope: otherwise an admin.
+  The review workflow (api/editorial/review.py) adds to this: publishing also needs every
+  side's approval, a non-admin sets no status, and a change or revert of a published item is
+  its pending revision, judged by the draft rule above since it does not reach the public.
 - An item that concerns no municipality needs an admin.
 - Drafts and history (`preview: true`, `revisions`, `revisionDiff`, `editorialItems`) are shown
   of the items a token may edit drafts of; published content is shown to everyone.

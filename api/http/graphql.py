@@ -31,6 +31,9 @@ from strawberry.execution.is_awaitable import optimized_is_awaitable
 from api.context import Context
 from api.core.sql import Batch
 from api.editorial.access import TokenError, Viewer, viewer_for
+from api.editorial.activity import REQUEST_ID
+from api.editorial.preview import HEADER as PREVIEW_HEADER
+from api.editorial.preview import preview_header
 from api.execution import PlannedExecution
 from api.http.disconnect import ClientDisconnected, unless_disconnected
 from api.http.request_id import request_id_for
@@ -278,6 +281,13 @@ class GraphQLEndpoint:
         if tiers and (refusal := await self.rates.hit(request.state.client, tiers)):
             raise RateLimited(refusal)
         context = Context(request=request, settings=self.settings, request_id=request_id, viewer=viewer)
+        try:
+            context.preview = context.preview_asked = preview_header(
+                request.headers.get(PREVIEW_HEADER), viewer.can_preview
+            )
+        except ValueError as error:
+            raise BadRequest(str(error)) from None
+        REQUEST_ID.set(request_id)
         if operation.operation != OperationType.QUERY:
             return await self._run(params, document, operation, context, request_id)
         if self.batch_statements:
@@ -351,7 +361,7 @@ class GraphQLEndpoint:
         return response
 
     def _cache_headers(self, request: Request, response: Response, *, cacheable: bool) -> None:
-        response.headers["vary"] = "Accept, Authorization"
+        response.headers["vary"] = f"Accept, Authorization, {PREVIEW_HEADER}"
         if not cacheable:
             response.headers["cache-control"] = "no-store"
             return
