@@ -2,7 +2,7 @@
 
 from models.agreements import Agreement, AgreementParty, Signatory
 from models.editorial import ApiToken, Erasure, Revision
-from models.followups import FollowUp, FollowUpEntry, FollowUpEntryCommitment
+from models.followups import FollowUp, FollowUpEntry, FollowUpEntryCommitment, FollowUpEntryResult
 from models.geography import County, Municipality, PoliceUnit
 from models.people import Contact, ContactMunicipality, Organisation, Person
 from models.promises import (
@@ -10,6 +10,8 @@ from models.promises import (
     CitizenPromiseContact,
     Commitment,
     CommitmentPartner,
+    CommitmentPerformer,
+    CommitmentTarget,
     CommitmentTopic,
     Topic,
 )
@@ -23,6 +25,8 @@ __all__ = [
     "CitizenPromiseContact",
     "Commitment",
     "CommitmentPartner",
+    "CommitmentPerformer",
+    "CommitmentTarget",
     "CommitmentTopic",
     "Contact",
     "ContactMunicipality",
@@ -31,6 +35,7 @@ __all__ = [
     "FollowUp",
     "FollowUpEntry",
     "FollowUpEntryCommitment",
+    "FollowUpEntryResult",
     "Municipality",
     "Organisation",
     "Person",
