@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from api.agreements.filters import UNDATED_TERM_YEARS, undated_since_year
 from api.core.sql import Row, Statement
 from api.dashboards.types import CoverageKind, CoverageStatistic, DimensionValue, StatisticsDimension
 from api.protection.errors import ClientError
@@ -40,8 +41,10 @@ def covered_sql(statement: Statement, kind: CoverageKind, year: int, now: dateti
     year_of = statement.year_of
     if kind is CoverageKind.AGREEMENT:
         # Without a period: in force from its signing date, else the printed publication date,
-        # else the day it was first published here (as AgreementFilter.activeOn).
-        since = f"COALESCE({year_of('a.signed_on')}, {year_of('a.source_published_on')}, {year_of('a.published_at')})"
+        # else the day it was first published here, for UNDATED_TERM_YEARS calendar years (as
+        # AgreementFilter.activeOn).
+        since = undated_since_year(statement, "a")
+        first_year = statement.bind("undated_first_year", year - UNDATED_TERM_YEARS + 1)
         return (
             "SELECT DISTINCT o.municipality_id AS code FROM agreement a"
             " JOIN agreement_party ap ON ap.agreement_id = a.id"
@@ -49,7 +52,7 @@ def covered_sql(statement: Statement, kind: CoverageKind, year: int, now: dateti
             f" WHERE o.municipality_id IS NOT NULL AND {statement.visible('a', now)}"
             f" AND ((a.period_start IS NOT NULL AND {year_of('a.period_start')} <= {bound}"
             f" AND (a.period_end IS NULL OR {year_of('a.period_end')} >= {bound}))"
-            f" OR (a.period_start IS NULL AND {since} <= {bound}))"
+            f" OR (a.period_start IS NULL AND {since} <= {bound} AND {since} >= {first_year}))"
         )
     if kind is CoverageKind.CITIZEN_PROMISE:
         return (

@@ -11,7 +11,12 @@ from api.geography.filters import PLACE_OF_MUNICIPALITY, place_sql
 from models.enums import Actor as Actor  # re-exported: the API's enum
 
 # The model's enum is the GraphQL enum too, so the values are listed once.
-strawberry.enum(Actor, description="Whose promise it is, as grouped in a medborgarlöfte.")
+strawberry.enum(
+    Actor,
+    description="Whose promise it is, as grouped in a medborgarlöfte: KOMMUN, POLIS, TILLSAMMANS (both); OTHER: an"
+    " organisation that is neither the municipality nor the police, named in `performedBy`; UNSPECIFIED: the"
+    " document names no actor. Statistics count each value as itself.",
+)
 
 # A citizen promise `p` with its municipality `m`, county `co` and police region `r`: what the
 # place filters need.

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -21,11 +22,27 @@ from api.promises.loaders import (
     CitizenPromiseByIdLoader,
     CommitmentsByCitizenPromiseLoader,
     PartnersByCommitmentLoader,
+    PerformersByCommitmentLoader,
+    TargetsByCommitmentLoader,
     TopicsByCommitmentLoader,
 )
+from models.enums import Interval as Interval  # re-exported: the API's enums
+from models.enums import TargetQualifier as TargetQualifier
 
 if TYPE_CHECKING:
     from api.followups.types import FollowUp, FollowUpEntry
+
+
+strawberry.enum(
+    TargetQualifier,
+    description='How a target\'s quantity binds: EXACTLY ("sex"), AT_LEAST ("minst sex"), AT_MOST'
+    ' ("högst"), ABOUT ("cirka", met within ±10 %).',
+)
+strawberry.enum(
+    Interval,
+    description='The span a target\'s or a result\'s quantity counts over: "per dag" DAY, "i veckan" WEEK,'
+    ' MONTH, "per termin" TERM, "under året" YEAR; PERIOD: the whole period of the promise (or result).',
+)
 
 
 def topic_keys(rows: list[Row]) -> list[str]:
@@ -136,6 +153,20 @@ class Commitment(Node):
     def partners(self, info: Info[Context, Any]) -> Maybe[list[Organisation]]:
         return PartnersByCommitmentLoader.of(info).resolve(self.pk, each(Organisation.from_row))
 
+    @strawberry.field(
+        description="Organisations that do the work (actor OTHER names at least one): a housing company, a rescue"
+        " service, a school. Distinct from `partners`, which take part.",
+        graphql_type=list[Organisation],
+    )
+    def performed_by(self, info: Info[Context, Any]) -> Maybe[list[Organisation]]:
+        return PerformersByCommitmentLoader.of(info).resolve(self.pk, each(Organisation.from_row))
+
+    @strawberry.field(
+        description="Measurable targets the commitment prints, in the order printed.", graphql_type=list["Target"]
+    )
+    def targets(self, info: Info[Context, Any]) -> Maybe[list[Target]]:
+        return TargetsByCommitmentLoader.of(info).resolve(self.pk, each(Target.from_row))
+
     @strawberry.field(graphql_type=CitizenPromise)
     def citizen_promise(self, info: Info[Context, Any]) -> Maybe[CitizenPromise]:
         # Commitments are only read through visible promises, so the row is there.
@@ -147,3 +178,42 @@ class Commitment(Node):
         from api.followups.types import FollowUpEntry
 
         return EntriesByCommitmentLoader.of(info).resolve(self.pk, each(FollowUpEntry.from_row))
+
+
+@strawberry.type(
+    description='A measurable target inside a commitment: "minst sex trygghetsvandringar under året" is quantity 6,'
+    ' AT_LEAST, counted "trygghetsvandringar", interval YEAR. FollowUp.targetStatuses compares it with results.'
+)
+class Target:
+    key: str = strawberry.field(description="Unique within its citizen promise; follow-up results name it.")
+    position: int = strawberry.field(description="Order within its commitment, from 1.")
+    quantity: float | None = strawberry.field(description="Null: the target counts nothing (no number printed).")
+    qualifier: TargetQualifier
+    counted: str = strawberry.field(description='What is counted, e.g. "trygghetsvandringar".')
+    interval: Interval | None = strawberry.field(description="Null: over the promise's period, or by the deadline.")
+    deadline: dt.date | None = strawberry.field(description='A date printed instead of an interval ("senast …").')
+    phrase: str = strawberry.field(description='The words printed, e.g. "minst sex trygghetsvandringar under året".')
+    pk: strawberry.Private[int]
+    commitment_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: Row) -> Target:
+        return cls(
+            key=row["key"],
+            position=row["position"],
+            quantity=row["quantity"],
+            qualifier=TargetQualifier(row["qualifier"]),
+            counted=row["counted"],
+            interval=Interval(row["interval"]) if row["interval"] is not None else None,
+            deadline=row["deadline"],
+            phrase=row["phrase"],
+            pk=row["id"],
+            commitment_id=row["commitment_id"],
+        )
+
+    @strawberry.field(graphql_type=Commitment)
+    def commitment(self, info: Info[Context, Any]) -> Maybe[Commitment]:
+        from api.promises.loaders import CommitmentByIdLoader
+
+        # Targets are only read through visible commitments and follow-ups of visible promises.
+        return CommitmentByIdLoader.of(info).resolve(self.commitment_id, required(Commitment.from_row))

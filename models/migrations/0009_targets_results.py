@@ -49,7 +49,7 @@ _SAME_PROMISE = (
 # Booleans: PostgreSQL's are boolean, SQLite's 0 and 1; `= 1` on an integer gives either's.
 TARGET_STATUS_VIEW = """
 CREATE VIEW target_status AS
-SELECT f.id AS follow_up_id, t.id AS target_id, c.id AS commitment_id, c.document_order AS commitment_order,
+SELECT t.id AS id, f.id AS follow_up_id, t.id AS target_id, c.id AS commitment_id, c.document_order AS commitment_order,
   t.position AS position, COALESCE(r.results, 0) AS results, r.reported AS reported_quantity,
   COALESCE(r.approximate, 0) = 1 AS approximate,
   CASE
