@@ -12,7 +12,11 @@ from api.context import Context
 from api.geography.types import Municipality
 
 
-@strawberry.enum(description="What statistics can be grouped by.")
+@strawberry.enum(
+    description="What statistics can be grouped by. COUNTED (what a target counts) and ORGANISATION (the"
+    " organisations that perform a commitment, `performedBy`) group targetStatistics only; ASSESSMENT groups"
+    " commitmentStatistics only."
+)
 class StatisticsDimension(Enum):
     POLICE_REGION = "POLICE_REGION"
     COUNTY = "COUNTY"
@@ -21,6 +25,8 @@ class StatisticsDimension(Enum):
     YEAR = "YEAR"
     TOPIC = "TOPIC"
     ASSESSMENT = "ASSESSMENT"
+    COUNTED = "COUNTED"
+    ORGANISATION = "ORGANISATION"
 
 
 @strawberry.enum(description="What coverage counts: an agreement in force, a medborgarlöfte, a follow-up.")
@@ -35,7 +41,8 @@ class DimensionValue:
     dimension: StatisticsDimension
     key: str = strawberry.field(
         description='POLICE_REGION: the region\'s name ("Väst", as filters take it); COUNTY: two digits;'
-        " MUNICIPALITY: kommunkod; ACTOR, ASSESSMENT: the enum value; YEAR: four digits; TOPIC: the topic key."
+        " MUNICIPALITY: kommunkod; ACTOR, ASSESSMENT: the enum value; YEAR: four digits; TOPIC: the topic key;"
+        " COUNTED: what the target counts, as printed; ORGANISATION: the organisation's slug (empty: none named)."
     )
     label: str = strawberry.field(description="In Swedish, for display.")
 
@@ -59,8 +66,35 @@ class CommitmentStatistic:
 
 
 @strawberry.type(
+    description="Targets of published commitments and what published follow-ups report on them, for one group."
+    " Each target counts once per group: under YEAR once in every year of its promise's period, with the status"
+    " of that year's follow-up; filtered by year, with that year's; otherwise with the latest follow-up's (the"
+    " highest year). A target without such a follow-up is NOT_REPORTED. ORGANISATION: a target counts under"
+    " each organisation its commitment names in performedBy (none: the group with an empty key). Results that"
+    " report on no target count in no group. Quantities add up as printed, each per its own interval: group by"
+    " COUNTED to add like with like. Published content only; the open data (GET /export/targets.csv) has the"
+    " rows these figures are counted from."
+)
+class TargetStatistic:
+    group: list[DimensionValue] = strawberry.field(description="One value per requested dimension, in that order.")
+    targets: int
+    commitments: int
+    municipalities: int
+    promised_quantity: float | None = strawberry.field(description="The targets' quantities added up.")
+    reported_quantity: float | None = strawberry.field(
+        description="The quantities of the results linked to the targets (in the follow-ups counted) added up."
+    )
+    not_reported: int = strawberry.field(description="Targets with status NOT_REPORTED (see TargetStatus).")
+    not_comparable: int
+    met: int
+    exceeded: int
+    missed: int
+
+
+@strawberry.type(
     description="Coverage of one group of municipalities in a year. An agreement whose period is unknown counts as"
-    " in force from its signing or publication date on."
+    " in force from the year of its signing or publication date and the three years after it (four calendar"
+    " years, as AgreementFilter.activeOn)."
 )
 class CoverageStatistic:
     group: list[DimensionValue]
