@@ -634,6 +634,7 @@ async def test_the_csv_read_through_the_datapackage_and_pandas_keeps_the_codes_z
 
     read_back = frictionless.Package(str(folder / "datapackage.json"))
     for resource in read_back.resources:
+        assert isinstance(resource, frictionless.resources.TableResource)
         report = resource.validate()
         assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
         rows = resource.read_rows()

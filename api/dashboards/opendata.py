@@ -155,7 +155,7 @@ def dcat(base: str) -> bytes:
             _add(distribution, "dcat:downloadURL", resource=url)
             _add(distribution, "dcterms:format", resource=f"{EU}/file-type/{file_type}")
             _add(distribution, "dcat:mediaType", resource=f"https://www.iana.org/assignments/media-types/{media_type}")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
 async def dcat_rdf(request: Request) -> Response:
