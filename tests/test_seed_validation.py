@@ -113,7 +113,7 @@ CASES: list[tuple[str, str, Callable[[str], str] | bytes, str, str]] = [
         "follow_ups:\n  - slug: annan-uppfoljning\n    title: Uppföljning\n"
         "    citizen_promise: gotene-medborgarlofte-2023-2024\n    year: 2023\n    entries:\n"
         "      - narrative: Sju vandringar.\n        results:\n"
-        "          - {quantity: 7, counted: trygghetsvandringar, phrase: sju vandringar, target: vandringar}\n".encode(),
+        "          - {quantity: 7, counted: trygghetsvandringar, phrase: sju, target: vandringar}\n".encode(),
         "target: vandringar}",
         "not a target of citizen promise 'gotene-medborgarlofte-2023-2024' (it is a target of 'annat-lofte')",
     ),

@@ -26,6 +26,7 @@ from seed.export import export_texts, write_files
 from seed.pipeline import load_path
 from seed.reference import read_reference
 from seed.yamlio import read
+from tests.conftest import SEED_CONTENT as SEED
 from tests.conftest import Database, graphql, make_client
 from tests.content import load_documents
 
@@ -719,3 +720,56 @@ async def test_the_database_refuses_a_result_on_another_promises_target_and_nega
     async with make_client() as client:
         statuses = (await graphql(client, READ, {"slug": PROMISE, "followUp": FOLLOW_UP}))["followUp"]["targetStatuses"]
     assert [s["status"] for s in statuses][:2] == ["EXCEEDED", "NOT_COMPARABLE"]
+
+
+def test_the_vi_lovar_att_items_have_the_actor_their_sentence_names() -> None:
+    document = fmt.Document.model_validate(read(SEED / "mariestad-toreboda-gullspang.yaml").data)
+    [promise] = document.citizen_promises
+    actors = {
+        c.key: (c.actor.value, c.text.split(" ", 3)[:3])
+        for c in promise.commitments
+        if c.actor_label == "Vi lovar att:"
+    }
+    # "Kommun och polis …", "Samarbetet inom skola, socialtjänst och polis …" (several bodies with the
+    # police), "Kommun och polis …", "Polisen ska …".
+    assert {key: actor for key, (actor, _) in actors.items()} == {
+        "tillsammans-1": "TILLSAMMANS",
+        "tillsammans-2": "TILLSAMMANS",
+        "tillsammans-3": "TILLSAMMANS",
+        "polis-1": "POLIS",
+    }
+
+
+async def test_the_seed_follow_up_gives_its_printed_counts_as_typed_results(client: Any) -> None:
+    query = """{ followUp(slug: "gotene-uppfoljning-2023") {
+      entries { narrative results { quantity approximate counted interval phrase target { key } } } } }"""
+    entries = (await graphql(client, query))["followUp"]["entries"]
+    results = [(e["narrative"], r) for e in entries for r in e["results"]]
+    assert [_numbers(r) for _, r in results] == [
+        {
+            "quantity": 20,
+            "approximate": True,
+            "counted": "skolbesök",
+            "interval": "YEAR",
+            "phrase": "ett 20-tal skolbesök",
+            "target": None,
+        },
+        {
+            "quantity": 2,
+            "approximate": True,
+            "counted": "föreläsningar om bedrägeri",
+            "interval": "YEAR",
+            "phrase": "vid ett par tillfälle",
+            "target": None,
+        },
+        {
+            "quantity": 2,
+            "approximate": True,
+            "counted": "stormöten",
+            "interval": "YEAR",
+            "phrase": "ett par stormöten",
+            "target": None,
+        },
+    ]
+    # Beside the text, which is unchanged: each phrase stands in its narrative as printed.
+    assert all(r["phrase"] in narrative for narrative, r in results)
