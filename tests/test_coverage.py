@@ -105,7 +105,7 @@ async def test_the_special_cases_count_as_the_contract_says(extra: httpx.AsyncCl
         for year in (2021, 2022, 2025, 2026)
     }
     assert [stockholm[year]["withAgreement"] for year in (2021, 2022, 2025, 2026)] == [0, 1, 1, 0]
-    in_force = "query($on: Date!) { agreements(filter: {municipalityCode: \"0180\", activeOn: $on}) { totalCount } }"
+    in_force = 'query($on: Date!) { agreements(filter: {municipalityCode: "0180", activeOn: $on}) { totalCount } }'
     counts = [
         (await graphql(extra, in_force, {"on": on}))["agreements"]["totalCount"]
         for on in ("2021-12-31", "2025-12-31", "2026-01-01")
