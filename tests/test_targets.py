@@ -15,11 +15,15 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import frictionless
+import httpx
 import pandas as pd
 import pytest
 from tortoise import connections
 from tortoise.exceptions import IntegrityError, OperationalError
 
+from api.app import create_app
+from api.http.graphql import GraphQLEndpoint
+from api.settings import Settings
 from bench.generate import generate
 from seed import format as fmt
 from seed.export import export_texts, write_files
@@ -773,3 +777,33 @@ async def test_the_seed_follow_up_gives_its_printed_counts_as_typed_results(clie
     ]
     # Beside the text, which is unchanged: each phrase stands in its narrative as printed.
     assert all(r["phrase"] in narrative for narrative, r in results)
+
+
+async def test_the_compiled_read_path_answers_the_new_fields_as_the_reference_path_does(
+    fresh: Database, tmp_path: Path
+) -> None:
+    await load_documents(tmp_path / "in", {"botkyrka": DOCUMENT})
+    app = create_app(Settings(rate_limits=False, debug_execution=True), manage_database=False)
+    endpoint = next(route.endpoint for route in app.routes if getattr(route, "path", "") == "/graphql")  # type: ignore[attr-defined]
+    assert isinstance(endpoint, GraphQLEndpoint)
+    compiled = endpoint.planned.compiled
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://samverkan.test") as client:
+        for query, variables in (
+            (READ, {"slug": PROMISE, "followUp": FOLLOW_UP}),
+            (
+                f'{{ commitments(first: 5, filter: {{municipalityCode: "0127"}}) {{ edges {{ node {{'
+                f" actor performedBy {{ slug }} targets {{ {TARGET_FIELDS} }} }} }} }} }}",
+                {},
+            ),
+        ):
+            answered = compiled.answered
+            first = await client.post("/graphql", json={"query": query, "variables": variables})
+            assert compiled.answered == answered + 1, compiled.unsupported.items
+            compiled.enabled = False
+            try:
+                reference = await client.post("/graphql", json={"query": query, "variables": variables})
+            finally:
+                compiled.enabled = True
+            assert "errors" not in first.json(), first.json()
+            assert first.json()["extensions"] == {"execution": "compiled"}
+            assert _numbers(first.json()["data"]) == _numbers(reference.json()["data"])
