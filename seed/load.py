@@ -16,7 +16,7 @@ from models.transactions import Lock, lock_rows, write_transaction
 from seed import format as fmt
 from seed.export import EXPORTERS, MODELS, content_hash, export_organisations
 from seed.reference import ReferenceData, load_reference, read_reference
-from seed.rows import Rows
+from seed.rows import Rows, chunks, placeholders
 from seed.validate import Bundle, Known, Located, cross_check, references
 from seed.writer import RevisionConflict, Write, Writer
 from seed.yamlio import Problem
@@ -125,6 +125,7 @@ class Dependencies:
     commitment_keys: dict[str, frozenset[str]]
     target_keys: dict[str, frozenset[str]] = field(default_factory=dict)
     promise_periods: dict[str, fmt.Period] = field(default_factory=dict)
+    reported: dict[str, frozenset[tuple[str, str, str]]] = field(default_factory=dict)
 
     def known(self, reference: ReferenceData) -> Known:
         return Known(
@@ -137,6 +138,7 @@ class Dependencies:
             commitment_keys=self.commitment_keys,
             target_keys=self.target_keys,
             promise_periods=self.promise_periods,
+            reported=self.reported,
         )
 
 
@@ -171,7 +173,33 @@ async def dependencies(bundle: Bundle, *, lock: bool = True) -> Dependencies:
         {slug: frozenset(found) for slug, found in keys.items()},
         {slug: frozenset(found) for slug, found in targets.items()},
         periods,
+        await reported_on(list(bundle.items["citizen_promises"])),
     )
+
+
+# What stored follow-ups report on, of some promises: their entries' commitments and their
+# results' targets (the rows the database keeps with ON DELETE RESTRICT).
+_REPORTED = (
+    'SELECT p."slug" AS "promise", \'commitments\' AS "kind", c."key" AS "key", f."slug" AS "follow_up"'
+    ' FROM "follow_up_entry_commitment" l JOIN "commitment" c ON c."id" = l."commitment_id"'
+    ' JOIN "citizen_promise" p ON p."id" = c."citizen_promise_id" JOIN "follow_up_entry" e ON e."id" = l."entry_id"'
+    ' JOIN "follow_up" f ON f."id" = e."follow_up_id" WHERE p."slug" IN ({in})'
+    ' UNION SELECT p."slug", \'targets\', t."key", f."slug"'
+    ' FROM "follow_up_entry_result" r JOIN "commitment_target" t ON t."id" = r."target_id"'
+    ' JOIN "commitment" c ON c."id" = t."commitment_id" JOIN "citizen_promise" p ON p."id" = c."citizen_promise_id"'
+    ' JOIN "follow_up_entry" e ON e."id" = r."entry_id" JOIN "follow_up" f ON f."id" = e."follow_up_id"'
+    ' WHERE p."slug" IN ({in})'
+)
+
+
+async def reported_on(promise_slugs: list[str]) -> dict[str, frozenset[tuple[str, str, str]]]:
+    found: dict[str, set[tuple[str, str, str]]] = {}
+    rows = Rows()
+    for chunk in chunks(promise_slugs):
+        # The statement names the slugs twice (once per part of the UNION).
+        for row in await rows.sql.rows(_REPORTED.replace("{in}", placeholders(chunk)), [*chunk, *chunk]):
+            found.setdefault(str(row["promise"]), set()).add((str(row["kind"]), str(row["key"]), str(row["follow_up"])))
+    return {slug: frozenset(items) for slug, items in found.items()}
 
 
 def _period(row: dict[str, Any]) -> fmt.Period:

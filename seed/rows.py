@@ -13,7 +13,8 @@ from typing import Any
 
 from tortoise.models import Model
 
-from api.search.sql import Sql, placeholders
+from api.search.sql import Sql
+from api.search.sql import placeholders as placeholders  # re-exported: the seed loader builds IN lists too
 
 CHUNK = 500
 

@@ -60,6 +60,9 @@ class Known:
     # Target keys and periods of those promises, by promise slug.
     target_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
     promise_periods: Mapping[str, fmt.Period] = field(default_factory=dict)
+    # What stored follow-ups report on, of the promises being written: by promise slug,
+    # ("commitments" or "targets", key, follow-up slug). A promise may not drop what they name.
+    reported: Mapping[str, frozenset[tuple[str, str, str]]] = field(default_factory=dict)
     # (email, phone) of people already stored, by person key.
     people: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict)
     # False: only the project's reference data, no database; what only a database could
@@ -290,6 +293,18 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
         commitment_keys[promise.slug] = keys
         target_keys[promise.slug] = targets
         periods[promise.slug] = promise.period
+        for kind, key, follow_up_slug in sorted(known.reported.get(promise.slug, ())):
+            if key in (keys if kind == "commitments" else targets) or follow_up_slug in bundle.items["follow_ups"]:
+                continue
+            what = "commitment" if kind == "commitments" else "target"
+            problems.append(
+                _problem(
+                    located,
+                    ("commitments",),
+                    f"the {what} '{key}' is gone, but follow-up '{follow_up_slug}' reports on it;"
+                    " change that follow-up first",
+                )
+            )
 
     for located in bundle.items["follow_ups"].values():
         follow_up = located.item

@@ -807,3 +807,32 @@ async def test_the_compiled_read_path_answers_the_new_fields_as_the_reference_pa
             assert "errors" not in first.json(), first.json()
             assert first.json()["extensions"] == {"execution": "compiled"}
             assert _numbers(first.json()["data"]) == _numbers(reference.json()["data"])
+
+
+async def test_a_promise_may_not_drop_a_target_or_commitment_a_stored_follow_up_reports_on(
+    fresh: Database, tmp_path: Path
+) -> None:
+    await load_documents(tmp_path / "in", {"botkyrka": DOCUMENT})
+    before = await export_texts()
+    # Dropping polis-1 drops its two targets too, each reported on: three problems.
+    for change, words, count in (
+        (
+            lambda c: c[0].pop("targets"),
+            "the target 'vandringar' is gone, but follow-up 'botkyrka-uppfoljning-2024'",
+            1,
+        ),
+        (lambda c: c.pop(1), "the commitment 'polis-1' is gone, but follow-up 'botkyrka-uppfoljning-2024'", 3),
+    ):
+        promise = copy.deepcopy(DOCUMENT["citizen_promises"][0])
+        change(promise["commitments"])
+        folder = tmp_path / f"change-{len(words)}"
+        folder.mkdir()
+        (folder / "botkyrka.yaml").write_text(json.dumps({"citizen_promises": [promise]}, ensure_ascii=False), "utf-8")
+        summary, checked = await load_path(folder)
+        assert summary is None
+        assert len(checked.problems) == count, [str(p) for p in checked.problems]
+        assert any(words in problem.message for problem in checked.problems), [str(p) for p in checked.problems]
+        for problem in checked.problems:
+            assert problem.field == "citizen_promises[0].commitments", str(problem)
+            assert problem.file.endswith("botkyrka.yaml") and problem.line == 1
+    assert await export_texts() == before
