@@ -11,7 +11,16 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from models import bounds
 from models.enums import (
@@ -46,13 +55,15 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT), Stor
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500), Stored]
 
 
-def _whole_as_int(value: float) -> float:
+def _whole_as_int(value: float) -> int | float:
     # "6" is read as 6.0; it is written back as 6, so a file keeps the number as printed.
     return int(value) if value.is_integer() else value
 
 
 # A counted quantity: never negative, finite, at most a billion (any count a document prints).
-Quantity = Annotated[float, Field(ge=0, le=1_000_000_000, allow_inf_nan=False), AfterValidator(_whole_as_int)]
+Quantity = Annotated[
+    float, Field(ge=0, le=1_000_000_000, allow_inf_nan=False), PlainSerializer(_whole_as_int, return_type=int | float)
+]
 
 
 class Strict(BaseModel):
