@@ -13,7 +13,8 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from api.dashboards.export import ROUTES as EXPORT_ROUTES
+from api.dashboards.opendata import DESCRIPTIONS
+from api.dashboards.opendata import ROUTES as EXPORT_ROUTES
 from api.http.access_log import AccessLogMiddleware
 from api.http.graphql import GraphQLEndpoint
 from api.http.health import healthz, readyz
@@ -73,7 +74,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     endpoint = GraphQLEndpoint(build_schema(settings), settings, rates)
     # Exports stream the whole dataset: expensive reads. /healthz and /readyz are never limited.
     exports = [
-        Route(r.path, rates.guard(r.endpoint, *([] if r.path.endswith("README") else [Tier.EXPENSIVE])))
+        Route(r.path, rates.guard(r.endpoint, *([] if r.path in DESCRIPTIONS else [Tier.EXPENSIVE])))
         for r in EXPORT_ROUTES
     ]
     middleware = [

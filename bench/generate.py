@@ -2,8 +2,12 @@
 
 Per municipality: two agreements (2019–2022, 2023–2026), one medborgarlöfte a year 2019–2026
 with 8–14 commitments, a follow-up for every past year (2019–2025), two contacts and a service
-agreement. The same arguments always give byte-identical files: each municipality draws from
-its own random generator, seeded with its kommunkod.
+agreement. Commitments whose first topic counts something (TARGETS) get a measurable target,
+and the follow-up entries that report on them a result for it, above, at or below the target,
+some approximate ("ett 20-tal"), some over another interval (not comparable); a few results
+report on no target. Targets and results draw from generators of their own, so the rest of the
+content is what it was before they were added. The same arguments always give byte-identical
+files: each municipality draws from its own random generator, seeded with its kommunkod.
 
     python -m bench.generate bench/work/content
 """
@@ -18,7 +22,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models.enums import Actor, Assessment, OrganisationKind, PublicationStatus, SectionRole
+from models.enums import Actor, Assessment, Interval, OrganisationKind, PublicationStatus, SectionRole, TargetQualifier
 from seed import format as fmt
 from seed.export import document_yaml
 from seed.reference import REFERENCE_DIR
@@ -175,6 +179,17 @@ COMMITMENT_TEXTS: dict[Actor, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("Följa upp lägesbilden i Effektiv samordning för trygghet (EST).", ("samordning",)),
     ),
 }
+# A commitment's first topic → (what its target counts, interval, the phrase with {n}, the range of n).
+TARGETS: dict[str, tuple[str, Interval, str, tuple[int, int]]] = {
+    "trygghetsvandring": ("trygghetsvandringar", Interval.YEAR, "minst {n} trygghetsvandringar under året", (3, 8)),
+    "patrullering": ("kvällar med patrullering", Interval.WEEK, "{n} kvällar i veckan", (2, 5)),
+    "trafik": ("trafikkontroller", Interval.YEAR, "minst {n} trafikkontroller under året", (20, 60)),
+    "skola": ("skolbesök", Interval.TERM, "{n} skolbesök per termin", (2, 6)),
+    "grannsamverkan": ("informationsträffar", Interval.YEAR, "cirka {n} informationsträffar om året", (4, 12)),
+    "medborgardialog": ("medborgardialoger", Interval.YEAR, "högst {n} medborgardialoger under året", (2, 4)),
+}
+QUALIFIERS = {"minst": TargetQualifier.AT_LEAST, "cirka": TargetQualifier.ABOUT, "högst": TargetQualifier.AT_MOST}
+
 ACTOR_LABELS = {
     Actor.KOMMUN: "Kommunen lovar att",
     Actor.POLIS: "Polisen lovar att",
@@ -362,6 +377,9 @@ def _promise(rng: random.Random, place: Place, year: int, contacts: list[str]) -
                     actor_label=ACTOR_LABELS[actor],
                     text=text.format(place=rng.choice(PLACES), name=place.name),
                     topics=list(topics),
+                    targets=_targets(
+                        f"{place.prefix}-{year}-{actor.value}-{number}", f"{actor.value.lower()}-{number}", topics
+                    ),
                 )
             )
     return fmt.CitizenPromise(
@@ -382,16 +400,71 @@ def _promise(rng: random.Random, place: Place, year: int, contacts: list[str]) -
     )
 
 
+def _targets(seed: str, key: str, topics: tuple[str, ...]) -> list[fmt.Target]:
+    """A target for about half the commitments whose first topic counts something: about a fifth
+    of all commitments (4,987 of 25,651); the files grow by about 15 %."""
+    rng = random.Random(f"samverkan-bench-target-{seed}")
+    if topics[0] not in TARGETS or rng.random() < 0.5:
+        return []
+    counted, interval, phrase, (low, high) = TARGETS[topics[0]]
+    n = rng.randint(low, high)
+    qualifier = QUALIFIERS.get(phrase.split()[0], TargetQualifier.EXACTLY)
+    return [
+        fmt.Target(
+            key=f"mal-{key}",
+            quantity=n,
+            qualifier=qualifier,
+            counted=counted,
+            interval=interval,
+            phrase=phrase.format(n=n),
+        )
+    ]
+
+
+def _results(rng: random.Random, promise: fmt.CitizenPromise, keys: list[str], done: set[str]) -> list[fmt.Result]:
+    """Results for the targets of the commitments an entry reports on (each target once in a
+    follow-up: `done`), and now and then one on no target."""
+    targets = [t for c in promise.commitments if c.key in keys for t in c.targets if t.key not in done]
+    results = []
+    for target in targets:
+        done.add(target.key)
+        quantity = max(0, round((target.quantity or 0) * rng.choice((0.5, 0.8, 1.0, 1.0, 1.2, 1.5))))
+        approximate = rng.random() < 0.2
+        # One result in eight counts a year against a per-term or per-week target: not comparable.
+        interval = Interval.YEAR if rng.random() < 0.125 else target.interval
+        phrase = f"ett {quantity}-tal {target.counted}" if approximate else f"{quantity} {target.counted}"
+        results.append(
+            fmt.Result(
+                quantity=quantity,
+                approximate=approximate,
+                counted=target.counted,
+                interval=interval,
+                phrase=phrase,
+                target=target.key,
+            )
+        )
+    if rng.random() < 0.1:
+        visits = rng.randint(5, 30)
+        results.append(
+            fmt.Result(quantity=visits, counted="skolbesök", interval=Interval.YEAR, phrase=f"{visits} skolbesök")
+        )
+    return results
+
+
 def _follow_up(rng: random.Random, promise: fmt.CitizenPromise) -> fmt.FollowUp:
     year = promise.period.start.year
     keys = [c.key for c in promise.commitments]
     entries = []
+    results_rng = random.Random(f"samverkan-bench-results-{promise.slug}")
+    done: set[str] = set()
     for _ in range(rng.randint(3, 5)):
+        reported = sorted(rng.sample(keys, rng.randint(1, 3)), key=keys.index)
         entries.append(
             fmt.FollowUpEntry(
                 narrative=rng.choice(NARRATIVES),
-                commitments=sorted(rng.sample(keys, rng.randint(1, 3)), key=keys.index),
+                commitments=reported,
                 assessment=rng.choice(list(Assessment)),
+                results=_results(results_rng, promise, reported, done),
             )
         )
     return fmt.FollowUp(

@@ -2,7 +2,7 @@
 
 from models.agreements import Agreement, AgreementParty, Signatory
 from models.editorial import Activity, ApiToken, Approval, Erasure, Review, Revision
-from models.followups import FollowUp, FollowUpEntry, FollowUpEntryCommitment
+from models.followups import FollowUp, FollowUpEntry, FollowUpEntryCommitment, FollowUpEntryResult
 from models.geography import County, Municipality, PoliceUnit
 from models.people import Contact, ContactMunicipality, Organisation, Person
 from models.promises import (
@@ -10,6 +10,8 @@ from models.promises import (
     CitizenPromiseContact,
     Commitment,
     CommitmentPartner,
+    CommitmentPerformer,
+    CommitmentTarget,
     CommitmentTopic,
     Topic,
 )
@@ -25,6 +27,8 @@ __all__ = [
     "CitizenPromiseContact",
     "Commitment",
     "CommitmentPartner",
+    "CommitmentPerformer",
+    "CommitmentTarget",
     "CommitmentTopic",
     "Contact",
     "ContactMunicipality",
@@ -33,6 +37,7 @@ __all__ = [
     "FollowUp",
     "FollowUpEntry",
     "FollowUpEntryCommitment",
+    "FollowUpEntryResult",
     "Municipality",
     "Organisation",
     "Person",

@@ -15,6 +15,11 @@ class Actor(StrEnum):
     KOMMUN = "KOMMUN"
     POLIS = "POLIS"
     TILLSAMMANS = "TILLSAMMANS"
+    # An organisation that is neither the municipality nor the police (a housing company, a
+    # rescue service, a school), named in the commitment's `performed_by`.
+    OTHER = "OTHER"
+    # The document names no actor ("ska etableras", a heading with no actor).
+    UNSPECIFIED = "UNSPECIFIED"
 
 
 class PoliceUnitLevel(StrEnum):
@@ -49,3 +54,35 @@ class SectionRole(StrEnum):
     COMMUNICATION = "COMMUNICATION"
     TERM = "TERM"
     OTHER = "OTHER"
+
+
+class TargetQualifier(StrEnum):
+    """How a target's quantity binds: "sex" EXACTLY, "minst sex" AT_LEAST, "högst" AT_MOST,
+    "cirka" ABOUT (within ±10 %)."""
+
+    EXACTLY = "EXACTLY"
+    AT_LEAST = "AT_LEAST"
+    AT_MOST = "AT_MOST"
+    ABOUT = "ABOUT"
+
+
+class Interval(StrEnum):
+    """The span one target's (or result's) quantity counts over: "per termin" TERM, "under
+    året" YEAR, "i veckan" WEEK; PERIOD: the whole period of the promise (or of the result)."""
+
+    DAY = "DAY"
+    WEEK = "WEEK"
+    MONTH = "MONTH"
+    TERM = "TERM"
+    YEAR = "YEAR"
+    PERIOD = "PERIOD"
+
+
+class TargetStatus(StrEnum):
+    """A target's derived status for one follow-up (api/followups/status.py has the table)."""
+
+    NOT_REPORTED = "NOT_REPORTED"
+    NOT_COMPARABLE = "NOT_COMPARABLE"
+    MET = "MET"
+    EXCEEDED = "EXCEEDED"
+    MISSED = "MISSED"

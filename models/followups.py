@@ -9,8 +9,8 @@ from tortoise.indexes import Index
 from tortoise.models import Model
 
 from models.content import ContentItem
-from models.enums import Assessment
-from models.promises import CitizenPromise, Commitment
+from models.enums import Assessment, Interval
+from models.promises import CitizenPromise, Commitment, CommitmentTarget
 
 
 class FollowUp(ContentItem):
@@ -45,6 +45,7 @@ class FollowUpEntry(Model):
     narrative = fields.TextField()
     assessment = fields.CharEnumField(Assessment, max_length=20, default=Assessment.NOT_ASSESSED)
     commitment_links: fields.ReverseRelation[FollowUpEntryCommitment]
+    results: fields.ReverseRelation[FollowUpEntryResult]
 
     class Meta:
         table = "follow_up_entry"
@@ -67,3 +68,30 @@ class FollowUpEntryCommitment(Model):
         table = "follow_up_entry_commitment"
         indexes = (Index(fields=("commitment_id",)),)
         unique_together = (("entry", "commitment"), ("entry", "position"))
+
+
+class FollowUpEntryResult(Model):
+    """A counted result an entry prints ("ett 20-tal skolbesök"), in the order printed, and the
+    target it reports on if any. A trigger keeps the target in the follow-up's citizen promise."""
+
+    id = fields.IntField(primary_key=True)
+    entry: fields.ForeignKeyRelation[FollowUpEntry] = fields.ForeignKeyField(
+        "models.FollowUpEntry", related_name="results", on_delete=fields.CASCADE
+    )
+    position = fields.IntField()
+    quantity = fields.FloatField(null=True)
+    approximate = fields.BooleanField(default=False)
+    counted = fields.CharField(max_length=200)
+    interval = fields.CharEnumField(Interval, max_length=20, null=True)
+    period_start = fields.DateField(null=True)
+    period_end = fields.DateField(null=True)
+    period_label = fields.CharField(max_length=200, null=True)
+    phrase = fields.CharField(max_length=1000)
+    target: fields.ForeignKeyNullableRelation[CommitmentTarget] = fields.ForeignKeyField(
+        "models.CommitmentTarget", related_name="results", null=True, on_delete=fields.RESTRICT
+    )
+
+    class Meta:
+        table = "follow_up_entry_result"
+        indexes = (Index(fields=("target_id",)),)
+        unique_together = (("entry", "position"),)

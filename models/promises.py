@@ -10,7 +10,7 @@ from tortoise.models import Model
 
 from models.agreements import Agreement
 from models.content import ContentItem
-from models.enums import Actor
+from models.enums import Actor, Interval, TargetQualifier
 from models.geography import Municipality
 from models.people import Contact, Organisation
 
@@ -134,3 +134,44 @@ class CommitmentPartner(Model):
         table = "commitment_partner"
         indexes = (Index(fields=("organisation_id",)),)
         unique_together = (("commitment", "organisation"), ("commitment", "position"))
+
+
+class CommitmentPerformer(Model):
+    """An organisation that does the work of a commitment (its actor OTHER names at least one),
+    as distinct from the partners that take part."""
+
+    id = fields.IntField(primary_key=True)
+    commitment: fields.ForeignKeyRelation[Commitment] = fields.ForeignKeyField(
+        "models.Commitment", related_name="performer_links", on_delete=fields.CASCADE
+    )
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="performed_links", on_delete=fields.RESTRICT
+    )
+    position = fields.IntField()
+
+    class Meta:
+        table = "commitment_performer"
+        indexes = (Index(fields=("organisation_id",)),)
+        unique_together = (("commitment", "organisation"), ("commitment", "position"))
+
+
+class CommitmentTarget(Model):
+    """A measurable target inside a commitment ("minst sex trygghetsvandringar under året"), in
+    the order printed. Its key is unique within the citizen promise; follow-up results name it."""
+
+    id = fields.IntField(primary_key=True)
+    commitment: fields.ForeignKeyRelation[Commitment] = fields.ForeignKeyField(
+        "models.Commitment", related_name="targets", on_delete=fields.CASCADE
+    )
+    key = fields.CharField(max_length=100)
+    position = fields.IntField()
+    quantity = fields.FloatField(null=True)
+    qualifier = fields.CharEnumField(TargetQualifier, max_length=20, default=TargetQualifier.EXACTLY)
+    counted = fields.CharField(max_length=200)
+    interval = fields.CharEnumField(Interval, max_length=20, null=True)
+    deadline = fields.DateField(null=True)
+    phrase = fields.CharField(max_length=1000)
+
+    class Meta:
+        table = "commitment_target"
+        unique_together = (("commitment", "key"), ("commitment", "position"))

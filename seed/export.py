@@ -20,12 +20,15 @@ from models import (
     CitizenPromiseContact,
     Commitment,
     CommitmentPartner,
+    CommitmentPerformer,
+    CommitmentTarget,
     CommitmentTopic,
     Contact,
     ContactMunicipality,
     FollowUp,
     FollowUpEntry,
     FollowUpEntryCommitment,
+    FollowUpEntryResult,
     Organisation,
     ServiceAgreement,
     ServiceAgreementParty,
@@ -111,6 +114,10 @@ def _item_fields(row: dict[str, Any], *same_names: str) -> dict[str, Any]:
         "source_published_on": row["source_published_on"],
         "source_updated_on": row["source_updated_on"],
     }
+
+
+TARGET_FIELDS = ("key", "quantity", "qualifier", "counted", "interval", "deadline", "phrase")
+RESULT_FIELDS = ("quantity", "approximate", "counted", "interval", "phrase")
 
 
 def _period(row: dict[str, Any]) -> dict[str, Any] | None:
@@ -206,6 +213,8 @@ async def export_citizen_promises(slugs: Sequence[str] | None = None) -> dict[st
             commitment_ids.append(commitment["id"])
     topics = await _children(CommitmentTopic, "commitment_id", commitment_ids, "topic_id")
     partners = await _children(CommitmentPartner, "commitment_id", commitment_ids, "organisation__slug")
+    performers = await _children(CommitmentPerformer, "commitment_id", commitment_ids, "organisation__slug")
+    targets = await _children(CommitmentTarget, "commitment_id", commitment_ids, *TARGET_FIELDS)
     contacts = await _children(CitizenPromiseContact, "citizen_promise_id", ids, "contact__slug")
     result = {}
     for row in rows:
@@ -223,6 +232,8 @@ async def export_citizen_promises(slugs: Sequence[str] | None = None) -> dict[st
                         "text": c["text"],
                         "topics": [t["topic_id"] for t in topics[c["id"]]],
                         "partners": [p["organisation__slug"] for p in partners[c["id"]]],
+                        "performed_by": [p["organisation__slug"] for p in performers[c["id"]]],
+                        "targets": [{name: t[name] for name in TARGET_FIELDS} for t in targets[c["id"]]],
                     }
                     for c in commitments[row["id"]]
                 ],
@@ -251,6 +262,16 @@ async def export_follow_ups(slugs: Sequence[str] | None = None) -> dict[str, Sto
     entries = await _children(FollowUpEntry, "follow_up_id", ids, "id", "narrative", "assessment")
     entry_ids = [entry["id"] for group in entries.values() for entry in group]
     links = await _children(FollowUpEntryCommitment, "entry_id", entry_ids, "commitment__key")
+    results = await _children(
+        FollowUpEntryResult,
+        "entry_id",
+        entry_ids,
+        *RESULT_FIELDS,
+        "target__key",
+        "period_start",
+        "period_end",
+        "period_label",
+    )
     result = {}
     for row in rows:
         item = fmt.FollowUp.model_validate(
@@ -263,6 +284,14 @@ async def export_follow_ups(slugs: Sequence[str] | None = None) -> dict[str, Sto
                         "narrative": e["narrative"],
                         "commitments": [link["commitment__key"] for link in links[e["id"]]],
                         "assessment": e["assessment"],
+                        "results": [
+                            {
+                                **{name: r[name] for name in RESULT_FIELDS},
+                                "target": r["target__key"],
+                                "period": _period(r),
+                            }
+                            for r in results[e["id"]]
+                        ],
                     }
                     for e in entries[row["id"]]
                 ],

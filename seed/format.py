@@ -11,16 +11,27 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from models import bounds
 from models.enums import (
     Actor,
     Assessment,
+    Interval,
     OrganisationKind,
     PoliceUnitLevel,
     PublicationStatus,
     SectionRole,
+    TargetQualifier,
 )
 
 MAX_TEXT = 100_000
@@ -42,6 +53,17 @@ Title = Annotated[str, StringConstraints(min_length=1, max_length=300), Stored]
 Label = Annotated[str, StringConstraints(min_length=1, max_length=200), Stored]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT), Stored]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500), Stored]
+
+
+def _whole_as_int(value: float) -> int | float:
+    # "6" is read as 6.0; it is written back as 6, so a file keeps the number as printed.
+    return int(value) if value.is_integer() else value
+
+
+# A counted quantity: never negative, finite, at most a billion (any count a document prints).
+Quantity = Annotated[
+    float, Field(ge=0, le=1_000_000_000, allow_inf_nan=False), PlainSerializer(_whole_as_int, return_type=int | float)
+]
 
 
 class Strict(BaseModel):
@@ -161,6 +183,28 @@ class Agreement(Item):
     links: list[Link] = Field(default_factory=list)
 
 
+class Target(Strict):
+    """A measurable target a commitment prints: "minst sex trygghetsvandringar under året" is
+    quantity 6, qualifier AT_LEAST, counted "trygghetsvandringar", interval YEAR. A deadline
+    ("senast 2024-06-30") takes the place of an interval; "inom 48 timmar" is quantity 48,
+    AT_MOST, counted "timmar till svar". `key` is unique within the citizen promise: a
+    follow-up's result names it."""
+
+    key: Key
+    quantity: Quantity | None = None
+    qualifier: TargetQualifier = TargetQualifier.EXACTLY
+    counted: Label
+    interval: Interval | None = None
+    deadline: Date | None = None
+    phrase: Line
+
+    @model_validator(mode="after")
+    def _interval_or_deadline(self) -> Target:
+        if self.interval is not None and self.deadline is not None:
+            raise ValueError("a target has an interval or a deadline, not both")
+        return self
+
+
 class Commitment(Strict):
     key: Key
     actor: Actor
@@ -168,6 +212,17 @@ class Commitment(Strict):
     text: Text
     topics: list[Key] = Field(default_factory=list)
     partners: list[Slug] = Field(default_factory=list)
+    # Who does the work when it is neither the municipality nor the police (actor OTHER).
+    performed_by: list[Slug] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _performers_match_actor(self) -> Commitment:
+        if self.actor == Actor.OTHER and not self.performed_by:
+            raise ValueError("actor OTHER needs performed_by: the organisations the commitment names")
+        if self.actor == Actor.UNSPECIFIED and self.performed_by:
+            raise ValueError("actor UNSPECIFIED names no organisation; use OTHER with performed_by")
+        return self
 
 
 class CitizenPromise(Item):
@@ -184,10 +239,26 @@ class CitizenPromise(Item):
     links: list[Link] = Field(default_factory=list)
 
 
+class Result(Strict):
+    """A counted result a follow-up prints: "ett 20-tal skolbesök" is quantity 20, approximate,
+    counted "skolbesök". `interval`: the span the number counts over ("under året": YEAR);
+    `period`: the dates it covers when printed; `target`: the key of a target of the same
+    citizen promise that it reports on, if any."""
+
+    quantity: Quantity | None = None
+    approximate: bool = False
+    counted: Label
+    interval: Interval | None = None
+    period: Period | None = None
+    phrase: Line
+    target: Key | None = None
+
+
 class FollowUpEntry(Strict):
     narrative: Text
     commitments: list[Key] = Field(default_factory=list)
     assessment: Assessment = Assessment.NOT_ASSESSED
+    results: list[Result] = Field(default_factory=list)
 
 
 class FollowUp(Item):

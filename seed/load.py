@@ -11,12 +11,12 @@ from pydantic import BaseModel
 from tortoise import connections
 from tortoise.models import Model
 
-from models import Agreement, CitizenPromise, Commitment, Contact, Organisation, PoliceUnit
+from models import Agreement, CitizenPromise, Commitment, CommitmentTarget, Contact, Organisation, PoliceUnit
 from models.transactions import Lock, lock_rows, write_transaction
 from seed import format as fmt
 from seed.export import EXPORTERS, MODELS, content_hash, export_organisations
 from seed.reference import ReferenceData, load_reference, read_reference
-from seed.rows import Rows
+from seed.rows import Rows, chunks, placeholders
 from seed.validate import Bundle, Known, Located, cross_check, references
 from seed.writer import RevisionConflict, Write, Writer
 from seed.yamlio import Problem
@@ -123,6 +123,9 @@ class Dependencies:
 
     ids: dict[str, dict[str, int]]
     commitment_keys: dict[str, frozenset[str]]
+    target_keys: dict[str, frozenset[str]] = field(default_factory=dict)
+    promise_periods: dict[str, fmt.Period] = field(default_factory=dict)
+    reported: dict[str, frozenset[tuple[str, str, str]]] = field(default_factory=dict)
 
     def known(self, reference: ReferenceData) -> Known:
         return Known(
@@ -133,6 +136,9 @@ class Dependencies:
             agreements=frozenset(self.ids["agreements"]),
             contacts=frozenset(self.ids["contacts"]),
             commitment_keys=self.commitment_keys,
+            target_keys=self.target_keys,
+            promise_periods=self.promise_periods,
+            reported=self.reported,
         )
 
 
@@ -149,7 +155,55 @@ async def dependencies(bundle: Bundle, *, lock: bool = True) -> Dependencies:
     keys: dict[str, set[str]] = {slug: set() for slug in ids["citizen_promises"]}
     for row in await Rows().select(Commitment, ("citizen_promise_id", "key"), "citizen_promise_id", list(slug_by_id)):
         keys[slug_by_id[row["citizen_promise_id"]]].add(str(row["key"]))
-    return Dependencies(ids, {slug: frozenset(found) for slug, found in keys.items()})
+    targets: dict[str, set[str]] = {slug: set() for slug in ids["citizen_promises"]}
+    for row in await Rows().execute_in(
+        'SELECT c."citizen_promise_id" AS "promise", t."key" AS "key" FROM "commitment_target" t'
+        ' JOIN "commitment" c ON c."id" = t."commitment_id" WHERE c."citizen_promise_id" IN ({in})',
+        list(slug_by_id),
+    ):
+        targets[slug_by_id[row["promise"]]].add(str(row["key"]))
+    periods = {
+        slug_by_id[row["id"]]: _period(row)
+        for row in await Rows().select(
+            CitizenPromise, ("id", "period_start", "period_end", "period_label"), "id", list(slug_by_id)
+        )
+    }
+    return Dependencies(
+        ids,
+        {slug: frozenset(found) for slug, found in keys.items()},
+        {slug: frozenset(found) for slug, found in targets.items()},
+        periods,
+        await reported_on(list(bundle.items["citizen_promises"])),
+    )
+
+
+# What stored follow-ups report on, of some promises: their entries' commitments and their
+# results' targets (the rows the database keeps with ON DELETE RESTRICT).
+_REPORTED = (
+    'SELECT p."slug" AS "promise", \'commitments\' AS "kind", c."key" AS "key", f."slug" AS "follow_up"'
+    ' FROM "follow_up_entry_commitment" l JOIN "commitment" c ON c."id" = l."commitment_id"'
+    ' JOIN "citizen_promise" p ON p."id" = c."citizen_promise_id" JOIN "follow_up_entry" e ON e."id" = l."entry_id"'
+    ' JOIN "follow_up" f ON f."id" = e."follow_up_id" WHERE p."slug" IN ({in})'
+    ' UNION SELECT p."slug", \'targets\', t."key", f."slug"'
+    ' FROM "follow_up_entry_result" r JOIN "commitment_target" t ON t."id" = r."target_id"'
+    ' JOIN "commitment" c ON c."id" = t."commitment_id" JOIN "citizen_promise" p ON p."id" = c."citizen_promise_id"'
+    ' JOIN "follow_up_entry" e ON e."id" = r."entry_id" JOIN "follow_up" f ON f."id" = e."follow_up_id"'
+    ' WHERE p."slug" IN ({in})'
+)
+
+
+async def reported_on(promise_slugs: list[str]) -> dict[str, frozenset[tuple[str, str, str]]]:
+    found: dict[str, set[tuple[str, str, str]]] = {}
+    rows = Rows()
+    for chunk in chunks(promise_slugs):
+        # The statement names the slugs twice (once per part of the UNION).
+        for row in await rows.sql.rows(_REPORTED.replace("{in}", placeholders(chunk)), [*chunk, *chunk]):
+            found.setdefault(str(row["promise"]), set()).add((str(row["kind"]), str(row["key"]), str(row["follow_up"])))
+    return {slug: frozenset(items) for slug, items in found.items()}
+
+
+def _period(row: dict[str, Any]) -> fmt.Period:
+    return fmt.Period(start=row["period_start"], end=row["period_end"], label=row["period_label"])
 
 
 async def known_data(reference: ReferenceData | None = None) -> Known:
@@ -160,6 +214,13 @@ async def known_data(reference: ReferenceData | None = None) -> Known:
     # One statement, so a promise written between two reads cannot leave a key without its promise.
     for slug, key in await Commitment.all().values_list("citizen_promise__slug", "key"):
         keys.setdefault(str(slug), set()).add(str(key))
+    targets: dict[str, set[str]] = {}
+    for slug, key in await CommitmentTarget.all().values_list("commitment__citizen_promise__slug", "key"):
+        targets.setdefault(str(slug), set()).add(str(key))
+    periods = {
+        str(row["slug"]): _period(row)
+        for row in await CitizenPromise.all().values("slug", "period_start", "period_end", "period_label")
+    }
     return Known(
         municipalities=frozenset(row["kommunkod"] for row in reference.municipalities),
         police_units=frozenset(unit.slug for unit in reference.police_units) | await _slugs(PoliceUnit),
@@ -168,6 +229,8 @@ async def known_data(reference: ReferenceData | None = None) -> Known:
         agreements=await _slugs(Agreement),
         contacts=await _slugs(Contact),
         commitment_keys={slug: frozenset(k) for slug, k in keys.items()},
+        target_keys={slug: frozenset(k) for slug, k in targets.items()},
+        promise_periods=periods,
     )
 
 

@@ -13,7 +13,8 @@ from typing import Any
 
 from tortoise.models import Model
 
-from models.sql import Sql, placeholders
+from models.sql import Sql
+from models.sql import placeholders as placeholders  # re-exported: the seed loader builds IN lists too
 
 CHUNK = 500
 

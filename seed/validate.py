@@ -57,6 +57,12 @@ class Known:
     contacts: frozenset[str] = frozenset()
     # Commitment keys of citizen promises in the database, by promise slug.
     commitment_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # Target keys and periods of those promises, by promise slug.
+    target_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    promise_periods: Mapping[str, fmt.Period] = field(default_factory=dict)
+    # What stored follow-ups report on, of the promises being written: by promise slug,
+    # ("commitments" or "targets", key, follow-up slug). A promise may not drop what they name.
+    reported: Mapping[str, frozenset[tuple[str, str, str]]] = field(default_factory=dict)
     # (email, phone) of people already stored, by person key.
     people: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict)
     # False: only the project's reference data, no database; what only a database could
@@ -149,6 +155,7 @@ def references(bundle: Bundle) -> dict[str, set[str]]:
                     found["agreements"].add(item.agreement)
                 for commitment in item.commitments:
                     found["organisations"].update(commitment.partners)
+                    found["organisations"].update(commitment.performed_by)
             elif isinstance(item, fmt.FollowUp):
                 found["citizen_promises"].add(item.citizen_promise)
             elif isinstance(item, fmt.ServiceAgreement):
@@ -238,6 +245,8 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
             )
 
     commitment_keys: dict[str, set[str]] = {slug: set(keys) for slug, keys in known.commitment_keys.items()}
+    target_keys: dict[str, set[str]] = {slug: set(keys) for slug, keys in known.target_keys.items()}
+    periods: dict[str, fmt.Period] = dict(known.promise_periods)
     for located in bundle.items["citizen_promises"].values():
         promise = located.item
         assert isinstance(promise, fmt.CitizenPromise)
@@ -245,6 +254,7 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
         need(located, ("agreement",), promise.agreement, agreements, "agreement")
         each(located, "contacts", promise.contacts, contacts, "contact")
         keys: set[str] = set()
+        targets: set[str] = set()
         for index, commitment in enumerate(promise.commitments):
             if commitment.key in keys:
                 problems.append(
@@ -264,7 +274,37 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
                 )
             for p_index, partner in enumerate(commitment.partners):
                 need(located, (*prefix, "partners", p_index), partner, organisations, "organisation")
+            for p_index, performer in enumerate(commitment.performed_by):
+                need(located, (*prefix, "performed_by", p_index), performer, organisations, "organisation")
+                if performer in commitment.performed_by[:p_index]:
+                    problems.append(
+                        _problem(located, (*prefix, "performed_by", p_index), f"'{performer}' is listed twice")
+                    )
+            for t_index, target in enumerate(commitment.targets):
+                if target.key in targets:
+                    problems.append(
+                        _problem(
+                            located,
+                            (*prefix, "targets", t_index, "key"),
+                            f"duplicate target key '{target.key}' (target keys are unique within the citizen promise)",
+                        )
+                    )
+                targets.add(target.key)
         commitment_keys[promise.slug] = keys
+        target_keys[promise.slug] = targets
+        periods[promise.slug] = promise.period
+        for kind, key, follow_up_slug in sorted(known.reported.get(promise.slug, ())):
+            if key in (keys if kind == "commitments" else targets) or follow_up_slug in bundle.items["follow_ups"]:
+                continue
+            what = "commitment" if kind == "commitments" else "target"
+            problems.append(
+                _problem(
+                    located,
+                    ("commitments",),
+                    f"the {what} '{key}' is gone, but follow-up '{follow_up_slug}' reports on it;"
+                    " change that follow-up first",
+                )
+            )
 
     for located in bundle.items["follow_ups"].values():
         follow_up = located.item
@@ -273,7 +313,20 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
         if promise_slug not in commitment_keys:
             report(located, ("citizen_promise",), f"unknown citizen promise '{promise_slug}'", True)
             continue
+        problems.extend(_within_promise(located, follow_up, periods.get(promise_slug)))
         for e_index, entry in enumerate(follow_up.entries):
+            for r_index, result in enumerate(entry.results):
+                if result.target is not None and result.target not in target_keys.get(promise_slug, {result.target}):
+                    elsewhere = sorted(slug for slug, found in target_keys.items() if result.target in found)
+                    hint = f" (it is a target of '{elsewhere[0]}')" if elsewhere else ""
+                    problems.append(
+                        _problem(
+                            located,
+                            ("entries", e_index, "results", r_index, "target"),
+                            f"'{result.target}' is not a target of citizen promise '{promise_slug}'{hint};"
+                            " a result reports on a target of its own promise only",
+                        )
+                    )
             for c_index, key in enumerate(entry.commitments):
                 if key not in commitment_keys[promise_slug]:
                     problems.append(
@@ -309,6 +362,39 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
                 )
             )
         people.setdefault(key, (details, located))
+    return problems
+
+
+def _within_promise(located: Located, follow_up: fmt.FollowUp, period: fmt.Period | None) -> list[Problem]:
+    """A follow-up reports on its promise's period: its year lies in that period, and so does
+    its own period, when it prints one (both within its dates; an open end is open)."""
+    if period is None:
+        return []
+    problems = []
+    if not period.covers_year(follow_up.year):
+        problems.append(
+            _problem(
+                located,
+                ("year",),
+                f"{follow_up.year} is outside the period of citizen promise '{follow_up.citizen_promise}'"
+                f" ({period.label})",
+            )
+        )
+    own = follow_up.period
+    if own is not None:
+        if own.start < period.start or (period.end is not None and (own.end or own.start) > period.end):
+            problems.append(
+                _problem(
+                    located,
+                    ("period",),
+                    f"'{own.label}' lies outside the period of citizen promise '{follow_up.citizen_promise}'"
+                    f" ({period.label})",
+                )
+            )
+        elif not own.covers_year(follow_up.year):
+            problems.append(
+                _problem(located, ("year",), f"{follow_up.year} is not a year of the follow-up's period ({own.label})")
+            )
     return problems
 
 

@@ -22,10 +22,13 @@ from models import (
     CitizenPromiseContact,
     Commitment,
     CommitmentPartner,
+    CommitmentPerformer,
+    CommitmentTarget,
     CommitmentTopic,
     ContactMunicipality,
     FollowUpEntry,
     FollowUpEntryCommitment,
+    FollowUpEntryResult,
     Organisation,
     Person,
     PoliceUnit,
@@ -449,7 +452,7 @@ class Writer:
         )
         ids = await _commitment_ids(rows, list(wanted))
         if replaced:
-            for model in (CommitmentTopic, CommitmentPartner):
+            for model in (CommitmentTopic, CommitmentPartner, CommitmentPerformer):
                 await rows.execute_in(
                     f'DELETE FROM "{model._meta.db_table}" WHERE "commitment_id" IN'
                     ' (SELECT "id" FROM "commitment" WHERE "citizen_promise_id" IN ({in}))',
@@ -477,6 +480,62 @@ class Writer:
                 for position, slug in enumerate(c.partners, start=1)
             ],
         )
+        await rows.insert(
+            CommitmentPerformer,
+            [
+                {
+                    "commitment_id": ids[(w.id, c.key)],
+                    "organisation_id": self.organisation_ids[slug],
+                    "position": position,
+                }
+                for w in written
+                for c in w.item.commitments
+                for position, slug in enumerate(c.performed_by, start=1)
+            ],
+        )
+        await self._targets(rows, written, ids, bool(replaced))
+
+    async def _targets(
+        self, rows: Rows, written: Sequence[_Written], ids: dict[tuple[int, str], int], replaced: bool
+    ) -> None:
+        """A commitment's targets become those of the item; kept ones (same commitment and key)
+        keep their id, so follow-up results that report on them stay linked."""
+        wanted = {
+            (ids[(w.id, c.key)], target.key): {
+                "position": position,
+                "quantity": target.quantity,
+                "qualifier": target.qualifier,
+                "counted": target.counted,
+                "interval": target.interval,
+                "deadline": target.deadline,
+                "phrase": target.phrase,
+            }
+            for w in written
+            for c in w.item.commitments
+            for position, target in enumerate(c.targets, start=1)
+        }
+        existing: dict[tuple[int, str], int] = {}
+        if replaced:
+            commitment_ids = list(ids.values())
+            found = await rows.select(CommitmentTarget, ("commitment_id", "key", "id"), "commitment_id", commitment_ids)
+            existing = {(row["commitment_id"], row["key"]): row["id"] for row in found}
+            await rows.delete(CommitmentTarget, "id", [t_id for key, t_id in existing.items() if key not in wanted])
+            await rows.execute_in(
+                f'UPDATE "commitment_target" SET "position" = "position" + {_REORDER_OFFSET}'
+                ' WHERE "commitment_id" IN ({in})',
+                commitment_ids,
+            )
+            await rows.update(
+                CommitmentTarget, [{"id": existing[key], **row} for key, row in wanted.items() if key in existing]
+            )
+        await rows.insert(
+            CommitmentTarget,
+            [
+                {"commitment_id": commitment_id, "key": key, **row}
+                for (commitment_id, key), row in wanted.items()
+                if (commitment_id, key) not in existing
+            ],
+        )
 
     async def _children_follow_ups(self, rows: Rows, written: Sequence[_Written]) -> None:
         entries = [
@@ -500,6 +559,26 @@ class Writer:
             for position, key in enumerate(entry.commitments, start=1)
         ]
         await rows.insert(FollowUpEntryCommitment, links)
+        target_ids = await _target_ids(rows, [w.values["citizen_promise_id"] for w in written])
+        await rows.insert(
+            FollowUpEntryResult,
+            [
+                {
+                    "entry_id": entry_ids[(w.id, e_position)],
+                    "position": position,
+                    "quantity": result.quantity,
+                    "approximate": result.approximate,
+                    "counted": result.counted,
+                    "interval": result.interval,
+                    **self._period(result.period),
+                    "phrase": result.phrase,
+                    "target_id": target_ids[(w.values["citizen_promise_id"], result.target)] if result.target else None,
+                }
+                for w in written
+                for e_position, entry in enumerate(w.item.entries, start=1)
+                for position, result in enumerate(entry.results, start=1)
+            ],
+        )
 
     async def _children_service_agreements(self, rows: Rows, written: Sequence[_Written]) -> None:
         parties = [
@@ -520,3 +599,13 @@ async def _commitment_ids(rows: Rows, promise_ids: Sequence[int]) -> dict[tuple[
     """The id of every commitment of the promises, by (promise id, key)."""
     found = await rows.select(Commitment, ("citizen_promise_id", "key", "id"), "citizen_promise_id", promise_ids)
     return {(row["citizen_promise_id"], row["key"]): row["id"] for row in found}
+
+
+async def _target_ids(rows: Rows, promise_ids: Sequence[int]) -> dict[tuple[int, str], int]:
+    """The id of every target of the promises, by (promise id, target key)."""
+    found = await rows.execute_in(
+        'SELECT c."citizen_promise_id" AS "promise", t."key" AS "key", t."id" AS "id" FROM "commitment_target" t'
+        ' JOIN "commitment" c ON c."id" = t."commitment_id" WHERE c."citizen_promise_id" IN ({in})',
+        promise_ids,
+    )
+    return {(row["promise"], row["key"]): row["id"] for row in found}

@@ -270,8 +270,9 @@ async def municipality_facts() -> dict[str, MunicipalityFacts]:
             end = agreement["period_end"]
             span = (_date(agreement["period_start"]).year, _date(end).year if end else None)
         else:
+            # No printed period: in force for four calendar years from the one it is known from.
             since = agreement["signed_on"] or agreement["source_published_on"] or agreement["published_at"]
-            span = (_date(since).year, None)
+            span = (_date(since).year, _date(since).year + 3)
         register[code].agreement_years.append(span)
     promises = {}
     for row in await CitizenPromise.all().values(

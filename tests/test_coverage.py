@@ -98,11 +98,19 @@ async def test_the_special_cases_count_as_the_contract_says(extra: httpx.AsyncCl
     assert by_code["1473"]["withCitizenPromise"] == 0  # Töreboda's promise is a draft
     # Götene: agreement 2020–2023, promise 2023–2024 and its 2023 follow-up.
     assert (by_code["1471"]["withAgreement"], by_code["1471"]["withFollowUp"]) == (1, 1)
-    # Stockholm's agreement has no period: in force from its signing (2022) on; Umeå's is a draft.
+    # Stockholm's agreement has no period: in force from its signing (2022) for four calendar
+    # years, 2022–2025, and no longer after that; Umeå's is a draft.
     stockholm = {
-        year: served(await coverage(extra, "MUNICIPALITY", year, countyCode="01"))["0180"] for year in (2021, 2022)
+        year: served(await coverage(extra, "MUNICIPALITY", year, countyCode="01"))["0180"]
+        for year in (2021, 2022, 2025, 2026)
     }
-    assert (stockholm[2021]["withAgreement"], stockholm[2022]["withAgreement"]) == (0, 1)
+    assert [stockholm[year]["withAgreement"] for year in (2021, 2022, 2025, 2026)] == [0, 1, 1, 0]
+    in_force = 'query($on: Date!) { agreements(filter: {municipalityCode: "0180", activeOn: $on}) { totalCount } }'
+    counts = [
+        (await graphql(extra, in_force, {"on": on}))["agreements"]["totalCount"]
+        for on in ("2021-12-31", "2025-12-31", "2026-01-01")
+    ]
+    assert counts == [0, 1, 0]
     umea = served(await coverage(extra, "MUNICIPALITY", 2023, countyCode="24"))["2480"]
     assert (umea["withAgreement"], umea["withCitizenPromise"]) == (0, 0)
 

@@ -104,7 +104,7 @@ async def test_filters_are_those_of_the_api(extra: httpx.AsyncClient) -> None:
     ("query", "message"),
     [
         ("?county=14", "unknown parameter 'county'; the filters are: actor, municipalityCode, countyCode,"),
-        ("?actor=polisen", "actor must be one of KOMMUN, POLIS, TILLSAMMANS, not 'polisen'"),
+        ("?actor=polisen", "actor must be one of KOMMUN, POLIS, TILLSAMMANS, OTHER, UNSPECIFIED, not 'polisen'"),
         ("?year=tjugo", "year must be four digits, not 'tjugo'"),
     ],
 )
@@ -122,10 +122,10 @@ async def test_pages_keep_memory_flat_and_statements_per_page(
     monkeypatch.setattr(export, "PAGE_SIZE", 4)
     before = len(sql_counter.statements)
     assert await csv_rows(extra) == whole
-    # Per page: the commitments, their topics, their follow-up entries; after a full last page,
-    # one more (empty) read of commitments.
+    # Per page: the commitments, their topics, their follow-up entries, the organisations that
+    # perform them; after a full last page, one more (empty) read of commitments.
     pages, rest = divmod(len(whole), 4)
-    expected = 3 * (pages + 1) if rest else 3 * pages + 1
+    expected = 4 * (pages + 1) if rest else 4 * pages + 1
     assert len(sql_counter.statements) - before == expected
 
 
@@ -134,4 +134,4 @@ async def test_readme_explains_every_column(client: httpx.AsyncClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/markdown; charset=utf-8"
     for column in export.COLUMNS:
-        assert f"| `{column.name}` | {column.meaning} |" in response.text
+        assert f"| `{column.name}` | {column.type} | {column.meaning} |" in response.text

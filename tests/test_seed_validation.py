@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from models import Agreement, CitizenPromise, Commitment, FollowUpEntryCommitment, Revision
+from models import (
+    Agreement,
+    CitizenPromise,
+    Commitment,
+    CommitmentTarget,
+    FollowUpEntryCommitment,
+    FollowUpEntryResult,
+    Revision,
+)
 from seed.export import export_texts
 from seed.pipeline import load_path
 from tests.conftest import ROOT, SEED_CONTENT, Database
@@ -62,6 +70,52 @@ CASES: list[tuple[str, str, Callable[[str], str] | bytes, str, str]] = [
         replace_once("commitments: [polis-2]", "commitments: [kommun-9]"),
         "kommun-9",
         "not a commitment of citizen promise",
+    ),
+    (
+        "follow-up year outside its promise's period",
+        FOLLOW_UP,
+        replace_once("year: 2023", "year: 2017"),
+        "year: 2017",
+        "outside the period of citizen promise",
+    ),
+    (
+        "follow-up period outside its promise's period",
+        FOLLOW_UP,
+        replace_once("year: 2023", 'year: 2023\n    period: {start: 2017-01-01, end: 2017-12-31, label: "2017"}'),
+        'label: "2017"',
+        "lies outside the period",
+    ),
+    (
+        "negative quantity",
+        FOLLOW_UP,
+        replace_once("quantity: 20,", "quantity: -20,"),
+        "quantity: -20",
+        "greater than or equal to 0",
+    ),
+    (
+        "unknown qualifier",
+        PROMISE_2019,
+        replace_once(
+            "topics: [trygghetsvandring, otrygghet]",
+            "topics: [trygghetsvandring, otrygghet]\n        targets:\n          - {key: vandringar, quantity: 6,"
+            " qualifier: MINST, counted: trygghetsvandringar, phrase: minst sex trygghetsvandringar}",
+        ),
+        "qualifier: MINST",
+        "AT_LEAST",
+    ),
+    (
+        "result linked to a target of another promise",
+        NEW_FILE,
+        'citizen_promises:\n  - slug: annat-lofte\n    title: Annat löfte\n    municipality: "1471"\n'
+        '    period: {start: 2023-01-01, end: 2023-12-31, label: "2023"}\n    commitments:\n'
+        "      - {key: kommun-1, actor: KOMMUN, text: Genomföra trygghetsvandringar.,\n"
+        "         targets: [{key: vandringar, quantity: 6, counted: trygghetsvandringar, phrase: sex vandringar}]}\n"
+        "follow_ups:\n  - slug: annan-uppfoljning\n    title: Uppföljning\n"
+        "    citizen_promise: gotene-medborgarlofte-2023-2024\n    year: 2023\n    entries:\n"
+        "      - narrative: Sju vandringar.\n        results:\n"
+        "          - {quantity: 7, counted: trygghetsvandringar, phrase: sju, target: vandringar}\n".encode(),
+        "target: vandringar}",
+        "not a target of citizen promise 'gotene-medborgarlofte-2023-2024' (it is a target of 'annat-lofte')",
     ),
     ("broken YAML", ANGE, replace_once("problem_areas:", "problem_areas: [unclosed"), "[unclosed", "invalid YAML"),
     (
@@ -116,6 +170,8 @@ def _line_of(path: Path, marker: str) -> int:
 async def _database_state() -> tuple[dict[str, str], list[int]]:
     counts = [await model.all().count() for model in (Agreement, CitizenPromise, Commitment, Revision)]
     counts.append(await FollowUpEntryCommitment.all().count())
+    counts.append(await CommitmentTarget.all().count())
+    counts.append(await FollowUpEntryResult.all().count())
     return await export_texts(), counts
 
 

@@ -19,22 +19,42 @@ class AgreementFilter:
     police_region: str | None = strawberry.field(default=None, description=POLICE_REGION)
     active_on: dt.date | None = strawberry.field(
         default=None,
-        description="In force on this date: its period covers it; an agreement whose period is unknown is in"
-        " force from its signing or publication date on.",
+        description="In force on this date: its period covers it. An agreement that prints no period is in"
+        " force from its signing date (else its printed publication date, else the day it was first published"
+        " here) to the end of the third calendar year after that one: four calendar years, the term such"
+        " agreements print (2020–2023, 2023–2026); after that it no longer counts as in force.",
+    )
+
+
+# An agreement that prints no period is in force for this many calendar years, counting the
+# year it is known from: the term the seed agreements print (2020–2023, 2023–2026). Before issue
+# 17 it counted as in force in every year after its signing, for ever.
+UNDATED_TERM_YEARS = 4
+
+
+def undated_since_year(statement: Statement, alias: str) -> str:
+    """The year an agreement without a period is in force from: of its signing date, else of the
+    printed publication date, else of the day it was first published here."""
+    year_of = statement.year_of
+    a = alias
+    return (
+        f"COALESCE({year_of(f'{a}.signed_on')}, {year_of(f'{a}.source_published_on')}, {year_of(f'{a}.published_at')})"
     )
 
 
 def active_on_sql(statement: Statement, alias: str, date: dt.date) -> str:
     """In force on `date`. Without a period, from its signing date, else the printed publication
-    date, else the day it was first published here."""
+    date, else the day it was first published here, for UNDATED_TERM_YEARS calendar years."""
     a = alias
     on = statement.date("active_on", date)
     next_day = statement.timestamp(
         "active_on_next_day", dt.datetime.combine(date + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
     )
+    first_year = statement.bind("active_on_first_year", date.year - UNDATED_TERM_YEARS + 1)
     return (
         f"(({a}.period_start <= {on} AND ({a}.period_end IS NULL OR {a}.period_end >= {on}))"
-        f" OR ({a}.period_start IS NULL AND ({a}.signed_on <= {on}"
+        f" OR ({a}.period_start IS NULL AND {undated_since_year(statement, a)} >= {first_year}"
+        f" AND ({a}.signed_on <= {on}"
         f" OR ({a}.signed_on IS NULL AND {a}.source_published_on <= {on})"
         f" OR ({a}.signed_on IS NULL AND {a}.source_published_on IS NULL AND {a}.published_at < {next_day}))))"
     )

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from api.agreements.filters import UNDATED_TERM_YEARS, undated_since_year
 from api.context import Context
 from api.core.loaders import Loader
 from api.core.sql import Row, Statement
@@ -40,7 +41,8 @@ REGISTER = (
 
 @strawberry.type(
     description="Coverage of one group of municipalities in a year. An agreement whose period is unknown counts as"
-    " in force from its signing or publication date on."
+    " in force from the year of its signing or publication date and the three years after it (four calendar"
+    " years, as AgreementFilter.activeOn)."
 )
 class CoverageStatistic:
     group: list[DimensionValue] = strawberry.field(description="The group: one value, of the dimension asked for.")
@@ -102,8 +104,10 @@ def covered_sql(statement: Statement, kind: CoverageKind, year: int, now: dateti
     year_of = statement.year_of
     if kind is CoverageKind.AGREEMENT:
         # Without a period: in force from its signing date, else the printed publication date,
-        # else the day it was first published here (as AgreementFilter.activeOn).
-        since = f"COALESCE({year_of('a.signed_on')}, {year_of('a.source_published_on')}, {year_of('a.published_at')})"
+        # else the day it was first published here, for UNDATED_TERM_YEARS calendar years (as
+        # AgreementFilter.activeOn).
+        since = undated_since_year(statement, "a")
+        first_year = statement.bind("undated_first_year", year - UNDATED_TERM_YEARS + 1)
         return (
             "SELECT DISTINCT o.municipality_id AS code FROM agreement a"
             " JOIN agreement_party ap ON ap.agreement_id = a.id"
@@ -111,7 +115,7 @@ def covered_sql(statement: Statement, kind: CoverageKind, year: int, now: dateti
             f" WHERE o.municipality_id IS NOT NULL AND {statement.visible('a', now)}"
             f" AND ((a.period_start IS NOT NULL AND {year_of('a.period_start')} <= {bound}"
             f" AND (a.period_end IS NULL OR {year_of('a.period_end')} >= {bound}))"
-            f" OR (a.period_start IS NULL AND {since} <= {bound}))"
+            f" OR (a.period_start IS NULL AND {since} <= {bound} AND {since} >= {first_year}))"
         )
     if kind is CoverageKind.CITIZEN_PROMISE:
         return (

@@ -27,6 +27,7 @@ from api.core import inputs
 from api.core.pagination import SortKey, after_sql
 from api.core.relay import to_global_id
 from api.core.sql import Decode, Statement
+from api.dashboards.targets import relation_sql, target_relation
 from api.promises.filters import PROMISE_PLACES, Actor, CommitmentFilter, commitment_where
 from api.promises.ordering import COMMITMENT_ORDERS, CommitmentOrder, commitment_tables
 
@@ -36,24 +37,41 @@ LIST_SEPARATOR = ";"
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a dataset, with its Table Schema type (api/dashboards/opendata.py)."""
+
     name: str
     meaning: str
+    type: str = "string"
+    pattern: str | None = None
 
+
+MUNICIPALITY_CODE = Column(
+    "municipality_code", "Kommunkod of the municipality the medborgarlöfte is for, four digits.", pattern=r"^\d{4}$"
+)
+COUNTY_CODE = Column("county_code", "Länskod, two digits.", pattern=r"^\d{2}$")
+ACTOR = Column(
+    "actor",
+    "Whose commitment it is: KOMMUN, POLIS, TILLSAMMANS (both), OTHER (another organisation, see performed_by) or"
+    " UNSPECIFIED (the document names no actor).",
+)
+PERFORMED_BY = Column(
+    "performed_by", "Slugs of the organisations that do the work (actor OTHER names at least one), separated by ';'."
+)
 
 COLUMNS = [
     Column("id", "The commitment's global ID in the GraphQL API (`node(id:)`)."),
-    Column("municipality_code", "Kommunkod of the municipality the medborgarlöfte is for, four digits."),
+    MUNICIPALITY_CODE,
     Column("municipality_name", "The municipality's name."),
-    Column("county_code", "Länskod, two digits."),
+    COUNTY_CODE,
     Column("county_name", "The county's name."),
     Column("police_region", 'The police region\'s name, e.g. "Väst".'),
     Column("citizen_promise", "The medborgarlöfte's slug: stable, unique, used in links and global IDs."),
     Column("citizen_promise_title", "The medborgarlöfte's title as printed (or composed, when none is printed)."),
-    Column("period_start", "First day of the medborgarlöfte's period (ISO 8601 date)."),
-    Column("period_end", "Last day of the period (ISO 8601 date); empty: open-ended."),
+    Column("period_start", "First day of the medborgarlöfte's period (ISO 8601 date).", "date"),
+    Column("period_end", "Last day of the period (ISO 8601 date); empty: open-ended.", "date"),
     Column("period_label", 'The period as printed, e.g. "2023–2024".'),
     Column("commitment_key", 'The commitment\'s key within its medborgarlöfte, e.g. "polis-1".'),
-    Column("actor", "Whose commitment it is: KOMMUN, POLIS or TILLSAMMANS."),
+    ACTOR,
     Column("actor_label", 'The heading as printed, e.g. "Polisen lovar att".'),
     Column("text", "The commitment as printed."),
     Column("topics", "Topic keys of the controlled vocabulary (GraphQL `topics`), separated by ';'."),
@@ -63,6 +81,7 @@ COLUMNS = [
         "YEAR:ASSESSMENT for each follow-up entry on it, separated by ';'; ASSESSMENT is FULFILLED,"
         " PARTLY_FULFILLED, NOT_FULFILLED or NOT_ASSESSED.",
     ),
+    PERFORMED_BY,
 ]
 # Each commitment `c` with its citizen promise `p`, municipality `m`, county `co`, region `r`.
 EXPORT_COLUMNS = (
@@ -166,9 +185,25 @@ async def export_rows(
             " ORDER BY fec.commitment_id, f.year, e.position"
         ):
             follow_ups[row["commitment_id"]].append((int(row["year"]), str(row["assessment"])))
-        yield [_row(row, topics[row["id"]], follow_ups[row["id"]]) for row in page]
+        performers = await performed_by(statement, ids)
+        yield [
+            {**_row(row, topics[row["id"]], follow_ups[row["id"]]), "performed_by": performers[row["id"]]}
+            for row in page
+        ]
         if len(page) < PAGE_SIZE:
             return
+
+
+async def performed_by(statement: Statement, ids: list[int]) -> dict[int, list[str]]:
+    """The slugs of the organisations performing each of the commitments, in order."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for row in await statement.rows(
+        "SELECT cp.commitment_id AS commitment_id, o.slug AS slug FROM commitment_performer cp"
+        f" JOIN organisation o ON o.id = cp.organisation_id WHERE {statement.any('cp.commitment_id', 'ids', ids)}"
+        " ORDER BY cp.commitment_id, cp.position"
+    ):
+        found[row["commitment_id"]].append(str(row["slug"]))
+    return found
 
 
 def _row(row: dict[str, Any], topics: list[str], follow_ups: list[tuple[int, str]]) -> dict[str, Any]:
@@ -199,6 +234,10 @@ def _iso(value: date | str | None) -> str | None:
 
 
 def _csv_cell(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     if name == "assessments":
         return LIST_SEPARATOR.join(f"{item['year']}:{item['assessment']}" for item in value)
     if isinstance(value, list):
@@ -206,15 +245,18 @@ def _csv_cell(name: str, value: Any) -> str:
     return "" if value is None else str(value)
 
 
-async def _csv(pages: Pages) -> AsyncIterator[bytes]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([column.name for column in COLUMNS])
-    async for page in pages:
-        for row in page:
-            writer.writerow([_csv_cell(column.name, row[column.name]) for column in COLUMNS])
+def _csv(columns: list[Column]) -> Callable[[Pages], AsyncIterator[bytes]]:
+    async def body(pages: Pages) -> AsyncIterator[bytes]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow([column.name for column in columns])
+        async for page in pages:
+            for row in page:
+                writer.writerow([_csv_cell(column.name, row[column.name]) for column in columns])
+            yield _drain(buffer)
         yield _drain(buffer)
-    yield _drain(buffer)
+
+    return body
 
 
 def _drain(buffer: io.StringIO) -> bytes:
@@ -248,15 +290,114 @@ async def _read_ahead(pages: Pages) -> Pages:
     return all_pages()
 
 
-def _download(media_type: str, body: Callable[[Pages], AsyncIterator[bytes]], extension: str) -> Any:
+# The targets dataset: one row per target of a published commitment, with the status counted
+# for it as api/dashboards/targets.py counts it (the same relation), so the rows add up to
+# targetStatistics.
+TARGET_COLUMNS = [
+    Column("citizen_promise", "The medborgarlöfte's slug."),
+    Column("commitment_key", 'The commitment\'s key within its medborgarlöfte, e.g. "polis-1".'),
+    Column("target_key", "The target's key, unique within its medborgarlöfte."),
+    MUNICIPALITY_CODE,
+    Column("municipality_name", "The municipality's name."),
+    COUNTY_CODE,
+    Column("county_name", "The county's name."),
+    Column("police_region", 'The police region\'s name, e.g. "Väst".'),
+    ACTOR,
+    PERFORMED_BY,
+    Column("counted", 'What the target counts, as printed, e.g. "trygghetsvandringar".'),
+    Column("quantity", "The number promised; empty: none printed.", "number"),
+    Column("qualifier", "How the number binds: EXACTLY, AT_LEAST (minst), AT_MOST (högst) or ABOUT (cirka, ±10 %)."),
+    Column(
+        "interval",
+        "The span the number counts over: DAY, WEEK, MONTH, TERM, YEAR or PERIOD (the promise's period); empty: over"
+        " the period or by the deadline.",
+    ),
+    Column("deadline", "A deadline printed instead of an interval (ISO 8601 date).", "date"),
+    Column("phrase", "The words printed."),
+    Column(
+        "follow_up_year",
+        "The year of the follow-up whose status counts: with `year`, that year's; otherwise the latest. Empty: no"
+        " published follow-up.",
+        "integer",
+    ),
+    Column(
+        "status",
+        "The target's derived status for that follow-up: NOT_REPORTED, NOT_COMPARABLE, MET, EXCEEDED or MISSED"
+        " (the table is in the GraphQL schema, enum TargetStatus).",
+    ),
+    Column("reported_quantity", "The quantities of the follow-up's results linked to the target, added up.", "number"),
+    Column(
+        "approximate", "true: a linked result is approximate (ett 20-tal) and compared by its stated number.", "boolean"
+    ),
+]
+
+
+async def target_rows(filter: CommitmentFilter | None, now: datetime | None = None) -> Pages:
+    """Pages of target rows (keys as TARGET_COLUMNS), published content only, by target id."""
+    now = now or datetime.now(UTC)
+    last = 0
+    while True:
+        statement = Statement.for_default_connection()
+        relation = target_relation(statement, [], filter, now)
+        relation.where.append(f"tg.id > {statement.bind('after', last)}")
+        select = [
+            "tg.id AS id, c.id AS commitment_id, p.slug AS citizen_promise, c.key AS commitment_key,"
+            " tg.key AS target_key, m.code AS municipality_code, m.name AS municipality_name,"
+            " co.code AS county_code, co.name AS county_name, r.name AS police_region, c.actor AS actor,"
+            ' tg.counted AS counted, tg.quantity AS quantity, tg.qualifier AS qualifier, tg."interval" AS "interval",'
+            " tg.deadline AS deadline, tg.phrase AS phrase, fu.year AS follow_up_year,"
+            f" {STATUS_SQL} AS status, ts.reported_quantity AS reported_quantity,"
+            " ts.approximate AS approximate"
+        ]
+        page = await statement.rows(
+            relation_sql(relation, select) + f" ORDER BY tg.id LIMIT {statement.bind('limit', PAGE_SIZE)}",
+            Decode(dates=("deadline",), booleans=("approximate",)),
+        )
+        if not page:
+            return
+        last = int(page[-1]["id"])
+        performers = await performed_by(Statement.for_default_connection(), [row["commitment_id"] for row in page])
+        yield [
+            {
+                **{column.name: row.get(column.name) for column in TARGET_COLUMNS},
+                "actor": str(row["actor"]),
+                "performed_by": performers[row["commitment_id"]],
+                "deadline": _iso(row["deadline"]),
+                "quantity": _float(row["quantity"]),
+                "reported_quantity": _float(row["reported_quantity"]),
+                "approximate": bool(row["approximate"]),
+            }
+            for row in page
+        ]
+        if len(page) < PAGE_SIZE:
+            return
+
+
+STATUS_SQL = "COALESCE(ts.status, 'NOT_REPORTED')"
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _download(
+    media_type: str,
+    body: Callable[[Pages], AsyncIterator[bytes]],
+    extension: str,
+    dataset: str = "commitments",
+) -> Any:
     async def endpoint(request: Request) -> Response:
         try:
-            filter, order = parse_filter(request), parse_order(request)
+            filter = parse_filter(request)
+            order = parse_order(request) if dataset == "commitments" else None
+            if dataset != "commitments" and "orderBy" in request.query_params:
+                raise BadParameter("orderBy", "the targets come by target id; orderBy sorts commitments only")
         except BadParameter as error:
             return JSONResponse({"error": str(error), "parameter": error.parameter}, status_code=400)
-        filename = f"samverkan-commitments-{datetime.now(UTC).date().isoformat()}.{extension}"
+        filename = f"samverkan-{dataset}-{datetime.now(UTC).date().isoformat()}.{extension}"
+        pages = export_rows(filter, order=order) if dataset == "commitments" else target_rows(filter)
         return StreamingResponse(
-            body(await _read_ahead(export_rows(filter, order=order))),
+            body(await _read_ahead(pages)),
             media_type=media_type,
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
@@ -266,27 +407,46 @@ def _download(media_type: str, body: Callable[[Pages], AsyncIterator[bytes]], ex
 
 def data_dictionary() -> str:
     lines = [
-        "# Samverkan open data: commitments",
+        "# Samverkan open data: commitments and their targets",
         "",
-        "One row per commitment (löfte) of every published medborgarlöfte, UTF-8.",
+        "One row per commitment (löfte) of every published medborgarlöfte, and one per measurable target of those"
+        " commitments, UTF-8. `GET /export/datapackage.json` describes both as a Frictionless data package"
+        " (Table Schema: each column's type; codes are strings, keep their leading zeros), `GET /export/dcat.rdf`"
+        " as DCAT-AP-SE, the profile Sweden's open data portal harvests.",
         "",
-        "- `GET /export/commitments.csv`: CSV (RFC 4180, comma-separated, header row, CRLF line ends, no byte order"
-        " mark). Lists inside a cell are separated by `;`; an empty cell is no value.",
-        "- `GET /export/commitments.json`: a JSON array of objects with the same names; lists are arrays,"
-        " `assessments` is an array of `{year, assessment}`, no value is `null`.",
+        "- `GET /export/commitments.csv`, `GET /export/targets.csv`: CSV (RFC 4180, comma-separated, header row,"
+        " CRLF line ends, no byte order mark). Lists inside a cell are separated by `;`; an empty cell is no value;"
+        " booleans are `true` and `false`.",
+        "- `GET /export/commitments.json`, `GET /export/targets.json`: a JSON array of objects with the same names;"
+        " lists are arrays, `assessments` is an array of `{year, assessment}`, no value is `null`.",
         "",
-        "Without parameters both are the full dataset. They take the filters of the GraphQL API's"
-        " `CommitmentFilter`, combined with AND: `actor` (KOMMUN, POLIS, TILLSAMMANS), `municipalityCode`,"
-        " `countyCode`, `policeRegion` (the region's name, e.g. Väst), `year` (promises whose period covers it)"
-        " and `topic` (a topic key), e.g. `/export/commitments.csv?countyCode=14&year=2023`.",
+        "Without parameters each is the full dataset. They take the filters of the GraphQL API's"
+        " `CommitmentFilter`, combined with AND: `actor` (KOMMUN, POLIS, TILLSAMMANS, OTHER, UNSPECIFIED),"
+        " `municipalityCode`, `countyCode`, `policeRegion` (the region's name, e.g. Väst), `year` (promises whose"
+        " period covers it) and `topic` (a topic key), e.g. `/export/commitments.csv?countyCode=14&year=2023`.",
         "",
-        "Rows come by commitment id, or sorted as the GraphQL `commitments` list with `orderBy`"
+        "Commitments come by commitment id, or sorted as the GraphQL `commitments` list with `orderBy`"
         f" ({', '.join(CommitmentOrder.__members__)}), e.g. `?countyCode=14&orderBy=MUNICIPALITY`.",
         "",
-        "| column | meaning |",
-        "| --- | --- |",
+        "## commitments",
+        "",
+        "| column | type | meaning |",
+        "| --- | --- | --- |",
     ]
-    lines += [f"| `{column.name}` | {column.meaning} |" for column in COLUMNS]
+    lines += [f"| `{column.name}` | {column.type} | {column.meaning} |" for column in COLUMNS]
+    lines += [
+        "",
+        "## targets",
+        "",
+        "Targets come by target id. The figures of the GraphQL `targetStatistics` are counted from these rows: a"
+        " target's `status` and `reported_quantity` are those of the follow-up of the `year` filtered for, or of"
+        " the latest published follow-up; `quantity` adds up to `promisedQuantity`, `reported_quantity` to"
+        " `reportedQuantity`, and the rows per `status` to the counts per status.",
+        "",
+        "| column | type | meaning |",
+        "| --- | --- | --- |",
+    ]
+    lines += [f"| `{column.name}` | {column.type} | {column.meaning} |" for column in TARGET_COLUMNS]
     return "\n".join(lines) + "\n"
 
 
@@ -295,7 +455,9 @@ async def readme(request: Request) -> Response:
 
 
 ROUTES = [
-    Route("/export/commitments.csv", _download("text/csv; charset=utf-8", _csv, "csv")),
+    Route("/export/commitments.csv", _download("text/csv; charset=utf-8", _csv(COLUMNS), "csv")),
     Route("/export/commitments.json", _download("application/json", _json, "json")),
+    Route("/export/targets.csv", _download("text/csv; charset=utf-8", _csv(TARGET_COLUMNS), "csv", "targets")),
+    Route("/export/targets.json", _download("application/json", _json, "json", "targets")),
     Route("/export/README", readme),
 ]

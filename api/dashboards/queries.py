@@ -9,7 +9,8 @@ from api.context import Context
 from api.core import inputs
 from api.dashboards.coverage import CoverageStatistic, coverage
 from api.dashboards.statistics import commitment_statistics
-from api.dashboards.types import CommitmentStatistic, StatisticsDimension
+from api.dashboards.targets import target_statistics
+from api.dashboards.types import CommitmentStatistic, StatisticsDimension, TargetStatistic
 from api.geography.filters import COUNTY_CODE, POLICE_REGION
 from api.promises.filters import CommitmentFilter
 
@@ -36,6 +37,29 @@ class DashboardQuery:
         inputs.check(filter=filter)
         context = info.context
         return await commitment_statistics(group_by, filter, context.now, context.sees_everything)
+
+    @strawberry.field(
+        description="Promised and reported quantities of the targets of published commitments and counts of targets"
+        " per derived status (see TargetStatus), grouped by any combination of dimensions but ASSESSMENT (none: one"
+        " total). See TargetStatistic for how targets count."
+    )
+    async def target_statistics(
+        self,
+        info: Info[Context, Any],
+        group_by: Annotated[
+            list[StatisticsDimension],
+            strawberry.argument(
+                description="The dimensions to group by, in the order of each group's values; [] for one total."
+            ),
+        ],
+        filter: Annotated[
+            CommitmentFilter | None,
+            strawberry.argument(description="Which commitments' targets count; None: all published."),
+        ] = None,
+    ) -> list[TargetStatistic]:
+        inputs.check(filter=filter)
+        context = info.context
+        return await target_statistics(group_by, filter, context.now, context.sees_everything)
 
     @strawberry.field(
         description="For each group (POLICE_REGION, COUNTY or MUNICIPALITY only) of the official register: how many"

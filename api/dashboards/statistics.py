@@ -26,7 +26,15 @@ from api.protection.errors import ClientError
 
 D = StatisticsDimension
 
-ACTOR_LABELS = {"KOMMUN": "Kommunen", "POLIS": "Polisen", "TILLSAMMANS": "Tillsammans"}
+# Each actor counts as itself: OTHER and UNSPECIFIED are groups of their own, never KOMMUN or
+# TILLSAMMANS.
+ACTOR_LABELS = {
+    "KOMMUN": "Kommunen",
+    "POLIS": "Polisen",
+    "TILLSAMMANS": "Tillsammans",
+    "OTHER": "Annan aktör",
+    "UNSPECIFIED": "Ingen aktör angiven",
+}
 ASSESSMENT_LABELS = {
     "FULFILLED": "Uppfyllt",
     "PARTLY_FULFILLED": "Delvis uppfyllt",
@@ -74,6 +82,10 @@ def statistics_sql(
 ) -> str:
     """The one statement; in editorial preview drafts count too."""
     filter = filter or CommitmentFilter()
+    for dimension in group_by:
+        if dimension not in COLUMNS:
+            allowed = ", ".join(d.value for d in COLUMNS)
+            raise ClientError(f"commitment statistics can be grouped by {allowed}, not by {dimension.value}")
     if len(set(group_by)) != len(group_by):
         raise ClientError("groupBy: each dimension may be given only once")
     by_year = D.YEAR in group_by
@@ -194,7 +206,7 @@ async def commitment_statistics(
 
 def _statistic(group_by: list[StatisticsDimension], row: Row) -> CommitmentStatistic:
     return CommitmentStatistic(
-        group=[_value(dimension, row[f"key_{i}"], row[f"label_{i}"]) for i, dimension in enumerate(group_by)],
+        group=[dimension_value(dimension, row[f"key_{i}"], row[f"label_{i}"]) for i, dimension in enumerate(group_by)],
         commitments=int(row["commitments"]),
         citizen_promises=int(row["citizen_promises"]),
         municipalities=int(row["municipalities"]),
@@ -202,7 +214,7 @@ def _statistic(group_by: list[StatisticsDimension], row: Row) -> CommitmentStati
     )
 
 
-def _value(dimension: StatisticsDimension, key: object, label: object) -> DimensionValue:
+def dimension_value(dimension: StatisticsDimension, key: object, label: object) -> DimensionValue:
     text = str(key)
     if dimension is D.ACTOR:
         label = ACTOR_LABELS.get(text, text)

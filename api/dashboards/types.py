@@ -18,21 +18,26 @@ class StatisticsDimension(Enum):
     YEAR = "YEAR"
     TOPIC = "TOPIC"
     ASSESSMENT = "ASSESSMENT"
+    COUNTED = "COUNTED"
+    ORGANISATION = "ORGANISATION"
 
 
 # Described here rather than with strawberry.enum_value, which would type each `.value` (read in SQL
 # building) as an EnumValueDefinition.
 described_enum(
     StatisticsDimension,
-    "What statistics can be grouped by.",
+    "What statistics can be grouped by. COUNTED and ORGANISATION group targetStatistics only; ASSESSMENT groups"
+    " commitmentStatistics only.",
     {
         "POLICE_REGION": "By polisregion (through the county).",
         "COUNTY": "By län.",
         "MUNICIPALITY": "By kommun.",
-        "ACTOR": "By whose commitment it is (kommunen, polisen, tillsammans).",
+        "ACTOR": "By whose commitment it is (kommunen, polisen, tillsammans, another organisation, unstated).",
         "YEAR": "By calendar year a citizen promise's period covers.",
         "TOPIC": "By topic of the controlled vocabulary.",
         "ASSESSMENT": "By the follow-up's assessment of the commitment.",
+        "COUNTED": "By what a target counts, as printed (e.g. trygghetsvandringar).",
+        "ORGANISATION": "By the organisations that perform a commitment (`performedBy`).",
     },
 )
 
@@ -59,7 +64,8 @@ class DimensionValue:
     dimension: StatisticsDimension = strawberry.field(description="Which dimension this coordinate is of.")
     key: str = strawberry.field(
         description='POLICE_REGION: the region\'s name ("Väst", as filters take it); COUNTY: two digits;'
-        " MUNICIPALITY: kommunkod; ACTOR, ASSESSMENT: the enum value; YEAR: four digits; TOPIC: the topic key."
+        " MUNICIPALITY: kommunkod; ACTOR, ASSESSMENT: the enum value; YEAR: four digits; TOPIC: the topic key;"
+        " COUNTED: what the target counts, as printed; ORGANISATION: the organisation's slug (empty: none named)."
     )
     label: str = strawberry.field(description="In Swedish, for display.")
 
@@ -80,3 +86,29 @@ class CommitmentStatistic:
     followed_up: int = strawberry.field(
         description="Commitments with at least one follow-up entry (for the group's or the filter's year, if any)."
     )
+
+
+@strawberry.type(
+    description="Targets of published commitments and what published follow-ups report on them, for one group."
+    " Each target counts once per group: under YEAR once in every year of its promise's period, with the status"
+    " of that year's follow-up; filtered by year, with that year's; otherwise with the latest follow-up's (the"
+    " highest year). A target without such a follow-up is NOT_REPORTED. ORGANISATION: a target counts under"
+    " each organisation its commitment names in performedBy (none: the group with an empty key). Results that"
+    " report on no target count in no group. Quantities add up as printed, each per its own interval: group by"
+    " COUNTED to add like with like. Published content only; the open data (GET /export/targets.csv) has the"
+    " rows these figures are counted from."
+)
+class TargetStatistic:
+    group: list[DimensionValue] = strawberry.field(description="One value per requested dimension, in that order.")
+    targets: int = strawberry.field(description="Targets in the group.")
+    commitments: int = strawberry.field(description="Commitments with at least one of those targets.")
+    municipalities: int = strawberry.field(description="Municipalities with at least one of those targets.")
+    promised_quantity: float | None = strawberry.field(description="The targets' quantities added up.")
+    reported_quantity: float | None = strawberry.field(
+        description="The quantities of the results linked to the targets (in the follow-ups counted) added up."
+    )
+    not_reported: int = strawberry.field(description="Targets with status NOT_REPORTED (see TargetStatus).")
+    not_comparable: int = strawberry.field(description="Targets with status NOT_COMPARABLE.")
+    met: int = strawberry.field(description="Targets with status MET.")
+    exceeded: int = strawberry.field(description="Targets with status EXCEEDED.")
+    missed: int = strawberry.field(description="Targets with status MISSED.")

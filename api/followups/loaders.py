@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from api.core.content import CONTENT_DECODE, CONTENT_FIELDS, PERIOD_DECODE
 from api.core.loaders import K, Row, RowLoader, RowsLoader, joined
-from api.core.sql import columns
+from api.core.sql import Decode, columns
 from api.promises.loaders import COMMITMENT_COLUMNS, COMMITMENT_FIELDS
 
 FOLLOW_UP_FIELDS = (
@@ -115,3 +115,41 @@ class CommitmentsByEntryLoader(RowsLoader[int]):
     )
     key_column = "fec.entry_id"
     order_by = "fec.entry_id, fec.position"
+
+
+RESULT_FIELDS = (
+    "id",
+    "entry_id",
+    "position",
+    "quantity",
+    "approximate",
+    "counted",
+    "interval",
+    "period_start",
+    "period_end",
+    "period_label",
+    "phrase",
+    "target_id",
+)
+
+
+class ResultsByEntryLoader(RowsLoader[int]):
+    group_field = "entry_id"
+    select = f"SELECT {columns('r', RESULT_FIELDS)} FROM follow_up_entry_result r"
+    key_column = "r.entry_id"
+    order_by = "r.entry_id, r.position"
+    decode = PERIOD_DECODE + Decode(booleans=("approximate",))
+
+
+STATUS_FIELDS = ("follow_up_id", "target_id", "status", "reported_quantity", "approximate", "results")
+
+
+class TargetStatusesByFollowUpLoader(RowsLoader[int]):
+    """Every target of a follow-up's promise with its derived status for the follow-up (the
+    `target_status` view, models/migrations/0010_targets_results.py), in document order."""
+
+    group_field = "follow_up_id"
+    select = f"SELECT {columns('ts', STATUS_FIELDS)} FROM target_status ts"
+    key_column = "ts.follow_up_id"
+    order_by = "ts.follow_up_id, ts.commitment_order, ts.position"
+    decode = Decode(booleans=("approximate",))

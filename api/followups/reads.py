@@ -25,6 +25,9 @@ FOLLOW_UP = Table(
             required=True,
         ),
         "entries": Related("FollowUpEntry", "follow_up_entry {c}", "{c}.follow_up_id = {p}.id", "{c}.position"),
+        "targetStatuses": Related(
+            "TargetStatusReport", "target_status {c}", "{c}.follow_up_id = {p}.id", "{c}.commitment_order, {c}.position"
+        ),
     },
     table="follow_up",
     lookup_source="JOIN citizen_promise {j} ON {j}.id = {c}.citizen_promise_id",
@@ -46,10 +49,43 @@ FOLLOW_UP_ENTRY = Table(
         "followUp": Related(
             "FollowUp", _OF_PROMISE, "{c}.id = {p}.follow_up_id", many=False, visible=_VISIBLE, required=True
         ),
+        "results": Related("FollowUpResult", "follow_up_entry_result {c}", "{c}.entry_id = {p}.id", "{c}.position"),
     },
     table="follow_up_entry",
 )
 
-DECLARED = (FOLLOW_UP, FOLLOW_UP_ENTRY)
+# A result's or a status's target is of the same citizen promise (a trigger keeps it so), so
+# it is as visible as the follow-up it is read through.
+_TARGET = Related("Target", "commitment_target {c}", "{c}.id = {p}.target_id", many=False)
+
+FOLLOW_UP_RESULT = Table(
+    "FollowUpResult",
+    {
+        "position": Value("{c}.position", "number"),
+        "quantity": Value("{c}.quantity", "number"),
+        "approximate": Value("{c}.approximate", "boolean"),
+        "counted": Value("{c}.counted"),
+        "interval": Value('{c}."interval"', "enum"),
+        "period": PERIOD,
+        "phrase": Value("{c}.phrase"),
+        "target": _TARGET,
+    },
+    table="follow_up_entry_result",
+)
+
+# The view of models/migrations/0010_targets_results.py: one row per (follow-up, target).
+TARGET_STATUS = Table(
+    "TargetStatusReport",
+    {
+        "status": Value("{c}.status", "enum"),
+        "reportedQuantity": Value("{c}.reported_quantity", "number"),
+        "approximate": Value("{c}.approximate", "boolean"),
+        "results": Value("{c}.results", "number"),
+        "target": Related("Target", "commitment_target {c}", "{c}.id = {p}.target_id", many=False, required=True),
+    },
+    table="target_status",
+)
+
+DECLARED = (FOLLOW_UP, FOLLOW_UP_ENTRY, FOLLOW_UP_RESULT, TARGET_STATUS)
 
 ROOTS: dict[str, Root] = {"followUp": ByKey("FollowUp", "slug")}

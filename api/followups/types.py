@@ -8,14 +8,46 @@ from strawberry.types import Info
 from api.context import Context
 from api.core.content import ContentItem, Period, content_fields
 from api.core.enums import described_enum
-from api.core.loaders import Maybe, Row, each, required
+from api.core.loaders import Maybe, Row, each, optional, required
 from api.core.text import FormatArgument, TextFormat, render
-from api.followups.loaders import CommitmentsByEntryLoader, EntriesByFollowUpLoader, FollowUpByIdLoader
-from api.promises.loaders import CitizenPromiseByIdLoader
-from api.promises.types import CitizenPromise, Commitment
+from api.followups.loaders import (
+    CommitmentsByEntryLoader,
+    EntriesByFollowUpLoader,
+    FollowUpByIdLoader,
+    ResultsByEntryLoader,
+    TargetStatusesByFollowUpLoader,
+)
+from api.promises.loaders import CitizenPromiseByIdLoader, TargetByIdLoader
+from api.promises.types import CitizenPromise, Commitment, Interval, Target
 from models.enums import Assessment as Assessment  # re-exported: the API's enum
+from models.enums import TargetStatus as TargetStatus
+
+# The derived status, as the view target_status computes it (models/migrations/0010_targets_results.py).
+TARGET_STATUS_TABLE = (
+    "A target's status for one follow-up, derived from the results linked to it (distinct from an entry's"
+    " editorial `assessment`). NOT_REPORTED: no result of the follow-up is linked to the target."
+    " NOT_COMPARABLE: the target or a linked result has no quantity, what they count differs, or their"
+    " intervals differ (e.g. a per-term target against a yearly result). Otherwise the linked results'"
+    " quantities, added up, against the target's, by its qualifier: EXACTLY: equal MET, above EXCEEDED, below"
+    " MISSED; AT_LEAST: at or above MET (above: EXCEEDED), below MISSED; AT_MOST: at or below MET, above"
+    ' MISSED; ABOUT: within ±10 % MET, above EXCEEDED, below MISSED. Approximate results ("ett 20-tal")'
+    " compare by their stated number, and `approximate` says so."
+)
 
 # The model's enum is the GraphQL enum too, so the values are listed once.
+described_enum(
+    TargetStatus,
+    TARGET_STATUS_TABLE,
+    {
+        "NOT_REPORTED": "No result of the follow-up is linked to the target.",
+        "NOT_COMPARABLE": (
+            "The target or a linked result has no quantity, what they count differs, or their intervals differ."
+        ),
+        "MET": "Kept, by the target's qualifier (see the type's description).",
+        "EXCEEDED": "More than the target (EXACTLY, AT_LEAST, ABOUT beyond +10 %).",
+        "MISSED": "Less than the target (EXACTLY, AT_LEAST, ABOUT below −10 %), or above an AT_MOST bound.",
+    },
+)
 described_enum(
     Assessment,
     "Editorial judgement, in a follow-up entry, of how far the commitments it reports on were kept.",
@@ -49,6 +81,14 @@ class FollowUp(ContentItem):
     def citizen_promise(self, info: Info[Context, Any]) -> Maybe[CitizenPromise]:
         # Follow-ups are only visible with their citizen promise.
         return CitizenPromiseByIdLoader.of(info).resolve(self.citizen_promise_id, required(CitizenPromise.from_row))
+
+    @strawberry.field(
+        description="Every target of the promise's commitments, in document order, with its derived status for this"
+        " follow-up (see TargetStatus for the table).",
+        graphql_type=list["TargetStatusReport"],
+    )
+    def target_statuses(self, info: Info[Context, Any]) -> Maybe[list[TargetStatusReport]]:
+        return TargetStatusesByFollowUpLoader.of(info).resolve(self.pk, each(TargetStatusReport.from_row))
 
     @strawberry.field(description="In document order.", graphql_type=list["FollowUpEntry"])
     def entries(self, info: Info[Context, Any]) -> Maybe[list[FollowUpEntry]]:
@@ -91,3 +131,68 @@ class FollowUpEntry:
     def follow_up(self, info: Info[Context, Any]) -> Maybe[FollowUp]:
         # Entries are only read through visible follow-ups.
         return FollowUpByIdLoader.of(info).resolve(self.follow_up_id, required(FollowUp.from_row))
+
+    @strawberry.field(
+        description="Counted results the entry prints, in the order printed.", graphql_type=list["FollowUpResult"]
+    )
+    def results(self, info: Info[Context, Any]) -> Maybe[list[FollowUpResult]]:
+        return ResultsByEntryLoader.of(info).resolve(self.pk, each(FollowUpResult.from_row))
+
+
+@strawberry.type(
+    description='A counted result a follow-up prints: "ett 20-tal skolbesök" is quantity 20, approximate, counted'
+    ' "skolbesök". It may report on a target of the same citizen promise, or on none.'
+)
+class FollowUpResult:
+    position: int = strawberry.field(description="Order within its entry, from 1.")
+    quantity: float | None = strawberry.field(description="Null: no number printed.")
+    approximate: bool = strawberry.field(description='The number is approximate ("ett 20-tal", "cirka").')
+    counted: str = strawberry.field(description='What is counted, e.g. "skolbesök".')
+    interval: Interval | None = strawberry.field(description='The span the number counts over ("under året": YEAR).')
+    period: Period | None = strawberry.field(description="The dates it covers, when printed.")
+    phrase: str = strawberry.field(description="The words printed.")
+    target_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: Row) -> FollowUpResult:
+        return cls(
+            position=row["position"],
+            quantity=row["quantity"],
+            approximate=row["approximate"],
+            counted=row["counted"],
+            interval=Interval(row["interval"]) if row["interval"] is not None else None,
+            period=Period.from_row(row),
+            phrase=row["phrase"],
+            target_id=row["target_id"],
+        )
+
+    @strawberry.field(description="The target it reports on, if any.", graphql_type=Target | None)
+    def target(self, info: Info[Context, Any]) -> Maybe[Target | None]:
+        if self.target_id is None:
+            return None
+        return TargetByIdLoader.of(info).resolve(self.target_id, optional(Target.from_row))
+
+
+@strawberry.type(description="A target with its derived status for one follow-up (see TargetStatus for the table).")
+class TargetStatusReport:
+    status: TargetStatus = strawberry.field(description="The target's derived status for this follow-up.")
+    reported_quantity: float | None = strawberry.field(
+        description="The linked results' quantities added up; null when none is linked or none has a quantity."
+    )
+    approximate: bool = strawberry.field(description="A linked result is approximate: compared by its stated number.")
+    results: int = strawberry.field(description="How many of the follow-up's results are linked to the target.")
+    target_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: Row) -> TargetStatusReport:
+        return cls(
+            status=TargetStatus(row["status"]),
+            reported_quantity=row["reported_quantity"],
+            approximate=row["approximate"],
+            results=int(row["results"]),
+            target_id=row["target_id"],
+        )
+
+    @strawberry.field(description="The target of the promise the status is of.", graphql_type=Target)
+    def target(self, info: Info[Context, Any]) -> Maybe[Target]:
+        return TargetByIdLoader.of(info).resolve(self.target_id, required(Target.from_row))

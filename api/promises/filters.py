@@ -14,11 +14,16 @@ from models.enums import Actor as Actor  # re-exported: the API's enum
 # The model's enum is the GraphQL enum too, so the values are listed once.
 described_enum(
     Actor,
-    "Whose promise it is, as grouped in a medborgarlöfte.",
+    "Whose promise it is, as grouped in a medborgarlöfte. Statistics count each value as itself.",
     {
         "KOMMUN": 'Kommunen: the municipality promises ("Kommunen lovar att").',
         "POLIS": 'Polisen: the police promise ("Polisen lovar att").',
         "TILLSAMMANS": 'Tillsammans: both promise it together ("Tillsammans lovar vi att").',
+        "OTHER": (
+            "An organisation that is neither the municipality nor the police (a housing company, a school, the"
+            " rescue service), named in `performedBy`."
+        ),
+        "UNSPECIFIED": 'The document names no actor (a passive "ska etableras", or none stated).',
     },
 )
 

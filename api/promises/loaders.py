@@ -190,3 +190,45 @@ class TopicsLoader(Loader[None, list[Row]]):
             "SELECT t.key AS key, t.label AS label FROM topic t ORDER BY t.position, t.key"
         )
         return [rows for _ in keys]
+
+
+class PerformersByCommitmentLoader(RowsLoader[int]):
+    group_field = "commitment_id"
+    select = (
+        f"SELECT cp.commitment_id AS commitment_id, {columns('o', ORGANISATION_FIELDS)}"
+        " FROM commitment_performer cp JOIN organisation o ON o.id = cp.organisation_id"
+    )
+    key_column = "cp.commitment_id"
+    order_by = "cp.commitment_id, cp.position"
+
+
+TARGET_FIELDS = (
+    "id",
+    "commitment_id",
+    "key",
+    "position",
+    "quantity",
+    "qualifier",
+    "counted",
+    "interval",
+    "deadline",
+    "phrase",
+)
+TARGET_COLUMNS = columns("t", TARGET_FIELDS)
+TARGET_DECODE = Decode(dates=("deadline",))
+
+
+class TargetsByCommitmentLoader(RowsLoader[int]):
+    group_field = "commitment_id"
+    select = f"SELECT {TARGET_COLUMNS} FROM commitment_target t"
+    key_column = "t.commitment_id"
+    order_by = "t.commitment_id, t.position"
+    decode = TARGET_DECODE
+
+
+class TargetByIdLoader(RowLoader[int]):
+    """A target by id; read through a visible follow-up's result, of the same (visible) promise."""
+
+    select = f"SELECT {TARGET_COLUMNS} FROM commitment_target t"
+    key_column = "t.id"
+    decode = TARGET_DECODE

@@ -85,6 +85,13 @@ COMMITMENT = Table(
             "{j}.commitment_id = {p}.id",
             "{j}.position",
         ),
+        "performedBy": Related(
+            "Organisation",
+            "commitment_performer {j} JOIN organisation {c} ON {c}.id = {j}.organisation_id",
+            "{j}.commitment_id = {p}.id",
+            "{j}.position",
+        ),
+        "targets": Related("Target", "commitment_target {c}", "{c}.commitment_id = {p}.id", "{c}.position"),
         "citizenPromise": Related(
             "CitizenPromise",
             "citizen_promise {c}",
@@ -110,7 +117,30 @@ COMMITMENT = Table(
     split_key=_commitment_key,
 )
 
-DECLARED = (CITIZEN_PROMISE, COMMITMENT)
+TARGET = Table(
+    "Target",
+    {
+        "key": Value("{c}.key"),
+        "position": Value("{c}.position", "number"),
+        "quantity": Value("{c}.quantity", "number"),
+        "qualifier": Value("{c}.qualifier", "enum"),
+        "counted": Value("{c}.counted"),
+        "interval": Value('{c}."interval"', "enum"),
+        "deadline": Value("{c}.deadline", "date"),
+        "phrase": Value("{c}.phrase"),
+        "commitment": Related(
+            "Commitment",
+            "commitment {c} JOIN citizen_promise {j} ON {j}.id = {c}.citizen_promise_id",
+            "{c}.id = {p}.commitment_id",
+            many=False,
+            visible=(("j", "p"),),
+            required=True,
+        ),
+    },
+    table="commitment_target",
+)
+
+DECLARED = (CITIZEN_PROMISE, COMMITMENT, TARGET)
 
 
 def _promises_where(statement: Statement, context: Any, arguments: Mapping[str, Any]) -> list[str]:

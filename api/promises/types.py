@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -9,6 +10,7 @@ from api.agreements.loaders import AgreementByIdLoader
 from api.agreements.types import Agreement
 from api.context import Context
 from api.core.content import ContentItem, Period, Section, content_fields, sections
+from api.core.enums import described_enum
 from api.core.loaders import BUILDERS, Maybe, Row, each, optional, required
 from api.core.relay import Node
 from api.core.text import FormatArgument, TextFormat, render
@@ -20,13 +22,43 @@ from api.people.types import Contact, Organisation
 from api.promises.filters import Actor
 from api.promises.loaders import (
     CitizenPromiseByIdLoader,
+    CommitmentByIdLoader,
     CommitmentsByCitizenPromiseLoader,
     PartnersByCommitmentLoader,
+    PerformersByCommitmentLoader,
+    TargetsByCommitmentLoader,
     TopicsByCommitmentLoader,
 )
+from models.enums import Interval as Interval  # re-exported: the API's enums
+from models.enums import TargetQualifier as TargetQualifier
 
 if TYPE_CHECKING:
     from api.followups.types import FollowUp, FollowUpEntry
+
+
+described_enum(
+    TargetQualifier,
+    'How a target\'s quantity binds: EXACTLY ("sex"), AT_LEAST ("minst sex"), AT_MOST ("högst"), ABOUT ("cirka",'
+    " met within ±10 %).",
+    {
+        "EXACTLY": 'Exactly the quantity ("sex trygghetsvandringar").',
+        "AT_LEAST": 'At least the quantity ("minst sex", "inte färre än").',
+        "AT_MOST": 'At most the quantity ("högst", "inom 48 timmar" as an upper bound).',
+        "ABOUT": 'About the quantity ("cirka", "ett 30-tal"): within ±10 % is met.',
+    },
+)
+described_enum(
+    Interval,
+    "The span a target's or a result's quantity counts over.",
+    {
+        "DAY": '"per dag": each day.',
+        "WEEK": '"i veckan", "per vecka": each week.',
+        "MONTH": '"per månad": each month.',
+        "TERM": '"per termin": each school term.',
+        "YEAR": '"under året", "per år": each year.',
+        "PERIOD": "The whole period of the promise (or of the result).",
+    },
+)
 
 
 def topic_keys(rows: list[Row]) -> list[str]:
@@ -146,6 +178,20 @@ class Commitment(Node):
     def partners(self, info: Info[Context, Any]) -> Maybe[list[Organisation]]:
         return PartnersByCommitmentLoader.of(info).resolve(self.pk, each(Organisation.from_row))
 
+    @strawberry.field(
+        description="Organisations that do the work (actor OTHER names at least one): a housing company, a rescue"
+        " service, a school. Distinct from `partners`, which take part.",
+        graphql_type=list[Organisation],
+    )
+    def performed_by(self, info: Info[Context, Any]) -> Maybe[list[Organisation]]:
+        return PerformersByCommitmentLoader.of(info).resolve(self.pk, each(Organisation.from_row))
+
+    @strawberry.field(
+        description="Measurable targets the commitment prints, in the order printed.", graphql_type=list["Target"]
+    )
+    def targets(self, info: Info[Context, Any]) -> Maybe[list[Target]]:
+        return TargetsByCommitmentLoader.of(info).resolve(self.pk, each(Target.from_row))
+
     @strawberry.field(description="The medborgarlöfte it is part of.", graphql_type=CitizenPromise)
     def citizen_promise(self, info: Info[Context, Any]) -> Maybe[CitizenPromise]:
         # Commitments are only read through visible promises, so the row is there.
@@ -157,3 +203,40 @@ class Commitment(Node):
     )
     def follow_up_entries(self, info: Info[Context, Any]) -> Maybe[list[FollowUpEntry]]:
         return EntriesByCommitmentLoader.of(info).resolve(self.pk, each(BUILDERS["FollowUpEntry"]))
+
+
+@strawberry.type(
+    description='A measurable target inside a commitment: "minst sex trygghetsvandringar under året" is quantity 6,'
+    ' AT_LEAST, counted "trygghetsvandringar", interval YEAR. FollowUp.targetStatuses compares it with results.'
+)
+class Target:
+    key: str = strawberry.field(description="Unique within its citizen promise; follow-up results name it.")
+    position: int = strawberry.field(description="Order within its commitment, from 1.")
+    quantity: float | None = strawberry.field(description="Null: the target counts nothing (no number printed).")
+    qualifier: TargetQualifier = strawberry.field(description="How the quantity binds (see TargetQualifier).")
+    counted: str = strawberry.field(description='What is counted, e.g. "trygghetsvandringar".')
+    interval: Interval | None = strawberry.field(description="Null: over the promise's period, or by the deadline.")
+    deadline: dt.date | None = strawberry.field(description='A date printed instead of an interval ("senast …").')
+    phrase: str = strawberry.field(description='The words printed, e.g. "minst sex trygghetsvandringar under året".')
+    pk: strawberry.Private[int]
+    commitment_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: Row) -> Target:
+        return cls(
+            key=row["key"],
+            position=row["position"],
+            quantity=row["quantity"],
+            qualifier=TargetQualifier(row["qualifier"]),
+            counted=row["counted"],
+            interval=Interval(row["interval"]) if row["interval"] is not None else None,
+            deadline=row["deadline"],
+            phrase=row["phrase"],
+            pk=row["id"],
+            commitment_id=row["commitment_id"],
+        )
+
+    @strawberry.field(description="The commitment the target is part of.", graphql_type=Commitment)
+    def commitment(self, info: Info[Context, Any]) -> Maybe[Commitment]:
+        # Targets are only read through visible commitments and follow-ups of visible promises.
+        return CommitmentByIdLoader.of(info).resolve(self.commitment_id, required(Commitment.from_row))

@@ -1,0 +1,185 @@
+"""Target statistics and the rows they are counted from: one statement per request.
+
+Each target `tg` joins its commitment `c`, citizen promise `p`, municipality, county and police
+region (as commitment statistics do, api/dashboards/statistics.py), and the follow-up whose
+derived status counts for it: under YEAR that year's, filtered by year that year's, otherwise
+the promise's latest (the highest year; of two in one year the one stored last). The status is
+the view `target_status` (models/migrations/0010_targets_results.py), the one place the status
+table is computed, so GraphQL's FollowUp.targetStatuses, these figures and the open data agree.
+The same relation, ungrouped, gives the rows of GET /export/targets.csv (api/dashboards/export.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from api.core.sql import Row, Statement
+from api.dashboards.statistics import COLUMNS as COMMITMENT_COLUMNS
+from api.dashboards.statistics import Column, dimension_value, year_series
+from api.dashboards.types import StatisticsDimension, TargetStatistic
+from api.promises.filters import CommitmentFilter
+from api.protection.errors import ClientError
+from models.enums import TargetStatus
+
+D = StatisticsDimension
+STATUS = "COALESCE(ts.status, 'NOT_REPORTED')"
+
+COLUMNS: dict[StatisticsDimension, Column] = {
+    **{dimension: column for dimension, column in COMMITMENT_COLUMNS.items() if dimension is not D.ASSESSMENT},
+    D.COUNTED: Column("tg.counted", "tg.counted", "tg.counted"),
+    D.ORGANISATION: Column("COALESCE(og.slug, '')", "COALESCE(og.name, 'Ingen organisation angiven')", "og.name"),
+}
+
+
+@dataclass(frozen=True)
+class Relation:
+    """FROM-part and conditions of the targets with their follow-up status."""
+
+    ctes: list[str]
+    joins: list[str]
+    where: list[str]
+
+
+def target_relation(
+    statement: Statement,
+    group_by: list[StatisticsDimension],
+    filter: CommitmentFilter | None,
+    now: datetime,
+    preview: bool = False,
+) -> Relation:
+    filter = filter or CommitmentFilter()
+    for dimension in group_by:
+        if dimension not in COLUMNS:
+            allowed = ", ".join(d.value for d in COLUMNS)
+            raise ClientError(f"target statistics can be grouped by {allowed}, not by {dimension.value}")
+    if len(set(group_by)) != len(group_by):
+        raise ClientError("groupBy: each dimension may be given only once")
+    by_year = D.YEAR in group_by
+    visible_at = None if preview else now
+    start_year, end_year = statement.year_of("p.period_start"), statement.year_of("p.period_end")
+    per_year = by_year or filter.year is not None
+    partition = "f.citizen_promise_id, f.year" if per_year else "f.citizen_promise_id"
+    ctes = [
+        "ranked AS ("
+        " SELECT f.id AS id, f.citizen_promise_id AS promise_id, f.year AS year,"
+        f" ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY f.year DESC, f.id DESC) AS n"
+        f" FROM follow_up f WHERE {statement.visible('f', visible_at)})"
+    ]
+    joins = [
+        "JOIN commitment c ON c.id = tg.commitment_id",
+        "JOIN citizen_promise p ON p.id = c.citizen_promise_id",
+        "JOIN municipality m ON m.code = p.municipality_id",
+        "JOIN county co ON co.code = m.county_id",
+        "LEFT JOIN police_unit r ON r.id = co.police_region_id",
+    ]
+    if per_year:
+        ctes += year_series(statement, visible_at, now)
+        joins.append("CROSS JOIN bounds b")
+    if by_year:
+        years_on = f"y.year >= {start_year} AND (p.period_end IS NULL OR y.year <= {end_year})"
+        if filter.year is not None:
+            years_on += f" AND y.year = {statement.bind('year', filter.year)}"
+        joins.append(f"JOIN years y ON {years_on}")
+    if D.TOPIC in group_by:
+        joins.append("JOIN commitment_topic ct ON ct.commitment_id = c.id")
+        joins.append("JOIN topic t ON t.key = ct.topic_id")
+    if D.ORGANISATION in group_by:
+        joins.append("LEFT JOIN commitment_performer cpf ON cpf.commitment_id = c.id")
+        joins.append("LEFT JOIN organisation og ON og.id = cpf.organisation_id")
+    followed_on = "fu.promise_id = p.id AND fu.n = 1"
+    if by_year:
+        followed_on += " AND fu.year = y.year"
+    elif filter.year is not None:
+        followed_on += f" AND fu.year = {statement.bind('year', filter.year)}"
+    joins.append(f"LEFT JOIN ranked fu ON {followed_on}")
+    joins.append("LEFT JOIN target_status ts ON ts.follow_up_id = fu.id AND ts.target_id = tg.id")
+
+    where = [statement.visible("p", visible_at)]
+    if filter.actor is not None:
+        where.append(f"c.actor = {statement.bind('actor', filter.actor.value)}")
+    if filter.municipality_code is not None:
+        where.append(f"p.municipality_id = {statement.bind('municipality_code', filter.municipality_code)}")
+    if filter.county_code is not None:
+        where.append(f"m.county_id = {statement.bind('county_code', filter.county_code)}")
+    if filter.police_region is not None:
+        where.append(f"r.name = {statement.bind('police_region', filter.police_region)}")
+    if filter.year is not None:
+        year = statement.bind("year", filter.year)
+        where.append(
+            f"{year} BETWEEN b.first_year AND b.last_year"
+            f" AND {start_year} <= {year} AND (p.period_end IS NULL OR {end_year} >= {year})"
+        )
+    if filter.topic is not None:
+        topic = statement.bind("topic", filter.topic)
+        where.append(
+            f"EXISTS (SELECT 1 FROM commitment_topic ft WHERE ft.commitment_id = c.id AND ft.topic_id = {topic})"
+        )
+    return Relation(ctes, joins, where)
+
+
+def relation_sql(relation: Relation, select: list[str]) -> str:
+    return (
+        f"WITH RECURSIVE {', '.join(relation.ctes)}\n"
+        f"SELECT {', '.join(select)}\n"
+        f"FROM commitment_target tg\n{chr(10).join(relation.joins)}\n"
+        f"WHERE {' AND '.join(f'({condition})' for condition in relation.where)}"
+    )
+
+
+def target_statistics_sql(
+    statement: Statement,
+    group_by: list[StatisticsDimension],
+    filter: CommitmentFilter | None,
+    now: datetime,
+    preview: bool = False,
+) -> str:
+    relation = target_relation(statement, group_by, filter, now, preview)
+    columns = [COLUMNS[dimension] for dimension in group_by]
+    select = [f"{column.key} AS key_{index}, {column.label} AS label_{index}" for index, column in enumerate(columns)]
+    select += [
+        "COUNT(*) AS targets",
+        "COUNT(DISTINCT c.id) AS commitments",
+        "COUNT(DISTINCT p.municipality_id) AS municipalities",
+        "SUM(tg.quantity) AS promised_quantity",
+        "SUM(ts.reported_quantity) AS reported_quantity",
+        *(
+            f"SUM(CASE WHEN {STATUS} = '{status.value}' THEN 1 ELSE 0 END) AS {status.value.lower()}"
+            for status in TargetStatus
+        ),
+    ]
+    sql = relation_sql(relation, select)
+    if columns:
+        grouped = dict.fromkeys(part for column in columns for part in (column.key, column.label, column.order))
+        sql += f"\nGROUP BY {', '.join(grouped)}"
+        sql += f"\nORDER BY {', '.join(f'{column.order}, {column.key}' for column in columns)}"
+    return sql
+
+
+async def target_statistics(
+    group_by: list[StatisticsDimension], filter: CommitmentFilter | None, now: datetime, preview: bool = False
+) -> list[TargetStatistic]:
+    statement = Statement.for_default_connection()
+    rows = await statement.run(target_statistics_sql(statement, group_by, filter, now, preview))
+    # Without groups an empty relation still gives one row of zeros (and null sums).
+    return [_statistic(group_by, row) for row in rows]
+
+
+def _number(value: object) -> float | None:
+    return None if value is None else float(str(value))
+
+
+def _statistic(group_by: list[StatisticsDimension], row: Row) -> TargetStatistic:
+    return TargetStatistic(
+        group=[dimension_value(dimension, row[f"key_{i}"], row[f"label_{i}"]) for i, dimension in enumerate(group_by)],
+        targets=int(row["targets"]),
+        commitments=int(row["commitments"]),
+        municipalities=int(row["municipalities"]),
+        promised_quantity=_number(row["promised_quantity"]),
+        reported_quantity=_number(row["reported_quantity"]),
+        not_reported=int(row["not_reported"] or 0),
+        not_comparable=int(row["not_comparable"] or 0),
+        met=int(row["met"] or 0),
+        exceeded=int(row["exceeded"] or 0),
+        missed=int(row["missed"] or 0),
+    )
