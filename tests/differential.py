@@ -8,7 +8,7 @@ Every in-process app goes through `CompiledReads.execute` (the endpoint's only w
 compiled path), so the check covers `make_client()`, the tests' own `create_app` and the
 fuzzers alike; servers in subprocesses (tests/servers.py) are not checked.
 
-Cost: the reference side runs once per (document, operation, variables, viewer kind, database,
+Cost: the reference side runs once per (document, operation, variables, viewer kind, preview header, database,
 writes so far): a test sending the same page fifty times pays for one reference run, and a
 request after a mutation is checked again. Its SQL is kept out of the statement counters
 (`QueryCounter`, tests/conftest.py) by a filter on Tortoise's logger, so tests that count
@@ -118,6 +118,7 @@ class Differential:
             orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS),
             viewer.role,
             viewer.municipalities,
+            context.preview_asked,
             _database(),
             self.writes,
         )
@@ -154,6 +155,9 @@ async def _reference(
         viewer=context.viewer,
         request_id=context.request_id,
         batch=Batch(),
+        # As the endpoint set them before any field ran: the `Samverkan-Preview` header, honoured.
+        preview=context.preview_asked,
+        preview_asked=context.preview_asked,
     )
     token = _REFERENCE.set(True)
     try:
