@@ -3,16 +3,19 @@
 from models.agreements import Agreement, AgreementParty, Signatory
 from models.editorial import ApiToken, Erasure, Revision
 from models.followups import FollowUp, FollowUpEntry, FollowUpEntryCommitment, FollowUpEntryResult
-from models.geography import County, Municipality, PoliceUnit
+from models.geography import Area, County, Municipality, PoliceUnit
 from models.people import Contact, ContactMunicipality, Organisation, Person
 from models.promises import (
     CitizenPromise,
     CitizenPromiseContact,
+    CitizenPromiseParty,
+    CitizenPromiseSignatory,
     Commitment,
     CommitmentPartner,
     CommitmentPerformer,
     CommitmentTarget,
     CommitmentTopic,
+    TargetGroup,
     Topic,
 )
 from models.services import ServiceAgreement, ServiceAgreementParty
@@ -21,8 +24,11 @@ __all__ = [
     "Agreement",
     "AgreementParty",
     "ApiToken",
+    "Area",
     "CitizenPromise",
     "CitizenPromiseContact",
+    "CitizenPromiseParty",
+    "CitizenPromiseSignatory",
     "Commitment",
     "CommitmentPartner",
     "CommitmentPerformer",
@@ -44,5 +50,6 @@ __all__ = [
     "ServiceAgreement",
     "ServiceAgreementParty",
     "Signatory",
+    "TargetGroup",
     "Topic",
 ]

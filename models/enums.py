@@ -34,6 +34,21 @@ class OrganisationKind(StrEnum):
     OTHER = "OTHER"
 
 
+class AreaKind(StrEnum):
+    """What an area below the municipality is: a stadsdel (city district), a tätort (built-up
+    locality), a neighbourhood (bostadsområde), or a place an item names: a centre, a street, a
+    school, a station; OTHER for anything else printed."""
+
+    STADSDEL = "STADSDEL"
+    TATORT = "TATORT"
+    NEIGHBOURHOOD = "NEIGHBOURHOOD"
+    CENTRE = "CENTRE"
+    STREET = "STREET"
+    SCHOOL = "SCHOOL"
+    STATION = "STATION"
+    OTHER = "OTHER"
+
+
 class Assessment(StrEnum):
     FULFILLED = "FULFILLED"
     PARTLY_FULFILLED = "PARTLY_FULFILLED"

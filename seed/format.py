@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from models import bounds
 from models.enums import (
     Actor,
+    AreaKind,
     Assessment,
     Interval,
     OrganisationKind,
@@ -150,6 +151,19 @@ class Organisation(Strict):
         return self
 
 
+class Area(Strict):
+    """An area below the municipality: a stadsdel, a tätort, a neighbourhood, or a place an item
+    names (a centre, a street, a school, a station). `parent`: the area it lies in, of the same
+    municipality. Promises and commitments name it by slug; statistics roll it up to its
+    municipality."""
+
+    slug: Slug
+    kind: AreaKind
+    name: Title
+    municipality: MunicipalityCode
+    parent: Slug | None = None
+
+
 class Signatory(Strict):
     name: Label
     title: Title | None = None
@@ -194,11 +208,35 @@ class Target(Strict):
         return self
 
 
+class TargetGroup(Strict):
+    """Who an item is for, as printed: "ungdomar 13–17 år" is label, age_from 13, age_to 17;
+    "årskurs 8" is school_year 8 (grundskolan's årskurs, 0 for förskoleklass); "seniorer" a
+    label alone."""
+
+    label: Label
+    age_from: Annotated[int, Field(ge=0, le=120)] | None = None
+    age_to: Annotated[int, Field(ge=0, le=120)] | None = None
+    school_year: Annotated[int, Field(ge=0, le=12)] | None = None
+
+    @model_validator(mode="after")
+    def _ages_in_order(self) -> TargetGroup:
+        if self.age_from is not None and self.age_to is not None and self.age_to < self.age_from:
+            raise ValueError(f"age_to {self.age_to} is below age_from {self.age_from}")
+        return self
+
+
 class Commitment(Strict):
     key: Key
     actor: Actor
     actor_label: Label | None = None
     text: Text
+    # The area the commitment is for, when it names one (a centre, a school); else its promise's.
+    area: Slug | None = None
+    # Two levels: the key of the joint statement ("Kommunen och polisen lovar att minska
+    # narkotikabrotten") this activity ("Det ska vi göra genom att …") stands under, in the same
+    # promise. Statistics count the activities, not the statement above them.
+    parent: Key | None = None
+    target_groups: list[TargetGroup] = Field(default_factory=list)
     topics: list[Key] = Field(default_factory=list)
     partners: list[Slug] = Field(default_factory=list)
     # Who does the work when it is neither the municipality nor the police (actor OTHER).
@@ -219,7 +257,14 @@ class CitizenPromise(Item):
     title_composed: bool = False
     municipality: MunicipalityCode
     agreement: Slug | None = None
+    # The area below the municipality the promise is for (a stadsdel); none: the whole municipality.
+    area: Slug | None = None
     period: Period
+    # The promise's own parties, when printed (not only through its agreement): its sides.
+    parties: list[Slug] = Field(default_factory=list)
+    signed_on: Date | None = None
+    signatories: list[Signatory] = Field(default_factory=list)
+    target_groups: list[TargetGroup] = Field(default_factory=list)
     summary: Text | None = None
     problem_picture: Text | None = None
     sections: list[Section] = Field(default_factory=list)
@@ -294,6 +339,7 @@ class Document(Strict):
     """One seed file. Every list is optional; slugs are unique across all files."""
 
     organisations: list[Organisation] = Field(default_factory=list)
+    areas: list[Area] = Field(default_factory=list)
     agreements: list[Agreement] = Field(default_factory=list)
     citizen_promises: list[CitizenPromise] = Field(default_factory=list)
     follow_ups: list[FollowUp] = Field(default_factory=list)

@@ -11,10 +11,10 @@ from pydantic import BaseModel
 from tortoise import connections
 from tortoise.models import Model
 
-from models import Agreement, CitizenPromise, Commitment, CommitmentTarget, Contact, Organisation, PoliceUnit
+from models import Agreement, Area, CitizenPromise, Commitment, CommitmentTarget, Contact, Organisation, PoliceUnit
 from models.transactions import Lock, lock_rows, write_transaction
 from seed import format as fmt
-from seed.export import EXPORTERS, MODELS, content_hash, export_organisations
+from seed.export import EXPORTERS, MODELS, content_hash, export_areas, export_organisations
 from seed.reference import ReferenceData, load_reference, read_reference
 from seed.rows import Rows
 from seed.validate import Bundle, Known, Located, cross_check, references
@@ -36,6 +36,7 @@ __all__ = [
 
 KIND_LABELS = {
     "organisations": "organisations",
+    "areas": "areas",
     "contacts": "contacts",
     "agreements": "agreements",
     "citizen_promises": "citizen promises",
@@ -113,6 +114,7 @@ _REFERRED = {
     "contacts": (Contact, Lock.KEY_SHARE),
     "agreements": (Agreement, Lock.KEY_SHARE),
     "citizen_promises": (CitizenPromise, Lock.SHARE),
+    "areas": (Area, Lock.KEY_SHARE),
 }
 
 
@@ -125,6 +127,7 @@ class Dependencies:
     commitment_keys: dict[str, frozenset[str]]
     target_keys: dict[str, frozenset[str]] = field(default_factory=dict)
     promise_periods: dict[str, fmt.Period] = field(default_factory=dict)
+    areas: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
     def known(self, reference: ReferenceData) -> Known:
         return Known(
@@ -137,7 +140,20 @@ class Dependencies:
             commitment_keys=self.commitment_keys,
             target_keys=self.target_keys,
             promise_periods=self.promise_periods,
+            areas=self.areas,
         )
+
+
+async def _area_places(ids: list[int]) -> dict[str, tuple[str, str | None]]:
+    """(municipality, parent slug) of the areas, by slug."""
+    return {
+        str(row["slug"]): (str(row["municipality"]), row["parent"])
+        for row in await Rows().execute_in(
+            'SELECT a."slug" AS "slug", a."municipality_id" AS "municipality", pa."slug" AS "parent"'
+            ' FROM "area" a LEFT JOIN "area" pa ON pa."id" = a."parent_id" WHERE a."id" IN ({in})',
+            ids,
+        )
+    }
 
 
 async def dependencies(bundle: Bundle, *, lock: bool = True) -> Dependencies:
@@ -171,6 +187,7 @@ async def dependencies(bundle: Bundle, *, lock: bool = True) -> Dependencies:
         {slug: frozenset(found) for slug, found in keys.items()},
         {slug: frozenset(found) for slug, found in targets.items()},
         periods,
+        await _area_places(list(ids["areas"].values())),
     )
 
 
@@ -203,6 +220,7 @@ async def known_data(reference: ReferenceData | None = None) -> Known:
         commitment_keys={slug: frozenset(k) for slug, k in keys.items()},
         target_keys={slug: frozenset(k) for slug, k in targets.items()},
         promise_periods=periods,
+        areas=await _area_places([int(row["id"]) for row in await Area.all().values("id")]),
     )
 
 
@@ -247,6 +265,7 @@ async def load_bundle(
         writer = Writer(author=author)
         await writer.prepare(found.ids)
         await _organisations(writer, bundle, summary)
+        await _areas(writer, bundle, summary)
         for kind in fmt.CONTENT_TYPES:
             located_items = list(bundle.items[kind].items())
             for start in range(0, len(located_items), BATCH):
@@ -282,6 +301,23 @@ async def _organisations(writer: Writer, bundle: Bundle, summary: Summary) -> No
         else:
             summary.add("organisations", "unchanged")
     await writer.organisations(changes)
+
+
+async def _areas(writer: Writer, bundle: Bundle, summary: Summary) -> None:
+    existing = await export_areas(list(bundle.areas))
+    changes: list[tuple[fmt.Area, str, int | None]] = []
+    for slug, located in bundle.areas.items():
+        area = located.item
+        assert isinstance(area, fmt.Area)
+        if slug not in existing:
+            changes.append((area, located.document, None))
+            summary.add("areas", "created")
+        elif existing[slug][1] != area or existing[slug][2] != located.document:
+            changes.append((area, located.document, existing[slug][0]))
+            summary.add("areas", "updated")
+        else:
+            summary.add("areas", "unchanged")
+    await writer.areas(changes)
 
 
 async def _items(writer: Writer, kind: str, batch: list[tuple[str, Located]], force: bool, summary: Summary) -> None:

@@ -15,7 +15,9 @@ from api.geography.types import Municipality
 @strawberry.enum(
     description="What statistics can be grouped by. COUNTED (what a target counts) and ORGANISATION (the"
     " organisations that perform a commitment, `performedBy`) group targetStatistics only; ASSESSMENT groups"
-    " commitmentStatistics only."
+    " commitmentStatistics only. AREA: the area below the municipality a commitment is for (its own, else its"
+    ' citizen promise\'s; key empty, label "Hela kommunen": the whole municipality), so the AREA groups of a'
+    " municipality add up to its MUNICIPALITY group; coverage by AREA: one group per area."
 )
 class StatisticsDimension(Enum):
     POLICE_REGION = "POLICE_REGION"
@@ -27,6 +29,7 @@ class StatisticsDimension(Enum):
     ASSESSMENT = "ASSESSMENT"
     COUNTED = "COUNTED"
     ORGANISATION = "ORGANISATION"
+    AREA = "AREA"
 
 
 @strawberry.enum(description="What coverage counts: an agreement in force, a medborgarlöfte, a follow-up.")
@@ -42,7 +45,8 @@ class DimensionValue:
     key: str = strawberry.field(
         description='POLICE_REGION: the region\'s name ("Väst", as filters take it); COUNTY: two digits;'
         " MUNICIPALITY: kommunkod; ACTOR, ASSESSMENT: the enum value; YEAR: four digits; TOPIC: the topic key;"
-        " COUNTED: what the target counts, as printed; ORGANISATION: the organisation's slug (empty: none named)."
+        " COUNTED: what the target counts, as printed; ORGANISATION: the organisation's slug (empty: none named);"
+        " AREA: the area's slug (empty: the whole municipality)."
     )
     label: str = strawberry.field(description="In Swedish, for display.")
 
@@ -57,7 +61,11 @@ class DimensionValue:
 )
 class CommitmentStatistic:
     group: list[DimensionValue] = strawberry.field(description="One value per requested dimension, in that order.")
-    commitments: int
+    commitments: int = strawberry.field(
+        description="Commitments counted: every commitment without activities under it (Commitment.activities). A"
+        " two-level promise counts its activities, each once, and not the joint statement above them; a"
+        " commitment of one level counts as itself."
+    )
     citizen_promises: int
     municipalities: int
     followed_up: int = strawberry.field(
@@ -102,6 +110,17 @@ class CoverageStatistic:
     with_agreement: int = strawberry.field(description="With a published agreement in force during the year.")
     with_citizen_promise: int = strawberry.field(description="With a published medborgarlöfte covering the year.")
     with_follow_up: int = strawberry.field(description="With a published follow-up for the year.")
+    areas: int = strawberry.field(
+        description="Areas below the municipality (stadsdelar, tätorter, neighbourhoods, places) in the group's"
+        " municipalities; grouped by AREA: 1, the group's own area."
+    )
+    areas_with_citizen_promise: int = strawberry.field(
+        description="Of `areas`, those with a published medborgarlöfte covering the year: one for the area, for an"
+        " area it lies in, or for its whole municipality."
+    )
+    areas_with_follow_up: int = strawberry.field(
+        description="Of `areas`, those with a published follow-up for the year of such a promise."
+    )
     dimension: strawberry.Private[StatisticsDimension]
     key: strawberry.Private[str]
     year: strawberry.Private[int]

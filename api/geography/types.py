@@ -11,12 +11,15 @@ from api.core import inputs
 from api.core.loaders import Maybe, Row, each, optional, required
 from api.core.relay import Node
 from api.geography.loaders import (
+    AreaByIdLoader,
+    AreasByMunicipalityLoader,
     CountyByCodeLoader,
     MunicipalitiesByCountyLoader,
     MunicipalitiesByPoliceUnitLoader,
     PoliceUnitByIdLoader,
 )
-from models.enums import PoliceUnitLevel as PoliceUnitLevel  # re-exported: the API's enum
+from models.enums import AreaKind as AreaKind  # re-exported: the API's enums
+from models.enums import PoliceUnitLevel as PoliceUnitLevel
 
 if TYPE_CHECKING:
     from api.agreements.types import Agreement
@@ -27,6 +30,12 @@ if TYPE_CHECKING:
 
 # The model's enum is the GraphQL enum too, so the values are listed once.
 strawberry.enum(PoliceUnitLevel)
+strawberry.enum(
+    AreaKind,
+    description="What an area below the municipality is: STADSDEL (a city district, stadsdel), TATORT (a built-up"
+    " locality, tätort), NEIGHBOURHOOD (a bostadsområde), or a place an item names: CENTRE (a centrum), STREET,"
+    " SCHOOL, STATION; OTHER: anything else printed.",
+)
 
 
 @strawberry.type
@@ -152,3 +161,53 @@ class Municipality(Node):
         from api.people.types import Contact
 
         return ContactsByMunicipalityLoader.of(info).resolve(self.code, each(Contact.from_row))
+
+    @strawberry.field(
+        description="The areas below the municipality content names (stadsdelar, tätorter, neighbourhoods,"
+        " places), every level, by name then slug.",
+        graphql_type=list["Area"],
+    )
+    def areas(self, info: Info[Context, Any]) -> Maybe[list[Area]]:
+        return AreasByMunicipalityLoader.of(info).resolve(self.code, each(Area.from_row))
+
+
+@strawberry.type(
+    description="An area below the municipality a citizen promise or a commitment is for: a stadsdel, a tätort, a"
+    " neighbourhood, or a place (a centre, a street, a school, a station). Areas nest within one municipality;"
+    " statistics and coverage count by area and roll up to the municipality."
+)
+class Area:
+    slug: str = strawberry.field(description='Unique, e.g. "stockholm-rinkeby-kista".')
+    kind: AreaKind
+    name: str = strawberry.field(description='As printed, e.g. "Rinkeby-Kista".')
+    municipality_code: strawberry.Private[str]
+    parent_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: Row) -> Area:
+        return cls(
+            slug=row["slug"],
+            kind=AreaKind(row["kind"]),
+            name=row["name"],
+            municipality_code=row["municipality_id"],
+            parent_id=row["parent_id"],
+        )
+
+    @strawberry.field(description="The municipality the area lies in.", graphql_type=Municipality)
+    def municipality(self, info: Info[Context, Any]) -> Maybe[Municipality]:
+        from api.geography.loaders import MunicipalityByCodeLoader
+
+        return MunicipalityByCodeLoader.of(info).resolve(self.municipality_code, required(Municipality.from_row))
+
+    @strawberry.field(
+        description="The area it lies in (same municipality); null: directly in the municipality.",
+        graphql_type=Optional["Area"],
+    )
+    def parent(self, info: Info[Context, Any]) -> Maybe[Area | None]:
+        return area(info, self.parent_id)
+
+
+def area(info: Info[Context, Any], area_id: int | None) -> Maybe[Area | None]:
+    if area_id is None:
+        return None
+    return AreaByIdLoader.of(info).resolve(area_id, optional(Area.from_row))

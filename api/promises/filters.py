@@ -7,7 +7,7 @@ import datetime as dt
 import strawberry
 
 from api.core.sql import Statement
-from api.geography.filters import PLACE_OF_MUNICIPALITY, place_sql
+from api.geography.filters import COMMITMENT_AREA, PLACE_OF_MUNICIPALITY, area_sql, place_sql
 from models.enums import Actor as Actor  # re-exported: the API's enum
 
 # The model's enum is the GraphQL enum too, so the values are listed once.
@@ -29,6 +29,11 @@ class CitizenPromiseFilter:
     county_code: str | None = None
     police_region: str | None = None
     year: int | None = strawberry.field(default=None, description="Promises whose period covers this calendar year.")
+    area: str | None = strawberry.field(
+        default=None,
+        description="Slug of an area below the municipality (Area.slug): promises for it or for an area inside it"
+        " (a stadsdel's neighbourhoods and places). Promises for the whole municipality are not included.",
+    )
 
 
 @strawberry.input(description="Filters combine with AND.")
@@ -39,6 +44,11 @@ class CommitmentFilter:
     police_region: str | None = None
     year: int | None = None
     topic: str | None = None
+    area: str | None = strawberry.field(
+        default=None,
+        description="Slug of an area below the municipality (Area.slug): commitments for it or for an area inside"
+        " it; a commitment is for its own area, else its citizen promise's.",
+    )
 
 
 def covers_year_sql(statement: Statement, alias: str, year: int) -> str:
@@ -55,6 +65,8 @@ def citizen_promise_where(statement: Statement, value: CitizenPromiseFilter | No
     where = place_sql(statement, value.municipality_code, value.county_code, value.police_region)
     if value.year is not None:
         where.append(covers_year_sql(statement, "p", value.year))
+    if value.area is not None:
+        where.append(area_sql(statement, "p.area_id", value.area))
     return where
 
 
@@ -72,4 +84,6 @@ def commitment_where(statement: Statement, value: CommitmentFilter | None) -> li
         where.append(
             f"EXISTS (SELECT 1 FROM commitment_topic ft WHERE ft.commitment_id = c.id AND ft.topic_id = {topic})"
         )
+    if value.area is not None:
+        where.append(area_sql(statement, COMMITMENT_AREA, value.area))
     return where
