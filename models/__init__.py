@@ -2,7 +2,7 @@
 
 from models.agreements import Agreement, AgreementParty, Signatory
 from models.editorial import ApiToken, Erasure, Revision
-from models.followups import FollowUp, FollowUpEntry, FollowUpEntryCommitment, FollowUpEntryResult
+from models.followups import FollowUp, FollowUpAuthor, FollowUpEntry, FollowUpEntryCommitment, FollowUpEntryResult
 from models.geography import Area, County, Municipality, PoliceUnit
 from models.people import Contact, ContactMunicipality, Organisation, Person
 from models.promises import (
@@ -39,6 +39,7 @@ __all__ = [
     "County",
     "Erasure",
     "FollowUp",
+    "FollowUpAuthor",
     "FollowUpEntry",
     "FollowUpEntryCommitment",
     "FollowUpEntryResult",

@@ -49,6 +49,15 @@ class AreaKind(StrEnum):
     OTHER = "OTHER"
 
 
+class FollowUpSpan(StrEnum):
+    """What part of its year a follow-up reports on: the whole YEAR, a HALF_YEAR (halvår, 1 or
+    2) or a TERTIAL (tertial, 1 to 3)."""
+
+    YEAR = "YEAR"
+    HALF_YEAR = "HALF_YEAR"
+    TERTIAL = "TERTIAL"
+
+
 class Assessment(StrEnum):
     FULFILLED = "FULFILLED"
     PARTLY_FULFILLED = "PARTLY_FULFILLED"

@@ -29,6 +29,7 @@ from models import (
     Contact,
     ContactMunicipality,
     FollowUp,
+    FollowUpAuthor,
     FollowUpEntry,
     FollowUpEntryCommitment,
     FollowUpEntryResult,
@@ -283,6 +284,8 @@ async def export_follow_ups(slugs: Sequence[str] | None = None) -> dict[str, Sto
         "title_composed",
         "citizen_promise__slug",
         "year",
+        "span",
+        "span_number",
         "period_start",
         "period_end",
         "period_label",
@@ -290,7 +293,11 @@ async def export_follow_ups(slugs: Sequence[str] | None = None) -> dict[str, Sto
         "links",
     )
     ids = [row["id"] for row in rows]
-    entries = await _children(FollowUpEntry, "follow_up_id", ids, "id", "narrative", "assessment")
+    entries = await _children(FollowUpEntry, "follow_up_id", ids, "id", "heading", "actor", "narrative", "assessment")
+    authors: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks(ids):
+        for author in await FollowUpAuthor.filter(follow_up_id__in=chunk).values("follow_up_id", *SIGNATORY_FIELDS):
+            authors[author["follow_up_id"]] = _signatory(author)
     entry_ids = [entry["id"] for group in entries.values() for entry in group]
     links = await _children(FollowUpEntryCommitment, "entry_id", entry_ids, "commitment__key")
     results = await _children(
@@ -307,11 +314,14 @@ async def export_follow_ups(slugs: Sequence[str] | None = None) -> dict[str, Sto
     for row in rows:
         item = fmt.FollowUp.model_validate(
             {
-                **_item_fields(row, "title", "title_composed", "year", "summary", "links"),
+                **_item_fields(row, "title", "title_composed", "year", "span", "span_number", "summary", "links"),
                 "citizen_promise": row["citizen_promise__slug"],
                 "period": _period(row),
+                "author": authors.get(row["id"]),
                 "entries": [
                     {
+                        "heading": e["heading"],
+                        "actor": e["actor"],
                         "narrative": e["narrative"],
                         "commitments": [link["commitment__key"] for link in links[e["id"]]],
                         "assessment": e["assessment"],

@@ -18,6 +18,7 @@ from models.enums import (
     Actor,
     AreaKind,
     Assessment,
+    FollowUpSpan,
     Interval,
     OrganisationKind,
     PoliceUnitLevel,
@@ -289,6 +290,9 @@ class Result(Strict):
 
 
 class FollowUpEntry(Strict):
+    # The section it stands in, as printed ("Polisens uppföljning"), and the actor it speaks for.
+    heading: Line | None = None
+    actor: Actor | None = None
     narrative: Text
     commitments: list[Key] = Field(default_factory=list)
     assessment: Assessment = Assessment.NOT_ASSESSED
@@ -300,10 +304,28 @@ class FollowUp(Item):
     title_composed: bool = False
     citizen_promise: Slug
     year: Year
+    # Per year (default), or per halvår (HALF_YEAR, span_number 1–2) or tertial (TERTIAL, 1–3).
+    span: FollowUpSpan = FollowUpSpan.YEAR
+    span_number: int | None = None
     period: Period | None = None
+    # Who wrote and signed it (a kommunpolis): a name, title and organisation as printed.
+    author: Signatory | None = None
     summary: Text | None = None
     entries: list[FollowUpEntry] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _span_fits(self) -> FollowUp:
+        parts = SPAN_PARTS[self.span]
+        if parts == 0 and self.span_number is not None:
+            raise ValueError("a yearly follow-up has no span_number")
+        if parts and not (self.span_number is not None and 1 <= self.span_number <= parts):
+            raise ValueError(f"a {self.span.value} follow-up needs span_number 1 to {parts}")
+        return self
+
+
+# How many parts of its year a follow-up of each span is one of (0: the whole year).
+SPAN_PARTS = {FollowUpSpan.YEAR: 0, FollowUpSpan.HALF_YEAR: 2, FollowUpSpan.TERTIAL: 3}
 
 
 class ServiceAgreement(Item):

@@ -128,6 +128,7 @@ class Dependencies:
     target_keys: dict[str, frozenset[str]] = field(default_factory=dict)
     promise_periods: dict[str, fmt.Period] = field(default_factory=dict)
     areas: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    promise_actors: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def known(self, reference: ReferenceData) -> Known:
         return Known(
@@ -141,6 +142,7 @@ class Dependencies:
             target_keys=self.target_keys,
             promise_periods=self.promise_periods,
             areas=self.areas,
+            promise_actors=self.promise_actors,
         )
 
 
@@ -167,8 +169,12 @@ async def dependencies(bundle: Bundle, *, lock: bool = True) -> Dependencies:
         ids[kind] = {str(row["slug"]): int(row["id"]) for row in rows}
     slug_by_id = {promise_id: slug for slug, promise_id in ids["citizen_promises"].items()}
     keys: dict[str, set[str]] = {slug: set() for slug in ids["citizen_promises"]}
-    for row in await Rows().select(Commitment, ("citizen_promise_id", "key"), "citizen_promise_id", list(slug_by_id)):
+    actors: dict[str, set[str]] = {slug: set() for slug in ids["citizen_promises"]}
+    for row in await Rows().select(
+        Commitment, ("citizen_promise_id", "key", "actor"), "citizen_promise_id", list(slug_by_id)
+    ):
         keys[slug_by_id[row["citizen_promise_id"]]].add(str(row["key"]))
+        actors[slug_by_id[row["citizen_promise_id"]]].add(str(row["actor"]))
     targets: dict[str, set[str]] = {slug: set() for slug in ids["citizen_promises"]}
     for row in await Rows().execute_in(
         'SELECT c."citizen_promise_id" AS "promise", t."key" AS "key" FROM "commitment_target" t'
@@ -188,6 +194,7 @@ async def dependencies(bundle: Bundle, *, lock: bool = True) -> Dependencies:
         {slug: frozenset(found) for slug, found in targets.items()},
         periods,
         await _area_places(list(ids["areas"].values())),
+        {slug: frozenset(found) for slug, found in actors.items()},
     )
 
 
@@ -201,8 +208,10 @@ async def known_data(reference: ReferenceData | None = None) -> Known:
     reference = reference or read_reference()
     keys: dict[str, set[str]] = {str(slug): set() for slug in await CitizenPromise.all().values_list("slug", flat=True)}
     # One statement, so a promise written between two reads cannot leave a key without its promise.
-    for slug, key in await Commitment.all().values_list("citizen_promise__slug", "key"):
+    actors: dict[str, set[str]] = {}
+    for slug, key, actor in await Commitment.all().values_list("citizen_promise__slug", "key", "actor"):
         keys.setdefault(str(slug), set()).add(str(key))
+        actors.setdefault(str(slug), set()).add(str(actor))
     targets: dict[str, set[str]] = {}
     for slug, key in await CommitmentTarget.all().values_list("commitment__citizen_promise__slug", "key"):
         targets.setdefault(str(slug), set()).add(str(key))
@@ -221,6 +230,7 @@ async def known_data(reference: ReferenceData | None = None) -> Known:
         target_keys={slug: frozenset(k) for slug, k in targets.items()},
         promise_periods=periods,
         areas=await _area_places([int(row["id"]) for row in await Area.all().values("id")]),
+        promise_actors={slug: frozenset(found) for slug, found in actors.items()},
     )
 
 

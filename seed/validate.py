@@ -60,6 +60,8 @@ class Known:
     areas: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)
     # Commitment keys of citizen promises in the database, by promise slug.
     commitment_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # The actors of those promises' commitments, by promise slug.
+    promise_actors: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # Target keys and periods of those promises, by promise slug.
     target_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
     promise_periods: Mapping[str, fmt.Period] = field(default_factory=dict)
@@ -169,6 +171,8 @@ def references(bundle: Bundle) -> dict[str, set[str]]:
                     found["organisations"].update(commitment.performed_by)
             elif isinstance(item, fmt.FollowUp):
                 found["citizen_promises"].add(item.citizen_promise)
+                if item.author and item.author.organisation:
+                    found["organisations"].add(item.author.organisation)
             elif isinstance(item, fmt.ServiceAgreement):
                 found["organisations"].update(item.parties)
             elif isinstance(item, fmt.Contact) and item.organisation:
@@ -277,6 +281,7 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
     commitment_keys: dict[str, set[str]] = {slug: set(keys) for slug, keys in known.commitment_keys.items()}
     target_keys: dict[str, set[str]] = {slug: set(keys) for slug, keys in known.target_keys.items()}
     periods: dict[str, fmt.Period] = dict(known.promise_periods)
+    actors: dict[str, frozenset[str]] = dict(known.promise_actors)
     for located in bundle.items["citizen_promises"].values():
         promise = located.item
         assert isinstance(promise, fmt.CitizenPromise)
@@ -337,6 +342,7 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
                 targets.add(target.key)
         problems.extend(_check_parents(located, promise))
         commitment_keys[promise.slug] = keys
+        actors[promise.slug] = frozenset(c.actor.value for c in promise.commitments)
         target_keys[promise.slug] = targets
         periods[promise.slug] = promise.period
 
@@ -348,7 +354,19 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
             report(located, ("citizen_promise",), f"unknown citizen promise '{promise_slug}'", True)
             continue
         problems.extend(_within_promise(located, follow_up, periods.get(promise_slug)))
+        if follow_up.author:
+            need(located, ("author", "organisation"), follow_up.author.organisation, organisations, "organisation")
         for e_index, entry in enumerate(follow_up.entries):
+            if entry.actor is not None and entry.actor.value not in actors.get(promise_slug, {entry.actor.value}):
+                have = ", ".join(sorted(actors.get(promise_slug, ()))) or "none"
+                problems.append(
+                    _problem(
+                        located,
+                        ("entries", e_index, "actor"),
+                        f"citizen promise '{promise_slug}' has no {entry.actor.value} commitment (its actors: {have});"
+                        " an entry speaks for an actor of its promise",
+                    )
+                )
             for r_index, result in enumerate(entry.results):
                 if result.target is not None and result.target not in target_keys.get(promise_slug, {result.target}):
                     elsewhere = sorted(slug for slug, found in target_keys.items() if result.target in found)

@@ -29,6 +29,7 @@ from models import (
     CommitmentTarget,
     CommitmentTopic,
     ContactMunicipality,
+    FollowUpAuthor,
     FollowUpEntry,
     FollowUpEntryCommitment,
     FollowUpEntryResult,
@@ -302,6 +303,8 @@ class Writer:
             people = [(item.name, item.email, item.phone, True) for item in items]
         elif kind in ("agreements", "citizen_promises"):
             people = [(signatory.name, None, None, False) for item in items for signatory in item.signatories]
+        elif kind == "follow_ups":
+            people = [(item.author.name, None, None, False) for item in items if item.author]
         needed = [key for key in dict.fromkeys(fmt.person_key(name) for name, *_ in people) if key not in self.people]
         for found in await rows.select(Person, ("id", "key", "name", "email", "phone"), "key", needed):
             self.people[found["key"]] = found
@@ -380,6 +383,8 @@ class Writer:
                 "title_composed": item.title_composed,
                 "citizen_promise_id": promise_id,
                 "year": item.year,
+                "span": item.span,
+                "span_number": item.span_number,
                 **self._period(item.period),
                 "summary": item.summary,
                 "links": self._json(item.links),
@@ -615,11 +620,31 @@ class Writer:
 
     async def _children_follow_ups(self, rows: Rows, written: Sequence[_Written]) -> None:
         entries = [
-            {"follow_up_id": w.id, "position": position, "narrative": entry.narrative, "assessment": entry.assessment}
+            {
+                "follow_up_id": w.id,
+                "position": position,
+                "narrative": entry.narrative,
+                "assessment": entry.assessment,
+                "actor": entry.actor,
+                "heading": entry.heading,
+            }
             for w in written
             for position, entry in enumerate(w.item.entries, start=1)
         ]
         await _replace(rows, FollowUpEntry, "follow_up_id", written, entries)
+        authors = [
+            {
+                "follow_up_id": w.id,
+                "person_id": self.people[fmt.person_key(w.item.author.name)]["id"],
+                "title": w.item.author.title,
+                "organisation_id": self.organisation_ids.get(w.item.author.organisation or ""),
+                "signed_on": w.item.author.signed_on,
+                "place": w.item.author.place,
+            }
+            for w in written
+            if w.item.author
+        ]
+        await _replace(rows, FollowUpAuthor, "follow_up_id", written, authors)
         ids = [w.id for w in written]
         found = await rows.select(FollowUpEntry, ("follow_up_id", "position", "id"), "follow_up_id", ids)
         entry_ids = {(row["follow_up_id"], row["position"]): row["id"] for row in found}

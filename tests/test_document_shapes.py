@@ -141,13 +141,39 @@ DOCUMENT: dict[str, list[Any]] = {
             "title": "Uppföljning Rosengård 2024",
             "citizen_promise": ROSENGARD,
             "year": 2024,
-            "entries": [{"narrative": "Belysningen är utbytt.", "commitments": ["kommun-1"]}],
+            # The first tertial's follow-up, signed by its kommunpolis, in per-actor sections.
+            "span": "TERTIAL",
+            "span_number": 1,
+            "period": {"start": "2024-01-01", "end": "2024-04-30", "label": "tertial 1 2024"},
+            "author": {"name": "Cecilia Exempelsson", "title": "Kommunpolis", "organisation": "lpo-malmo-ost"},
+            "entries": [
+                {
+                    "heading": "Kommunens uppföljning",
+                    "actor": "KOMMUN",
+                    "narrative": "Belysningen är utbytt.",
+                    "commitments": ["kommun-1"],
+                },
+                {
+                    "heading": "Polisens uppföljning",
+                    "actor": "POLIS",
+                    "narrative": "Kontrollerna vid stationen har ökat.",
+                    "commitments": ["polis-2"],
+                },
+            ],
         }
     ],
 }
 
 AREA = "slug kind name municipality { code } parent { slug }"
 GROUP = "label position ageFrom ageTo schoolYear"
+FOLLOW_UP_READ = """query($slug: String!) {
+  followUp(slug: $slug) {
+    year span spanNumber period { start end label }
+    author { person { name title organisation { slug } } signedOn place }
+    entries { heading actor commitments { key } }
+    citizenPromise { commitments { key followUpEntries { position } } }
+  }
+}"""
 READ = f"""query($slug: String!) {{
   citizenPromise(slug: $slug) {{
     area {{ {AREA} }}
@@ -240,6 +266,26 @@ async def test_a_document_with_areas_round_trips_load_graphql_export_load(fresh:
         for s in promise["signatories"]
     ]
     assert whole["citizenPromise"]["parties"] == [] and whole["citizenPromise"]["signatories"] == []
+
+    async with make_client() as client:
+        follow_up = (await graphql(client, FOLLOW_UP_READ, {"slug": FOLLOW_UP}))["followUp"]
+    written = DOCUMENT["follow_ups"][0]
+    assert (follow_up["year"], follow_up["span"], follow_up["spanNumber"]) == (2024, "TERTIAL", 1)
+    assert follow_up["period"] == written["period"]
+    author = written["author"]
+    assert follow_up["author"] == {
+        "person": {"name": author["name"], "title": author["title"], "organisation": {"slug": author["organisation"]}},
+        "signedOn": None,
+        "place": None,
+    }
+    assert follow_up["entries"] == [
+        {"heading": e["heading"], "actor": e["actor"], "commitments": [{"key": k} for k in e["commitments"]]}
+        for e in written["entries"]
+    ]
+    # A promise item no follow-up reports on has no entries.
+    reported = {k for e in written["entries"] for k in e["commitments"]}
+    entries = {c["key"]: c["followUpEntries"] for c in follow_up["citizenPromise"]["commitments"]}
+    assert {key for key, found in entries.items() if not found} == {c["key"] for c in promise["commitments"]} - reported
     assert whole["citizenPromise"]["area"] is None and whole["citizenPromise"]["targetGroups"] == []
     by_name = sorted(DOCUMENT["areas"], key=lambda area: (area["name"], area["slug"]))
     assert data["municipality"]["areas"] == [{"slug": area["slug"]} for area in by_name]
@@ -314,7 +360,10 @@ async def _statistics_by_area_add_up_to_their_municipality() -> None:
     assert all(g["group"][1]["label"] == names[g["group"][1]["key"]] for g in by_area if g["group"][1]["key"])
     # Each commitment is in one area group: the groups add up to the municipality.
     assert sum(g["commitments"] for g in by_area) == total[0]["commitments"] == len(_counted())
-    assert sum(g["followedUp"] for g in by_area) == total[0]["followedUp"] == 1
+    reported = {
+        (f["citizen_promise"], key) for f in DOCUMENT["follow_ups"] for e in f["entries"] for key in e["commitments"]
+    }
+    assert sum(g["followedUp"] for g in by_area) == total[0]["followedUp"] == len(reported & _counted())
     # The stadsdel's filter counts the commitments of its places too, of its one promise; the
     # joint statement is counted through its two activities: 3 + 2 of its 6 commitments.
     assert rosengard[0]["commitments"] == 5 and rosengard[0]["citizenPromises"] == 1
@@ -474,6 +523,22 @@ INVALID: list[tuple[str, str, str, str]] = [
         "      - {name: Anna Exempelsson, organisation: lokalpolisomrade-vastra-skaraborg}\n",
         "name: Anna Exempelsson",
         "'lokalpolisomrade-vastra-skaraborg' is not a party of the citizen promise",
+    ),
+    (
+        "section-actor.yaml",
+        PROMISE_HEAD.format(slug="annat-7") + "    commitments:\n      - {key: polis-1, actor: POLIS, text: Insats.}\n"
+        "follow_ups:\n  - slug: annat-7-uppfoljning\n    title: Uppföljning\n    citizen_promise: annat-7\n"
+        "    year: 2023\n    entries:\n      - {heading: Kommunens uppföljning, actor: KOMMUN, narrative: Gjort.}\n",
+        "actor: KOMMUN",
+        "citizen promise 'annat-7' has no KOMMUN commitment (its actors: POLIS)",
+    ),
+    (
+        "tertial-number.yaml",
+        PROMISE_HEAD.format(slug="annat-8")
+        + "follow_ups:\n  - slug: annat-8-uppfoljning\n    title: Uppföljning\n    citizen_promise: annat-8\n"
+        "    year: 2023\n    span: TERTIAL\n    span_number: 4\n",
+        "slug: annat-8-uppfoljning",
+        "a TERTIAL follow-up needs span_number 1 to 3",
     ),
     (
         "ages-reversed.yaml",

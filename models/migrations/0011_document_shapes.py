@@ -14,12 +14,15 @@ Target groups ("ungdomar 13–17 år", "årskurs 8"): `target_group`, a promise'
 NULL) or one of its commitments', in the order printed.
 
 Promise parties: `citizen_promise_party` (its own parties, in the order printed), its
-`signed_on`, and `citizen_promise_signatory` (as `signatory` is for agreements; names in Person).
+`signed_on`, and `citizen_promise_signatory` (as `signatory` is for agreements, names in Person).
+
+Follow-up structure: `follow_up.span` (YEAR, HALF_YEAR, TERTIAL) and `span_number`, an entry's
+`actor` and printed section `heading`, and `follow_up_author` (one per follow-up, names in Person).
 """
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from models.enums import AreaKind
+from models.enums import Actor, AreaKind, FollowUpSpan
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
@@ -116,6 +119,40 @@ class Migration(migrations.Migration):
             model_name='CitizenPromise',
             name='signed_on',
             field=fields.DateField(null=True),
+        ),
+        ops.CreateModel(
+            name='FollowUpAuthor',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('follow_up', fields.OneToOneField('models.FollowUp', source_field='follow_up_id', db_constraint=True, to_field='id', related_name='author', on_delete=OnDelete.CASCADE)),
+                ('person', fields.ForeignKeyField('models.Person', source_field='person_id', db_constraint=True, to_field='id', related_name='follow_ups_written', on_delete=OnDelete.RESTRICT)),
+                ('title', fields.CharField(null=True, max_length=300)),
+                ('organisation', fields.ForeignKeyField('models.Organisation', source_field='organisation_id', null=True, db_constraint=True, to_field='id', related_name='follow_up_authors', on_delete=OnDelete.RESTRICT)),
+                ('signed_on', fields.DateField(null=True)),
+                ('place', fields.CharField(null=True, max_length=200)),
+            ],
+            options={'table': 'follow_up_author', 'app': 'models', 'indexes': [Index(fields=['person_id']), Index(fields=['organisation_id'])], 'pk_attr': 'id', 'table_description': 'Who wrote and signed a follow-up (a kommunpolis), as a signatory: the name in Person.'},
+            bases=['Model'],
+        ),
+        ops.AddField(
+            model_name='FollowUp',
+            name='span',
+            field=fields.CharEnumField(default=FollowUpSpan.YEAR, description='YEAR: YEAR\nHALF_YEAR: HALF_YEAR\nTERTIAL: TERTIAL', enum_type=FollowUpSpan, max_length=20),
+        ),
+        ops.AddField(
+            model_name='FollowUp',
+            name='span_number',
+            field=fields.IntField(null=True),
+        ),
+        ops.AddField(
+            model_name='FollowUpEntry',
+            name='actor',
+            field=fields.CharEnumField(null=True, description='KOMMUN: KOMMUN\nPOLIS: POLIS\nTILLSAMMANS: TILLSAMMANS\nOTHER: OTHER\nUNSPECIFIED: UNSPECIFIED', enum_type=Actor, max_length=20),
+        ),
+        ops.AddField(
+            model_name='FollowUpEntry',
+            name='heading',
+            field=fields.CharField(null=True, max_length=1000),
         ),
     
     ]
