@@ -1,6 +1,6 @@
 """Samverkan's content model (Tortoise ORM)."""
 
-from models.agreements import Agreement, AgreementParty, Signatory
+from models.agreements import Agreement, AgreementParty, FollowUpRule, GovernanceBody, GovernanceBodyMember, Signatory
 from models.editorial import ApiToken, Erasure, Revision
 from models.followups import FollowUp, FollowUpAuthor, FollowUpEntry, FollowUpEntryCommitment, FollowUpEntryResult
 from models.geography import Area, County, Municipality, PoliceUnit
@@ -43,6 +43,9 @@ __all__ = [
     "FollowUpEntry",
     "FollowUpEntryCommitment",
     "FollowUpEntryResult",
+    "FollowUpRule",
+    "GovernanceBody",
+    "GovernanceBodyMember",
     "Municipality",
     "Organisation",
     "Person",

@@ -58,6 +58,13 @@ class FollowUpSpan(StrEnum):
     TERTIAL = "TERTIAL"
 
 
+class FollowUpForm(StrEnum):
+    """How an agreement's follow-up is given: WRITTEN (skriftligt) or ORAL (muntligt)."""
+
+    WRITTEN = "WRITTEN"
+    ORAL = "ORAL"
+
+
 class Assessment(StrEnum):
     FULFILLED = "FULFILLED"
     PARTLY_FULFILLED = "PARTLY_FULFILLED"

@@ -33,6 +33,9 @@ from models import (
     FollowUpEntry,
     FollowUpEntryCommitment,
     FollowUpEntryResult,
+    FollowUpRule,
+    GovernanceBody,
+    GovernanceBodyMember,
     Organisation,
     ServiceAgreement,
     ServiceAgreementParty,
@@ -168,6 +171,23 @@ async def export_agreements(slugs: Sequence[str] | None = None) -> dict[str, Sto
     ids = [row["id"] for row in rows]
     parties = await _children(AgreementParty, "agreement_id", ids, "organisation__slug")
     signatories = await _children(Signatory, "agreement_id", ids, *SIGNATORY_FIELDS)
+    bodies = await _children(
+        GovernanceBody, "agreement_id", ids, "id", "key", "name", "role", "meetings_per_year", "cadence", "parent__key"
+    )
+    members = await _children(
+        GovernanceBodyMember, "body_id", [b["id"] for group in bodies.values() for b in group], "organisation__slug"
+    )
+    rules = await _children(
+        FollowUpRule,
+        "agreement_id",
+        ids,
+        "form",
+        "times_per_year",
+        "responsible__key",
+        "at_meetings_of__key",
+        "reported_to",
+        "phrase",
+    )
     result = {}
     for row in rows:
         item = fmt.Agreement.model_validate(
@@ -186,6 +206,29 @@ async def export_agreements(slugs: Sequence[str] | None = None) -> dict[str, Sto
                 "period": _period(row),
                 "parties": [p["organisation__slug"] for p in parties[row["id"]]],
                 "signatories": [_signatory(s) for s in signatories[row["id"]]],
+                "bodies": [
+                    {
+                        "key": b["key"],
+                        "name": b["name"],
+                        "role": b["role"],
+                        "members": [m["organisation__slug"] for m in members[b["id"]]],
+                        "meetings_per_year": b["meetings_per_year"],
+                        "cadence": b["cadence"],
+                        "parent": b["parent__key"],
+                    }
+                    for b in bodies[row["id"]]
+                ],
+                "follow_up_rules": [
+                    {
+                        "form": r["form"],
+                        "times_per_year": r["times_per_year"],
+                        "responsible": r["responsible__key"],
+                        "at_meetings_of": r["at_meetings_of__key"],
+                        "reported_to": r["reported_to"],
+                        "phrase": r["phrase"],
+                    }
+                    for r in rules[row["id"]]
+                ],
             }
         )
         result[row["slug"]] = _stored(row, item)

@@ -18,6 +18,7 @@ from models.enums import (
     Actor,
     AreaKind,
     Assessment,
+    FollowUpForm,
     FollowUpSpan,
     Interval,
     OrganisationKind,
@@ -173,6 +174,32 @@ class Signatory(Strict):
     place: Label | None = None
 
 
+class GovernanceBody(Strict):
+    """A body the agreement sets up or relies on, as printed beside its text: "BRÅ-gruppen",
+    "Trygghetsrådet", a chefssamråd that meets four times a year (meetings_per_year 4), an
+    operative group below one (`parent`: that body's key)."""
+
+    key: Key
+    name: Title
+    role: Line | None = None
+    members: list[Slug] = Field(default_factory=list)
+    meetings_per_year: Annotated[int, Field(ge=1, le=366)] | None = None
+    cadence: Label | None = None
+    parent: Key | None = None
+
+
+class FollowUpRule(Strict):
+    """How the agreement is followed up, as printed: WRITTEN or ORAL, how often a year, the body
+    responsible and the body at whose meetings it happens (keys), to whom it is reported."""
+
+    form: FollowUpForm
+    times_per_year: Annotated[int, Field(ge=1, le=366)] | None = None
+    responsible: Key | None = None
+    at_meetings_of: Key | None = None
+    reported_to: Title | None = None
+    phrase: Line
+
+
 class Agreement(Item):
     title: Title
     title_composed: bool = False
@@ -184,6 +211,8 @@ class Agreement(Item):
     summary: Text | None = None
     sections: list[Section] = Field(default_factory=list)
     problem_areas: list[ProblemArea] = Field(default_factory=list)
+    bodies: list[GovernanceBody] = Field(default_factory=list)
+    follow_up_rules: list[FollowUpRule] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
 
 

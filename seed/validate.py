@@ -155,6 +155,7 @@ def references(bundle: Bundle) -> dict[str, set[str]]:
             item = located.item
             if isinstance(item, fmt.Agreement):
                 found["organisations"].update(item.parties)
+                found["organisations"].update(m for body in item.bodies for m in body.members)
                 found["organisations"].update(s.organisation for s in item.signatories if s.organisation)
             elif isinstance(item, fmt.CitizenPromise):
                 found["contacts"].update(item.contacts)
@@ -277,6 +278,10 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
                 organisations,
                 "organisation",
             )
+        problems.extend(_check_bodies(located, agreement))
+        for b_index, body in enumerate(agreement.bodies):
+            for m_index, member in enumerate(body.members):
+                need(located, ("bodies", b_index, "members", m_index), member, organisations, "organisation")
 
     commitment_keys: dict[str, set[str]] = {slug: set(keys) for slug, keys in known.commitment_keys.items()}
     target_keys: dict[str, set[str]] = {slug: set(keys) for slug, keys in known.target_keys.items()}
@@ -462,6 +467,43 @@ def _check_areas(
         elif len(chain) > MAX_AREA_DEPTH:
             problems.append(_problem(located, ("parent",), f"areas nest at most {MAX_AREA_DEPTH} deep"))
     return areas
+
+
+def _check_bodies(located: Located, agreement: fmt.Agreement) -> list[Problem]:
+    """Body keys unique; parents and the rules' bodies are bodies of the same agreement; no cycle."""
+    problems = []
+    parents: dict[str, str | None] = {}
+    for index, body in enumerate(agreement.bodies):
+        if body.key in parents:
+            problems.append(_problem(located, ("bodies", index, "key"), f"duplicate body key '{body.key}'"))
+        parents[body.key] = body.parent
+    for index, body in enumerate(agreement.bodies):
+        if body.parent is None:
+            continue
+        if body.parent not in parents:
+            problems.append(
+                _problem(located, ("bodies", index, "parent"), f"'{body.parent}' is not a body of this agreement")
+            )
+            continue
+        chain = [body.key]
+        current: str | None = body.parent
+        while current is not None and current in parents and current not in chain:
+            chain.append(current)
+            current = parents[current]
+        if current in chain:
+            problems.append(
+                _problem(
+                    located, ("bodies", index, "parent"), f"a cycle of parents: {' → '.join([*chain, str(current)])}"
+                )
+            )
+    for index, rule in enumerate(agreement.follow_up_rules):
+        for name in ("responsible", "at_meetings_of"):
+            key = getattr(rule, name)
+            if key is not None and key not in parents:
+                problems.append(
+                    _problem(located, ("follow_up_rules", index, name), f"'{key}' is not a body of this agreement")
+                )
+    return problems
 
 
 def _check_parents(located: Located, promise: fmt.CitizenPromise) -> list[Problem]:

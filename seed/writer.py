@@ -33,6 +33,9 @@ from models import (
     FollowUpEntry,
     FollowUpEntryCommitment,
     FollowUpEntryResult,
+    FollowUpRule,
+    GovernanceBody,
+    GovernanceBodyMember,
     Organisation,
     Person,
     PoliceUnit,
@@ -417,6 +420,66 @@ class Writer:
         ]
         await _replace(rows, AgreementParty, "agreement_id", written, parties)
         await _replace(rows, Signatory, "agreement_id", written, self._signatories(written, "agreement_id"))
+        await self._governance(rows, written)
+
+    async def _governance(self, rows: Rows, written: Sequence[_Written]) -> None:
+        """An agreement's bodies (parents once all have ids), their members, its follow-up rules."""
+        await _replace(rows, FollowUpRule, "agreement_id", written, [])
+        await _replace(rows, GovernanceBody, "agreement_id", written, [])
+        await rows.insert(
+            GovernanceBody,
+            [
+                {
+                    "agreement_id": w.id,
+                    "key": body.key,
+                    "position": position,
+                    "name": body.name,
+                    "role": body.role,
+                    "meetings_per_year": body.meetings_per_year,
+                    "cadence": body.cadence,
+                }
+                for w in written
+                for position, body in enumerate(w.item.bodies, start=1)
+            ],
+        )
+        with_bodies = [w.id for w in written if w.item.bodies]
+        found = await rows.select(GovernanceBody, ("agreement_id", "key", "id"), "agreement_id", with_bodies)
+        ids = {(row["agreement_id"], row["key"]): row["id"] for row in found}
+        await rows.update(
+            GovernanceBody,
+            [
+                {"id": ids[(w.id, body.key)], "parent_id": ids[(w.id, body.parent)]}
+                for w in written
+                for body in w.item.bodies
+                if body.parent
+            ],
+        )
+        await rows.insert(
+            GovernanceBodyMember,
+            [
+                {"body_id": ids[(w.id, body.key)], "organisation_id": self.organisation_ids[slug], "position": position}
+                for w in written
+                for body in w.item.bodies
+                for position, slug in enumerate(body.members, start=1)
+            ],
+        )
+        await rows.insert(
+            FollowUpRule,
+            [
+                {
+                    "agreement_id": w.id,
+                    "position": position,
+                    "form": rule.form,
+                    "times_per_year": rule.times_per_year,
+                    "responsible_id": ids[(w.id, rule.responsible)] if rule.responsible else None,
+                    "at_meetings_of_id": ids[(w.id, rule.at_meetings_of)] if rule.at_meetings_of else None,
+                    "reported_to": rule.reported_to,
+                    "phrase": rule.phrase,
+                }
+                for w in written
+                for position, rule in enumerate(w.item.follow_up_rules, start=1)
+            ],
+        )
 
     def _signatories(self, written: Sequence[_Written], parent: str) -> list[Row]:
         """The signatory rows of agreements or citizen promises (`parent` their column)."""

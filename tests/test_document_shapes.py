@@ -62,6 +62,36 @@ DOCUMENT: dict[str, list[Any]] = {
             "parent": "malmo-herrgarden",
         },
     ],
+    "agreements": [
+        {
+            "slug": "malmo-samverkansoverenskommelse-2024",
+            "status": "PUBLISHED",
+            "title": "Samverkansöverenskommelse Malmö 2024",
+            "parties": ["malmo-stad", "lpo-malmo-ost"],
+            # Governance as data: a chefssamråd four times a year with an operative group below it.
+            "bodies": [
+                {
+                    "key": "chefssamrad",
+                    "name": "Chefssamrådet",
+                    "role": "leder arbetet",
+                    "members": ["malmo-stad", "lpo-malmo-ost"],
+                    "meetings_per_year": 4,
+                    "cadence": "fyra gånger per år",
+                },
+                {"key": "operativa-gruppen", "name": "Operativa gruppen", "parent": "chefssamrad"},
+            ],
+            "follow_up_rules": [
+                {
+                    "form": "WRITTEN",
+                    "times_per_year": 1,
+                    "responsible": "chefssamrad",
+                    "reported_to": "kommunstyrelsen",
+                    "phrase": "skriftligt en gång per år till kommunstyrelsen",
+                },
+                {"form": "ORAL", "at_meetings_of": "chefssamrad", "phrase": "muntligt vid varje möte"},
+            ],
+        }
+    ],
     "citizen_promises": [
         {
             "slug": WHOLE,
@@ -166,6 +196,12 @@ DOCUMENT: dict[str, list[Any]] = {
 
 AREA = "slug kind name municipality { code } parent { slug }"
 GROUP = "label position ageFrom ageTo schoolYear"
+AGREEMENT_READ = """{
+  agreement(slug: "malmo-samverkansoverenskommelse-2024") {
+    bodies { key position name role meetingsPerYear cadence members { slug } parent { key } }
+    followUpRules { position form timesPerYear reportedTo phrase responsible { key } atMeetingsOf { key } }
+  }
+}"""
 FOLLOW_UP_READ = """query($slug: String!) {
   followUp(slug: $slug) {
     year span spanNumber period { start end label }
@@ -269,6 +305,33 @@ async def test_a_document_with_areas_round_trips_load_graphql_export_load(fresh:
 
     async with make_client() as client:
         follow_up = (await graphql(client, FOLLOW_UP_READ, {"slug": FOLLOW_UP}))["followUp"]
+        agreement = (await graphql(client, AGREEMENT_READ))["agreement"]
+    written_agreement = DOCUMENT["agreements"][0]
+    assert agreement["bodies"] == [
+        {
+            "key": b["key"],
+            "position": position,
+            "name": b["name"],
+            "role": b.get("role"),
+            "meetingsPerYear": b.get("meetings_per_year"),
+            "cadence": b.get("cadence"),
+            "members": [{"slug": m} for m in b.get("members", [])],
+            "parent": {"key": b["parent"]} if "parent" in b else None,
+        }
+        for position, b in enumerate(written_agreement["bodies"], start=1)
+    ]
+    assert agreement["followUpRules"] == [
+        {
+            "position": position,
+            "form": r["form"],
+            "timesPerYear": r.get("times_per_year"),
+            "reportedTo": r.get("reported_to"),
+            "phrase": r["phrase"],
+            "responsible": {"key": r["responsible"]} if "responsible" in r else None,
+            "atMeetingsOf": {"key": r["at_meetings_of"]} if "at_meetings_of" in r else None,
+        }
+        for position, r in enumerate(written_agreement["follow_up_rules"], start=1)
+    ]
     written = DOCUMENT["follow_ups"][0]
     assert (follow_up["year"], follow_up["span"], follow_up["spanNumber"]) == (2024, "TERTIAL", 1)
     assert follow_up["period"] == written["period"]
@@ -417,6 +480,8 @@ async def _the_compiled_read_path_answers_areas_as_the_reference_path_does() -> 
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://samverkan.test") as client:
         for query, variables in (
             (READ, {"slug": ROSENGARD}),
+            (AGREEMENT_READ, {}),
+            (FOLLOW_UP_READ, {"slug": FOLLOW_UP}),
             (
                 '{ commitments(first: 20, filter: {municipalityCode: "1280"}) { edges { node { key'
                 " parent { key citizenPromise { slug } } activities { key parent { key } } } } } }",
@@ -541,6 +606,15 @@ INVALID: list[tuple[str, str, str, str]] = [
         "a TERTIAL follow-up needs span_number 1 to 3",
     ),
     (
+        "body-unknown.yaml",
+        "agreements:\n  - slug: annat-avtal\n    title: Avtal\n"
+        "    parties: [gotene-kommun, lokalpolisomrade-vastra-skaraborg]\n"
+        "    bodies:\n      - {key: rad, name: Rådet, parent: samrad}\n"
+        "    follow_up_rules:\n      - {form: ORAL, at_meetings_of: styrgrupp, phrase: muntligt}\n",
+        "at_meetings_of: styrgrupp",
+        "'styrgrupp' is not a body of this agreement",
+    ),
+    (
         "ages-reversed.yaml",
         PROMISE_HEAD.format(slug="annat-5") + "    target_groups: [{label: ungdomar, age_from: 17, age_to: 13}]\n",
         "target_groups:",
@@ -583,3 +657,28 @@ async def test_the_seed_promise_names_arskurs_7_as_a_target_group_beside_its_tex
     assert found == [{"label": "årskurs 7", "schoolYear": 7, "ageFrom": None}]
     assert "årskurs 7" in text
     assert groups["kommun-4"][1] == [{"label": "barn och ungdomar", "schoolYear": None, "ageFrom": None}]
+
+
+async def test_the_seed_agreements_give_their_printed_bodies_and_rules_as_data(client: Any) -> None:
+    data = await graphql(
+        client,
+        '{ ange: agreement(slug: "ange-samverkansoverenskommelse-2023-2026") { sections { body }'
+        " bodies { key name members { slug } parent { key } }"
+        " followUpRules { form timesPerYear reportedTo phrase responsible { key } atMeetingsOf { key } } }"
+        ' gotene: agreement(slug: "gotene-samverkansoverenskommelse-2020-2023")'
+        " { sections { body } bodies { name role } } }",
+    )
+    ange = data["ange"]
+    assert [(b["key"], b["parent"]) for b in ange["bodies"]] == [
+        ("trygghetsradet", None),
+        ("operativa-samverkansgruppen", {"key": "trygghetsradet"}),
+    ]
+    assert [(r["form"], r["timesPerYear"], r["atMeetingsOf"]) for r in ange["followUpRules"]] == [
+        ("WRITTEN", 1, None),
+        ("ORAL", None, {"key": "trygghetsradet"}),
+    ]
+    # Beside the text, which is unchanged: each phrase and role stands in a section as printed.
+    text = " ".join(section["body"] for section in ange["sections"])
+    assert all(rule["phrase"] in text for rule in ange["followUpRules"])
+    assert data["gotene"]["bodies"][0]["name"] == "BRÅ-gruppen"
+    assert data["gotene"]["bodies"][0]["role"] in " ".join(s["body"] for s in data["gotene"]["sections"])

@@ -18,11 +18,15 @@ Promise parties: `citizen_promise_party` (its own parties, in the order printed)
 
 Follow-up structure: `follow_up.span` (YEAR, HALF_YEAR, TERTIAL) and `span_number`, an entry's
 `actor` and printed section `heading`, and `follow_up_author` (one per follow-up, names in Person).
+
+Governance as data: `governance_body` (an agreement's bodies, parent in the same agreement),
+`governance_body_member` and `follow_up_rule` (form, times a year, responsible body, the body at
+whose meetings, reported to), typed beside the agreement's printed text.
 """
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from models.enums import Actor, AreaKind, FollowUpSpan
+from models.enums import Actor, AreaKind, FollowUpForm, FollowUpSpan
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
@@ -153,6 +157,49 @@ class Migration(migrations.Migration):
             model_name='FollowUpEntry',
             name='heading',
             field=fields.CharField(null=True, max_length=1000),
+        ),
+        ops.CreateModel(
+            name='GovernanceBody',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('agreement', fields.ForeignKeyField('models.Agreement', source_field='agreement_id', db_constraint=True, to_field='id', related_name='bodies', on_delete=OnDelete.CASCADE)),
+                ('key', fields.CharField(max_length=100)),
+                ('position', fields.IntField()),
+                ('name', fields.CharField(max_length=300)),
+                ('role', fields.CharField(null=True, max_length=1000)),
+                ('meetings_per_year', fields.IntField(null=True)),
+                ('cadence', fields.CharField(null=True, max_length=200)),
+                ('parent', fields.ForeignKeyField('models.GovernanceBody', source_field='parent_id', null=True, db_constraint=True, to_field='id', related_name='children', on_delete=OnDelete.SET_NULL)),
+            ],
+            options={'table': 'governance_body', 'app': 'models', 'unique_together': (('agreement', 'key'), ('agreement', 'position')), 'indexes': [Index(fields=['parent_id'])], 'pk_attr': 'id', 'table_description': 'A body an agreement sets up or relies on (a trygghetsråd, a BRÅ-grupp, a chefssamråd, an'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='FollowUpRule',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('agreement', fields.ForeignKeyField('models.Agreement', source_field='agreement_id', db_constraint=True, to_field='id', related_name='follow_up_rules', on_delete=OnDelete.CASCADE)),
+                ('position', fields.IntField()),
+                ('form', fields.CharEnumField(description='WRITTEN: WRITTEN\nORAL: ORAL', enum_type=FollowUpForm, max_length=20)),
+                ('times_per_year', fields.IntField(null=True)),
+                ('responsible', fields.ForeignKeyField('models.GovernanceBody', source_field='responsible_id', null=True, db_constraint=True, to_field='id', related_name='rules_responsible', on_delete=OnDelete.SET_NULL)),
+                ('at_meetings_of', fields.ForeignKeyField('models.GovernanceBody', source_field='at_meetings_of_id', null=True, db_constraint=True, to_field='id', related_name='rules_at_meetings', on_delete=OnDelete.SET_NULL)),
+                ('reported_to', fields.CharField(null=True, max_length=300)),
+                ('phrase', fields.CharField(max_length=1000)),
+            ],
+            options={'table': 'follow_up_rule', 'app': 'models', 'unique_together': (('agreement', 'position'),), 'indexes': [Index(fields=['responsible_id']), Index(fields=['at_meetings_of_id'])], 'pk_attr': 'id', 'table_description': 'How an agreement says it is followed up ("skriftligt en gång/år", "muntligt vid rådets'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='GovernanceBodyMember',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('body', fields.ForeignKeyField('models.GovernanceBody', source_field='body_id', db_constraint=True, to_field='id', related_name='member_links', on_delete=OnDelete.CASCADE)),
+                ('organisation', fields.ForeignKeyField('models.Organisation', source_field='organisation_id', db_constraint=True, to_field='id', related_name='body_memberships', on_delete=OnDelete.RESTRICT)),
+                ('position', fields.IntField()),
+            ],
+            options={'table': 'governance_body_member', 'app': 'models', 'unique_together': (('body', 'organisation'), ('body', 'position')), 'indexes': [Index(fields=['organisation_id'])], 'pk_attr': 'id', 'table_description': 'An organisation that is a party to or a member of a body, in the order printed.'},
+            bases=['Model'],
         ),
     
     ]
