@@ -294,7 +294,8 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
         need(located, ("agreement",), promise.agreement, agreements, "agreement")
         each(located, "contacts", promise.contacts, contacts, "contact")
         in_municipality(located, ("area",), promise.area, promise.municipality, "the citizen promise")
-        each(located, "parties", promise.parties, organisations, "organisation")
+        if promise.parties:  # `each` copies the pool: only for a promise that prints parties
+            each(located, "parties", promise.parties, organisations, "organisation")
         for index, signatory in enumerate(promise.signatories):
             path = ("signatories", index, "organisation")
             need(located, path, signatory.organisation, organisations, "organisation")
