@@ -1,18 +1,21 @@
 """Samverkan's content model (Tortoise ORM)."""
 
-from models.agreements import Agreement, AgreementParty, Signatory
+from models.agreements import Agreement, AgreementParty, FollowUpRule, GovernanceBody, GovernanceBodyMember, Signatory
 from models.editorial import Activity, ApiToken, Approval, Erasure, Review, Revision
-from models.followups import FollowUp, FollowUpEntry, FollowUpEntryCommitment, FollowUpEntryResult
-from models.geography import County, Municipality, PoliceUnit
+from models.followups import FollowUp, FollowUpAuthor, FollowUpEntry, FollowUpEntryCommitment, FollowUpEntryResult
+from models.geography import Area, County, Municipality, PoliceUnit
 from models.people import Contact, ContactMunicipality, Organisation, Person
 from models.promises import (
     CitizenPromise,
     CitizenPromiseContact,
+    CitizenPromiseParty,
+    CitizenPromiseSignatory,
     Commitment,
     CommitmentPartner,
     CommitmentPerformer,
     CommitmentTarget,
     CommitmentTopic,
+    TargetGroup,
     Topic,
 )
 from models.services import ServiceAgreement, ServiceAgreementParty
@@ -23,8 +26,11 @@ __all__ = [
     "AgreementParty",
     "ApiToken",
     "Approval",
+    "Area",
     "CitizenPromise",
     "CitizenPromiseContact",
+    "CitizenPromiseParty",
+    "CitizenPromiseSignatory",
     "Commitment",
     "CommitmentPartner",
     "CommitmentPerformer",
@@ -35,9 +41,13 @@ __all__ = [
     "County",
     "Erasure",
     "FollowUp",
+    "FollowUpAuthor",
     "FollowUpEntry",
     "FollowUpEntryCommitment",
     "FollowUpEntryResult",
+    "FollowUpRule",
+    "GovernanceBody",
+    "GovernanceBodyMember",
     "Municipality",
     "Organisation",
     "Person",
@@ -47,5 +57,6 @@ __all__ = [
     "ServiceAgreement",
     "ServiceAgreementParty",
     "Signatory",
+    "TargetGroup",
     "Topic",
 ]

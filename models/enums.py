@@ -34,6 +34,37 @@ class OrganisationKind(StrEnum):
     OTHER = "OTHER"
 
 
+class AreaKind(StrEnum):
+    """What an area below the municipality is: a stadsdel (city district), a tätort (built-up
+    locality), a neighbourhood (bostadsområde), or a place an item names: a centre, a street, a
+    school, a station; OTHER for anything else printed."""
+
+    STADSDEL = "STADSDEL"
+    TATORT = "TATORT"
+    NEIGHBOURHOOD = "NEIGHBOURHOOD"
+    CENTRE = "CENTRE"
+    STREET = "STREET"
+    SCHOOL = "SCHOOL"
+    STATION = "STATION"
+    OTHER = "OTHER"
+
+
+class FollowUpSpan(StrEnum):
+    """What part of its year a follow-up reports on: the whole YEAR, a HALF_YEAR (halvår, 1 or
+    2) or a TERTIAL (tertial, 1 to 3)."""
+
+    YEAR = "YEAR"
+    HALF_YEAR = "HALF_YEAR"
+    TERTIAL = "TERTIAL"
+
+
+class FollowUpForm(StrEnum):
+    """How an agreement's follow-up is given: WRITTEN (skriftligt) or ORAL (muntligt)."""
+
+    WRITTEN = "WRITTEN"
+    ORAL = "ORAL"
+
+
 class Assessment(StrEnum):
     FULFILLED = "FULFILLED"
     PARTLY_FULFILLED = "PARTLY_FULFILLED"

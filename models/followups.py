@@ -9,7 +9,8 @@ from tortoise.indexes import Index
 from tortoise.models import Model
 
 from models.content import ContentItem
-from models.enums import Assessment, Interval
+from models.enums import Actor, Assessment, FollowUpSpan, Interval
+from models.people import Organisation, Person
 from models.promises import CitizenPromise, Commitment, CommitmentTarget
 
 
@@ -22,6 +23,9 @@ class FollowUp(ContentItem):
         "models.CitizenPromise", related_name="follow_ups", on_delete=fields.RESTRICT
     )
     year = fields.IntField()
+    # Per year, or per halvår / tertial of that year (span_number 1–2 or 1–3).
+    span = fields.CharEnumField(FollowUpSpan, max_length=20, default=FollowUpSpan.YEAR)
+    span_number = fields.IntField(null=True)
     period_start = fields.DateField(null=True)
     period_end = fields.DateField(null=True)
     period_label = fields.CharField(max_length=200, null=True)
@@ -44,6 +48,9 @@ class FollowUpEntry(Model):
     position = fields.IntField()
     narrative = fields.TextField()
     assessment = fields.CharEnumField(Assessment, max_length=20, default=Assessment.NOT_ASSESSED)
+    # The actor the entry speaks for and the heading of its section as printed ("Polisens uppföljning").
+    actor = fields.CharEnumField(Actor, max_length=20, null=True)
+    heading = fields.CharField(max_length=1000, null=True)
     commitment_links: fields.ReverseRelation[FollowUpEntryCommitment]
     results: fields.ReverseRelation[FollowUpEntryResult]
 
@@ -95,3 +102,25 @@ class FollowUpEntryResult(Model):
         table = "follow_up_entry_result"
         indexes = (Index(fields=("target_id",)),)
         unique_together = (("entry", "position"),)
+
+
+class FollowUpAuthor(Model):
+    """Who wrote and signed a follow-up (a kommunpolis), as a signatory: the name in Person."""
+
+    id = fields.IntField(primary_key=True)
+    follow_up: fields.OneToOneRelation[FollowUp] = fields.OneToOneField(
+        "models.FollowUp", related_name="author", on_delete=fields.CASCADE
+    )
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="follow_ups_written", on_delete=fields.RESTRICT
+    )
+    title = fields.CharField(max_length=300, null=True)
+    organisation: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="follow_up_authors", null=True, on_delete=fields.RESTRICT
+    )
+    signed_on = fields.DateField(null=True)
+    place = fields.CharField(max_length=200, null=True)
+
+    class Meta:
+        table = "follow_up_author"
+        indexes = (Index(fields=("person_id",)), Index(fields=("organisation_id",)))

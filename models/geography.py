@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.models import Model
 
-from models.enums import PoliceUnitLevel
+from models.enums import AreaKind, PoliceUnitLevel
 
 
 class PoliceUnit(Model):
@@ -62,6 +62,34 @@ class Municipality(Model):
         indexes = (
             Index(fields=("county_id",)),
             Index(fields=("local_police_area_id",)),
+        )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Area(Model):
+    """An area below the municipality that a promise or a commitment is for: a stadsdel, a
+    tätort, a neighbourhood, or a place (a centre, a street, a school, a station). Areas nest
+    (`parent`, in the same municipality); content defines them, in seed files, as organisations."""
+
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=200, unique=True)
+    kind = fields.CharEnumField(AreaKind, max_length=20)
+    name = fields.CharField(max_length=300)
+    municipality: fields.ForeignKeyRelation[Municipality] = fields.ForeignKeyField(
+        "models.Municipality", related_name="areas", on_delete=fields.RESTRICT
+    )
+    parent: fields.ForeignKeyNullableRelation[Area] = fields.ForeignKeyField(
+        "models.Area", related_name="children", null=True, on_delete=fields.RESTRICT
+    )
+    document = fields.CharField(max_length=200)
+
+    class Meta:
+        table = "area"
+        indexes = (
+            Index(fields=("municipality_id",)),
+            Index(fields=("parent_id",)),
         )
 
     def __str__(self) -> str:

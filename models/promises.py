@@ -11,8 +11,8 @@ from tortoise.models import Model
 from models.agreements import Agreement
 from models.content import ContentItem
 from models.enums import Actor, Interval, TargetQualifier
-from models.geography import Municipality
-from models.people import Contact, Organisation
+from models.geography import Area, Municipality
+from models.people import Contact, Organisation, Person
 
 
 class CitizenPromise(ContentItem):
@@ -29,6 +29,11 @@ class CitizenPromise(ContentItem):
     agreement: fields.ForeignKeyNullableRelation[Agreement] = fields.ForeignKeyField(
         "models.Agreement", related_name="citizen_promises", null=True, on_delete=fields.RESTRICT
     )
+    area: fields.ForeignKeyNullableRelation[Area] = fields.ForeignKeyField(
+        "models.Area", related_name="citizen_promises", null=True, on_delete=fields.RESTRICT
+    )
+    # The day its parties signed it, when printed (its signatories may print their own).
+    signed_on = fields.DateField(null=True)
     summary = fields.TextField(null=True)
     problem_picture = fields.TextField(null=True)
     sections: fields.JSONField[list[Any]] = fields.JSONField(default=list)
@@ -39,6 +44,7 @@ class CitizenPromise(ContentItem):
         indexes = (
             Index(fields=("municipality_id",)),
             Index(fields=("agreement_id",)),
+            Index(fields=("area_id",)),
         )
 
 
@@ -58,6 +64,51 @@ class CitizenPromiseContact(Model):
         table = "citizen_promise_contact"
         indexes = (Index(fields=("contact_id",)),)
         unique_together = (("citizen_promise", "contact"), ("citizen_promise", "position"))
+
+
+class CitizenPromiseParty(Model):
+    """An organisation a medborgarlöfte prints as its own party (a stadsdelsförvaltning, a local
+    police area), in the order printed. Where a promise prints parties they are its sides; else
+    its sides are its municipality and that municipality's local police area."""
+
+    id = fields.IntField(primary_key=True)
+    citizen_promise: fields.ForeignKeyRelation[CitizenPromise] = fields.ForeignKeyField(
+        "models.CitizenPromise", related_name="party_links", on_delete=fields.CASCADE
+    )
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="citizen_promise_parties", on_delete=fields.RESTRICT
+    )
+    position = fields.IntField()
+
+    class Meta:
+        table = "citizen_promise_party"
+        indexes = (Index(fields=("organisation_id",)),)
+        unique_together = (("citizen_promise", "organisation"), ("citizen_promise", "position"))
+
+
+class CitizenPromiseSignatory(Model):
+    """A person who signed a medborgarlöfte, with the title printed under the signature (the
+    name lives in Person, the only place of personal data)."""
+
+    id = fields.IntField(primary_key=True)
+    citizen_promise: fields.ForeignKeyRelation[CitizenPromise] = fields.ForeignKeyField(
+        "models.CitizenPromise", related_name="signatories", on_delete=fields.CASCADE
+    )
+    position = fields.IntField()
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="promise_signatures", on_delete=fields.RESTRICT
+    )
+    title = fields.CharField(max_length=300, null=True)
+    organisation: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="promise_signatories", null=True, on_delete=fields.RESTRICT
+    )
+    signed_on = fields.DateField(null=True)
+    place = fields.CharField(max_length=200, null=True)
+
+    class Meta:
+        table = "citizen_promise_signatory"
+        indexes = (Index(fields=("person_id",)), Index(fields=("organisation_id",)))
+        unique_together = (("citizen_promise", "position"),)
 
 
 class Topic(Model):
@@ -87,9 +138,18 @@ class Commitment(Model):
     text = fields.TextField()
     position = fields.IntField()
     document_order = fields.IntField()
+    # The area the commitment is for, when it names one below its promise's (a centre, a school).
+    area: fields.ForeignKeyNullableRelation[Area] = fields.ForeignKeyField(
+        "models.Area", related_name="commitments", null=True, on_delete=fields.RESTRICT
+    )
+    # Two levels: the joint statement of the same promise this activity stands under.
+    parent: fields.ForeignKeyNullableRelation[Commitment] = fields.ForeignKeyField(
+        "models.Commitment", related_name="activities", null=True, on_delete=fields.SET_NULL
+    )
 
     class Meta:
         table = "commitment"
+        indexes = (Index(fields=("area_id",)), Index(fields=("parent_id",)))
         unique_together = (
             ("citizen_promise", "key"),
             ("citizen_promise", "document_order"),
@@ -175,3 +235,26 @@ class CommitmentTarget(Model):
     class Meta:
         table = "commitment_target"
         unique_together = (("commitment", "key"), ("commitment", "position"))
+
+
+class TargetGroup(Model):
+    """Who a promise or a commitment is for, as printed ("ungdomar 13–17 år", "årskurs 8",
+    "seniorer"), with the ages or the school year when printed. A group of the promise when
+    `commitment` is null, else of that commitment (of the same promise); in the order printed."""
+
+    id = fields.IntField(primary_key=True)
+    citizen_promise: fields.ForeignKeyRelation[CitizenPromise] = fields.ForeignKeyField(
+        "models.CitizenPromise", related_name="target_groups", on_delete=fields.CASCADE
+    )
+    commitment: fields.ForeignKeyNullableRelation[Commitment] = fields.ForeignKeyField(
+        "models.Commitment", related_name="target_groups", null=True, on_delete=fields.CASCADE
+    )
+    position = fields.IntField()
+    label = fields.CharField(max_length=200)
+    age_from = fields.IntField(null=True)
+    age_to = fields.IntField(null=True)
+    school_year = fields.IntField(null=True)
+
+    class Meta:
+        table = "target_group"
+        indexes = (Index(fields=("citizen_promise_id",)), Index(fields=("commitment_id",)))

@@ -9,7 +9,18 @@ import re
 import secrets
 from typing import Any
 
-from models import Activity, Approval, Contact, Erasure, Person, Review, Revision, Signatory
+from models import (
+    Activity,
+    Approval,
+    CitizenPromiseSignatory,
+    Contact,
+    Erasure,
+    FollowUpAuthor,
+    Person,
+    Review,
+    Revision,
+    Signatory,
+)
 from models.transactions import write_transaction
 from seed import format as fmt
 from seed.export import EXPORTERS, MODELS
@@ -99,7 +110,9 @@ async def erase_person(name: str) -> int:
         for person in people:
             # Nothing refers to the old row any more; an unexpected reference keeps it, blanked.
             referred = await Contact.filter(person_id=person.id).exists()
-            if referred or await Signatory.filter(person_id=person.id).exists():
+            referred = referred or await Signatory.filter(person_id=person.id).exists()
+            referred = referred or await CitizenPromiseSignatory.filter(person_id=person.id).exists()
+            if referred or await FollowUpAuthor.filter(person_id=person.id).exists():
                 await Person.filter(id=person.id).update(
                     key=f"borttagen-{person.id}", name=PLACEHOLDER, email=None, phone=None
                 )

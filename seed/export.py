@@ -16,8 +16,11 @@ from tortoise.models import Model
 from models import (
     Agreement,
     AgreementParty,
+    Area,
     CitizenPromise,
     CitizenPromiseContact,
+    CitizenPromiseParty,
+    CitizenPromiseSignatory,
     Commitment,
     CommitmentPartner,
     CommitmentPerformer,
@@ -26,13 +29,18 @@ from models import (
     Contact,
     ContactMunicipality,
     FollowUp,
+    FollowUpAuthor,
     FollowUpEntry,
     FollowUpEntryCommitment,
     FollowUpEntryResult,
+    FollowUpRule,
+    GovernanceBody,
+    GovernanceBodyMember,
     Organisation,
     ServiceAgreement,
     ServiceAgreementParty,
     Signatory,
+    TargetGroup,
 )
 from seed import format as fmt
 from seed.yamlio import dump as dump_yaml
@@ -116,6 +124,7 @@ def _item_fields(row: dict[str, Any], *same_names: str) -> dict[str, Any]:
     }
 
 
+GROUP_FIELDS = ("label", "age_from", "age_to", "school_year")
 TARGET_FIELDS = ("key", "quantity", "qualifier", "counted", "interval", "deadline", "phrase")
 RESULT_FIELDS = ("quantity", "approximate", "counted", "interval", "phrase")
 
@@ -124,6 +133,19 @@ def _period(row: dict[str, Any]) -> dict[str, Any] | None:
     if row["period_start"] is None:
         return None
     return {"start": row["period_start"], "end": row["period_end"], "label": row["period_label"]}
+
+
+SIGNATORY_FIELDS = ("person__name", "title", "organisation__slug", "signed_on", "place")
+
+
+def _signatory(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": row["person__name"],
+        "title": row["title"],
+        "organisation": row["organisation__slug"],
+        "signed_on": row["signed_on"],
+        "place": row["place"],
+    }
 
 
 def _stored(row: dict[str, Any], item: BaseModel) -> Stored:
@@ -148,8 +170,23 @@ async def export_agreements(slugs: Sequence[str] | None = None) -> dict[str, Sto
     )
     ids = [row["id"] for row in rows]
     parties = await _children(AgreementParty, "agreement_id", ids, "organisation__slug")
-    signatories = await _children(
-        Signatory, "agreement_id", ids, "person__name", "title", "organisation__slug", "signed_on", "place"
+    signatories = await _children(Signatory, "agreement_id", ids, *SIGNATORY_FIELDS)
+    bodies = await _children(
+        GovernanceBody, "agreement_id", ids, "id", "key", "name", "role", "meetings_per_year", "cadence", "parent__key"
+    )
+    members = await _children(
+        GovernanceBodyMember, "body_id", [b["id"] for group in bodies.values() for b in group], "organisation__slug"
+    )
+    rules = await _children(
+        FollowUpRule,
+        "agreement_id",
+        ids,
+        "form",
+        "times_per_year",
+        "responsible__key",
+        "at_meetings_of__key",
+        "reported_to",
+        "phrase",
     )
     result = {}
     for row in rows:
@@ -168,15 +205,29 @@ async def export_agreements(slugs: Sequence[str] | None = None) -> dict[str, Sto
                 ),
                 "period": _period(row),
                 "parties": [p["organisation__slug"] for p in parties[row["id"]]],
-                "signatories": [
+                "signatories": [_signatory(s) for s in signatories[row["id"]]],
+                "bodies": [
                     {
-                        "name": s["person__name"],
-                        "title": s["title"],
-                        "organisation": s["organisation__slug"],
-                        "signed_on": s["signed_on"],
-                        "place": s["place"],
+                        "key": b["key"],
+                        "name": b["name"],
+                        "role": b["role"],
+                        "members": [m["organisation__slug"] for m in members[b["id"]]],
+                        "meetings_per_year": b["meetings_per_year"],
+                        "cadence": b["cadence"],
+                        "parent": b["parent__key"],
                     }
-                    for s in signatories[row["id"]]
+                    for b in bodies[row["id"]]
+                ],
+                "follow_up_rules": [
+                    {
+                        "form": r["form"],
+                        "times_per_year": r["times_per_year"],
+                        "responsible": r["responsible__key"],
+                        "at_meetings_of": r["at_meetings_of__key"],
+                        "reported_to": r["reported_to"],
+                        "phrase": r["phrase"],
+                    }
+                    for r in rules[row["id"]]
                 ],
             }
         )
@@ -195,6 +246,8 @@ async def export_citizen_promises(slugs: Sequence[str] | None = None) -> dict[st
         "period_label",
         "municipality_id",
         "agreement__slug",
+        "area__slug",
+        "signed_on",
         "summary",
         "problem_picture",
         "sections",
@@ -207,7 +260,7 @@ async def export_citizen_promises(slugs: Sequence[str] | None = None) -> dict[st
         for commitment in (
             await Commitment.filter(citizen_promise_id__in=chunk)
             .order_by("citizen_promise_id", "document_order")
-            .values("id", "citizen_promise_id", "key", "actor", "actor_label", "text")
+            .values("id", "citizen_promise_id", "key", "actor", "actor_label", "text", "area__slug", "parent__key")
         ):
             commitments[commitment["citizen_promise_id"]].append(commitment)
             commitment_ids.append(commitment["id"])
@@ -216,6 +269,20 @@ async def export_citizen_promises(slugs: Sequence[str] | None = None) -> dict[st
     performers = await _children(CommitmentPerformer, "commitment_id", commitment_ids, "organisation__slug")
     targets = await _children(CommitmentTarget, "commitment_id", commitment_ids, *TARGET_FIELDS)
     contacts = await _children(CitizenPromiseContact, "citizen_promise_id", ids, "contact__slug")
+    promise_parties = await _children(CitizenPromiseParty, "citizen_promise_id", ids, "organisation__slug")
+    promise_signatories = await _children(CitizenPromiseSignatory, "citizen_promise_id", ids, *SIGNATORY_FIELDS)
+    promise_groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    commitment_groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for group_rows in (
+        await _children(TargetGroup, "citizen_promise_id", ids, "commitment_id", "position", *GROUP_FIELDS)
+    ).values():
+        for group in sorted(group_rows, key=lambda g: (g["commitment_id"] or 0, g["position"])):
+            owner = (
+                commitment_groups[group["commitment_id"]]
+                if group["commitment_id"]
+                else promise_groups[group["citizen_promise_id"]]
+            )
+            owner.append({name: group[name] for name in GROUP_FIELDS})
     result = {}
     for row in rows:
         item = fmt.CitizenPromise.model_validate(
@@ -223,13 +290,21 @@ async def export_citizen_promises(slugs: Sequence[str] | None = None) -> dict[st
                 **_item_fields(row, "title", "title_composed", "summary", "problem_picture", "sections", "links"),
                 "municipality": row["municipality_id"],
                 "agreement": row["agreement__slug"],
+                "area": row["area__slug"],
                 "period": _period(row),
+                "parties": [p["organisation__slug"] for p in promise_parties[row["id"]]],
+                "signed_on": row["signed_on"],
+                "signatories": [_signatory(s) for s in promise_signatories[row["id"]]],
+                "target_groups": promise_groups[row["id"]],
                 "commitments": [
                     {
                         "key": c["key"],
                         "actor": c["actor"],
                         "actor_label": c["actor_label"],
                         "text": c["text"],
+                        "area": c["area__slug"],
+                        "parent": c["parent__key"],
+                        "target_groups": commitment_groups[c["id"]],
                         "topics": [t["topic_id"] for t in topics[c["id"]]],
                         "partners": [p["organisation__slug"] for p in partners[c["id"]]],
                         "performed_by": [p["organisation__slug"] for p in performers[c["id"]]],
@@ -252,6 +327,8 @@ async def export_follow_ups(slugs: Sequence[str] | None = None) -> dict[str, Sto
         "title_composed",
         "citizen_promise__slug",
         "year",
+        "span",
+        "span_number",
         "period_start",
         "period_end",
         "period_label",
@@ -259,7 +336,11 @@ async def export_follow_ups(slugs: Sequence[str] | None = None) -> dict[str, Sto
         "links",
     )
     ids = [row["id"] for row in rows]
-    entries = await _children(FollowUpEntry, "follow_up_id", ids, "id", "narrative", "assessment")
+    entries = await _children(FollowUpEntry, "follow_up_id", ids, "id", "heading", "actor", "narrative", "assessment")
+    authors: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks(ids):
+        for author in await FollowUpAuthor.filter(follow_up_id__in=chunk).values("follow_up_id", *SIGNATORY_FIELDS):
+            authors[author["follow_up_id"]] = _signatory(author)
     entry_ids = [entry["id"] for group in entries.values() for entry in group]
     links = await _children(FollowUpEntryCommitment, "entry_id", entry_ids, "commitment__key")
     results = await _children(
@@ -276,11 +357,14 @@ async def export_follow_ups(slugs: Sequence[str] | None = None) -> dict[str, Sto
     for row in rows:
         item = fmt.FollowUp.model_validate(
             {
-                **_item_fields(row, "title", "title_composed", "year", "summary", "links"),
+                **_item_fields(row, "title", "title_composed", "year", "span", "span_number", "summary", "links"),
                 "citizen_promise": row["citizen_promise__slug"],
                 "period": _period(row),
+                "author": authors.get(row["id"]),
                 "entries": [
                     {
+                        "heading": e["heading"],
+                        "actor": e["actor"],
                         "narrative": e["narrative"],
                         "commitments": [link["commitment__key"] for link in links[e["id"]]],
                         "assessment": e["assessment"],
@@ -383,11 +467,34 @@ async def export_organisations(
     }
 
 
+async def export_areas(slugs: Sequence[str] | None = None) -> dict[str, tuple[int, fmt.Area, str]]:
+    query = Area.all() if slugs is None else Area.filter(slug__in=list(slugs))
+    rows = await query.order_by("slug").values(
+        "id", "slug", "kind", "name", "municipality_id", "parent__slug", "document"
+    )
+    return {
+        row["slug"]: (
+            row["id"],
+            fmt.Area(
+                slug=row["slug"],
+                kind=row["kind"],
+                name=row["name"],
+                municipality=row["municipality_id"],
+                parent=row["parent__slug"],
+            ),
+            row["document"],
+        )
+        for row in rows
+    }
+
+
 async def export_documents() -> dict[str, fmt.Document]:
     """The whole database as seed documents, keyed by document (file stem)."""
     grouped: dict[str, dict[str, list[BaseModel]]] = defaultdict(lambda: defaultdict(list))
     for _, organisation, document in (await export_organisations()).values():
         grouped[document]["organisations"].append(organisation)
+    for _, area, document in (await export_areas()).values():
+        grouped[document]["areas"].append(area)
     for kind, exporter in EXPORTERS.items():
         for stored in (await exporter()).values():
             grouped[stored.document][kind].append(stored.item)
@@ -396,7 +503,7 @@ async def export_documents() -> dict[str, fmt.Document]:
 
 def document_yaml(document: fmt.Document) -> str:
     data: dict[str, Any] = {}
-    for kind in ("organisations", *fmt.CONTENT_TYPES):
+    for kind in ("organisations", "areas", *fmt.CONTENT_TYPES):
         items = getattr(document, kind)
         if items:
             data[kind] = [fmt.dump(item) for item in items]

@@ -25,7 +25,10 @@ from pydantic import (
 from models import bounds
 from models.enums import (
     Actor,
+    AreaKind,
     Assessment,
+    FollowUpForm,
+    FollowUpSpan,
     Interval,
     OrganisationKind,
     PoliceUnitLevel,
@@ -161,12 +164,51 @@ class Organisation(Strict):
         return self
 
 
+class Area(Strict):
+    """An area below the municipality: a stadsdel, a tätort, a neighbourhood, or a place an item
+    names (a centre, a street, a school, a station). `parent`: the area it lies in, of the same
+    municipality. Promises and commitments name it by slug; statistics roll it up to its
+    municipality."""
+
+    slug: Slug
+    kind: AreaKind
+    name: Title
+    municipality: MunicipalityCode
+    parent: Slug | None = None
+
+
 class Signatory(Strict):
     name: Label
     title: Title | None = None
     organisation: Slug | None = None
     signed_on: Date | None = None
     place: Label | None = None
+
+
+class GovernanceBody(Strict):
+    """A body the agreement sets up or relies on, as printed beside its text: "BRÅ-gruppen",
+    "Trygghetsrådet", a chefssamråd that meets four times a year (meetings_per_year 4), an
+    operative group below one (`parent`: that body's key)."""
+
+    key: Key
+    name: Title
+    role: Line | None = None
+    members: list[Slug] = Field(default_factory=list)
+    meetings_per_year: Annotated[int, Field(ge=1, le=366)] | None = None
+    cadence: Label | None = None
+    parent: Key | None = None
+
+
+class FollowUpRule(Strict):
+    """How the agreement is followed up, as printed: WRITTEN or ORAL, how often a year, the body
+    responsible and the body at whose meetings it happens (keys), to whom it is reported."""
+
+    form: FollowUpForm
+    times_per_year: Annotated[int, Field(ge=1, le=366)] | None = None
+    responsible: Key | None = None
+    at_meetings_of: Key | None = None
+    reported_to: Title | None = None
+    phrase: Line
 
 
 class Agreement(Item):
@@ -180,6 +222,8 @@ class Agreement(Item):
     summary: Text | None = None
     sections: list[Section] = Field(default_factory=list)
     problem_areas: list[ProblemArea] = Field(default_factory=list)
+    bodies: list[GovernanceBody] = Field(default_factory=list)
+    follow_up_rules: list[FollowUpRule] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
 
 
@@ -205,11 +249,35 @@ class Target(Strict):
         return self
 
 
+class TargetGroup(Strict):
+    """Who an item is for, as printed: "ungdomar 13–17 år" is label, age_from 13, age_to 17;
+    "årskurs 8" is school_year 8 (grundskolan's årskurs, 0 for förskoleklass); "seniorer" a
+    label alone."""
+
+    label: Label
+    age_from: Annotated[int, Field(ge=0, le=120)] | None = None
+    age_to: Annotated[int, Field(ge=0, le=120)] | None = None
+    school_year: Annotated[int, Field(ge=0, le=12)] | None = None
+
+    @model_validator(mode="after")
+    def _ages_in_order(self) -> TargetGroup:
+        if self.age_from is not None and self.age_to is not None and self.age_to < self.age_from:
+            raise ValueError(f"age_to {self.age_to} is below age_from {self.age_from}")
+        return self
+
+
 class Commitment(Strict):
     key: Key
     actor: Actor
     actor_label: Label | None = None
     text: Text
+    # The area the commitment is for, when it names one (a centre, a school); else its promise's.
+    area: Slug | None = None
+    # Two levels: the key of the joint statement ("Kommunen och polisen lovar att minska
+    # narkotikabrotten") this activity ("Det ska vi göra genom att …") stands under, in the same
+    # promise. Statistics count the activities, not the statement above them.
+    parent: Key | None = None
+    target_groups: list[TargetGroup] = Field(default_factory=list)
     topics: list[Key] = Field(default_factory=list)
     partners: list[Slug] = Field(default_factory=list)
     # Who does the work when it is neither the municipality nor the police (actor OTHER).
@@ -230,7 +298,14 @@ class CitizenPromise(Item):
     title_composed: bool = False
     municipality: MunicipalityCode
     agreement: Slug | None = None
+    # The area below the municipality the promise is for (a stadsdel); none: the whole municipality.
+    area: Slug | None = None
     period: Period
+    # The promise's own parties, when printed (not only through its agreement): its sides.
+    parties: list[Slug] = Field(default_factory=list)
+    signed_on: Date | None = None
+    signatories: list[Signatory] = Field(default_factory=list)
+    target_groups: list[TargetGroup] = Field(default_factory=list)
     summary: Text | None = None
     problem_picture: Text | None = None
     sections: list[Section] = Field(default_factory=list)
@@ -255,6 +330,9 @@ class Result(Strict):
 
 
 class FollowUpEntry(Strict):
+    # The section it stands in, as printed ("Polisens uppföljning"), and the actor it speaks for.
+    heading: Line | None = None
+    actor: Actor | None = None
     narrative: Text
     commitments: list[Key] = Field(default_factory=list)
     assessment: Assessment = Assessment.NOT_ASSESSED
@@ -266,10 +344,28 @@ class FollowUp(Item):
     title_composed: bool = False
     citizen_promise: Slug
     year: Year
+    # Per year (default), or per halvår (HALF_YEAR, span_number 1–2) or tertial (TERTIAL, 1–3).
+    span: FollowUpSpan = FollowUpSpan.YEAR
+    span_number: int | None = None
     period: Period | None = None
+    # Who wrote and signed it (a kommunpolis): a name, title and organisation as printed.
+    author: Signatory | None = None
     summary: Text | None = None
     entries: list[FollowUpEntry] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _span_fits(self) -> FollowUp:
+        parts = SPAN_PARTS[self.span]
+        if parts == 0 and self.span_number is not None:
+            raise ValueError("a yearly follow-up has no span_number")
+        if parts and not (self.span_number is not None and 1 <= self.span_number <= parts):
+            raise ValueError(f"a {self.span.value} follow-up needs span_number 1 to {parts}")
+        return self
+
+
+# How many parts of its year a follow-up of each span is one of (0: the whole year).
+SPAN_PARTS = {FollowUpSpan.YEAR: 0, FollowUpSpan.HALF_YEAR: 2, FollowUpSpan.TERTIAL: 3}
 
 
 class ServiceAgreement(Item):
@@ -305,6 +401,7 @@ class Document(Strict):
     """One seed file. Every list is optional; slugs are unique across all files."""
 
     organisations: list[Organisation] = Field(default_factory=list)
+    areas: list[Area] = Field(default_factory=list)
     agreements: list[Agreement] = Field(default_factory=list)
     citizen_promises: list[CitizenPromise] = Field(default_factory=list)
     follow_ups: list[FollowUp] = Field(default_factory=list)

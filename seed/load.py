@@ -11,10 +11,10 @@ from pydantic import BaseModel
 from tortoise import connections
 from tortoise.models import Model
 
-from models import Agreement, CitizenPromise, Commitment, CommitmentTarget, Contact, Organisation, PoliceUnit
+from models import Agreement, Area, CitizenPromise, Commitment, CommitmentTarget, Contact, Organisation, PoliceUnit
 from models.transactions import Lock, lock_rows, write_transaction
 from seed import format as fmt
-from seed.export import EXPORTERS, MODELS, content_hash, export_organisations
+from seed.export import EXPORTERS, MODELS, content_hash, export_areas, export_organisations
 from seed.reference import ReferenceData, load_reference, read_reference
 from seed.rows import Rows, chunks, placeholders
 from seed.validate import Bundle, Known, Located, cross_check, references
@@ -36,6 +36,7 @@ __all__ = [
 
 KIND_LABELS = {
     "organisations": "organisations",
+    "areas": "areas",
     "contacts": "contacts",
     "agreements": "agreements",
     "citizen_promises": "citizen promises",
@@ -113,6 +114,7 @@ _REFERRED = {
     "contacts": (Contact, Lock.KEY_SHARE),
     "agreements": (Agreement, Lock.KEY_SHARE),
     "citizen_promises": (CitizenPromise, Lock.SHARE),
+    "areas": (Area, Lock.KEY_SHARE),
 }
 
 
@@ -126,6 +128,8 @@ class Dependencies:
     target_keys: dict[str, frozenset[str]] = field(default_factory=dict)
     promise_periods: dict[str, fmt.Period] = field(default_factory=dict)
     reported: dict[str, frozenset[tuple[str, str, str]]] = field(default_factory=dict)
+    areas: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    promise_actors: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def known(self, reference: ReferenceData) -> Known:
         return Known(
@@ -139,7 +143,21 @@ class Dependencies:
             target_keys=self.target_keys,
             promise_periods=self.promise_periods,
             reported=self.reported,
+            areas=self.areas,
+            promise_actors=self.promise_actors,
         )
+
+
+async def _area_places(ids: list[int]) -> dict[str, tuple[str, str | None]]:
+    """(municipality, parent slug) of the areas, by slug."""
+    return {
+        str(row["slug"]): (str(row["municipality"]), row["parent"])
+        for row in await Rows().execute_in(
+            'SELECT a."slug" AS "slug", a."municipality_id" AS "municipality", pa."slug" AS "parent"'
+            ' FROM "area" a LEFT JOIN "area" pa ON pa."id" = a."parent_id" WHERE a."id" IN ({in})',
+            ids,
+        )
+    }
 
 
 async def dependencies(bundle: Bundle, *, lock: bool = True) -> Dependencies:
@@ -153,8 +171,12 @@ async def dependencies(bundle: Bundle, *, lock: bool = True) -> Dependencies:
         ids[kind] = {str(row["slug"]): int(row["id"]) for row in rows}
     slug_by_id = {promise_id: slug for slug, promise_id in ids["citizen_promises"].items()}
     keys: dict[str, set[str]] = {slug: set() for slug in ids["citizen_promises"]}
-    for row in await Rows().select(Commitment, ("citizen_promise_id", "key"), "citizen_promise_id", list(slug_by_id)):
+    actors: dict[str, set[str]] = {slug: set() for slug in ids["citizen_promises"]}
+    for row in await Rows().select(
+        Commitment, ("citizen_promise_id", "key", "actor"), "citizen_promise_id", list(slug_by_id)
+    ):
         keys[slug_by_id[row["citizen_promise_id"]]].add(str(row["key"]))
+        actors[slug_by_id[row["citizen_promise_id"]]].add(str(row["actor"]))
     targets: dict[str, set[str]] = {slug: set() for slug in ids["citizen_promises"]}
     for row in await Rows().execute_in(
         'SELECT c."citizen_promise_id" AS "promise", t."key" AS "key" FROM "commitment_target" t'
@@ -174,6 +196,8 @@ async def dependencies(bundle: Bundle, *, lock: bool = True) -> Dependencies:
         {slug: frozenset(found) for slug, found in targets.items()},
         periods,
         await reported_on(list(bundle.items["citizen_promises"])),
+        await _area_places(list(ids["areas"].values())),
+        {slug: frozenset(found) for slug, found in actors.items()},
     )
 
 
@@ -212,8 +236,10 @@ async def known_data(reference: ReferenceData | None = None) -> Known:
     reference = reference or read_reference()
     keys: dict[str, set[str]] = {str(slug): set() for slug in await CitizenPromise.all().values_list("slug", flat=True)}
     # One statement, so a promise written between two reads cannot leave a key without its promise.
-    for slug, key in await Commitment.all().values_list("citizen_promise__slug", "key"):
+    actors: dict[str, set[str]] = {}
+    for slug, key, actor in await Commitment.all().values_list("citizen_promise__slug", "key", "actor"):
         keys.setdefault(str(slug), set()).add(str(key))
+        actors.setdefault(str(slug), set()).add(str(actor))
     targets: dict[str, set[str]] = {}
     for slug, key in await CommitmentTarget.all().values_list("commitment__citizen_promise__slug", "key"):
         targets.setdefault(str(slug), set()).add(str(key))
@@ -231,6 +257,8 @@ async def known_data(reference: ReferenceData | None = None) -> Known:
         commitment_keys={slug: frozenset(k) for slug, k in keys.items()},
         target_keys={slug: frozenset(k) for slug, k in targets.items()},
         promise_periods=periods,
+        areas=await _area_places([int(row["id"]) for row in await Area.all().values("id")]),
+        promise_actors={slug: frozenset(found) for slug, found in actors.items()},
     )
 
 
@@ -275,6 +303,7 @@ async def load_bundle(
         writer = Writer(author=author)
         await writer.prepare(found.ids)
         await _organisations(writer, bundle, summary)
+        await _areas(writer, bundle, summary)
         for kind in fmt.CONTENT_TYPES:
             located_items = list(bundle.items[kind].items())
             for start in range(0, len(located_items), BATCH):
@@ -310,6 +339,23 @@ async def _organisations(writer: Writer, bundle: Bundle, summary: Summary) -> No
         else:
             summary.add("organisations", "unchanged")
     await writer.organisations(changes)
+
+
+async def _areas(writer: Writer, bundle: Bundle, summary: Summary) -> None:
+    existing = await export_areas(list(bundle.areas))
+    changes: list[tuple[fmt.Area, str, int | None]] = []
+    for slug, located in bundle.areas.items():
+        area = located.item
+        assert isinstance(area, fmt.Area)
+        if slug not in existing:
+            changes.append((area, located.document, None))
+            summary.add("areas", "created")
+        elif existing[slug][1] != area or existing[slug][2] != located.document:
+            changes.append((area, located.document, existing[slug][0]))
+            summary.add("areas", "updated")
+        else:
+            summary.add("areas", "unchanged")
+    await writer.areas(changes)
 
 
 async def _items(writer: Writer, kind: str, batch: list[tuple[str, Located]], force: bool, summary: Summary) -> None:

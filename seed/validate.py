@@ -35,6 +35,7 @@ class Bundle:
     """Everything a set of seed files holds, indexed by type and slug."""
 
     organisations: dict[str, Located] = field(default_factory=dict)
+    areas: dict[str, Located] = field(default_factory=dict)
     items: dict[str, dict[str, Located]] = field(default_factory=lambda: {kind: {} for kind in fmt.CONTENT_TYPES})
     files: list[ParsedFile] = field(default_factory=list)
     # References to items in none of the files that could not be checked: no database was asked
@@ -42,7 +43,7 @@ class Bundle:
     unchecked: list[Problem] = field(default_factory=list)
 
     def count(self) -> int:
-        return len(self.organisations) + sum(len(items) for items in self.items.values())
+        return len(self.organisations) + len(self.areas) + sum(len(items) for items in self.items.values())
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,12 @@ class Known:
     organisations: frozenset[str] = frozenset()
     agreements: frozenset[str] = frozenset()
     contacts: frozenset[str] = frozenset()
+    # (municipality, parent slug) of areas already stored, by slug.
+    areas: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)
     # Commitment keys of citizen promises in the database, by promise slug.
     commitment_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # The actors of those promises' commitments, by promise slug.
+    promise_actors: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # Target keys and periods of those promises, by promise slug.
     target_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
     promise_periods: Mapping[str, fmt.Period] = field(default_factory=dict)
@@ -138,7 +143,12 @@ def references(bundle: Bundle) -> dict[str, set[str]]:
         "contacts": set(),
         "agreements": set(),
         "citizen_promises": set(),
+        "areas": set(),
     }
+    for located in bundle.areas.values():
+        assert isinstance(located.item, fmt.Area)
+        if located.item.parent:
+            found["areas"].add(located.item.parent)
     for located in bundle.organisations.values():
         assert isinstance(located.item, fmt.Organisation)
         if located.item.police_unit:
@@ -148,16 +158,25 @@ def references(bundle: Bundle) -> dict[str, set[str]]:
             item = located.item
             if isinstance(item, fmt.Agreement):
                 found["organisations"].update(item.parties)
+                found["organisations"].update(m for body in item.bodies for m in body.members)
                 found["organisations"].update(s.organisation for s in item.signatories if s.organisation)
             elif isinstance(item, fmt.CitizenPromise):
                 found["contacts"].update(item.contacts)
+                found["organisations"].update(item.parties)
+                found["organisations"].update(s.organisation for s in item.signatories if s.organisation)
                 if item.agreement:
                     found["agreements"].add(item.agreement)
+                if item.area:
+                    found["areas"].add(item.area)
                 for commitment in item.commitments:
+                    if commitment.area:
+                        found["areas"].add(commitment.area)
                     found["organisations"].update(commitment.partners)
                     found["organisations"].update(commitment.performed_by)
             elif isinstance(item, fmt.FollowUp):
                 found["citizen_promises"].add(item.citizen_promise)
+                if item.author and item.author.organisation:
+                    found["organisations"].add(item.author.organisation)
             elif isinstance(item, fmt.ServiceAgreement):
                 found["organisations"].update(item.parties)
             elif isinstance(item, fmt.Contact) and item.organisation:
@@ -183,6 +202,8 @@ def _index(bundle: Bundle, document: fmt.Document, parsed: ParsedFile, problems:
     for position, organisation in enumerate(document.organisations):
         located = Located(organisation, parsed, ("organisations", position))
         add(bundle.organisations, "organisation", organisation.slug, located)
+    for position, area in enumerate(document.areas):
+        add(bundle.areas, "area", area.slug, Located(area, parsed, ("areas", position)))
     for kind in fmt.CONTENT_TYPES:
         for position, item in enumerate(getattr(document, kind)):
             add(bundle.items[kind], kind.rstrip("s"), item.slug, Located(item, parsed, (kind, position)))
@@ -231,6 +252,23 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
         need(located, ("municipality",), organisation.municipality, known.municipalities, "kommunkod", False)
         need(located, ("police_unit",), organisation.police_unit, known.police_units, "police unit")
 
+    areas = _check_areas(bundle, known, problems, report)
+
+    def in_municipality(located: Located, subpath: PathKey, slug: str | None, code: str, what: str) -> None:
+        """`slug` names a known area of municipality `code` (the promise's)."""
+        if slug is None:
+            return
+        if slug not in areas:
+            report(located, subpath, f"unknown area '{slug}'", True)
+        elif areas[slug][0] != code:
+            problems.append(
+                _problem(
+                    located,
+                    subpath,
+                    f"area '{slug}' lies in municipality {areas[slug][0]}, outside {what}'s municipality {code}",
+                )
+            )
+
     for located in bundle.items["agreements"].values():
         agreement = located.item
         assert isinstance(agreement, fmt.Agreement)
@@ -243,16 +281,36 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
                 organisations,
                 "organisation",
             )
+        problems.extend(_check_bodies(located, agreement))
+        for b_index, body in enumerate(agreement.bodies):
+            for m_index, member in enumerate(body.members):
+                need(located, ("bodies", b_index, "members", m_index), member, organisations, "organisation")
 
     commitment_keys: dict[str, set[str]] = {slug: set(keys) for slug, keys in known.commitment_keys.items()}
     target_keys: dict[str, set[str]] = {slug: set(keys) for slug, keys in known.target_keys.items()}
     periods: dict[str, fmt.Period] = dict(known.promise_periods)
+    actors: dict[str, frozenset[str]] = dict(known.promise_actors)
     for located in bundle.items["citizen_promises"].values():
         promise = located.item
         assert isinstance(promise, fmt.CitizenPromise)
         need(located, ("municipality",), promise.municipality, known.municipalities, "kommunkod", False)
         need(located, ("agreement",), promise.agreement, agreements, "agreement")
         each(located, "contacts", promise.contacts, contacts, "contact")
+        in_municipality(located, ("area",), promise.area, promise.municipality, "the citizen promise")
+        if promise.parties:  # `each` copies the pool: only for a promise that prints parties
+            each(located, "parties", promise.parties, organisations, "organisation")
+        for index, signatory in enumerate(promise.signatories):
+            path = ("signatories", index, "organisation")
+            need(located, path, signatory.organisation, organisations, "organisation")
+            if promise.parties and signatory.organisation and signatory.organisation not in promise.parties:
+                problems.append(
+                    _problem(
+                        located,
+                        path,
+                        f"'{signatory.organisation}' is not a party of the citizen promise; a signatory signs for"
+                        " one of its parties",
+                    )
+                )
         keys: set[str] = set()
         targets: set[str] = set()
         for index, commitment in enumerate(promise.commitments):
@@ -262,6 +320,7 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
                 )
             keys.add(commitment.key)
             prefix = ("commitments", index)
+            in_municipality(located, (*prefix, "area"), commitment.area, promise.municipality, "its citizen promise")
             topics = commitment.topics
             for t_index, topic in enumerate(topics):
                 need(
@@ -290,7 +349,9 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
                         )
                     )
                 targets.add(target.key)
+        problems.extend(_check_parents(located, promise))
         commitment_keys[promise.slug] = keys
+        actors[promise.slug] = frozenset(c.actor.value for c in promise.commitments)
         target_keys[promise.slug] = targets
         periods[promise.slug] = promise.period
         for kind, key, follow_up_slug in sorted(known.reported.get(promise.slug, ())):
@@ -314,7 +375,19 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
             report(located, ("citizen_promise",), f"unknown citizen promise '{promise_slug}'", True)
             continue
         problems.extend(_within_promise(located, follow_up, periods.get(promise_slug)))
+        if follow_up.author:
+            need(located, ("author", "organisation"), follow_up.author.organisation, organisations, "organisation")
         for e_index, entry in enumerate(follow_up.entries):
+            if entry.actor is not None and entry.actor.value not in actors.get(promise_slug, {entry.actor.value}):
+                have = ", ".join(sorted(actors.get(promise_slug, ()))) or "none"
+                problems.append(
+                    _problem(
+                        located,
+                        ("entries", e_index, "actor"),
+                        f"citizen promise '{promise_slug}' has no {entry.actor.value} commitment (its actors: {have});"
+                        " an entry speaks for an actor of its promise",
+                    )
+                )
             for r_index, result in enumerate(entry.results):
                 if result.target is not None and result.target not in target_keys.get(promise_slug, {result.target}):
                     elsewhere = sorted(slug for slug, found in target_keys.items() if result.target in found)
@@ -362,6 +435,118 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
                 )
             )
         people.setdefault(key, (details, located))
+    return problems
+
+
+# Areas nest this deep at most (stadsdel > neighbourhood > place > …): a deeper chain is a mistake,
+# and the bound keeps the recursive roll-ups of coverage and statistics short.
+MAX_AREA_DEPTH = 6
+
+
+def _check_areas(
+    bundle: Bundle, known: Known, problems: list[Problem], report: Any
+) -> dict[str, tuple[str, str | None]]:
+    """Each area of the files in a known municipality, its parent a known area of the same
+    municipality, no cycle of parents and no chain deeper than MAX_AREA_DEPTH; returns every
+    area (files over database) as (municipality, parent)."""
+    areas: dict[str, tuple[str, str | None]] = dict(known.areas)
+    for slug, located in bundle.areas.items():
+        area = located.item
+        assert isinstance(area, fmt.Area)
+        areas[slug] = (area.municipality, area.parent)
+    for slug, located in bundle.areas.items():
+        area = located.item
+        assert isinstance(area, fmt.Area)
+        if area.municipality not in known.municipalities:
+            problems.append(_problem(located, ("municipality",), f"unknown kommunkod '{area.municipality}'"))
+        if area.parent is None:
+            continue
+        if area.parent not in areas:
+            report(located, ("parent",), f"unknown area '{area.parent}'", True)
+            continue
+        if areas[area.parent][0] != area.municipality:
+            problems.append(
+                _problem(
+                    located,
+                    ("parent",),
+                    f"area '{area.parent}' lies in municipality {areas[area.parent][0]}, not in {area.municipality}",
+                )
+            )
+            continue
+        chain = [slug]
+        current: str | None = area.parent
+        while current is not None and current in areas and current not in chain and len(chain) <= MAX_AREA_DEPTH:
+            chain.append(current)
+            current = areas[current][1]
+        if current in chain:
+            problems.append(_problem(located, ("parent",), f"a cycle of parents: {' → '.join([*chain, str(current)])}"))
+        elif len(chain) > MAX_AREA_DEPTH:
+            problems.append(_problem(located, ("parent",), f"areas nest at most {MAX_AREA_DEPTH} deep"))
+    return areas
+
+
+def _check_bodies(located: Located, agreement: fmt.Agreement) -> list[Problem]:
+    """Body keys unique; parents and the rules' bodies are bodies of the same agreement; no cycle."""
+    problems = []
+    parents: dict[str, str | None] = {}
+    for index, body in enumerate(agreement.bodies):
+        if body.key in parents:
+            problems.append(_problem(located, ("bodies", index, "key"), f"duplicate body key '{body.key}'"))
+        parents[body.key] = body.parent
+    for index, body in enumerate(agreement.bodies):
+        if body.parent is None:
+            continue
+        if body.parent not in parents:
+            problems.append(
+                _problem(located, ("bodies", index, "parent"), f"'{body.parent}' is not a body of this agreement")
+            )
+            continue
+        chain = [body.key]
+        current: str | None = body.parent
+        while current is not None and current in parents and current not in chain:
+            chain.append(current)
+            current = parents[current]
+        if current in chain:
+            problems.append(
+                _problem(
+                    located, ("bodies", index, "parent"), f"a cycle of parents: {' → '.join([*chain, str(current)])}"
+                )
+            )
+    for index, rule in enumerate(agreement.follow_up_rules):
+        for name in ("responsible", "at_meetings_of"):
+            key = getattr(rule, name)
+            if key is not None and key not in parents:
+                problems.append(
+                    _problem(located, ("follow_up_rules", index, name), f"'{key}' is not a body of this agreement")
+                )
+    return problems
+
+
+def _check_parents(located: Located, promise: fmt.CitizenPromise) -> list[Problem]:
+    """Each parent is a commitment of the same promise, and parents form no cycle."""
+    problems = []
+    parents = {c.key: c.parent for c in promise.commitments}
+    for index, commitment in enumerate(promise.commitments):
+        if commitment.parent is None:
+            continue
+        path = ("commitments", index, "parent")
+        if commitment.parent not in parents:
+            problems.append(
+                _problem(
+                    located,
+                    path,
+                    f"'{commitment.parent}' is not a commitment of citizen promise '{promise.slug}';"
+                    " a parent is a commitment of the same promise",
+                )
+            )
+            continue
+        chain = [commitment.key]
+        current: str | None = commitment.parent
+        while current is not None and current in parents and current not in chain:
+            chain.append(current)
+            current = parents[current]
+        if current in chain:
+            problems.append(_problem(located, path, f"a cycle of parents: {' → '.join([*chain, str(current)])}"))
     return problems
 
 

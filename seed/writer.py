@@ -18,23 +18,31 @@ from tortoise.models import Model
 
 from models import (
     AgreementParty,
+    Area,
     CitizenPromise,
     CitizenPromiseContact,
+    CitizenPromiseParty,
+    CitizenPromiseSignatory,
     Commitment,
     CommitmentPartner,
     CommitmentPerformer,
     CommitmentTarget,
     CommitmentTopic,
     ContactMunicipality,
+    FollowUpAuthor,
     FollowUpEntry,
     FollowUpEntryCommitment,
     FollowUpEntryResult,
+    FollowUpRule,
+    GovernanceBody,
+    GovernanceBodyMember,
     Organisation,
     Person,
     PoliceUnit,
     Revision,
     ServiceAgreementParty,
     Signatory,
+    TargetGroup,
 )
 from models.enums import PublicationStatus
 from seed import format as fmt
@@ -95,6 +103,7 @@ class Writer:
         self.final: fmt.Item | None = None
         self.organisation_ids: dict[str, int] = {}
         self.police_unit_ids: dict[str, int] = {}
+        self.area_ids: dict[str, int] = {}
         self.ids: dict[str, dict[str, int]] = {kind: {} for kind in fmt.CONTENT_TYPES}
         self.people: dict[str, dict[str, Any]] = {}
 
@@ -106,10 +115,12 @@ class Writer:
             ids = {
                 "police_units": dict(await PoliceUnit.all().values_list("slug", "id")),
                 "organisations": dict(await Organisation.all().values_list("slug", "id")),
+                "areas": dict(await Area.all().values_list("slug", "id")),
                 **{kind: dict(await MODELS[kind].all().values_list("slug", "id")) for kind in _REFERRED_CONTENT},
             }
         self.police_unit_ids = dict(ids["police_units"])
         self.organisation_ids = dict(ids["organisations"])
+        self.area_ids = dict(ids.get("areas", {}))
         for kind in _REFERRED_CONTENT:
             self.ids[kind] = dict(ids[kind])
 
@@ -134,6 +145,30 @@ class Writer:
         for row in await rows.select(Organisation, ("slug", "id"), "slug", [row["slug"] for row in new]):
             self.organisation_ids[row["slug"]] = row["id"]
         await rows.update(Organisation, changed)
+
+    async def areas(self, areas: Sequence[tuple[fmt.Area, str, int | None]]) -> None:
+        """Create (id None) or update areas, given with their document; parents are set after
+        every area of the batch has its id, so a file may list a place before its stadsdel."""
+        rows = Rows()
+        new: list[Row] = []
+        changed: list[Row] = []
+        for area, document, area_id in areas:
+            values = {"kind": area.kind, "name": area.name, "municipality_id": area.municipality, "document": document}
+            if area_id is None:
+                new.append({"slug": area.slug, "parent_id": None, **values})
+            else:
+                changed.append({"id": area_id, **values})
+        await rows.insert(Area, new)
+        for row in await rows.select(Area, ("slug", "id"), "slug", [row["slug"] for row in new]):
+            self.area_ids[row["slug"]] = row["id"]
+        await rows.update(Area, changed)
+        await rows.update(
+            Area,
+            [
+                {"id": self.area_ids[area.slug], "parent_id": self.area_ids[area.parent] if area.parent else None}
+                for area, _, _ in areas
+            ],
+        )
 
     async def save(
         self,
@@ -269,8 +304,10 @@ class Writer:
         people: list[tuple[str, str | None, str | None, bool]] = []
         if kind == "contacts":
             people = [(item.name, item.email, item.phone, True) for item in items]
-        elif kind == "agreements":
+        elif kind in ("agreements", "citizen_promises"):
             people = [(signatory.name, None, None, False) for item in items for signatory in item.signatories]
+        elif kind == "follow_ups":
+            people = [(item.author.name, None, None, False) for item in items if item.author]
         needed = [key for key in dict.fromkeys(fmt.person_key(name) for name, *_ in people) if key not in self.people]
         for found in await rows.select(Person, ("id", "key", "name", "email", "phone"), "key", needed):
             self.people[found["key"]] = found
@@ -332,6 +369,8 @@ class Writer:
                 **self._period(item.period),
                 "municipality_id": item.municipality,
                 "agreement_id": self.ids["agreements"].get(item.agreement or ""),
+                "area_id": self.area_ids[item.area] if item.area else None,
+                "signed_on": item.signed_on,
                 "summary": item.summary,
                 "problem_picture": item.problem_picture,
                 "sections": self._json(item.sections),
@@ -347,6 +386,8 @@ class Writer:
                 "title_composed": item.title_composed,
                 "citizen_promise_id": promise_id,
                 "year": item.year,
+                "span": item.span,
+                "span_number": item.span_number,
                 **self._period(item.period),
                 "summary": item.summary,
                 "links": self._json(item.links),
@@ -378,9 +419,73 @@ class Writer:
             for position, slug in enumerate(w.item.parties, start=1)
         ]
         await _replace(rows, AgreementParty, "agreement_id", written, parties)
-        signatories = [
+        await _replace(rows, Signatory, "agreement_id", written, self._signatories(written, "agreement_id"))
+        await self._governance(rows, written)
+
+    async def _governance(self, rows: Rows, written: Sequence[_Written]) -> None:
+        """An agreement's bodies (parents once all have ids), their members, its follow-up rules."""
+        await _replace(rows, FollowUpRule, "agreement_id", written, [])
+        await _replace(rows, GovernanceBody, "agreement_id", written, [])
+        await rows.insert(
+            GovernanceBody,
+            [
+                {
+                    "agreement_id": w.id,
+                    "key": body.key,
+                    "position": position,
+                    "name": body.name,
+                    "role": body.role,
+                    "meetings_per_year": body.meetings_per_year,
+                    "cadence": body.cadence,
+                }
+                for w in written
+                for position, body in enumerate(w.item.bodies, start=1)
+            ],
+        )
+        with_bodies = [w.id for w in written if w.item.bodies]
+        found = await rows.select(GovernanceBody, ("agreement_id", "key", "id"), "agreement_id", with_bodies)
+        ids = {(row["agreement_id"], row["key"]): row["id"] for row in found}
+        await rows.update(
+            GovernanceBody,
+            [
+                {"id": ids[(w.id, body.key)], "parent_id": ids[(w.id, body.parent)]}
+                for w in written
+                for body in w.item.bodies
+                if body.parent
+            ],
+        )
+        await rows.insert(
+            GovernanceBodyMember,
+            [
+                {"body_id": ids[(w.id, body.key)], "organisation_id": self.organisation_ids[slug], "position": position}
+                for w in written
+                for body in w.item.bodies
+                for position, slug in enumerate(body.members, start=1)
+            ],
+        )
+        await rows.insert(
+            FollowUpRule,
+            [
+                {
+                    "agreement_id": w.id,
+                    "position": position,
+                    "form": rule.form,
+                    "times_per_year": rule.times_per_year,
+                    "responsible_id": ids[(w.id, rule.responsible)] if rule.responsible else None,
+                    "at_meetings_of_id": ids[(w.id, rule.at_meetings_of)] if rule.at_meetings_of else None,
+                    "reported_to": rule.reported_to,
+                    "phrase": rule.phrase,
+                }
+                for w in written
+                for position, rule in enumerate(w.item.follow_up_rules, start=1)
+            ],
+        )
+
+    def _signatories(self, written: Sequence[_Written], parent: str) -> list[Row]:
+        """The signatory rows of agreements or citizen promises (`parent` their column)."""
+        return [
             {
-                "agreement_id": w.id,
+                parent: w.id,
                 "position": position,
                 "person_id": self.people[fmt.person_key(signatory.name)]["id"],
                 "title": signatory.title,
@@ -391,7 +496,6 @@ class Writer:
             for w in written
             for position, signatory in enumerate(w.item.signatories, start=1)
         ]
-        await _replace(rows, Signatory, "agreement_id", written, signatories)
 
     async def _children_citizen_promises(self, rows: Rows, written: Sequence[_Written]) -> None:
         contacts = [
@@ -400,7 +504,34 @@ class Writer:
             for position, slug in enumerate(w.item.contacts, start=1)
         ]
         await _replace(rows, CitizenPromiseContact, "citizen_promise_id", written, contacts)
+        parties = [
+            {"citizen_promise_id": w.id, "organisation_id": self.organisation_ids[slug], "position": position}
+            for w in written
+            for position, slug in enumerate(w.item.parties, start=1)
+        ]
+        await _replace(rows, CitizenPromiseParty, "citizen_promise_id", written, parties)
+        await _replace(
+            rows,
+            CitizenPromiseSignatory,
+            "citizen_promise_id",
+            written,
+            self._signatories(written, "citizen_promise_id"),
+        )
         await self._commitments(rows, written)
+        # A promise's target groups and its commitments', once the commitments have their ids.
+        commitment_ids = await _commitment_ids(
+            rows, [w.id for w in written if any(c.target_groups for c in w.item.commitments)]
+        )
+        groups = [
+            {"citizen_promise_id": w.id, "commitment_id": commitment_id, "position": position, **fmt.dump(group)}
+            for w in written
+            for commitment_id, owned in [
+                (None, w.item.target_groups),
+                *((commitment_ids[(w.id, c.key)], c.target_groups) for c in w.item.commitments if c.target_groups),
+            ]
+            for position, group in enumerate(owned, start=1)
+        ]
+        await _replace(rows, TargetGroup, "citizen_promise_id", written, _full_groups(groups))
 
     async def _commitments(self, rows: Rows, written: Sequence[_Written]) -> None:
         """A promise's commitments become those of the item; kept ones (same key) keep their id,
@@ -419,6 +550,7 @@ class Writer:
                         "text": commitment.text,
                         "position": positions[commitment.actor],
                         "document_order": order,
+                        "area_id": self.area_ids[commitment.area] if commitment.area else None,
                     }
                 )
         replaced = [w.id for w in written if not w.fresh]
@@ -451,6 +583,18 @@ class Writer:
             ],
         )
         ids = await _commitment_ids(rows, list(wanted))
+        # Parents once every commitment has its id (a statement may stand after its activities);
+        # a new promise's commitments without a parent have none already, so a whole-country load
+        # sends no statement for them.
+        await rows.update(
+            Commitment,
+            [
+                {"id": ids[(w.id, c.key)], "parent_id": ids[(w.id, c.parent)] if c.parent else None}
+                for w in written
+                for c in w.item.commitments
+                if c.parent or not w.fresh
+            ],
+        )
         if replaced:
             for model in (CommitmentTopic, CommitmentPartner, CommitmentPerformer):
                 await rows.execute_in(
@@ -539,11 +683,31 @@ class Writer:
 
     async def _children_follow_ups(self, rows: Rows, written: Sequence[_Written]) -> None:
         entries = [
-            {"follow_up_id": w.id, "position": position, "narrative": entry.narrative, "assessment": entry.assessment}
+            {
+                "follow_up_id": w.id,
+                "position": position,
+                "narrative": entry.narrative,
+                "assessment": entry.assessment,
+                "actor": entry.actor,
+                "heading": entry.heading,
+            }
             for w in written
             for position, entry in enumerate(w.item.entries, start=1)
         ]
         await _replace(rows, FollowUpEntry, "follow_up_id", written, entries)
+        authors = [
+            {
+                "follow_up_id": w.id,
+                "person_id": self.people[fmt.person_key(w.item.author.name)]["id"],
+                "title": w.item.author.title,
+                "organisation_id": self.organisation_ids.get(w.item.author.organisation or ""),
+                "signed_on": w.item.author.signed_on,
+                "place": w.item.author.place,
+            }
+            for w in written
+            if w.item.author
+        ]
+        await _replace(rows, FollowUpAuthor, "follow_up_id", written, authors)
         ids = [w.id for w in written]
         found = await rows.select(FollowUpEntry, ("follow_up_id", "position", "id"), "follow_up_id", ids)
         entry_ids = {(row["follow_up_id"], row["position"]): row["id"] for row in found}
@@ -587,6 +751,11 @@ class Writer:
             for position, slug in enumerate(w.item.parties, start=1)
         ]
         await _replace(rows, ServiceAgreementParty, "service_agreement_id", written, parties)
+
+
+def _full_groups(groups: list[Row]) -> list[Row]:
+    """Every row with every column (Rows.insert wants the same fields in each)."""
+    return [{"age_from": None, "age_to": None, "school_year": None, **group} for group in groups]
 
 
 async def _replace(rows: Rows, model: type[Model], parent: str, written: Sequence[_Written], new: list[Row]) -> None:

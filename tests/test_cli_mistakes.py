@@ -160,7 +160,7 @@ def test_seed_check_checks_without_a_database_and_says_what_it_skipped(tmp_path:
     skipped = "skipped without a database"
     check = ["seed", "check"]
     cases = [
-        Case([*check, str(tmp_path / AGREEMENT.name)], nowhere, 0, [skipped, "4 references here"], stdout="1 file"),
+        Case([*check, str(tmp_path / AGREEMENT.name)], nowhere, 0, [skipped, "6 references here"], stdout="1 file"),
         Case([*check, "--no-database", str(SEED_CONTENT)], nowhere, 0, [skipped], stdout="6 files, 21 items: valid"),
         Case([*check, str(broken)], nowhere, 1, ["status", "1 problem in 1 file\n"]),
         Case([*check, str(tmp_path / "no-such-path")], nowhere, 2, ["no-such-path: no such file or folder"]),

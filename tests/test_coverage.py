@@ -137,7 +137,7 @@ async def test_grouping_by_anything_else_is_refused(client: httpx.AsyncClient) -
         assert body.get("data") is None
         [error] = body["errors"]
         assert error["message"] == (
-            f"coverage can be grouped by POLICE_REGION, COUNTY, MUNICIPALITY only, not by {group_by}"
+            f"coverage can be grouped by POLICE_REGION, COUNTY, MUNICIPALITY, AREA only, not by {group_by}"
         )
 
 

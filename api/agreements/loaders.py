@@ -128,3 +128,45 @@ class SignatoriesByAgreementLoader(RowsLoader[int]):
     key_column = "s.agreement_id"
     order_by = "s.agreement_id, s.position"
     decode = Decode(dates=("signed_on",))
+
+
+BODY_COLUMNS = (
+    "b.id AS id, b.agreement_id AS agreement_id, b.key AS key, b.position AS position, b.name AS name,"
+    " b.role AS role, b.meetings_per_year AS meetings_per_year, b.cadence AS cadence, b.parent_id AS parent_id"
+)
+
+
+class BodiesByAgreementLoader(RowsLoader[int]):
+    group_field = "agreement_id"
+    select = f"SELECT {BODY_COLUMNS} FROM governance_body b"
+    key_column = "b.agreement_id"
+    order_by = "b.agreement_id, b.position"
+
+
+class BodyByIdLoader(RowLoader[int]):
+    """A body by id; read through its visible agreement."""
+
+    select = f"SELECT {BODY_COLUMNS} FROM governance_body b"
+    key_column = "b.id"
+
+
+class MembersByBodyLoader(RowsLoader[int]):
+    group_field = "body_id"
+    select = (
+        f"SELECT gm.body_id AS body_id, {columns('o', ORGANISATION_FIELDS)}"
+        " FROM governance_body_member gm JOIN organisation o ON o.id = gm.organisation_id"
+    )
+    key_column = "gm.body_id"
+    order_by = "gm.body_id, gm.position"
+
+
+class FollowUpRulesByAgreementLoader(RowsLoader[int]):
+    group_field = "agreement_id"
+    select = (
+        "SELECT r.agreement_id AS agreement_id, r.position AS position, r.form AS form,"
+        " r.times_per_year AS times_per_year, r.responsible_id AS responsible_id,"
+        " r.at_meetings_of_id AS at_meetings_of_id, r.reported_to AS reported_to, r.phrase AS phrase"
+        " FROM follow_up_rule r"
+    )
+    key_column = "r.agreement_id"
+    order_by = "r.agreement_id, r.position"

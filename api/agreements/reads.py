@@ -33,6 +33,8 @@ AGREEMENT = Table(
             "{j}.position",
         ),
         "signatories": Related("Signatory", "signatory {c}", "{c}.agreement_id = {p}.id", "{c}.position"),
+        "bodies": Related("GovernanceBody", "governance_body {c}", "{c}.agreement_id = {p}.id", "{c}.position"),
+        "followUpRules": Related("FollowUpRule", "follow_up_rule {c}", "{c}.agreement_id = {p}.id", "{c}.position"),
         "citizenPromises": Related(
             "CitizenPromise",
             "citizen_promise {c}",
@@ -65,7 +67,42 @@ PERSON = Shape(
     },
 )
 
-DECLARED = (AGREEMENT, SIGNATORY, PERSON)
+_BODY = "governance_body {c}"
+GOVERNANCE_BODY = Table(
+    "GovernanceBody",
+    {
+        "key": Value("{c}.key"),
+        "position": Value("{c}.position", "number"),
+        "name": Value("{c}.name"),
+        "role": Value("{c}.role"),
+        "meetingsPerYear": Value("{c}.meetings_per_year", "number"),
+        "cadence": Value("{c}.cadence"),
+        "members": Related(
+            "Organisation",
+            "governance_body_member {j} JOIN organisation {c} ON {c}.id = {j}.organisation_id",
+            "{j}.body_id = {p}.id",
+            "{j}.position",
+        ),
+        "parent": Related("GovernanceBody", _BODY, "{c}.id = {p}.parent_id", many=False),
+    },
+    table="governance_body",
+)
+
+FOLLOW_UP_RULE = Table(
+    "FollowUpRule",
+    {
+        "position": Value("{c}.position", "number"),
+        "form": Value("{c}.form", "enum"),
+        "timesPerYear": Value("{c}.times_per_year", "number"),
+        "reportedTo": Value("{c}.reported_to"),
+        "phrase": Value("{c}.phrase"),
+        "responsible": Related("GovernanceBody", _BODY, "{c}.id = {p}.responsible_id", many=False),
+        "atMeetingsOf": Related("GovernanceBody", _BODY, "{c}.id = {p}.at_meetings_of_id", many=False),
+    },
+    table="follow_up_rule",
+)
+
+DECLARED = (AGREEMENT, SIGNATORY, PERSON, GOVERNANCE_BODY, FOLLOW_UP_RULE)
 
 
 def _agreements_where(statement: Statement, context: Any, arguments: Mapping[str, Any]) -> list[str]:

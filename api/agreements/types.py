@@ -1,22 +1,28 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import strawberry
 from strawberry.types import Info
 
 from api.agreements.loaders import (
+    BodiesByAgreementLoader,
+    BodyByIdLoader,
+    FollowUpRulesByAgreementLoader,
+    MembersByBodyLoader,
     MunicipalitiesByAgreementLoader,
     PartiesByAgreementLoader,
     SignatoriesByAgreementLoader,
 )
 from api.context import Context
 from api.core.content import ContentItem, Period, Section, content_fields, sections
-from api.core.loaders import BUILDERS, Maybe, Row, each
+from api.core.enums import described_enum
+from api.core.loaders import BUILDERS, Maybe, Row, each, optional
 from api.geography.types import Municipality
 from api.people.types import Organisation, Person
 from api.promises.loaders import CitizenPromisesByAgreementLoader
+from models.enums import FollowUpForm as FollowUpForm  # re-exported: the API's enum
 
 if TYPE_CHECKING:
     from api.promises.types import CitizenPromise
@@ -98,9 +104,107 @@ class Agreement(ContentItem):
     def signatories(self, info: Info[Context, Any]) -> Maybe[list[Signatory]]:
         return SignatoriesByAgreementLoader.of(info).resolve(self.pk, each(Signatory.from_row))
 
+    @strawberry.field(
+        description="The bodies the agreement sets up or relies on (trygghetsråd, BRÅ-grupp, chefssamråd, an"
+        " operative group below one), in the order printed; typed beside the text, which stays as printed.",
+        graphql_type=list["GovernanceBody"],
+    )
+    def bodies(self, info: Info[Context, Any]) -> Maybe[list[GovernanceBody]]:
+        return BodiesByAgreementLoader.of(info).resolve(self.pk, each(GovernanceBody.from_row))
+
+    @strawberry.field(
+        description="How the agreement says it is followed up (skriftligt once a year, muntligt at each meeting,"
+        " reported to kommunstyrelsen), in the order printed.",
+        graphql_type=list["FollowUpRule"],
+    )
+    def follow_up_rules(self, info: Info[Context, Any]) -> Maybe[list[FollowUpRule]]:
+        return FollowUpRulesByAgreementLoader.of(info).resolve(self.pk, each(FollowUpRule.from_row))
+
     @strawberry.field(description="The visible medborgarlöften made under it, newest period first.")
     async def citizen_promises(
         self, info: Info[Context, Any]
     ) -> list[Annotated[CitizenPromise, strawberry.lazy("api.promises.types")]]:
         build = BUILDERS["CitizenPromise"]
         return [build(row) for row in await CitizenPromisesByAgreementLoader.of(info).load(self.pk)]
+
+
+described_enum(
+    FollowUpForm,
+    "How a follow-up is given.",
+    {"WRITTEN": "Skriftligt: in writing (a report).", "ORAL": "Muntligt: orally, at a meeting."},
+)
+
+
+@strawberry.type(
+    description="A body of an agreement's governance (styrning): a trygghetsråd, a BRÅ-grupp (local crime"
+    " prevention group), a chefssamråd (heads' council), an operative group below one."
+)
+class GovernanceBody:
+    key: str = strawberry.field(description='Unique within its agreement, e.g. "trygghetsradet".')
+    position: int = strawberry.field(description="Order in the agreement, from 1.")
+    name: str = strawberry.field(description='As printed, e.g. "BRÅ-gruppen".')
+    role: str | None = strawberry.field(description="What the agreement says it does, as printed.")
+    meetings_per_year: int | None = strawberry.field(description="How many times a year it meets, when printed.")
+    cadence: str | None = strawberry.field(description='The cadence as printed, e.g. "fyra gånger per år".')
+    pk: strawberry.Private[int]
+    parent_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: Row) -> GovernanceBody:
+        return cls(
+            key=row["key"],
+            position=row["position"],
+            name=row["name"],
+            role=row["role"],
+            meetings_per_year=row["meetings_per_year"],
+            cadence=row["cadence"],
+            pk=row["id"],
+            parent_id=row["parent_id"],
+        )
+
+    @strawberry.field(description="Its parties or members, in the order printed.", graphql_type=list[Organisation])
+    def members(self, info: Info[Context, Any]) -> Maybe[list[Organisation]]:
+        return MembersByBodyLoader.of(info).resolve(self.pk, each(Organisation.from_row))
+
+    @strawberry.field(
+        description="The body it is below (same agreement); null: none.", graphql_type=Optional["GovernanceBody"]
+    )
+    def parent(self, info: Info[Context, Any]) -> Maybe[GovernanceBody | None]:
+        return body(info, self.parent_id)
+
+
+def body(info: Info[Context, Any], body_id: int | None) -> Maybe[GovernanceBody | None]:
+    if body_id is None:
+        return None
+    return BodyByIdLoader.of(info).resolve(body_id, optional(GovernanceBody.from_row))
+
+
+@strawberry.type(description="How an agreement is followed up, typed beside the words printed.")
+class FollowUpRule:
+    position: int = strawberry.field(description="Order in the agreement, from 1.")
+    form: FollowUpForm = strawberry.field(description="Written or oral.")
+    times_per_year: int | None = strawberry.field(description='How often a year, when printed ("en gång/år": 1).')
+    reported_to: str | None = strawberry.field(description='To whom it is reported, e.g. "kommunstyrelsen".')
+    phrase: str = strawberry.field(description="The words printed.")
+    responsible_id: strawberry.Private[int | None]
+    at_meetings_of_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: Row) -> FollowUpRule:
+        return cls(
+            position=row["position"],
+            form=FollowUpForm(row["form"]),
+            times_per_year=row["times_per_year"],
+            reported_to=row["reported_to"],
+            phrase=row["phrase"],
+            responsible_id=row["responsible_id"],
+            at_meetings_of_id=row["at_meetings_of_id"],
+        )
+
+    @strawberry.field(description="The body responsible for it.", graphql_type=GovernanceBody | None)
+    def responsible(self, info: Info[Context, Any]) -> Maybe[GovernanceBody | None]:
+        return body(info, self.responsible_id)
+
+    @strawberry.field(description="The body at whose meetings it is given.", graphql_type=GovernanceBody | None)
+    def at_meetings_of(self, info: Info[Context, Any]) -> Maybe[GovernanceBody | None]:
+        return body(info, self.at_meetings_of_id)

@@ -4,6 +4,14 @@ appear, with zeros; each kind is a set of municipality codes joined to it.
 
 The SQL, the GraphQL type and the loader of the municipalities missing are kept together here:
 the type's `missing` reads through the loader, which runs the SQL.
+
+Areas below the municipality (issue 18) are counted beside: an area is covered by a promise for
+it, for an area it lies in, or for its whole municipality (a promise without an area), and by a
+follow-up of such a promise. Grouped by AREA each area is a group of its own (its municipality's
+counts beside it); any other grouping adds up the areas of its municipalities, so the areas roll
+up to the municipality, the county and the region. The ancestors come from one recursive CTE over
+the area table (`area_up`, every area with itself and the areas above it; UNION, so even a cycle
+of parents ends), whose size is areas × depth (depth at most seed.validate.MAX_AREA_DEPTH).
 """
 
 from __future__ import annotations
@@ -32,11 +40,26 @@ GROUPS: dict[StatisticsDimension, tuple[str, str, str]] = {
     D.POLICE_REGION: ("COALESCE(r.name, '')", "'Polisregion ' || COALESCE(r.name, '')", "r.id"),
     D.COUNTY: ("co.code", "co.name", "co.code"),
     D.MUNICIPALITY: ("m.code", "m.name", "m.code"),
+    D.AREA: ("ar.slug", "ar.name", "m.code, ar.name"),
 }
 
 REGISTER = (
     "municipality m\nJOIN county co ON co.code = m.county_id\nLEFT JOIN police_unit r ON r.id = co.police_region_id"
 )
+# Grouped by AREA the base relation is the areas, each with its municipality's place.
+AREA_REGISTER = (
+    "area ar\nJOIN municipality m ON m.code = ar.municipality_id\nJOIN county co ON co.code = m.county_id"
+    "\nLEFT JOIN police_unit r ON r.id = co.police_region_id"
+)
+AREA_UP = (
+    "area_up(area_id, ancestor_id) AS (SELECT id, id FROM area"
+    " UNION SELECT u.area_id, a.parent_id FROM area_up u JOIN area a ON a.id = u.ancestor_id"
+    " WHERE a.parent_id IS NOT NULL)"
+)
+
+
+def register(group_by: StatisticsDimension) -> str:
+    return AREA_REGISTER if group_by is D.AREA else REGISTER
 
 
 @strawberry.type(
@@ -50,6 +73,17 @@ class CoverageStatistic:
     with_agreement: int = strawberry.field(description="With a published agreement in force during the year.")
     with_citizen_promise: int = strawberry.field(description="With a published medborgarlöfte covering the year.")
     with_follow_up: int = strawberry.field(description="With a published follow-up for the year.")
+    areas: int = strawberry.field(
+        description="Areas below the municipality (stadsdelar, tätorter, neighbourhoods, places) in the group's"
+        " municipalities; grouped by AREA: 1, the group's own area."
+    )
+    areas_with_citizen_promise: int = strawberry.field(
+        description="Of `areas`, those with a published medborgarlöfte covering the year: one for the area, for an"
+        " area it lies in, or for its whole municipality."
+    )
+    areas_with_follow_up: int = strawberry.field(
+        description="Of `areas`, those with a published follow-up for the year of such a promise."
+    )
     dimension: strawberry.Private[StatisticsDimension]
     key: strawberry.Private[str]
     year: strawberry.Private[int]
@@ -118,15 +152,42 @@ def covered_sql(statement: Statement, kind: CoverageKind, year: int, now: dateti
             f" OR (a.period_start IS NULL AND {since} <= {bound} AND {since} >= {first_year}))"
         )
     if kind is CoverageKind.CITIZEN_PROMISE:
-        return (
-            "SELECT DISTINCT p.municipality_id AS code FROM citizen_promise p"
-            f" WHERE {statement.visible('p', now)} AND {year_of('p.period_start')} <= {bound}"
-            f" AND (p.period_end IS NULL OR {year_of('p.period_end')} >= {bound})"
-        )
+        in_force = _promise_in_force(statement, year, now)
+        return f"SELECT DISTINCT p.municipality_id AS code FROM citizen_promise p WHERE {in_force}"
     return (
         "SELECT DISTINCT p.municipality_id AS code FROM follow_up f"
-        " JOIN citizen_promise p ON p.id = f.citizen_promise_id"
-        f" WHERE {statement.visible('f', now)} AND {statement.visible('p', now)} AND f.year = {bound}"
+        f" JOIN citizen_promise p ON p.id = f.citizen_promise_id WHERE {_follow_up_of(statement, year, now)}"
+    )
+
+
+def _promise_in_force(statement: Statement, year: int, now: datetime | None) -> str:
+    bound = statement.bind("year", year)
+    year_of = statement.year_of
+    return (
+        f"{statement.visible('p', now)} AND {year_of('p.period_start')} <= {bound}"
+        f" AND (p.period_end IS NULL OR {year_of('p.period_end')} >= {bound})"
+    )
+
+
+def _follow_up_of(statement: Statement, year: int, now: datetime | None) -> str:
+    return (
+        f"{statement.visible('f', now)} AND {statement.visible('p', now)} AND f.year = {statement.bind('year', year)}"
+    )
+
+
+def area_covered_sql(statement: Statement, year: int, now: datetime | None) -> str:
+    """SELECT of every area (area_id, code, areas = 1, with_promise, with_follow_up as 0 or 1)."""
+    for_area = (
+        "p.municipality_id = ar.municipality_id AND (p.area_id IS NULL"
+        " OR p.area_id IN (SELECT u.ancestor_id FROM area_up u WHERE u.area_id = ar.id))"
+    )
+    return (
+        "SELECT ar.id AS area_id, ar.municipality_id AS code, 1 AS areas,"
+        " CASE WHEN EXISTS (SELECT 1 FROM citizen_promise p"
+        f" WHERE {for_area} AND {_promise_in_force(statement, year, now)}) THEN 1 ELSE 0 END AS with_promise,"
+        " CASE WHEN EXISTS (SELECT 1 FROM follow_up f JOIN citizen_promise p ON p.id = f.citizen_promise_id"
+        f" WHERE {for_area} AND {_follow_up_of(statement, year, now)}) THEN 1 ELSE 0 END AS with_follow_up"
+        " FROM area ar"
     )
 
 
@@ -140,17 +201,28 @@ def coverage_sql(
 ) -> str:
     key, label, order = check_group(group_by)
     where = _restrictions(statement, county_code, police_region)
+    if group_by is D.AREA:
+        areas_join = "LEFT JOIN area_covered ac ON ac.area_id = ar.id"
+    else:
+        areas_join = "LEFT JOIN area_counts ac ON ac.code = m.code"
     return (
-        f"WITH with_agreement AS ({covered_sql(statement, CoverageKind.AGREEMENT, year, now)}),\n"
+        f"WITH RECURSIVE {AREA_UP},\n"
+        f"with_agreement AS ({covered_sql(statement, CoverageKind.AGREEMENT, year, now)}),\n"
         f"with_promise AS ({covered_sql(statement, CoverageKind.CITIZEN_PROMISE, year, now)}),\n"
-        f"with_follow_up AS ({covered_sql(statement, CoverageKind.FOLLOW_UP, year, now)})\n"
+        f"with_follow_up AS ({covered_sql(statement, CoverageKind.FOLLOW_UP, year, now)}),\n"
+        f"area_covered AS ({area_covered_sql(statement, year, now)}),\n"
+        "area_counts AS (SELECT code, SUM(areas) AS areas, SUM(with_promise) AS with_promise,"
+        " SUM(with_follow_up) AS with_follow_up FROM area_covered GROUP BY code)\n"
         f"SELECT {key} AS key, {label} AS label, COUNT(*) AS municipalities,"
         " COUNT(wa.code) AS with_agreement, COUNT(wp.code) AS with_citizen_promise,"
-        " COUNT(wf.code) AS with_follow_up\n"
-        f"FROM {REGISTER}\n"
+        " COUNT(wf.code) AS with_follow_up, COALESCE(SUM(ac.areas), 0) AS areas,"
+        " COALESCE(SUM(ac.with_promise), 0) AS areas_with_citizen_promise,"
+        " COALESCE(SUM(ac.with_follow_up), 0) AS areas_with_follow_up\n"
+        f"FROM {register(group_by)}\n"
         "LEFT JOIN with_agreement wa ON wa.code = m.code\n"
         "LEFT JOIN with_promise wp ON wp.code = m.code\n"
         "LEFT JOIN with_follow_up wf ON wf.code = m.code\n"
+        f"{areas_join}\n"
         f"WHERE {where}\n"
         f"GROUP BY {', '.join(dict.fromkeys((key, label, order)))}\n"
         f"ORDER BY {order}, {key}"
@@ -170,7 +242,7 @@ def missing_sql(
     key, _, _ = check_group(group_by)
     return (
         f"SELECT {key} AS group_key, m.code, m.name, m.county_id, m.local_police_area_id\n"
-        f"FROM {REGISTER}\n"
+        f"FROM {register(group_by)}\n"
         f"WHERE {key} IN {statement.bind_list('group', keys)} AND {_restrictions(statement, *restrict)}\n"
         f"AND m.code NOT IN ({covered_sql(statement, kind, year, now)})\n"
         "ORDER BY m.code"
@@ -221,6 +293,9 @@ def _statistic(group_by: StatisticsDimension, year: int, restrict: Restriction, 
         with_agreement=int(row["with_agreement"]),
         with_citizen_promise=int(row["with_citizen_promise"]),
         with_follow_up=int(row["with_follow_up"]),
+        areas=int(row["areas"]),
+        areas_with_citizen_promise=int(row["areas_with_citizen_promise"]),
+        areas_with_follow_up=int(row["areas_with_follow_up"]),
         dimension=group_by,
         key=key,
         year=year,

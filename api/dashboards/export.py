@@ -28,6 +28,7 @@ from api.core.pagination import SortKey, after_sql
 from api.core.relay import to_global_id
 from api.core.sql import Decode, Statement
 from api.dashboards.targets import relation_sql, target_relation
+from api.geography.filters import COMMITMENT_AREA
 from api.promises.filters import PROMISE_PLACES, Actor, CommitmentFilter, commitment_where
 from api.promises.ordering import COMMITMENT_ORDERS, CommitmentOrder, commitment_tables
 
@@ -82,16 +83,28 @@ COLUMNS = [
         " PARTLY_FULFILLED, NOT_FULFILLED or NOT_ASSESSED.",
     ),
     PERFORMED_BY,
+    Column(
+        "area",
+        "Slug of the area below the municipality the commitment is for (GraphQL `Area`): its own, else its"
+        " medborgarlöfte's; empty: the whole municipality.",
+    ),
+    Column(
+        "parent",
+        "Two levels: the key of the joint statement (a commitment of the same medborgarlöfte) it stands under;"
+        " empty: none.",
+    ),
 ]
 # Each commitment `c` with its citizen promise `p`, municipality `m`, county `co`, region `r`.
 EXPORT_COLUMNS = (
     "c.id AS id, c.key AS key, c.actor AS actor, c.actor_label AS actor_label, c.text AS text,"
     " p.slug AS promise_slug, p.title AS promise_title, p.period_start AS period_start,"
     " p.period_end AS period_end, p.period_label AS period_label, m.code AS municipality_code,"
-    " m.name AS municipality_name, co.code AS county_code, co.name AS county_name, r.name AS police_region"
+    " m.name AS municipality_name, co.code AS county_code, co.name AS county_name, r.name AS police_region,"
+    f" (SELECT ea.slug FROM area ea WHERE ea.id = {COMMITMENT_AREA}) AS area,"
+    " (SELECT pc.key FROM commitment pc WHERE pc.id = c.parent_id) AS parent_key"
 )
 Pages = AsyncIterator[list[dict[str, Any]]]
-FILTER_PARAMETERS = ("actor", "municipalityCode", "countyCode", "policeRegion", "year", "topic")
+FILTER_PARAMETERS = ("actor", "municipalityCode", "countyCode", "policeRegion", "year", "topic", "area")
 PARAMETERS = (*FILTER_PARAMETERS, "orderBy")
 BY_ID = [SortKey("c.id", "sort_id", is_number=True)]
 
@@ -131,6 +144,7 @@ def parse_filter(request: Request) -> CommitmentFilter:
         police_region=params.get("policeRegion"),
         year=int(year) if year else None,
         topic=params.get("topic"),
+        area=params.get("area"),
     )
 
 
@@ -226,6 +240,8 @@ def _row(row: dict[str, Any], topics: list[str], follow_ups: list[tuple[int, str
         "topics": topics,
         "follow_up_years": sorted({year for year, _ in follow_ups}),
         "assessments": [{"year": year, "assessment": assessment} for year, assessment in dict.fromkeys(follow_ups)],
+        "area": row["area"],
+        "parent": row["parent_key"],
     }
 
 

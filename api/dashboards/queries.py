@@ -62,8 +62,10 @@ class DashboardQuery:
         return await target_statistics(group_by, filter, context.now, context.sees_everything)
 
     @strawberry.field(
-        description="For each group (POLICE_REGION, COUNTY or MUNICIPALITY only) of the official register: how many"
-        " municipalities have an agreement in force, a medborgarlöfte and a follow-up for the year."
+        description="For each group (POLICE_REGION, COUNTY, MUNICIPALITY or AREA only) of the official register: how"
+        " many municipalities have an agreement in force, a medborgarlöfte and a follow-up for the year, and how many"
+        " of their areas below the municipality have a medborgarlöfte and a follow-up (see CoverageStatistic.areas)."
+        " AREA: one group per area, ordered by kommunkod then the area's name."
     )
     async def coverage(
         self,

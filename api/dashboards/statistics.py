@@ -21,6 +21,7 @@ from datetime import datetime
 
 from api.core.sql import Row, Statement
 from api.dashboards.types import CommitmentStatistic, DimensionValue, StatisticsDimension
+from api.geography.filters import COMMITMENT_AREA, area_sql
 from api.promises.filters import CommitmentFilter
 from api.protection.errors import ClientError
 
@@ -42,6 +43,9 @@ ASSESSMENT_LABELS = {
     "NOT_ASSESSED": "Ej bedömt",
 }
 ASSESSMENT = "COALESCE(fe.assessment, 'NOT_ASSESSED')"
+AREA_JOIN = f"LEFT JOIN area ar ON ar.id = {COMMITMENT_AREA}"
+# What commitment statistics count: every commitment `c` without activities under it.
+COUNTED_COMMITMENT = "NOT EXISTS (SELECT 1 FROM commitment ch WHERE ch.parent_id = c.id)"
 # The window of years a YEAR series can cover, around this year: periods outside it (mistyped or
 # far-future dates) are left out of the series, whatever is stored.
 YEARS_BACK = 50
@@ -64,6 +68,9 @@ COLUMNS: dict[StatisticsDimension, Column] = {
     D.ACTOR: Column("c.actor", "c.actor", "c.actor"),
     D.YEAR: Column("y.year", "y.year", "y.year"),
     D.TOPIC: Column("t.key", "t.label", "t.position"),
+    # Joined as AREA_JOIN: each commitment is in exactly one group (its own area, else its
+    # promise's, else the whole municipality), so a municipality's area groups add up to it.
+    D.AREA: Column("COALESCE(ar.slug, '')", "COALESCE(ar.name, 'Hela kommunen')", "COALESCE(ar.slug, '')"),
     D.ASSESSMENT: Column(
         ASSESSMENT,
         ASSESSMENT,
@@ -116,6 +123,8 @@ def statistics_sql(
             # Filtered for a year, the other years of a longer period are not asked for.
             years_on += f" AND y.year = {statement.bind('year', filter.year)}"
         joins.append(f"JOIN years y ON {years_on}")
+    if D.AREA in group_by:
+        joins.append(AREA_JOIN)
     if D.TOPIC in group_by:
         joins.append("JOIN commitment_topic ct ON ct.commitment_id = c.id")
         joins.append("JOIN topic t ON t.key = ct.topic_id")
@@ -127,7 +136,9 @@ def statistics_sql(
         followed_on += f" AND fe.year = {statement.bind('year', filter.year)}"
     joins.append(f"LEFT JOIN followed fe ON {followed_on}")
 
-    where = [statement.visible("p", visible_at)]
+    # Two levels count once: a joint statement with activities under it is counted through them
+    # (COUNTED_COMMITMENT), so "lovar att minska narkotikabrotten" and its three activities are 3.
+    where = [statement.visible("p", visible_at), COUNTED_COMMITMENT]
     if filter.actor is not None:
         where.append(f"c.actor = {statement.bind('actor', filter.actor.value)}")
     if filter.municipality_code is not None:
@@ -143,6 +154,8 @@ def statistics_sql(
             f"{year} BETWEEN b.first_year AND b.last_year"
             f" AND {start_year} <= {year} AND (p.period_end IS NULL OR {end_year} >= {year})"
         )
+    if filter.area is not None:
+        where.append(area_sql(statement, COMMITMENT_AREA, filter.area))
     if filter.topic is not None:
         topic = statement.bind("topic", filter.topic)
         where.append(

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from api.core.sql import Row, Statement
+from api.dashboards.statistics import AREA_JOIN, Column, dimension_value, year_series
 from api.dashboards.statistics import COLUMNS as COMMITMENT_COLUMNS
-from api.dashboards.statistics import Column, dimension_value, year_series
 from api.dashboards.types import StatisticsDimension, TargetStatistic
+from api.geography.filters import COMMITMENT_AREA, area_sql
 from api.promises.filters import CommitmentFilter
 from api.protection.errors import ClientError
 from models.enums import TargetStatus
@@ -81,6 +82,8 @@ def target_relation(
         if filter.year is not None:
             years_on += f" AND y.year = {statement.bind('year', filter.year)}"
         joins.append(f"JOIN years y ON {years_on}")
+    if D.AREA in group_by:
+        joins.append(AREA_JOIN)
     if D.TOPIC in group_by:
         joins.append("JOIN commitment_topic ct ON ct.commitment_id = c.id")
         joins.append("JOIN topic t ON t.key = ct.topic_id")
@@ -110,6 +113,8 @@ def target_relation(
             f"{year} BETWEEN b.first_year AND b.last_year"
             f" AND {start_year} <= {year} AND (p.period_end IS NULL OR {end_year} >= {year})"
         )
+    if filter.area is not None:
+        where.append(area_sql(statement, COMMITMENT_AREA, filter.area))
     if filter.topic is not None:
         topic = statement.bind("topic", filter.topic)
         where.append(

@@ -20,6 +20,7 @@ class StatisticsDimension(Enum):
     ASSESSMENT = "ASSESSMENT"
     COUNTED = "COUNTED"
     ORGANISATION = "ORGANISATION"
+    AREA = "AREA"
 
 
 # Described here rather than with strawberry.enum_value, which would type each `.value` (read in SQL
@@ -38,6 +39,11 @@ described_enum(
         "ASSESSMENT": "By the follow-up's assessment of the commitment.",
         "COUNTED": "By what a target counts, as printed (e.g. trygghetsvandringar).",
         "ORGANISATION": "By the organisations that perform a commitment (`performedBy`).",
+        "AREA": (
+            "By the area below the municipality a commitment is for (its own, else its citizen promise's; key"
+            ' empty, label "Hela kommunen": the whole municipality), so the AREA groups of a municipality add up'
+            " to its MUNICIPALITY group; coverage by AREA: one group per area."
+        ),
     },
 )
 
@@ -65,7 +71,8 @@ class DimensionValue:
     key: str = strawberry.field(
         description='POLICE_REGION: the region\'s name ("Väst", as filters take it); COUNTY: two digits;'
         " MUNICIPALITY: kommunkod; ACTOR, ASSESSMENT: the enum value; YEAR: four digits; TOPIC: the topic key;"
-        " COUNTED: what the target counts, as printed; ORGANISATION: the organisation's slug (empty: none named)."
+        " COUNTED: what the target counts, as printed; ORGANISATION: the organisation's slug (empty: none named);"
+        " AREA: the area's slug (empty: the whole municipality)."
     )
     label: str = strawberry.field(description="In Swedish, for display.")
 
@@ -80,7 +87,11 @@ class DimensionValue:
 )
 class CommitmentStatistic:
     group: list[DimensionValue] = strawberry.field(description="One value per requested dimension, in that order.")
-    commitments: int = strawberry.field(description="Commitments (löften) in the group.")
+    commitments: int = strawberry.field(
+        description="Commitments counted: every commitment without activities under it (Commitment.activities). A"
+        " two-level promise counts its activities, each once, and not the joint statement above them; a"
+        " commitment of one level counts as itself."
+    )
     citizen_promises: int = strawberry.field(description="Distinct medborgarlöften those commitments belong to.")
     municipalities: int = strawberry.field(description="Distinct municipalities those medborgarlöften are made to.")
     followed_up: int = strawberry.field(

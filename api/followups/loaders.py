@@ -11,6 +11,8 @@ FOLLOW_UP_FIELDS = (
     *CONTENT_FIELDS,
     "title",
     "year",
+    "span",
+    "span_number",
     "period_start",
     "period_end",
     "period_label",
@@ -21,7 +23,7 @@ FOLLOW_UP_DECODE = CONTENT_DECODE + PERIOD_DECODE
 FOLLOW_UP_COLUMNS = columns("f", FOLLOW_UP_FIELDS)
 # A follow-up `f` is visible when it and its citizen promise `p` are.
 FOLLOW_UP_TABLES = "follow_up f JOIN citizen_promise p ON p.id = f.citizen_promise_id"
-ENTRY_FIELDS = ("id", "follow_up_id", "position", "narrative", "assessment")
+ENTRY_FIELDS = ("id", "follow_up_id", "position", "narrative", "assessment", "actor", "heading")
 
 
 class FollowUpLoader(RowLoader[K]):
@@ -153,3 +155,16 @@ class TargetStatusesByFollowUpLoader(RowsLoader[int]):
     key_column = "ts.follow_up_id"
     order_by = "ts.follow_up_id, ts.commitment_order, ts.position"
     decode = Decode(booleans=("approximate",))
+
+
+class AuthorByFollowUpLoader(RowLoader[int]):
+    """The author of a follow-up (read through the visible follow-up), as a signatory row."""
+
+    key_field = "follow_up_id"
+    select = (
+        "SELECT s.follow_up_id AS follow_up_id, pe.name AS person__name, s.title AS title,"
+        " s.organisation_id AS organisation_id, s.signed_on AS signed_on, s.place AS place"
+        " FROM follow_up_author s JOIN person pe ON pe.id = s.person_id"
+    )
+    key_column = "s.follow_up_id"
+    decode = Decode(dates=("signed_on",))

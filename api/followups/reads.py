@@ -15,6 +15,9 @@ FOLLOW_UP = Table(
         **content_fields(),
         "title": Value("{c}.title"),
         "year": Value("{c}.year", "number"),
+        "span": Value("{c}.span", "enum"),
+        "spanNumber": Value("{c}.span_number", "number"),
+        "author": Related("Signatory", "follow_up_author {c}", "{c}.follow_up_id = {p}.id", many=False),
         "period": PERIOD,
         "citizenPromise": Related(
             "CitizenPromise",
@@ -39,6 +42,8 @@ FOLLOW_UP_ENTRY = Table(
     {
         "assessment": Value("{c}.assessment", "enum"),
         "position": Value("{c}.position", "number"),
+        "heading": Value("{c}.heading"),
+        "actor": Value("{c}.actor", "enum"),
         "narrative": Text("{c}.narrative", default=""),
         "commitments": Related(
             "Commitment",

@@ -5,21 +5,25 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from api.agreements.types import Signatory
 from api.context import Context
 from api.core.content import ContentItem, Period, content_fields
 from api.core.enums import described_enum
 from api.core.loaders import Maybe, Row, each, optional, required
 from api.core.text import FormatArgument, TextFormat, render
 from api.followups.loaders import (
+    AuthorByFollowUpLoader,
     CommitmentsByEntryLoader,
     EntriesByFollowUpLoader,
     FollowUpByIdLoader,
     ResultsByEntryLoader,
     TargetStatusesByFollowUpLoader,
 )
+from api.promises.filters import Actor
 from api.promises.loaders import CitizenPromiseByIdLoader, TargetByIdLoader
 from api.promises.types import CitizenPromise, Commitment, Interval, Target
 from models.enums import Assessment as Assessment  # re-exported: the API's enum
+from models.enums import FollowUpSpan as FollowUpSpan
 from models.enums import TargetStatus as TargetStatus
 
 # The derived status, as the view target_status computes it (models/migrations/0010_targets_results.py).
@@ -60,10 +64,25 @@ described_enum(
 )
 
 
+described_enum(
+    FollowUpSpan,
+    "What part of its year a follow-up reports on.",
+    {
+        "YEAR": "The whole year (årsuppföljning).",
+        "HALF_YEAR": "A halvår: spanNumber 1 (January–June) or 2 (July–December).",
+        "TERTIAL": "A tertial, a third of the year: spanNumber 1 to 3 (January–April, May–August, September–December).",
+    },
+)
+
+
 @strawberry.type(description="Uppföljning: what was done, for one follow-up period of a medborgarlöfte.")
 class FollowUp(ContentItem):
     title: str = strawberry.field(description='As printed, e.g. "Uppföljning medborgarlöfte 2023".')
     year: int = strawberry.field(description="The calendar year it reports on (the last one, if several).")
+    span: FollowUpSpan = strawberry.field(description="Per year, or per halvår or tertial of `year`.")
+    span_number: int | None = strawberry.field(
+        description="Which halvår (1–2) or tertial (1–3) of the year; null for a yearly follow-up."
+    )
     period: Period | None = strawberry.field(description="When it covers something else than one calendar year.")
     citizen_promise_id: strawberry.Private[int]
 
@@ -73,6 +92,8 @@ class FollowUp(ContentItem):
             **content_fields(row),
             title=row["title"],
             year=row["year"],
+            span=FollowUpSpan(row["span"]),
+            span_number=row["span_number"],
             period=Period.from_row(row),
             citizen_promise_id=row["citizen_promise_id"],
         )
@@ -90,6 +111,14 @@ class FollowUp(ContentItem):
     def target_statuses(self, info: Info[Context, Any]) -> Maybe[list[TargetStatusReport]]:
         return TargetStatusesByFollowUpLoader.of(info).resolve(self.pk, each(TargetStatusReport.from_row))
 
+    @strawberry.field(
+        description="Who wrote and signed it, as printed (a kommunpolis); null: not printed. The name is personal"
+        " data (Person).",
+        graphql_type=Signatory | None,
+    )
+    def author(self, info: Info[Context, Any]) -> Maybe[Signatory | None]:
+        return AuthorByFollowUpLoader.of(info).resolve(self.pk, optional(Signatory.from_row))
+
     @strawberry.field(description="In document order.", graphql_type=list["FollowUpEntry"])
     def entries(self, info: Info[Context, Any]) -> Maybe[list[FollowUpEntry]]:
         return EntriesByFollowUpLoader.of(info).resolve(self.pk, each(FollowUpEntry.from_row))
@@ -101,6 +130,12 @@ class FollowUp(ContentItem):
 class FollowUpEntry:
     assessment: Assessment = strawberry.field(description="NOT_ASSESSED unless an editor set it.")
     position: int = strawberry.field(description="Order in the follow-up, from 1.")
+    heading: str | None = strawberry.field(
+        description='The heading of the section it stands in, as printed ("Polisens uppföljning"); null: none.'
+    )
+    actor: Actor | None = strawberry.field(
+        description="The actor the entry speaks for (one the promise's commitments have); null: not one actor."
+    )
     pk: strawberry.Private[int]
     follow_up_id: strawberry.Private[int]
     narrative_markdown: strawberry.Private[str]
@@ -110,6 +145,8 @@ class FollowUpEntry:
         return cls(
             assessment=Assessment(row["assessment"]),
             position=row["position"],
+            heading=row["heading"],
+            actor=Actor(row["actor"]) if row["actor"] is not None else None,
             pk=row["id"],
             follow_up_id=row["follow_up_id"],
             narrative_markdown=row["narrative"],

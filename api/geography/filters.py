@@ -25,3 +25,19 @@ def place_sql(
     if police_region is not None:
         where.append(f"r.name = {statement.bind('police_region', police_region)}")
     return where
+
+
+def area_sql(statement: Statement, column: str, slug: str) -> str:
+    """`column` (an area id) is the area `slug` or an area below it, at any depth: a filter on a
+    stadsdel finds what is for its neighbourhoods and places too. UNION (not UNION ALL) ends the
+    recursion even on a cycle of parents, which validation refuses anyway; the chain is at most
+    seed.validate.MAX_AREA_DEPTH long."""
+    bound = statement.bind("area", slug)
+    return (
+        f"{column} IN (WITH RECURSIVE area_below(id) AS (SELECT sa.id FROM area sa WHERE sa.slug = {bound}"
+        " UNION SELECT ca.id FROM area ca JOIN area_below ab ON ca.parent_id = ab.id) SELECT id FROM area_below)"
+    )
+
+
+# A commitment `c` is for its own area, else its citizen promise `p`'s; NULL: the whole municipality.
+COMMITMENT_AREA = "COALESCE(c.area_id, p.area_id)"

@@ -9,9 +9,23 @@ from api.core.sql import columns
 MUNICIPALITY_FIELDS = ("code", "name", "county_id", "local_police_area_id")
 POLICE_UNIT_FIELDS = ("id", "slug", "level", "name", "parent_id")
 COUNTY_FIELDS = ("code", "name", "police_region_id")
+AREA_FIELDS = ("id", "slug", "kind", "name", "municipality_id", "parent_id")
+AREA_COLUMNS = columns("ar", AREA_FIELDS)
 MUNICIPALITY_COLUMNS = columns("m", MUNICIPALITY_FIELDS)
 POLICE_UNIT_COLUMNS = columns("u", POLICE_UNIT_FIELDS)
 COUNTY_COLUMNS = columns("co", COUNTY_FIELDS)
+
+
+class AreaByIdLoader(RowLoader[int]):
+    select = f"SELECT {AREA_COLUMNS} FROM area ar"
+    key_column = "ar.id"
+
+
+class AreasByMunicipalityLoader(RowsLoader[str]):
+    group_field = "municipality_id"
+    select = f"SELECT {AREA_COLUMNS} FROM area ar"
+    key_column = "ar.municipality_id"
+    order_by = "ar.name, ar.slug"
 
 
 class CountyByCodeLoader(RowLoader[str]):

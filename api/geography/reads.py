@@ -70,6 +70,7 @@ MUNICIPALITY = Table(
             "{c}.role, {c}.slug",
             visible=(("c", "k"),),
         ),
+        "areas": Related("Area", "area {c}", "{c}.municipality_id = {p}.code", "{c}.name, {c}.slug"),
     },
     table="municipality",
     key="{c}.code",
@@ -111,7 +112,21 @@ POLICE_UNIT = Table(
     table="police_unit",
 )
 
-DECLARED = (MUNICIPALITY, COUNTY, POLICE_UNIT)
+AREA = Table(
+    "Area",
+    {
+        "slug": Value("{c}.slug"),
+        "kind": Value("{c}.kind", "enum"),
+        "name": Value("{c}.name"),
+        "municipality": Related(
+            "Municipality", "municipality {c}", "{c}.code = {p}.municipality_id", many=False, required=True
+        ),
+        "parent": Related("Area", "area {c}", "{c}.id = {p}.parent_id", many=False),
+    },
+    table="area",
+)
+
+DECLARED = (MUNICIPALITY, COUNTY, POLICE_UNIT, AREA)
 
 
 def _municipalities_where(statement: Statement, context: Any, arguments: Mapping[str, Any]) -> list[str]:

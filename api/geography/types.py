@@ -13,15 +13,19 @@ from api.core.enums import described_enum
 from api.core.loaders import BUILDERS, Maybe, Row, each, optional, required
 from api.core.relay import Node
 from api.geography.loaders import (
+    AreaByIdLoader,
+    AreasByMunicipalityLoader,
     CountyByCodeLoader,
     MunicipalitiesByCountyLoader,
     MunicipalitiesByPoliceUnitLoader,
+    MunicipalityByCodeLoader,
     PoliceUnitByIdLoader,
 )
 from api.people.loaders import ContactsByMunicipalityLoader
 from api.promises.loaders import CitizenPromisesByMunicipalityLoader
 from api.services.loaders import ServiceAgreementsByMunicipalityLoader
-from models.enums import PoliceUnitLevel as PoliceUnitLevel  # re-exported: the API's enum
+from models.enums import AreaKind as AreaKind  # re-exported: the API's enums
+from models.enums import PoliceUnitLevel as PoliceUnitLevel
 
 if TYPE_CHECKING:
     from api.agreements.types import Agreement
@@ -38,6 +42,20 @@ described_enum(
         "REGION": "Polisregion: one of the seven regions (e.g. Väst).",
         "POLICE_AREA": "Polisområde: a part of a region.",
         "LOCAL_POLICE_AREA": "Lokalpolisområde: a part of a polisområde, the police's party to local cooperation.",
+    },
+)
+described_enum(
+    AreaKind,
+    "What an area below the municipality is.",
+    {
+        "STADSDEL": "Stadsdel: a city district (often with its own stadsdelsförvaltning).",
+        "TATORT": "Tätort: a built-up locality within the municipality.",
+        "NEIGHBOURHOOD": "Bostadsområde: a neighbourhood.",
+        "CENTRE": "Centrum: a town or district centre an item names.",
+        "STREET": "A named street or square.",
+        "SCHOOL": "A school.",
+        "STATION": "A station (railway, bus, underground).",
+        "OTHER": "Any other area printed.",
     },
 )
 
@@ -175,3 +193,51 @@ class Municipality(Node):
     )
     def contacts(self, info: Info[Context, Any]) -> Maybe[list[Contact]]:
         return ContactsByMunicipalityLoader.of(info).resolve(self.code, each(BUILDERS["Contact"]))
+
+    @strawberry.field(
+        description="The areas below the municipality content names (stadsdelar, tätorter, neighbourhoods,"
+        " places), every level, by name then slug.",
+        graphql_type=list["Area"],
+    )
+    def areas(self, info: Info[Context, Any]) -> Maybe[list[Area]]:
+        return AreasByMunicipalityLoader.of(info).resolve(self.code, each(Area.from_row))
+
+
+@strawberry.type(
+    description="An area below the municipality a citizen promise or a commitment is for: a stadsdel, a tätort, a"
+    " neighbourhood, or a place (a centre, a street, a school, a station). Areas nest within one municipality;"
+    " statistics and coverage count by area and roll up to the municipality."
+)
+class Area:
+    slug: str = strawberry.field(description='Unique, e.g. "stockholm-rinkeby-kista".')
+    kind: AreaKind = strawberry.field(description="What kind of area it is.")
+    name: str = strawberry.field(description='As printed, e.g. "Rinkeby-Kista".')
+    municipality_code: strawberry.Private[str]
+    parent_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: Row) -> Area:
+        return cls(
+            slug=row["slug"],
+            kind=AreaKind(row["kind"]),
+            name=row["name"],
+            municipality_code=row["municipality_id"],
+            parent_id=row["parent_id"],
+        )
+
+    @strawberry.field(description="The municipality the area lies in.", graphql_type=Municipality)
+    def municipality(self, info: Info[Context, Any]) -> Maybe[Municipality]:
+        return MunicipalityByCodeLoader.of(info).resolve(self.municipality_code, required(Municipality.from_row))
+
+    @strawberry.field(
+        description="The area it lies in (same municipality); null: directly in the municipality.",
+        graphql_type=Optional["Area"],
+    )
+    def parent(self, info: Info[Context, Any]) -> Maybe[Area | None]:
+        return area(info, self.parent_id)
+
+
+def area(info: Info[Context, Any], area_id: int | None) -> Maybe[Area | None]:
+    if area_id is None:
+        return None
+    return AreaByIdLoader.of(info).resolve(area_id, optional(Area.from_row))

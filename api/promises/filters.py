@@ -8,7 +8,15 @@ import strawberry
 
 from api.core.enums import described_enum
 from api.core.sql import Statement
-from api.geography.filters import COUNTY_CODE, MUNICIPALITY_CODE, PLACE_OF_MUNICIPALITY, POLICE_REGION, place_sql
+from api.geography.filters import (
+    COMMITMENT_AREA,
+    COUNTY_CODE,
+    MUNICIPALITY_CODE,
+    PLACE_OF_MUNICIPALITY,
+    POLICE_REGION,
+    area_sql,
+    place_sql,
+)
 from models.enums import Actor as Actor  # re-exported: the API's enum
 
 # The model's enum is the GraphQL enum too, so the values are listed once.
@@ -38,6 +46,11 @@ class CitizenPromiseFilter:
     county_code: str | None = strawberry.field(default=None, description=COUNTY_CODE)
     police_region: str | None = strawberry.field(default=None, description=POLICE_REGION)
     year: int | None = strawberry.field(default=None, description="Promises whose period covers this calendar year.")
+    area: str | None = strawberry.field(
+        default=None,
+        description="Slug of an area below the municipality (Area.slug): promises for it or for an area inside it"
+        " (a stadsdel's neighbourhoods and places). Promises for the whole municipality are not included.",
+    )
 
 
 @strawberry.input(description="Filters combine with AND.")
@@ -51,6 +64,11 @@ class CommitmentFilter:
     )
     topic: str | None = strawberry.field(
         default=None, description='A topic key (see `topics`), e.g. "narkotika": commitments tagged with it.'
+    )
+    area: str | None = strawberry.field(
+        default=None,
+        description="Slug of an area below the municipality (Area.slug): commitments for it or for an area inside"
+        " it; a commitment is for its own area, else its citizen promise's.",
     )
 
 
@@ -68,6 +86,8 @@ def citizen_promise_where(statement: Statement, value: CitizenPromiseFilter | No
     where = place_sql(statement, value.municipality_code, value.county_code, value.police_region)
     if value.year is not None:
         where.append(covers_year_sql(statement, "p", value.year))
+    if value.area is not None:
+        where.append(area_sql(statement, "p.area_id", value.area))
     return where
 
 
@@ -85,4 +105,6 @@ def commitment_where(statement: Statement, value: CommitmentFilter | None) -> li
         where.append(
             f"EXISTS (SELECT 1 FROM commitment_topic ft WHERE ft.commitment_id = c.id AND ft.topic_id = {topic})"
         )
+    if value.area is not None:
+        where.append(area_sql(statement, COMMITMENT_AREA, value.area))
     return where

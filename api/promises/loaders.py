@@ -16,13 +16,26 @@ CITIZEN_PROMISE_FIELDS = (
     "period_label",
     "municipality_id",
     "agreement_id",
+    "area_id",
+    "signed_on",
     "problem_picture",
     "sections",
     "links",
 )
-CITIZEN_PROMISE_DECODE = CONTENT_DECODE + PERIOD_DECODE + Decode(json=("sections",))
+CITIZEN_PROMISE_DECODE = CONTENT_DECODE + PERIOD_DECODE + Decode(dates=("signed_on",), json=("sections",))
 CITIZEN_PROMISE_COLUMNS = columns("p", CITIZEN_PROMISE_FIELDS)
-COMMITMENT_FIELDS = ("id", "key", "actor", "actor_label", "text", "position", "document_order", "citizen_promise_id")
+COMMITMENT_FIELDS = (
+    "id",
+    "key",
+    "actor",
+    "actor_label",
+    "text",
+    "position",
+    "document_order",
+    "citizen_promise_id",
+    "area_id",
+    "parent_id",
+)
 # A commitment's global ID names its citizen promise by slug: `c` joined to its promise `p`.
 COMMITMENT_COLUMNS = columns("c", COMMITMENT_FIELDS) + ", p.slug AS citizen_promise__slug"
 NEWEST_FIRST = "p.period_start DESC, p.slug"
@@ -152,6 +165,15 @@ class CommitmentByIdLoader(RowLoader[int]):
     visible = ("p",)
 
 
+class ActivitiesByCommitmentLoader(RowsLoader[int]):
+    """The activities under a joint statement, in document order (same promise, so visible)."""
+
+    group_field = "parent_id"
+    select = f"SELECT {COMMITMENT_COLUMNS} FROM commitment c JOIN citizen_promise p ON p.id = c.citizen_promise_id"
+    key_column = "c.parent_id"
+    order_by = "c.parent_id, c.document_order"
+
+
 class CommitmentByKeyLoader(Loader[tuple[str, str], Row | None]):
     """By (citizen promise slug, commitment key): how global IDs and links name a commitment."""
 
@@ -172,6 +194,28 @@ class TopicsByCommitmentLoader(RowsLoader[int]):
     select = "SELECT ct.commitment_id AS commitment_id, ct.topic_id AS topic_id FROM commitment_topic ct"
     key_column = "ct.commitment_id"
     order_by = "ct.commitment_id, ct.position"
+
+
+class PartiesByCitizenPromiseLoader(RowsLoader[int]):
+    group_field = "citizen_promise_id"
+    select = (
+        f"SELECT cpp.citizen_promise_id AS citizen_promise_id, {columns('o', ORGANISATION_FIELDS)}"
+        " FROM citizen_promise_party cpp JOIN organisation o ON o.id = cpp.organisation_id"
+    )
+    key_column = "cpp.citizen_promise_id"
+    order_by = "cpp.citizen_promise_id, cpp.position"
+
+
+class SignatoriesByCitizenPromiseLoader(RowsLoader[int]):
+    group_field = "citizen_promise_id"
+    select = (
+        "SELECT s.citizen_promise_id AS citizen_promise_id, pe.name AS person__name, s.title AS title,"
+        " s.organisation_id AS organisation_id, s.signed_on AS signed_on, s.place AS place"
+        " FROM citizen_promise_signatory s JOIN person pe ON pe.id = s.person_id"
+    )
+    key_column = "s.citizen_promise_id"
+    order_by = "s.citizen_promise_id, s.position"
+    decode = Decode(dates=("signed_on",))
 
 
 class PartnersByCommitmentLoader(RowsLoader[int]):
@@ -232,3 +276,32 @@ class TargetByIdLoader(RowLoader[int]):
     select = f"SELECT {TARGET_COLUMNS} FROM commitment_target t"
     key_column = "t.id"
     decode = TARGET_DECODE
+
+
+TARGET_GROUP_FIELDS = (
+    "id",
+    "citizen_promise_id",
+    "commitment_id",
+    "position",
+    "label",
+    "age_from",
+    "age_to",
+    "school_year",
+)
+TARGET_GROUP_COLUMNS = columns("tg", TARGET_GROUP_FIELDS)
+
+
+class TargetGroupsByCitizenPromiseLoader(RowsLoader[int]):
+    """A promise's own target groups (not its commitments'), in the order printed."""
+
+    group_field = "citizen_promise_id"
+    select = f"SELECT {TARGET_GROUP_COLUMNS} FROM (SELECT * FROM target_group WHERE commitment_id IS NULL) tg"
+    key_column = "tg.citizen_promise_id"
+    order_by = "tg.citizen_promise_id, tg.position"
+
+
+class TargetGroupsByCommitmentLoader(RowsLoader[int]):
+    group_field = "commitment_id"
+    select = f"SELECT {TARGET_GROUP_COLUMNS} FROM target_group tg"
+    key_column = "tg.commitment_id"
+    order_by = "tg.commitment_id, tg.position"

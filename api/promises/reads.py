@@ -43,6 +43,23 @@ CITIZEN_PROMISE = Table(
         "period": Nested("Period"),
         "problemPicture": Text("{c}.problem_picture"),
         "municipality": Related("Municipality", "municipality {c}", "{c}.code = {p}.municipality_id", many=False),
+        "area": Related("Area", "area {c}", "{c}.id = {p}.area_id", many=False),
+        "targetGroups": Related(
+            "TargetGroup",
+            "target_group {c}",
+            "{c}.citizen_promise_id = {p}.id AND {c}.commitment_id IS NULL",
+            "{c}.position",
+        ),
+        "signedOn": Value("{c}.signed_on", "date"),
+        "parties": Related(
+            "Organisation",
+            "citizen_promise_party {j} JOIN organisation {c} ON {c}.id = {j}.organisation_id",
+            "{j}.citizen_promise_id = {p}.id",
+            "{j}.position",
+        ),
+        "signatories": Related(
+            "Signatory", "citizen_promise_signatory {c}", "{c}.citizen_promise_id = {p}.id", "{c}.position"
+        ),
         "agreement": Related(
             "Agreement", "agreement {c}", "{c}.id = {p}.agreement_id", many=False, visible=(("c", "a"),)
         ),
@@ -78,6 +95,16 @@ COMMITMENT = Table(
         "text": Value("{c}.text"),
         "position": Value("{c}.position", "number"),
         "documentOrder": Value("{c}.document_order", "number"),
+        "area": Related("Area", "area {c}", "{c}.id = {p}.area_id", many=False),
+        "parent": Related(
+            "Commitment",
+            "commitment {c} JOIN citizen_promise {j} ON {j}.id = {c}.citizen_promise_id",
+            "{c}.id = {p}.parent_id",
+            many=False,
+            visible=(("j", "p"),),
+        ),
+        "activities": Related("Commitment", "commitment {c}", "{c}.parent_id = {p}.id", "{c}.document_order"),
+        "targetGroups": Related("TargetGroup", "target_group {c}", "{c}.commitment_id = {p}.id", "{c}.position"),
         "topics": Values("{j}.topic_id", "commitment_topic {j}", "{j}.commitment_id = {p}.id", "{j}.position"),
         "partners": Related(
             "Organisation",
@@ -140,7 +167,19 @@ TARGET = Table(
     table="commitment_target",
 )
 
-DECLARED = (CITIZEN_PROMISE, COMMITMENT, TARGET)
+TARGET_GROUP = Table(
+    "TargetGroup",
+    {
+        "label": Value("{c}.label"),
+        "position": Value("{c}.position", "number"),
+        "ageFrom": Value("{c}.age_from", "number"),
+        "ageTo": Value("{c}.age_to", "number"),
+        "schoolYear": Value("{c}.school_year", "number"),
+    },
+    table="target_group",
+)
+
+DECLARED = (CITIZEN_PROMISE, COMMITMENT, TARGET, TARGET_GROUP)
 
 
 def _promises_where(statement: Statement, context: Any, arguments: Mapping[str, Any]) -> list[str]:

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import strawberry
 from strawberry.types import Info
 
 from api.agreements.loaders import AgreementByIdLoader
-from api.agreements.types import Agreement
+from api.agreements.types import Agreement, Signatory
 from api.context import Context
 from api.core.content import ContentItem, Period, Section, content_fields, sections
 from api.core.enums import described_enum
@@ -16,16 +16,21 @@ from api.core.relay import Node
 from api.core.text import FormatArgument, TextFormat, render
 from api.followups.loaders import EntriesByCommitmentLoader, FollowUpsByCitizenPromiseLoader
 from api.geography.loaders import MunicipalityByCodeLoader
-from api.geography.types import Municipality
+from api.geography.types import Area, Municipality, area
 from api.people.loaders import ContactsByCitizenPromiseLoader
 from api.people.types import Contact, Organisation
 from api.promises.filters import Actor
 from api.promises.loaders import (
+    ActivitiesByCommitmentLoader,
     CitizenPromiseByIdLoader,
     CommitmentByIdLoader,
     CommitmentsByCitizenPromiseLoader,
+    PartiesByCitizenPromiseLoader,
     PartnersByCommitmentLoader,
     PerformersByCommitmentLoader,
+    SignatoriesByCitizenPromiseLoader,
+    TargetGroupsByCitizenPromiseLoader,
+    TargetGroupsByCommitmentLoader,
     TargetsByCommitmentLoader,
     TopicsByCommitmentLoader,
 )
@@ -71,12 +76,40 @@ class Topic:
     label: str = strawberry.field(description='In Swedish, for display, e.g. "Narkotika".')
 
 
+@strawberry.type(
+    description='Who a citizen promise or a commitment is for, as printed ("ungdomar 13–17 år", "årskurs 8",'
+    ' "seniorer"), with the ages or the school year (årskurs) when printed.'
+)
+class TargetGroup:
+    label: str = strawberry.field(description='As printed, e.g. "ungdomar 13–17 år".')
+    position: int = strawberry.field(description="Order within its promise or commitment, from 1.")
+    age_from: int | None = strawberry.field(description='The lowest age printed (13 in "13–17 år"), if any.')
+    age_to: int | None = strawberry.field(description='The highest age printed (17 in "13–17 år"), if any.')
+    school_year: int | None = strawberry.field(
+        description='Grundskolan\'s årskurs printed ("årskurs 8": 8; förskoleklass: 0), if any.'
+    )
+
+    @classmethod
+    def from_row(cls, row: Row) -> TargetGroup:
+        return cls(
+            label=row["label"],
+            position=row["position"],
+            age_from=row["age_from"],
+            age_to=row["age_to"],
+            school_year=row["school_year"],
+        )
+
+
 @strawberry.type(description="Medborgarlöfte: what the parties promise the citizens of one municipality for a period.")
 class CitizenPromise(ContentItem):
     title: str = strawberry.field(description='As printed, e.g. "Medborgarlöfte 2023–2024".')
     period: Period = strawberry.field(description="The period the promises are for (always known).")
     municipality_code: strawberry.Private[str]
     agreement_id: strawberry.Private[int | None]
+    area_id: strawberry.Private[int | None]
+    signed_on: dt.date | None = strawberry.field(
+        description="The day the promise's parties signed it, when printed (a signatory may print its own)."
+    )
     problem_picture_markdown: strawberry.Private[str | None]
     section_data: strawberry.Private[list[dict[str, Any]]]
 
@@ -90,6 +123,8 @@ class CitizenPromise(ContentItem):
             period=period,
             municipality_code=row["municipality_id"],
             agreement_id=row["agreement_id"],
+            area_id=row["area_id"],
+            signed_on=row["signed_on"],
             problem_picture_markdown=row["problem_picture"],
             section_data=row["sections"],
         )
@@ -107,6 +142,37 @@ class CitizenPromise(ContentItem):
     @strawberry.field(description="The kommun the promises are made to.", graphql_type=Municipality)
     def municipality(self, info: Info[Context, Any]) -> Maybe[Municipality]:
         return MunicipalityByCodeLoader.of(info).resolve(self.municipality_code, required(Municipality.from_row))
+
+    @strawberry.field(
+        description="The area below the municipality the promise is for (a stadsdel, a tätort); null: the whole"
+        " municipality.",
+        graphql_type=Area | None,
+    )
+    def area(self, info: Info[Context, Any]) -> Maybe[Area | None]:
+        return area(info, self.area_id)
+
+    @strawberry.field(
+        description="Who the promise as a whole is for, in the order printed (a commitment's own groups are on it).",
+        graphql_type=list[TargetGroup],
+    )
+    def target_groups(self, info: Info[Context, Any]) -> Maybe[list[TargetGroup]]:
+        return TargetGroupsByCitizenPromiseLoader.of(info).resolve(self.pk, each(TargetGroup.from_row))
+
+    @strawberry.field(
+        description="The promise's own parties as printed (a stadsdelsförvaltning, a lokalpolisområde), in the order"
+        " printed; empty: none printed. Where printed they are the promise's sides; else its sides are its"
+        " municipality and that municipality's local police area.",
+        graphql_type=list[Organisation],
+    )
+    def parties(self, info: Info[Context, Any]) -> Maybe[list[Organisation]]:
+        return PartiesByCitizenPromiseLoader.of(info).resolve(self.pk, each(Organisation.from_row))
+
+    @strawberry.field(
+        description="Who signed the promise, in the order printed; names are personal data (Person).",
+        graphql_type=list[Signatory],
+    )
+    def signatories(self, info: Info[Context, Any]) -> Maybe[list[Signatory]]:
+        return SignatoriesByCitizenPromiseLoader.of(info).resolve(self.pk, each(Signatory.from_row))
 
     @strawberry.field(
         description="The samverkansöverenskommelse it belongs under, if known and visible.",
@@ -153,6 +219,8 @@ class Commitment(Node):
     document_order: int = strawberry.field(description="Order in the document across all actors, from 1.")
     pk: strawberry.Private[int]
     citizen_promise_id: strawberry.Private[int]
+    area_id: strawberry.Private[int | None]
+    parent_id: strawberry.Private[int | None]
 
     @classmethod
     def from_row(cls, row: Row) -> Commitment:
@@ -166,7 +234,45 @@ class Commitment(Node):
             document_order=row["document_order"],
             pk=row["id"],
             citizen_promise_id=row["citizen_promise_id"],
+            area_id=row["area_id"],
+            parent_id=row["parent_id"],
         )
+
+    @strawberry.field(
+        description='Two levels: the joint statement this activity stands under ("Kommunen och polisen lovar att'
+        ' minska narkotikabrotten" above "Det ska vi göra genom att …"), of the same citizen promise; null: none.',
+        graphql_type=Optional["Commitment"],
+    )
+    def parent(self, info: Info[Context, Any]) -> Maybe[Commitment | None]:
+        if self.parent_id is None:
+            return None
+        from api.promises.loaders import CommitmentByIdLoader
+
+        return CommitmentByIdLoader.of(info).resolve(self.parent_id, optional(Commitment.from_row))
+
+    @strawberry.field(
+        description="The activities under this joint statement, in document order; empty: none. Statistics count"
+        " a statement with activities through them, never as well as them.",
+        graphql_type=list["Commitment"],
+    )
+    def activities(self, info: Info[Context, Any]) -> Maybe[list[Commitment]]:
+        return ActivitiesByCommitmentLoader.of(info).resolve(self.pk, each(Commitment.from_row))
+
+    @strawberry.field(
+        description='Who the commitment is for, in the order printed ("årskurs 7"); empty: none printed.',
+        graphql_type=list[TargetGroup],
+    )
+    def target_groups(self, info: Info[Context, Any]) -> Maybe[list[TargetGroup]]:
+        return TargetGroupsByCommitmentLoader.of(info).resolve(self.pk, each(TargetGroup.from_row))
+
+    @strawberry.field(
+        description="The area the commitment names (a centre, a street, a school, a station); null: its citizen"
+        " promise's area (see CitizenPromise.area). Statistics count a commitment in its own area, else its"
+        " promise's.",
+        graphql_type=Area | None,
+    )
+    def area(self, info: Info[Context, Any]) -> Maybe[Area | None]:
+        return area(info, self.area_id)
 
     @strawberry.field(
         description='Topic keys, e.g. "narkotika", "trafik", "trygghetsvandring".', graphql_type=list[str]

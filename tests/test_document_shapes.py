@@ -1,0 +1,684 @@
+"""The shapes real documents take (issue 18): areas below the municipality, on both databases,
+through the real GraphQL endpoint: a made-up document with each pattern round-trips load →
+GraphQL → export → load; area filters find an area's own items and those below it; statistics
+by area add up to their municipality; coverage counts areas and rolls them up."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from api.app import create_app
+from api.http.graphql import GraphQLEndpoint
+from api.settings import Settings
+from models import Area, CitizenPromise, Commitment, Revision
+from seed import format as fmt
+from seed.export import export_texts, write_files
+from seed.pipeline import load_path
+from seed.yamlio import read
+from tests.conftest import Database, graphql, make_client
+from tests.content import load_documents
+
+ROSENGARD = "malmo-rosengard-2024"
+WHOLE = "malmo-medborgarlofte-2023"
+FOLLOW_UP = "malmo-rosengard-uppfoljning-2024"
+
+# A made-up document (Malmö, kommunkod 1280, län 12): a stadsdel with a neighbourhood, a centre
+# and a school below it, a second stadsdel without a promise; a promise for the stadsdel whose
+# commitments name its places, and one for the whole municipality of the year before.
+# Areas, organisations and promises in slug order, as the exporter writes them.
+DOCUMENT: dict[str, list[Any]] = {
+    "organisations": [
+        {"slug": "lpo-malmo-ost", "kind": "POLICE", "name": "Lokalpolisområde Malmö öst"},
+        {"slug": "malmo-stad", "kind": "MUNICIPALITY", "name": "Malmö stad", "municipality": "1280"},
+        {"slug": "malmo-stadsomrade-ost", "kind": "OTHER", "name": "Stadsområdesförvaltning Öster"},
+    ],
+    "areas": [
+        {
+            "slug": "malmo-herrgarden",
+            "kind": "NEIGHBOURHOOD",
+            "name": "Herrgården",
+            "municipality": "1280",
+            "parent": "malmo-rosengard",
+        },
+        {"slug": "malmo-limhamn-bunkeflo", "kind": "STADSDEL", "name": "Limhamn-Bunkeflo", "municipality": "1280"},
+        {"slug": "malmo-rosengard", "kind": "STADSDEL", "name": "Rosengård", "municipality": "1280"},
+        {
+            "slug": "malmo-rosengard-centrum",
+            "kind": "CENTRE",
+            "name": "Rosengård centrum",
+            "municipality": "1280",
+            "parent": "malmo-rosengard",
+        },
+        {
+            "slug": "malmo-rosengardsskolan",
+            "kind": "SCHOOL",
+            "name": "Rosengårdsskolan",
+            "municipality": "1280",
+            "parent": "malmo-herrgarden",
+        },
+    ],
+    "agreements": [
+        {
+            "slug": "malmo-samverkansoverenskommelse-2024",
+            "status": "PUBLISHED",
+            "title": "Samverkansöverenskommelse Malmö 2024",
+            "parties": ["malmo-stad", "lpo-malmo-ost"],
+            # Governance as data: a chefssamråd four times a year with an operative group below it.
+            "bodies": [
+                {
+                    "key": "chefssamrad",
+                    "name": "Chefssamrådet",
+                    "role": "leder arbetet",
+                    "members": ["malmo-stad", "lpo-malmo-ost"],
+                    "meetings_per_year": 4,
+                    "cadence": "fyra gånger per år",
+                },
+                {"key": "operativa-gruppen", "name": "Operativa gruppen", "parent": "chefssamrad"},
+            ],
+            "follow_up_rules": [
+                {
+                    "form": "WRITTEN",
+                    "times_per_year": 1,
+                    "responsible": "chefssamrad",
+                    "reported_to": "kommunstyrelsen",
+                    "phrase": "skriftligt en gång per år till kommunstyrelsen",
+                },
+                {"form": "ORAL", "at_meetings_of": "chefssamrad", "phrase": "muntligt vid varje möte"},
+            ],
+        }
+    ],
+    "citizen_promises": [
+        {
+            "slug": WHOLE,
+            "status": "PUBLISHED",
+            "title": "Medborgarlöfte Malmö 2023",
+            "municipality": "1280",
+            "period": {"start": "2023-01-01", "end": "2023-12-31", "label": "2023"},
+            "commitments": [{"key": "polis-1", "actor": "POLIS", "text": "Minska narkotikabrotten i hela staden."}],
+        },
+        {
+            "slug": ROSENGARD,
+            "status": "PUBLISHED",
+            "title": "Medborgarlöfte Rosengård 2024",
+            "municipality": "1280",
+            "area": "malmo-rosengard",
+            "period": {"start": "2024-01-01", "end": "2024-12-31", "label": "2024"},
+            # Its own parties, signing date and signatories: its sides.
+            "parties": ["malmo-stadsomrade-ost", "lpo-malmo-ost"],
+            "signed_on": "2024-02-15",
+            "signatories": [
+                {"name": "Anna Exempelsson", "title": "Stadsområdesdirektör", "organisation": "malmo-stadsomrade-ost"},
+                {
+                    "name": "Bo Exempelsson",
+                    "title": "Lokalpolisområdeschef",
+                    "organisation": "lpo-malmo-ost",
+                    "signed_on": "2024-02-16",
+                },
+            ],
+            "target_groups": [
+                {"label": "ungdomar 13–17 år", "age_from": 13, "age_to": 17},
+                {"label": "seniorer"},
+            ],
+            "commitments": [
+                {"key": "polis-1", "actor": "POLIS", "text": "Öka närvaron i stadsdelen kvällstid."},
+                {
+                    "key": "kommun-1",
+                    "actor": "KOMMUN",
+                    "text": "Förbättra belysningen i Rosengård centrum.",
+                    "area": "malmo-rosengard-centrum",
+                },
+                {
+                    "key": "tillsammans-1",
+                    "actor": "TILLSAMMANS",
+                    "text": "Besöka Rosengårdsskolan varje termin.",
+                    "area": "malmo-rosengardsskolan",
+                    "target_groups": [{"label": "årskurs 8", "school_year": 8}],
+                },
+                # Two levels: the activities stand under a joint statement, one of them printed before
+                # it is (its parent is set after every commitment has an id).
+                {
+                    "key": "tillsammans-3",
+                    "actor": "TILLSAMMANS",
+                    "actor_label": "Det ska vi göra genom att",
+                    "text": "Genomföra riktade insatser mot öppen narkotikahandel.",
+                    "parent": "tillsammans-2",
+                },
+                {
+                    "key": "tillsammans-2",
+                    "actor": "TILLSAMMANS",
+                    "actor_label": "Kommunen och polisen lovar att",
+                    "text": "Minska narkotikabrotten i Rosengård.",
+                },
+                {
+                    "key": "polis-2",
+                    "actor": "POLIS",
+                    "actor_label": "Det ska vi göra genom att",
+                    "text": "Kontrollera fler fordon vid Rosengårds station.",
+                    "parent": "tillsammans-2",
+                },
+            ],
+        },
+    ],
+    "follow_ups": [
+        {
+            "slug": FOLLOW_UP,
+            "status": "PUBLISHED",
+            "title": "Uppföljning Rosengård 2024",
+            "citizen_promise": ROSENGARD,
+            "year": 2024,
+            # The first tertial's follow-up, signed by its kommunpolis, in per-actor sections.
+            "span": "TERTIAL",
+            "span_number": 1,
+            "period": {"start": "2024-01-01", "end": "2024-04-30", "label": "tertial 1 2024"},
+            "author": {"name": "Cecilia Exempelsson", "title": "Kommunpolis", "organisation": "lpo-malmo-ost"},
+            "entries": [
+                {
+                    "heading": "Kommunens uppföljning",
+                    "actor": "KOMMUN",
+                    "narrative": "Belysningen är utbytt.",
+                    "commitments": ["kommun-1"],
+                },
+                {
+                    "heading": "Polisens uppföljning",
+                    "actor": "POLIS",
+                    "narrative": "Kontrollerna vid stationen har ökat.",
+                    "commitments": ["polis-2"],
+                },
+            ],
+        }
+    ],
+}
+
+AREA = "slug kind name municipality { code } parent { slug }"
+GROUP = "label position ageFrom ageTo schoolYear"
+AGREEMENT_READ = """{
+  agreement(slug: "malmo-samverkansoverenskommelse-2024") {
+    bodies { key position name role meetingsPerYear cadence members { slug } parent { key } }
+    followUpRules { position form timesPerYear reportedTo phrase responsible { key } atMeetingsOf { key } }
+  }
+}"""
+FOLLOW_UP_READ = """query($slug: String!) {
+  followUp(slug: $slug) {
+    year span spanNumber period { start end label }
+    author { person { name title organisation { slug } } signedOn place }
+    entries { heading actor commitments { key } }
+    citizenPromise { commitments { key followUpEntries { position } } }
+  }
+}"""
+READ = f"""query($slug: String!) {{
+  citizenPromise(slug: $slug) {{
+    area {{ {AREA} }}
+    targetGroups {{ {GROUP} }}
+    parties {{ slug kind }} signedOn
+    signatories {{ person {{ name title organisation {{ slug }} }} signedOn place }}
+    commitments {{ key area {{ {AREA} }} parent {{ key }} activities {{ key }} targetGroups {{ {GROUP} }} }}
+  }}
+  municipality(code: "1280") {{ areas {{ slug }} }}
+}}"""
+
+
+def _areas() -> dict[str, dict[str, Any]]:
+    return {area["slug"]: area for area in DOCUMENT["areas"]}
+
+
+def _area(slug: str | None) -> dict[str, Any] | None:
+    if slug is None:
+        return None
+    area = _areas()[slug]
+    return {
+        "slug": slug,
+        "kind": area["kind"],
+        "name": area["name"],
+        "municipality": {"code": area["municipality"]},
+        "parent": {"slug": area["parent"]} if "parent" in area else None,
+    }
+
+
+def _below(slug: str) -> set[str]:
+    """The area and every area under it, computed from the document."""
+    found = {slug}
+    while True:
+        more = {s for s, area in _areas().items() if area.get("parent") in found} - found
+        if not more:
+            return found
+        found |= more
+
+
+def _groups(written: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What GraphQL gives for target groups as written."""
+    return [
+        {
+            "label": g["label"],
+            "position": position,
+            "ageFrom": g.get("age_from"),
+            "ageTo": g.get("age_to"),
+            "schoolYear": g.get("school_year"),
+        }
+        for position, g in enumerate(written, start=1)
+    ]
+
+
+def _unpublished(document: fmt.Document) -> fmt.Document:
+    lists = {
+        kind: [item.model_copy(update={"published_at": None}) for item in getattr(document, kind)]
+        for kind in fmt.CONTENT_TYPES
+    }
+    return document.model_copy(update=lists)
+
+
+async def test_a_document_with_areas_round_trips_load_graphql_export_load(fresh: Database, tmp_path: Path) -> None:
+    await load_documents(tmp_path / "in", {"malmo": DOCUMENT})
+    async with make_client() as client:
+        data = await graphql(client, READ, {"slug": ROSENGARD})
+        whole = await graphql(client, READ, {"slug": WHOLE})
+
+    promise = next(p for p in DOCUMENT["citizen_promises"] if p["slug"] == ROSENGARD)
+    assert data["citizenPromise"]["area"] == _area(promise["area"])
+    assert data["citizenPromise"]["commitments"] == [
+        {
+            "key": c["key"],
+            "area": _area(c.get("area")),
+            "parent": {"key": c["parent"]} if "parent" in c else None,
+            "activities": [{"key": a["key"]} for a in promise["commitments"] if a.get("parent") == c["key"]],
+            "targetGroups": _groups(c.get("target_groups", [])),
+        }
+        for c in promise["commitments"]
+    ]
+    assert data["citizenPromise"]["targetGroups"] == _groups(promise["target_groups"])
+    kinds = {o["slug"]: o["kind"] for o in DOCUMENT["organisations"]}
+    assert data["citizenPromise"]["parties"] == [{"slug": slug, "kind": kinds[slug]} for slug in promise["parties"]]
+    assert data["citizenPromise"]["signedOn"] == promise["signed_on"]
+    assert data["citizenPromise"]["signatories"] == [
+        {
+            "person": {"name": s["name"], "title": s["title"], "organisation": {"slug": s["organisation"]}},
+            "signedOn": s.get("signed_on"),
+            "place": None,
+        }
+        for s in promise["signatories"]
+    ]
+    assert whole["citizenPromise"]["parties"] == [] and whole["citizenPromise"]["signatories"] == []
+
+    async with make_client() as client:
+        follow_up = (await graphql(client, FOLLOW_UP_READ, {"slug": FOLLOW_UP}))["followUp"]
+        agreement = (await graphql(client, AGREEMENT_READ))["agreement"]
+    written_agreement = DOCUMENT["agreements"][0]
+    assert agreement["bodies"] == [
+        {
+            "key": b["key"],
+            "position": position,
+            "name": b["name"],
+            "role": b.get("role"),
+            "meetingsPerYear": b.get("meetings_per_year"),
+            "cadence": b.get("cadence"),
+            "members": [{"slug": m} for m in b.get("members", [])],
+            "parent": {"key": b["parent"]} if "parent" in b else None,
+        }
+        for position, b in enumerate(written_agreement["bodies"], start=1)
+    ]
+    assert agreement["followUpRules"] == [
+        {
+            "position": position,
+            "form": r["form"],
+            "timesPerYear": r.get("times_per_year"),
+            "reportedTo": r.get("reported_to"),
+            "phrase": r["phrase"],
+            "responsible": {"key": r["responsible"]} if "responsible" in r else None,
+            "atMeetingsOf": {"key": r["at_meetings_of"]} if "at_meetings_of" in r else None,
+        }
+        for position, r in enumerate(written_agreement["follow_up_rules"], start=1)
+    ]
+    written = DOCUMENT["follow_ups"][0]
+    assert (follow_up["year"], follow_up["span"], follow_up["spanNumber"]) == (2024, "TERTIAL", 1)
+    assert follow_up["period"] == written["period"]
+    author = written["author"]
+    assert follow_up["author"] == {
+        "person": {"name": author["name"], "title": author["title"], "organisation": {"slug": author["organisation"]}},
+        "signedOn": None,
+        "place": None,
+    }
+    assert follow_up["entries"] == [
+        {"heading": e["heading"], "actor": e["actor"], "commitments": [{"key": k} for k in e["commitments"]]}
+        for e in written["entries"]
+    ]
+    # A promise item no follow-up reports on has no entries.
+    reported = {k for e in written["entries"] for k in e["commitments"]}
+    entries = {c["key"]: c["followUpEntries"] for c in follow_up["citizenPromise"]["commitments"]}
+    assert {key for key, found in entries.items() if not found} == {c["key"] for c in promise["commitments"]} - reported
+    assert whole["citizenPromise"]["area"] is None and whole["citizenPromise"]["targetGroups"] == []
+    by_name = sorted(DOCUMENT["areas"], key=lambda area: (area["name"], area["slug"]))
+    assert data["municipality"]["areas"] == [{"slug": area["slug"]} for area in by_name]
+
+    texts = await export_texts()
+    write_files(tmp_path / "out", {"malmo.yaml": texts["malmo.yaml"]})
+    exported = fmt.Document.model_validate(read(tmp_path / "out" / "malmo.yaml").data)
+    assert _unpublished(exported) == _unpublished(fmt.Document.model_validate(DOCUMENT))
+    summary, checked = await load_path(tmp_path / "out")
+    assert summary is not None, [str(p) for p in checked.problems]
+    assert not summary.changed, summary.lines()
+    assert await export_texts() == texts
+
+
+def _counted() -> set[tuple[str, str]]:
+    """(promise, key) of the commitments statistics count: those without activities under them."""
+    return {
+        (p["slug"], c["key"])
+        for p in DOCUMENT["citizen_promises"]
+        for c in p["commitments"]
+        if not any(a.get("parent") == c["key"] for a in p["commitments"])
+    }
+
+
+def _commitment_areas() -> dict[tuple[str, str], str | None]:
+    """(promise, key) → the area each commitment is for: its own, else its promise's."""
+    return {
+        (p["slug"], c["key"]): c.get("area", p.get("area"))
+        for p in DOCUMENT["citizen_promises"]
+        for c in p["commitments"]
+    }
+
+
+async def _the_area_filter_finds_the_areas_own_items_and_those_below_it() -> None:
+    query = """query($area: String!) {
+      citizenPromises(first: 50, filter: {area: $area}) { edges { node { slug } } }
+      commitments(first: 50, filter: {area: $area}) { edges { node { key citizenPromise { slug } } } }
+    }"""
+    async with make_client() as client:
+        for slug in _areas():
+            data = await graphql(client, query, {"area": slug})
+            below = _below(slug)
+            promises = {p["slug"] for p in DOCUMENT["citizen_promises"] if p.get("area") in below}
+            assert {e["node"]["slug"] for e in data["citizenPromises"]["edges"]} == promises, slug
+            commitments = {key for key, area in _commitment_areas().items() if area in below}
+            got = {(e["node"]["citizenPromise"]["slug"], e["node"]["key"]) for e in data["commitments"]["edges"]}
+            assert got == commitments, slug
+        # Rosengård's three commitments; the one for the whole city is in no area.
+        assert len(_below("malmo-rosengard")) == 4
+
+
+async def _statistics_by_area_add_up_to_their_municipality() -> None:
+    query = """query($groupBy: [StatisticsDimension!]!, $area: String) {
+      commitmentStatistics(groupBy: $groupBy, filter: {municipalityCode: "1280", area: $area}) {
+        group { dimension key label } commitments citizenPromises followedUp
+      }
+    }"""
+    async with make_client() as client:
+        by_area = (await graphql(client, query, {"groupBy": ["MUNICIPALITY", "AREA"]}))["commitmentStatistics"]
+        total = (await graphql(client, query, {"groupBy": ["MUNICIPALITY"]}))["commitmentStatistics"]
+        rosengard = (await graphql(client, query, {"groupBy": [], "area": "malmo-rosengard"}))["commitmentStatistics"]
+
+    expected: dict[str, int] = {}
+    for key, area in _commitment_areas().items():
+        if key in _counted():
+            expected[area or ""] = expected.get(area or "", 0) + 1
+    assert {g["group"][1]["key"]: g["commitments"] for g in by_area} == expected
+    assert [g["group"][1]["key"] for g in by_area] == sorted(expected)
+    whole = next(g for g in by_area if g["group"][1]["key"] == "")
+    assert whole["group"][1]["label"] == "Hela kommunen"
+    names = {slug: area["name"] for slug, area in _areas().items()}
+    assert all(g["group"][1]["label"] == names[g["group"][1]["key"]] for g in by_area if g["group"][1]["key"])
+    # Each commitment is in one area group: the groups add up to the municipality.
+    assert sum(g["commitments"] for g in by_area) == total[0]["commitments"] == len(_counted())
+    reported = {
+        (f["citizen_promise"], key) for f in DOCUMENT["follow_ups"] for e in f["entries"] for key in e["commitments"]
+    }
+    assert sum(g["followedUp"] for g in by_area) == total[0]["followedUp"] == len(reported & _counted())
+    # The stadsdel's filter counts the commitments of its places too, of its one promise; the
+    # joint statement is counted through its two activities: 3 + 2 of its 6 commitments.
+    assert rosengard[0]["commitments"] == 5 and rosengard[0]["citizenPromises"] == 1
+    assert len(_counted()) == len(_commitment_areas()) - 1
+
+
+async def _coverage_counts_areas_and_rolls_them_up_to_the_municipality() -> None:
+    query = """query($groupBy: StatisticsDimension!, $year: Int!) {
+      coverage(groupBy: $groupBy, year: $year, countyCode: "12") {
+        group { key label } municipalities withCitizenPromise withFollowUp
+        areas areasWithCitizenPromise areasWithFollowUp
+      }
+    }"""
+    async with make_client() as client:
+        results = {
+            (group_by, year): (await graphql(client, query, {"groupBy": group_by, "year": year}))["coverage"]
+            for group_by in ("AREA", "MUNICIPALITY", "COUNTY")
+            for year in (2023, 2024)
+        }
+
+    # 2024: the stadsdel's promise covers it and the areas below it, with its follow-up; 2023:
+    # the promise for the whole municipality covers every area, without a follow-up.
+    covered = {2024: _below("malmo-rosengard"), 2023: set(_areas())}
+    followed = {2024: _below("malmo-rosengard"), 2023: set()}
+    for year in (2023, 2024):
+        rows = results[("AREA", year)]
+        ordered = sorted(_areas().values(), key=lambda area: area["name"])
+        assert [r["group"]["key"] if isinstance(r["group"], dict) else r["group"][0]["key"] for r in rows] == [
+            area["slug"] for area in ordered
+        ]
+        for row in rows:
+            slug = row["group"][0]["key"]
+            assert row["areas"] == 1 and row["municipalities"] == 1
+            assert row["areasWithCitizenPromise"] == int(slug in covered[year]), (year, slug)
+            assert row["areasWithFollowUp"] == int(slug in followed[year]), (year, slug)
+            assert row["withCitizenPromise"] == 1
+        malmo = next(r for r in results[("MUNICIPALITY", year)] if r["group"][0]["key"] == "1280")
+        assert malmo["areas"] == sum(r["areas"] for r in rows) == len(_areas())
+        assert malmo["areasWithCitizenPromise"] == sum(r["areasWithCitizenPromise"] for r in rows)
+        assert malmo["areasWithCitizenPromise"] == len(covered[year])
+        assert malmo["areasWithFollowUp"] == len(followed[year])
+        (county,) = results[("COUNTY", year)]
+        assert county["areas"] == malmo["areas"] and county["areasWithFollowUp"] == malmo["areasWithFollowUp"]
+
+
+async def _the_compiled_read_path_answers_areas_as_the_reference_path_does() -> None:
+    app = create_app(Settings(rate_limits=False, debug_execution=True), manage_database=False)
+    endpoint = next(route.endpoint for route in app.routes if getattr(route, "path", "") == "/graphql")  # type: ignore[attr-defined]
+    assert isinstance(endpoint, GraphQLEndpoint)
+    compiled = endpoint.planned.compiled
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://samverkan.test") as client:
+        for query, variables in (
+            (READ, {"slug": ROSENGARD}),
+            (AGREEMENT_READ, {}),
+            (FOLLOW_UP_READ, {"slug": FOLLOW_UP}),
+            (
+                '{ commitments(first: 20, filter: {municipalityCode: "1280"}) { edges { node { key'
+                " parent { key citizenPromise { slug } } activities { key parent { key } } } } } }",
+                {},
+            ),
+            (
+                f'{{ citizenPromises(first: 5, filter: {{area: "malmo-herrgarden"}}) {{ edges {{ node {{ slug'
+                f" area {{ {AREA} }} }} }} }}"
+                f' commitments(first: 5, filter: {{area: "malmo-rosengard"}}) {{ edges {{ node {{ key'
+                f" area {{ {AREA} }} }} }} }} }}",
+                {},
+            ),
+        ):
+            answered = compiled.answered
+            first = await client.post("/graphql", json={"query": query, "variables": variables})
+            assert compiled.answered == answered + 1, compiled.unsupported.items
+            compiled.enabled = False
+            try:
+                reference = await client.post("/graphql", json={"query": query, "variables": variables})
+            finally:
+                compiled.enabled = True
+            assert "errors" not in first.json(), first.json()
+            assert first.json()["extensions"] == {"execution": "compiled"}
+            assert first.json()["data"] == reference.json()["data"]
+
+
+async def test_areas_filter_count_and_roll_up_on_one_load(fresh: Database, tmp_path: Path) -> None:
+    """One load, four readings: the area filter finds an area's own items and those below it;
+    statistics by area add up to their municipality; coverage counts areas and rolls them up;
+    the compiled read path answers areas as the reference path does."""
+    await load_documents(tmp_path / "in", {"malmo": DOCUMENT})
+    await _the_area_filter_finds_the_areas_own_items_and_those_below_it()
+    await _statistics_by_area_add_up_to_their_municipality()
+    await _coverage_counts_areas_and_rolls_them_up_to_the_municipality()
+    await _the_compiled_read_path_answers_areas_as_the_reference_path_does()
+    await _the_export_names_each_commitments_area_and_parent()
+
+
+async def _the_export_names_each_commitments_area_and_parent() -> None:
+    async with make_client() as client:
+        response = await client.get("/export/commitments.csv", params={"area": "malmo-rosengard"})
+    assert response.status_code == 200, response.text
+    rows = list(csv.DictReader(io.StringIO(response.text, newline="")))
+    parents = {
+        (p["slug"], c["key"]): c.get("parent", "") for p in DOCUMENT["citizen_promises"] for c in p["commitments"]
+    }
+    expected = {
+        key: (area or "", parents[key])
+        for key, area in _commitment_areas().items()
+        if area in _below("malmo-rosengard")
+    }
+    assert {(r["citizen_promise"], r["commitment_key"]): (r["area"], r["parent"]) for r in rows} == expected
+
+
+PROMISE_HEAD = (
+    'citizen_promises:\n  - slug: {slug}\n    title: Annat\n    municipality: "1471"\n'
+    '    period: {{start: 2023-01-01, end: 2023-12-31, label: "2023"}}\n'
+)
+# (file, its text, marker on the line the problem must name, words in the message): each shape's
+# invalid cases, all in one load (validation reports every file's problems at once).
+INVALID: list[tuple[str, str, str, str]] = [
+    (
+        "area-outside.yaml",
+        'areas:\n  - {slug: malmo-rosengard, kind: STADSDEL, name: Rosengård, municipality: "1280"}\n'
+        + PROMISE_HEAD.format(slug="annat-1")
+        + "    area: malmo-rosengard\n",
+        "area: malmo-rosengard",
+        "area 'malmo-rosengard' lies in municipality 1280, outside the citizen promise's municipality 1471",
+    ),
+    (
+        "commitment-area-outside.yaml",
+        'areas:\n  - {slug: ange-centrum, kind: CENTRE, name: Ånge centrum, municipality: "2260"}\n'
+        + PROMISE_HEAD.format(slug="annat-2")
+        + "    commitments:\n      - key: polis-1\n        actor: POLIS\n        text: Vara i centrum.\n"
+        "        area: ange-centrum\n",
+        "area: ange-centrum",
+        "outside its citizen promise's municipality 1471",
+    ),
+    (
+        "area-cycle.yaml",
+        'areas:\n  - {slug: a-stad, kind: STADSDEL, name: A, municipality: "1471", parent: b-stad}\n'
+        '  - {slug: b-stad, kind: NEIGHBOURHOOD, name: B, municipality: "1471", parent: a-stad}\n',
+        "slug: a-stad",
+        "a cycle of parents: a-stad → b-stad → a-stad",
+    ),
+    (
+        "parent-elsewhere.yaml",
+        PROMISE_HEAD.format(slug="annat-3")
+        + "    commitments:\n      - {key: polis-1, actor: POLIS, text: Insats., parent: kommun-1}\n",
+        "parent: kommun-1",
+        "'kommun-1' is not a commitment of citizen promise 'annat-3'; a parent is a commitment of the same promise",
+    ),
+    (
+        "parent-cycle.yaml",
+        PROMISE_HEAD.format(slug="annat-4")
+        + "    commitments:\n      - {key: polis-1, actor: POLIS, text: Insats., parent: polis-2}\n"
+        "      - {key: polis-2, actor: POLIS, text: Insats två., parent: polis-1}\n",
+        "key: polis-1",
+        "a cycle of parents: polis-1 → polis-2 → polis-1",
+    ),
+    (
+        "signatory-not-a-party.yaml",
+        PROMISE_HEAD.format(slug="annat-6") + "    parties: [gotene-kommun]\n    signatories:\n"
+        "      - {name: Anna Exempelsson, organisation: lokalpolisomrade-vastra-skaraborg}\n",
+        "name: Anna Exempelsson",
+        "'lokalpolisomrade-vastra-skaraborg' is not a party of the citizen promise",
+    ),
+    (
+        "section-actor.yaml",
+        PROMISE_HEAD.format(slug="annat-7") + "    commitments:\n      - {key: polis-1, actor: POLIS, text: Insats.}\n"
+        "follow_ups:\n  - slug: annat-7-uppfoljning\n    title: Uppföljning\n    citizen_promise: annat-7\n"
+        "    year: 2023\n    entries:\n      - {heading: Kommunens uppföljning, actor: KOMMUN, narrative: Gjort.}\n",
+        "actor: KOMMUN",
+        "citizen promise 'annat-7' has no KOMMUN commitment (its actors: POLIS)",
+    ),
+    (
+        "tertial-number.yaml",
+        PROMISE_HEAD.format(slug="annat-8")
+        + "follow_ups:\n  - slug: annat-8-uppfoljning\n    title: Uppföljning\n    citizen_promise: annat-8\n"
+        "    year: 2023\n    span: TERTIAL\n    span_number: 4\n",
+        "slug: annat-8-uppfoljning",
+        "a TERTIAL follow-up needs span_number 1 to 3",
+    ),
+    (
+        "body-unknown.yaml",
+        "agreements:\n  - slug: annat-avtal\n    title: Avtal\n"
+        "    parties: [gotene-kommun, lokalpolisomrade-vastra-skaraborg]\n"
+        "    bodies:\n      - {key: rad, name: Rådet, parent: samrad}\n"
+        "    follow_up_rules:\n      - {form: ORAL, at_meetings_of: styrgrupp, phrase: muntligt}\n",
+        "at_meetings_of: styrgrupp",
+        "'styrgrupp' is not a body of this agreement",
+    ),
+    (
+        "ages-reversed.yaml",
+        PROMISE_HEAD.format(slug="annat-5") + "    target_groups: [{label: ungdomar, age_from: 17, age_to: 13}]\n",
+        "target_groups:",
+        "age_to 13 is below age_from 17",
+    ),
+]
+
+
+async def _state() -> tuple[dict[str, str], list[int]]:
+    return await export_texts(), [await m.all().count() for m in (Area, CitizenPromise, Commitment, Revision)]
+
+
+async def test_every_invalid_shape_is_refused_with_file_and_line_and_nothing_written(
+    fresh: Database, tmp_path: Path
+) -> None:
+    folder = tmp_path / "invalid"
+    folder.mkdir()
+    for name, text, _, _ in INVALID:
+        (folder / name).write_text(text, encoding="utf-8")
+    before = await _state()
+
+    summary, checked = await load_path(folder)
+
+    assert summary is None
+    for name, text, marker, words in INVALID:
+        line = next(number for number, content in enumerate(text.split("\n"), start=1) if marker in content)
+        found = [p for p in checked.problems if Path(p.file).name == name]
+        assert any(p.line == line and words in p.message for p in found), (name, [str(p) for p in found])
+    assert await _state() == before
+
+
+async def test_the_seed_promise_names_arskurs_7_as_a_target_group_beside_its_text(client: Any) -> None:
+    data = await graphql(
+        client,
+        '{ citizenPromise(slug: "gotene-medborgarlofte-2023-2024") { commitments { key text'
+        " targetGroups { label schoolYear ageFrom } } } }",
+    )
+    groups = {c["key"]: (c["text"], c["targetGroups"]) for c in data["citizenPromise"]["commitments"]}
+    text, found = groups["polis-2"]
+    assert found == [{"label": "årskurs 7", "schoolYear": 7, "ageFrom": None}]
+    assert "årskurs 7" in text
+    assert groups["kommun-4"][1] == [{"label": "barn och ungdomar", "schoolYear": None, "ageFrom": None}]
+
+
+async def test_the_seed_agreements_give_their_printed_bodies_and_rules_as_data(client: Any) -> None:
+    data = await graphql(
+        client,
+        '{ ange: agreement(slug: "ange-samverkansoverenskommelse-2023-2026") { sections { body }'
+        " bodies { key name members { slug } parent { key } }"
+        " followUpRules { form timesPerYear reportedTo phrase responsible { key } atMeetingsOf { key } } }"
+        ' gotene: agreement(slug: "gotene-samverkansoverenskommelse-2020-2023")'
+        " { sections { body } bodies { name role } } }",
+    )
+    ange = data["ange"]
+    assert [(b["key"], b["parent"]) for b in ange["bodies"]] == [
+        ("trygghetsradet", None),
+        ("operativa-samverkansgruppen", {"key": "trygghetsradet"}),
+    ]
+    assert [(r["form"], r["timesPerYear"], r["atMeetingsOf"]) for r in ange["followUpRules"]] == [
+        ("WRITTEN", 1, None),
+        ("ORAL", None, {"key": "trygghetsradet"}),
+    ]
+    # Beside the text, which is unchanged: each phrase and role stands in a section as printed.
+    text = " ".join(section["body"] for section in ange["sections"])
+    assert all(rule["phrase"] in text for rule in ange["followUpRules"])
+    assert data["gotene"]["bodies"][0]["name"] == "BRÅ-gruppen"
+    assert data["gotene"]["bodies"][0]["role"] in " ".join(s["body"] for s in data["gotene"]["sections"])
