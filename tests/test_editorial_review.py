@@ -130,6 +130,33 @@ async def test_a_promise_needs_both_the_municipality_and_its_police_area_and_an_
     assert not await Review.filter(item_slug=NEW).exists() and not await Approval.filter(item_slug=NEW).exists()
 
 
+async def test_a_promise_that_prints_its_police_party_needs_that_unit_not_the_local_police_area(
+    fresh: Database,
+) -> None:
+    """Where a promise prints its own parties, they are its sides: signed by Polisområde Skaraborg,
+    the lokalpolisområde below it covers no side, the polisområde does."""
+    gotene = await token(Role.EDITOR, [GOTENE])
+    local = await token(Role.EDITOR, police_units=["lpo-vastra-skaraborg"])
+    area = await token(Role.EDITOR, police_units=["polisomrade-skaraborg"])
+    id_ = gid("CitizenPromise", NEW)
+    async with make_client() as client:
+        item = _promise(parties=["gotene-kommun", "polisomrade-skaraborg"])
+        assert (await mutate(client, CREATE, {"item": item}, gotene))["outcome"] == "CREATED"
+        assert (await mutate(client, SUBMIT, {"id": id_, "rev": 1}, gotene))["reviewState"] == "IN_REVIEW"
+        queue = (await call(client, QUEUE, token=area))["data"]["reviewQueue"]
+        (waiting,) = [edge["node"] for edge in queue["edges"] if edge["node"]["slug"] == NEW]
+        assert [(s["kind"], s["key"]) for s in waiting["sides"]] == [
+            ("MUNICIPALITY", GOTENE),
+            ("POLICE", "polisomrade-skaraborg"),
+        ]
+        assert (await mutate(client, APPROVE, {"id": id_, "rev": 1}, local))["outcome"] == "DENIED"
+        assert (await mutate(client, APPROVE, {"id": id_, "rev": 1}, gotene))["reviewState"] == "IN_REVIEW"
+        alone = await mutate(client, PUBLISH, {"id": id_}, gotene)
+        assert alone["outcome"] == "DENIED" and "police polisomrade-skaraborg" in alone["problems"][0]["message"]
+        assert (await mutate(client, APPROVE, {"id": id_, "rev": 1}, area))["reviewState"] == "APPROVED"
+        assert (await mutate(client, PUBLISH, {"id": id_}, gotene))["status"] == "PUBLISHED"
+
+
 async def test_the_live_revision_stays_public_while_the_next_is_in_review(fresh: Database) -> None:
     gotene = await token(Role.EDITOR, [GOTENE])
     police = await token(Role.EDITOR, police_units=["polisomrade-skaraborg"])  # above Götene's area

@@ -4,10 +4,11 @@ A medborgarlöfte or a samverkansöverenskommelse belongs to two sides, and reac
 when every side has approved the revision that is published (api/editorial/workflow.py).
 
 - **Sides**: each municipality the item concerns (api/editorial/scope.py, `concerned`), and the
-  police: the police units of its POLICE parties (agreements, service agreements; a contact's
-  organisation when it is one), otherwise — a citizen promise or follow-up, which print no
-  parties, or an item without a police party — the lokalpolisområde of each municipality it
-  concerns. A municipality without a lokalpolisområde adds no police side.
+  police: the police units of its POLICE parties (agreements, service agreements, a citizen
+  promise that prints its own `parties`; a contact's organisation when it is one), otherwise —
+  a follow-up, a citizen promise without printed parties, or any item without a police party —
+  the lokalpolisområde of each municipality it concerns. A municipality without a
+  lokalpolisområde adds no police side.
 - **Covering**: a token covers a municipality side when the kommunkod is among its own
   municipality codes, and a police side when the unit, or a unit above it, is among its police
   units; an admin covers every side. Deliberately not the write scope's widening (a police
@@ -81,7 +82,7 @@ async def sides_of(kind: str, items: Sequence[Described]) -> list[tuple[Side, ..
     municipalities = await concerned(kind, items)
     police: list[set[str]] = [set() for _ in items]
     organisations: list[list[str]] = []
-    if kind in {"agreements", "service_agreements"}:
+    if kind in {"agreements", "service_agreements", "citizen_promises"}:
         organisations = [_listed(item, "parties") for item in items]
     elif kind == "contacts":
         organisations = [[str(_field(item, "organisation"))] if _field(item, "organisation") else [] for item in items]
