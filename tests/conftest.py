@@ -12,6 +12,7 @@ where that is a failure.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import shutil
@@ -141,8 +142,16 @@ class _Registry:
         return Database("postgres", with_database_name(POSTGRES_SERVER, name))
 
     async def drop_all(self) -> None:
-        for name in self.postgres:
-            await drop_postgres_database(POSTGRES_SERVER, name)
+        """Drops every database of the run, eight at a time: each DROP DATABASE waits for a
+        checkpoint of the whole server, and drops waiting together share one, where dropping a
+        worker's 70-odd copies one after the other took 0.3-4 s each, minutes at the run's end."""
+        limit = asyncio.Semaphore(8)
+
+        async def drop(name: str) -> None:
+            async with limit:
+                await drop_postgres_database(POSTGRES_SERVER, name)
+
+        await asyncio.gather(*(drop(name) for name in self.postgres))
 
 
 @pytest_asyncio.fixture(scope="session")
