@@ -710,7 +710,15 @@ async def test_dcat_ap_se_describes_each_dataset_with_its_distributions(seeded: 
     }
     about = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
     resource = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}resource"
-    async with make_client() as client:
+    # DCAT-AP-SE: a dataset's contact point has a name and an e-mail address; each distribution a
+    # licence. Both come from the settings (api/settings.py; the licence by default CC0 1.0).
+    assert Settings().open_data_licence == "http://creativecommons.org/publicdomain/zero/1.0/"
+    settings = Settings(
+        open_data_contact_email="oppnadata@gotene.se", open_data_licence="https://creativecommons.org/licenses/by/4.0/"
+    )
+    async with make_client(settings) as client:
+        package = (await client.get("/export/datapackage.json")).json()
+        assert package["licenses"] == [{"path": "https://creativecommons.org/licenses/by/4.0/"}]
         response = await client.get("/export/dcat.rdf")
         assert response.status_code == 200 and response.headers["content-type"].startswith("application/rdf+xml")
         root = ET.fromstring(response.content)
@@ -720,13 +728,20 @@ async def test_dcat_ap_se_describes_each_dataset_with_its_distributions(seeded: 
         assert len(datasets) == 2
         for dataset in datasets:
             assert dataset.find("dcterms:title", ns) is not None and dataset.find("dcterms:description", ns) is not None
-            assert dataset.find("dcat:contactPoint/vcard:Organization/vcard:fn", ns) is not None
+            [contact] = dataset.findall("dcat:contactPoint/vcard:Organization", ns)
+            assert contact.findtext("vcard:fn", namespaces=ns) == "Samverkan"
+            assert [e.get(resource) for e in contact.findall("vcard:hasEmail", ns)] == ["mailto:oppnadata@gotene.se"]
             assert dataset.find("dcterms:publisher", ns) is not None and dataset.find("dcat:theme", ns) is not None
             downloads = [
                 d.get(resource) or ""
                 for d in dataset.findall("dcat:distribution/dcat:Distribution/dcat:downloadURL", ns)
             ]
             assert sorted(url.rsplit(".", 1)[1] for url in downloads) == ["csv", "json"]
+            licences = [
+                [e.get(resource) for e in d.findall("dcterms:license", ns)]
+                for d in dataset.findall("dcat:distribution/dcat:Distribution", ns)
+            ]
+            assert licences == [["https://creativecommons.org/licenses/by/4.0/"]] * 2
             for url in downloads:
                 assert (await client.get(url.removeprefix("http://samverkan.test"))).status_code == 200
 
