@@ -79,13 +79,7 @@ def target_relation(
     visible_at = None if preview else now
     start_year, end_year = statement.year_of("p.period_start"), statement.year_of("p.period_end")
     per_year = by_year or filter.year is not None
-    partition = "f.citizen_promise_id, f.year" if per_year else "f.citizen_promise_id"
-    ctes = [
-        "ranked AS ("
-        " SELECT f.id AS id, f.citizen_promise_id AS promise_id, f.year AS year,"
-        f" ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY f.year DESC, f.id DESC) AS n"
-        f" FROM follow_up f WHERE {statement.visible('f', visible_at)})"
-    ]
+    ctes: list[str] = []
     joins = [
         "LEFT JOIN commitment_target tg ON tg.id = it.target_id",
         "LEFT JOIN commitment c ON c.id = it.commitment_id",
@@ -110,12 +104,16 @@ def target_relation(
     if D.ORGANISATION in group_by:
         joins.append("LEFT JOIN commitment_performer cpf ON cpf.commitment_id = c.id")
         joins.append("LEFT JOIN organisation og ON og.id = cpf.organisation_id")
-    followed_on = "fu.promise_id = p.id AND fu.n = 1"
+    # The follow-up counted: the promise's latest visible one (of the year, with one), looked up per
+    # row through the index on follow_up.citizen_promise_id. A ROW_NUMBER() CTE joined here made
+    # SQLite scan it for every row: groupBy [ACTOR] on the whole country took 2.8 s, now 0.2 s.
+    visible = statement.visible("lf", visible_at)
+    latest = f"SELECT lf.id FROM follow_up lf WHERE lf.citizen_promise_id = p.id AND {visible}"
     if by_year:
-        followed_on += " AND fu.year = y.year"
+        latest += " AND lf.year = y.year"
     elif filter.year is not None:
-        followed_on += f" AND fu.year = {statement.bind('year', filter.year)}"
-    joins.append(f"LEFT JOIN ranked fu ON {followed_on}")
+        latest += f" AND lf.year = {statement.bind('year', filter.year)}"
+    joins.append(f"LEFT JOIN follow_up fu ON fu.id = ({latest} ORDER BY lf.year DESC, lf.id DESC LIMIT 1)")
     joins.append("LEFT JOIN target_status ts ON ts.follow_up_id = fu.id AND ts.target_id = tg.id")
 
     # A result with no target counts in its own follow-up only, when that is the one counted.
@@ -145,9 +143,9 @@ def target_relation(
 
 
 def relation_sql(relation: Relation, select: list[str]) -> str:
+    ctes = f"WITH RECURSIVE {', '.join(relation.ctes)}\n" if relation.ctes else ""
     return (
-        f"WITH RECURSIVE {', '.join(relation.ctes)}\n"
-        f"SELECT {', '.join(select)}\n"
+        f"{ctes}SELECT {', '.join(select)}\n"
         f"FROM {ITEMS}\n{chr(10).join(relation.joins)}\n"
         f"WHERE {' AND '.join(f'({condition})' for condition in relation.where)}"
     )
