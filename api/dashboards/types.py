@@ -37,7 +37,7 @@ described_enum(
         "YEAR": "By calendar year a citizen promise's period covers.",
         "TOPIC": "By topic of the controlled vocabulary.",
         "ASSESSMENT": "By the follow-up's assessment of the commitment.",
-        "COUNTED": "By what a target counts, as printed (e.g. trygghetsvandringar).",
+        "COUNTED": "By what a target (or a result on no target) counts, as printed (e.g. trygghetsvandringar).",
         "ORGANISATION": "By the organisations that perform a commitment (`performedBy`).",
         "AREA": (
             "By the area below the municipality a commitment is for (its own, else its citizen promise's; key"
