@@ -355,6 +355,7 @@ async def target_rows(filter: CommitmentFilter | None, now: datetime | None = No
     while True:
         statement = Statement.for_default_connection()
         relation = target_relation(statement, [], filter, now)
+        # Targets only: the relation's results on no target have no tg.id.
         relation.where.append(f"tg.id > {statement.bind('after', last)}")
         select = [
             "tg.id AS id, c.id AS commitment_id, p.slug AS citizen_promise, c.key AS commitment_key,"
@@ -456,8 +457,9 @@ def data_dictionary() -> str:
         "",
         "Targets come by target id. The figures of the GraphQL `targetStatistics` are counted from these rows: a"
         " target's `status` and `reported_quantity` are those of the follow-up of the `year` filtered for, or of"
-        " the latest published follow-up; `quantity` adds up to `promisedQuantity`, `reported_quantity` to"
-        " `reportedQuantity`, and the rows per `status` to the counts per status.",
+        " the latest published follow-up; `quantity` adds up to `promisedQuantity`, the rows per `status` to the"
+        " counts per status, and `reported_quantity` to `reportedQuantity` less the results that report on no"
+        " target, which are no rows here but count in `reportedQuantity` (see TargetStatistic in the schema).",
         "",
         "| column | type | meaning |",
         "| --- | --- | --- |",
