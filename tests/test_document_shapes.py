@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
+from tortoise.exceptions import IntegrityError
 
 from api.app import create_app
 from api.http.graphql import GraphQLEndpoint
 from api.settings import Settings
-from models import Area, CitizenPromise, Commitment, Revision
+from models import Area, CitizenPromise, Commitment, Revision, ServicePoint
 from seed import format as fmt
 from seed.export import export_texts, write_files
 from seed.pipeline import load_path
@@ -104,6 +106,9 @@ DOCUMENT: dict[str, list[Any]] = {
         {
             "slug": ROSENGARD,
             "status": "PUBLISHED",
+            # Provenance: the page is cut short.
+            "source_incomplete": True,
+            "source_note": "Sidan slutar efter polisens löften.",
             "title": "Medborgarlöfte Rosengård 2024",
             "municipality": "1280",
             "area": "malmo-rosengard",
@@ -125,10 +130,18 @@ DOCUMENT: dict[str, list[Any]] = {
                 {"label": "seniorer"},
             ],
             "commitments": [
-                {"key": "polis-1", "actor": "POLIS", "text": "Öka närvaron i stadsdelen kvällstid."},
+                # The list's printed numbering; this one repeats last year's (which is here).
+                {
+                    "key": "polis-1",
+                    "actor": "POLIS",
+                    "number": "1.",
+                    "text": "Öka närvaron i stadsdelen kvällstid.",
+                    "succession": [{"kind": "REPEATS", "target": f"{WHOLE}#polis-1"}],
+                },
                 {
                     "key": "kommun-1",
                     "actor": "KOMMUN",
+                    "number": "2.",
                     "text": "Förbättra belysningen i Rosengård centrum.",
                     "area": "malmo-rosengard-centrum",
                 },
@@ -162,6 +175,12 @@ DOCUMENT: dict[str, list[Any]] = {
                     "parent": "tillsammans-2",
                 },
             ],
+            # Succession: it continues the promise for the whole city (here) and replaces an
+            # earlier one of the stadsdel that is not here, named by its printed reference only.
+            "succession": [
+                {"kind": "CONTINUES", "target": WHOLE, "reference": "Medborgarlöfte Malmö 2023"},
+                {"kind": "REPLACES", "target": "malmo-rosengard-2022", "reference": "Medborgarlöfte Rosengård 2022"},
+            ],
         },
     ],
     "follow_ups": [
@@ -190,6 +209,48 @@ DOCUMENT: dict[str, list[Any]] = {
                     "commitments": ["polis-2"],
                 },
             ],
+            "succession": [
+                {"kind": "ANNOUNCES", "target": "malmo-rosengard-2025", "reference": "Medborgarlöfte Rosengård 2025"}
+            ],
+        }
+    ],
+    # Service points: a library desk, a mobile police office one day a week, a temporary
+    # arrangement with an end date; opening hours as printed and typed beside them.
+    "service_agreements": [
+        {
+            "slug": "malmo-samtjanstavtal",
+            "status": "PUBLISHED",
+            "title": "Samtjänstavtal Malmö",
+            "municipality": "1280",
+            "parties": ["malmo-stad", "lpo-malmo-ost"],
+            "provider": "Malmö stadsbibliotek",
+            "points": [
+                {
+                    "key": "rosengards-bibliotek",
+                    "name": "Rosengårds bibliotek",
+                    "address": "Amiralsgatan 3",
+                    "area": "malmo-rosengard-centrum",
+                    "opening_hours_text": "måndag–fredag 07.30–16.00",
+                    "opening_hours": "Mo-Fr 07:30-16:00",
+                },
+                {
+                    "key": "mobila-polisen",
+                    "name": "Mobila polisstationen",
+                    "kind": "MOBILE",
+                    "area": "malmo-herrgarden",
+                    "opening_hours_text": "onsdagar kl. 10–14",
+                    "opening_hours": "We 10:00-14:00",
+                },
+                {
+                    "key": "stadshuset",
+                    "name": "Stadshuset",
+                    "opening_hours_text": "tisdagar och torsdagar 9–12",
+                    "opening_hours": "Tu,Th 09:00-12:00",
+                    "valid_from": "2024-03-01",
+                    "valid_until": "2024-06-30",
+                    "note": "Tillfälligt under ombyggnaden av biblioteket",
+                },
+            ],
         }
     ],
 }
@@ -210,6 +271,16 @@ FOLLOW_UP_READ = """query($slug: String!) {
     citizenPromise { commitments { key followUpEntries { position } } }
   }
 }"""
+SUCCESSION = "kind position target reference citizenPromise { slug } commitment { key citizenPromise { slug } }"
+POINT = "key position name kind address area { slug } openingHoursText openingHours validFrom validUntil note"
+SHAPES_READ = f"""query($slug: String!, $followUp: String!) {{
+  citizenPromise(slug: $slug) {{
+    sourceIncomplete sourceNote succession {{ {SUCCESSION} }}
+    commitments {{ key number succession {{ {SUCCESSION} }} }}
+  }}
+  followUp(slug: $followUp) {{ sourceIncomplete succession {{ {SUCCESSION} }} }}
+  municipality(code: "1280") {{ serviceAgreements {{ slug sourceIncomplete points {{ {POINT} }} }} }}
+}}"""
 READ = f"""query($slug: String!) {{
   citizenPromise(slug: $slug) {{
     area {{ {AREA} }}
@@ -352,6 +423,8 @@ async def test_a_document_with_areas_round_trips_load_graphql_export_load(fresh:
     assert whole["citizenPromise"]["area"] is None and whole["citizenPromise"]["targetGroups"] == []
     by_name = sorted(DOCUMENT["areas"], key=lambda area: (area["name"], area["slug"]))
     assert data["municipality"]["areas"] == [{"slug": area["slug"]} for area in by_name]
+    await _service_points_succession_and_provenance_read_as_written(promise)
+    await _the_database_refuses_an_area_of_another_municipality()
 
     texts = await export_texts()
     write_files(tmp_path / "out", {"malmo.yaml": texts["malmo.yaml"]})
@@ -361,6 +434,90 @@ async def test_a_document_with_areas_round_trips_load_graphql_export_load(fresh:
     assert summary is not None, [str(p) for p in checked.problems]
     assert not summary.changed, summary.lines()
     assert await export_texts() == texts
+
+
+def _succession(written: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What GraphQL gives for succession links as written: the item when it is in DOCUMENT."""
+    promises = {p["slug"]: p for p in DOCUMENT["citizen_promises"]}
+    found = []
+    for position, link in enumerate(written, start=1):
+        slug, _, key = link["target"].partition("#")
+        here = slug in promises and (not key or any(c["key"] == key for c in promises[slug]["commitments"]))
+        found.append(
+            {
+                "kind": link["kind"],
+                "position": position,
+                "target": link["target"],
+                "reference": link.get("reference"),
+                "citizenPromise": {"slug": slug} if here and not key else None,
+                "commitment": {"key": key, "citizenPromise": {"slug": slug}} if here and key else None,
+            }
+        )
+    return found
+
+
+async def _service_points_succession_and_provenance_read_as_written(promise: dict[str, Any]) -> None:
+    async with make_client() as client:
+        data = await graphql(client, SHAPES_READ, {"slug": ROSENGARD, "followUp": FOLLOW_UP})
+    read = data["citizenPromise"]
+    assert (read["sourceIncomplete"], read["sourceNote"]) == (True, promise["source_note"])
+    assert read["succession"] == _succession(promise["succession"])
+    # Resolved when here (the promise for the whole city), else null beside the printed reference.
+    assert [link["citizenPromise"] for link in read["succession"]] == [{"slug": WHOLE}, None]
+    assert read["commitments"] == [
+        {"key": c["key"], "number": c.get("number"), "succession": _succession(c.get("succession", []))}
+        for c in promise["commitments"]
+    ]
+    assert read["commitments"][0]["succession"][0]["commitment"] == {
+        "key": "polis-1",
+        "citizenPromise": {"slug": WHOLE},
+    }
+    follow_up = DOCUMENT["follow_ups"][0]
+    assert data["followUp"] == {"sourceIncomplete": False, "succession": _succession(follow_up["succession"])}
+    (service,) = DOCUMENT["service_agreements"]
+    assert data["municipality"]["serviceAgreements"] == [
+        {
+            "slug": service["slug"],
+            "sourceIncomplete": False,
+            "points": [
+                {
+                    "key": p["key"],
+                    "position": position,
+                    "name": p["name"],
+                    "kind": p.get("kind", "FIXED"),
+                    "address": p.get("address"),
+                    "area": {"slug": p["area"]} if "area" in p else None,
+                    "openingHoursText": p["opening_hours_text"],
+                    "openingHours": p["opening_hours"],
+                    "validFrom": p.get("valid_from"),
+                    "validUntil": p.get("valid_until"),
+                    "note": p.get("note"),
+                }
+                for position, p in enumerate(service["points"], start=1)
+            ],
+        }
+    ]
+
+
+async def _the_database_refuses_an_area_of_another_municipality() -> None:
+    """Below validation, the database itself keeps a promise's, a commitment's and a service
+    point's area in the municipality, and an area in use where it is (migration 0012)."""
+    rosengard = await Area.get(slug="malmo-rosengard")
+    gotene = await CitizenPromise.get(slug="gotene-medborgarlofte-2019")
+    elsewhere = await Area.create(
+        slug="gotene-centrum", kind="CENTRE", name="Götene centrum", municipality_id="1471", document="elsewhere"
+    )
+    before = await _state()
+    for attempt in (
+        CitizenPromise.filter(id=gotene.id).update(area_id=rosengard.id),
+        Commitment.filter(citizen_promise_id=gotene.id).update(area_id=rosengard.id),
+        ServicePoint.filter(key="stadshuset").update(area_id=elsewhere.id),
+        Area.filter(id=rosengard.id).update(municipality_id="1471"),
+    ):
+        with pytest.raises(IntegrityError, match="area_in_municipality"):
+            await attempt
+    assert await _state() == before
+    await elsewhere.delete()
 
 
 def _counted() -> set[tuple[str, str]]:
@@ -482,6 +639,7 @@ async def _the_compiled_read_path_answers_areas_as_the_reference_path_does() -> 
             (READ, {"slug": ROSENGARD}),
             (AGREEMENT_READ, {}),
             (FOLLOW_UP_READ, {"slug": FOLLOW_UP}),
+            (SHAPES_READ, {"slug": ROSENGARD, "followUp": FOLLOW_UP}),
             (
                 '{ commitments(first: 20, filter: {municipalityCode: "1280"}) { edges { node { key'
                 " parent { key citizenPromise { slug } } activities { key parent { key } } } } } }",
@@ -539,6 +697,10 @@ async def _the_export_names_each_commitments_area_and_parent() -> None:
 PROMISE_HEAD = (
     'citizen_promises:\n  - slug: {slug}\n    title: Annat\n    municipality: "1471"\n'
     '    period: {{start: 2023-01-01, end: 2023-12-31, label: "2023"}}\n'
+)
+SERVICE_HEAD = (
+    'service_agreements:\n  - slug: {slug}\n    title: Samtjänst\n    municipality: "1471"\n'
+    "    provider: Biblioteket\n    points:\n"
 )
 # (file, its text, marker on the line the problem must name, words in the message): each shape's
 # invalid cases, all in one load (validation reports every file's problems at once).
@@ -613,6 +775,46 @@ INVALID: list[tuple[str, str, str, str]] = [
         "    follow_up_rules:\n      - {form: ORAL, at_meetings_of: styrgrupp, phrase: muntligt}\n",
         "at_meetings_of: styrgrupp",
         "'styrgrupp' is not a body of this agreement",
+    ),
+    (
+        "hours-unparsed.yaml",
+        SERVICE_HEAD.format(slug="annat-samtjanst-1")
+        + "      - {key: disken, name: Disken, opening_hours_text: måndag–fredag 8–16,"
+        " opening_hours: Mo-Xx 08:00-16:00}\n",
+        "opening_hours: Mo-Xx",
+        "'Mo-Xx 08:00-16:00' is not OpenStreetMap opening_hours syntax (expected wday at character 4)",
+    ),
+    (
+        "hours-other-days.yaml",
+        SERVICE_HEAD.format(slug="annat-samtjanst-2")
+        + "      - key: disken\n        name: Disken\n        opening_hours_text: måndag–fredag 8–16\n"
+        "        opening_hours: Mo-Sa 08:00-16:00\n",
+        "opening_hours: Mo-Sa",
+        "'Mo-Sa 08:00-16:00' is open on Mo, Tu, We, Th, Fr, Sa, but the printed 'måndag–fredag 8–16' names Mo, Tu,"
+        " We, Th, Fr",
+    ),
+    (
+        "point-area-outside.yaml",
+        'areas:\n  - {slug: ange-torget, kind: CENTRE, name: Torget, municipality: "2260"}\n'
+        + SERVICE_HEAD.format(slug="annat-samtjanst-3")
+        + "      - {key: disken, name: Disken, area: ange-torget}\n",
+        "area: ange-torget",
+        "outside the service agreement's municipality 1471",
+    ),
+    (
+        "succession-other-kind.yaml",
+        PROMISE_HEAD.format(slug="annat-9")
+        + "    succession:\n      - {kind: CONTINUES, target: gotene-uppfoljning-2023}\n",
+        "target: gotene-uppfoljning-2023",
+        "'gotene-uppfoljning-2023' is a follow-up, not a citizen promise; a CONTINUES link names a citizen promise",
+    ),
+    (
+        "repeats-a-promise.yaml",
+        PROMISE_HEAD.format(slug="annat-10")
+        + "    commitments:\n      - key: polis-1\n        actor: POLIS\n        text: Insats.\n"
+        "        succession: [{kind: REPEATS, target: gotene-medborgarlofte-2019}]\n",
+        "succession: [{kind: REPEATS",
+        "a REPEATS link names a commitment ('promise-slug#key'), not 'gotene-medborgarlofte-2019'",
     ),
     (
         "ages-reversed.yaml",
