@@ -15,15 +15,19 @@ import pytest
 from tortoise.exceptions import IntegrityError
 
 from api.app import create_app
+from api.editorial.access import Role
 from api.http.graphql import GraphQLEndpoint
 from api.settings import Settings
 from models import Area, CitizenPromise, Commitment, Revision, ServicePoint
 from seed import format as fmt
 from seed.export import export_texts, write_files
 from seed.pipeline import load_path
+from seed.remote import ITEMS, REFERENCES, server_known, write_pulled
+from seed.validate import read_files, seed_files, validate_documents
 from seed.yamlio import read
 from tests.conftest import Database, graphql, make_client
 from tests.content import load_documents
+from tests.editorial import call, token
 
 ROSENGARD = "malmo-rosengard-2024"
 WHOLE = "malmo-medborgarlofte-2023"
@@ -427,6 +431,7 @@ async def test_a_document_with_areas_round_trips_load_graphql_export_load(fresh:
     await _the_database_refuses_an_area_of_another_municipality()
 
     texts = await export_texts()
+    await _pull_writes_the_areas_and_push_accepts_them(tmp_path / "pulled", texts["malmo.yaml"])
     write_files(tmp_path / "out", {"malmo.yaml": texts["malmo.yaml"]})
     exported = fmt.Document.model_validate(read(tmp_path / "out" / "malmo.yaml").data)
     assert _unpublished(exported) == _unpublished(fmt.Document.model_validate(DOCUMENT))
@@ -497,6 +502,20 @@ async def _service_points_succession_and_provenance_read_as_written(promise: dic
             ],
         }
     ]
+
+
+async def _pull_writes_the_areas_and_push_accepts_them(folder: Path, exported: str) -> None:
+    """`seed pull` writes the areas its items name as the export does, and `seed push`'s check
+    against the server's references accepts the files (through the real endpoint, in process)."""
+    secret = await token(Role.ADMIN)
+    async with make_client() as client:
+        rows = (await call(client, ITEMS, token=secret))["data"]["editorialItems"]
+        references = (await call(client, REFERENCES, token=secret))["data"]["editorialReferences"]
+    write_pulled(folder, rows, references)
+    assert (folder / "malmo.yaml").read_text(encoding="utf-8") == exported
+    parsed, problems = read_files(seed_files(folder))
+    _, more = validate_documents(parsed, server_known(references))
+    assert not problems + more, [str(p) for p in problems + more]
 
 
 async def _the_database_refuses_an_area_of_another_municipality() -> None:
@@ -683,15 +702,24 @@ async def _the_export_names_each_commitments_area_and_parent() -> None:
         response = await client.get("/export/commitments.csv", params={"area": "malmo-rosengard"})
     assert response.status_code == 200, response.text
     rows = list(csv.DictReader(io.StringIO(response.text, newline="")))
-    parents = {
-        (p["slug"], c["key"]): c.get("parent", "") for p in DOCUMENT["citizen_promises"] for c in p["commitments"]
+    written = {
+        (p["slug"], c["key"]): (
+            c.get("parent", ""),
+            c.get("number", ""),
+            ";".join(link["target"] for link in c.get("succession", [])),
+            "true" if p.get("source_incomplete") else "false",
+        )
+        for p in DOCUMENT["citizen_promises"]
+        for c in p["commitments"]
     }
     expected = {
-        key: (area or "", parents[key])
+        key: (area or "", *written[key])
         for key, area in _commitment_areas().items()
         if area in _below("malmo-rosengard")
     }
-    assert {(r["citizen_promise"], r["commitment_key"]): (r["area"], r["parent"]) for r in rows} == expected
+    columns = ("area", "parent", "number", "repeats", "source_incomplete")
+    assert {(r["citizen_promise"], r["commitment_key"]): tuple(r[c] for c in columns) for r in rows} == expected
+    assert any(r["repeats"] for r in rows) and any(r["number"] for r in rows)
 
 
 PROMISE_HEAD = (
@@ -884,3 +912,20 @@ async def test_the_seed_agreements_give_their_printed_bodies_and_rules_as_data(c
     assert all(rule["phrase"] in text for rule in ange["followUpRules"])
     assert data["gotene"]["bodies"][0]["name"] == "BRÅ-gruppen"
     assert data["gotene"]["bodies"][0]["role"] in " ".join(s["body"] for s in data["gotene"]["sections"])
+
+
+async def test_the_seed_promise_repeats_two_commitments_of_2019_with_the_same_text(client: Any) -> None:
+    data = await graphql(
+        client,
+        '{ citizenPromise(slug: "gotene-medborgarlofte-2023-2024") { commitments { key text'
+        " succession { kind target reference commitment { key text citizenPromise { slug period { label } } } } } } }",
+    )
+    repeats = {c["key"]: (c["text"], c["succession"]) for c in data["citizenPromise"]["commitments"] if c["succession"]}
+    assert sorted(repeats) == ["kommun-3", "tillsammans-2"]
+    for text, (link,) in repeats.values():
+        earlier = link["commitment"]
+        assert link["kind"] == "REPEATS" and link["reference"] is None
+        assert link["target"] == f"gotene-medborgarlofte-2019#{earlier['key']}"
+        assert earlier["citizenPromise"] == {"slug": "gotene-medborgarlofte-2019", "period": {"label": "2019"}}
+        # The same commitment printed again: the text is the earlier one's (a final full stop aside).
+        assert earlier["text"].rstrip(".") == text.rstrip(".")
