@@ -49,6 +49,8 @@ def as_csv(row: dict[str, Any]) -> dict[str, str]:
     for name, value in row.items():
         if name == "assessments":
             cells[name] = ";".join(f"{item['year']}:{item['assessment']}" for item in value)
+        elif isinstance(value, bool):
+            cells[name] = "true" if value else "false"
         elif isinstance(value, list):
             cells[name] = ";".join(str(item) for item in value)
         else:
