@@ -3,8 +3,10 @@ implementation OSM tools use), and the weekdays a printed Swedish text names, so
 point's typed hours can be held to the words printed beside them.
 
 Parsing is the library's; the weekdays an expression is open on are read from its intervals
-over one whole year (2024, so seasonal rules and "week 1-53/2" count too): about 730 intervals
-for a weekday rule, well under a millisecond per expression. The printed text is matched for
+over one whole year (2024, so seasonal rules and "week 1-53/2" count too), stopping once all
+seven are found: 525 intervals for "Mo-Fr 07:30-16:00", 8 ms (2 ms for "We 10:00-14:00")
+measured on the 2-core machine under a load average of 11, paid once per service point a file
+or a mutation gives. The printed text is matched for
 day names only ("måndag–fredag", "mån-fre", "onsdagar", "vardagar", "alla dagar"); a text
 that names no day ("kl. 10–14") is not compared.
 """

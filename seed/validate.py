@@ -537,7 +537,9 @@ def _check_succession(
                     )
                 )
             elif slug == promise:
-                problems.append(_problem(located, path, f"a {kind} link names another promise than its own"))
+                problems.append(
+                    _problem(located, path, f"'{slug}' is the item's own citizen promise; a {kind} link names another")
+                )
             elif key and key not in commitment_keys.get(slug, set()):
                 problems.append(_problem(located, path, f"'{key}' is not a commitment of citizen promise '{slug}'"))
             elif slug in periods and promise in periods:

@@ -866,6 +866,20 @@ INVALID: list[tuple[str, str, str, str]] = [
         "a REPEATS link names a commitment ('promise-slug#key'), not 'gotene-medborgarlofte-2019'",
     ),
     (
+        "continues-a-commitment.yaml",
+        PROMISE_HEAD.format(slug="annat-11")
+        + "    succession:\n      - {kind: REPLACES, target: 'gotene-medborgarlofte-2019#kommun-1'}\n",
+        "target: 'gotene-medborgarlofte-2019#kommun-1'",
+        "a REPLACES link names a citizen promise, not 'gotene-medborgarlofte-2019#kommun-1'",
+    ),
+    (
+        "continues-a-later-promise.yaml",
+        PROMISE_HEAD.format(slug="annat-12")
+        + "    succession:\n      - {kind: CONTINUES, target: gotene-medborgarlofte-2023-2024}\n",
+        "target: gotene-medborgarlofte-2023-2024",
+        "'gotene-medborgarlofte-2023-2024' (2023–2024) is not of an earlier period than 'annat-12' (2023)",
+    ),
+    (
         "ages-reversed.yaml",
         PROMISE_HEAD.format(slug="annat-5") + "    target_groups: [{label: ungdomar, age_from: 17, age_to: 13}]\n",
         "target_groups:",
