@@ -1,7 +1,10 @@
-"""The shapes real documents take (issue 18): areas below the municipality, on both databases,
-through the real GraphQL endpoint: a made-up document with each pattern round-trips load →
-GraphQL → export → load; area filters find an area's own items and those below it; statistics
-by area add up to their municipality; coverage counts areas and rolls them up."""
+"""The shapes real documents take (issue 18), on both databases, through the real GraphQL
+endpoint: a made-up document with each pattern (areas, two levels, target groups, promise
+parties, follow-up structure, governance, service points with opening hours, succession,
+provenance) round-trips load → GraphQL → export → load, and through `seed pull`; area filters
+find an area's own items and those below it; statistics by area add up to their municipality;
+coverage counts areas and rolls them up; every invalid shape is refused with file and line in
+one load, and the database itself refuses an area of another municipality."""
 
 from __future__ import annotations
 
