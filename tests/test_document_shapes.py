@@ -880,7 +880,7 @@ INVALID: list[tuple[str, str, str, str]] = [
         PROMISE_HEAD.format(slug="annat-12")
         + "    succession:\n      - {kind: CONTINUES, target: gotene-medborgarlofte-2023-2024}\n",
         "target: gotene-medborgarlofte-2023-2024",
-        "'gotene-medborgarlofte-2023-2024' (2023–2024) is not of an earlier period than 'annat-12' (2023)",
+        "'gotene-medborgarlofte-2023-2024' (åren 2023 och 2024) is not of an earlier period than 'annat-12' (2023)",
     ),
     (
         "ages-reversed.yaml",
