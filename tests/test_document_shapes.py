@@ -31,7 +31,7 @@ from seed.validate import read_files, seed_files, validate_documents
 from seed.yamlio import read
 from tests.conftest import Database, graphql, make_client
 from tests.content import load_documents
-from tests.editorial import call, token
+from tests.editorial import call, gid, mutate, token
 
 ROSENGARD = "malmo-rosengard-2024"
 WHOLE = "malmo-medborgarlofte-2023"
@@ -540,6 +540,40 @@ async def _pull_writes_the_areas_and_push_accepts_them(folder: Path, exported: s
     parsed, problems = read_files(seed_files(folder))
     _, more = validate_documents(parsed, server_known(references))
     assert not problems + more, [str(p) for p in problems + more]
+    await _a_mutation_refuses_the_same_as_a_file(secret)
+
+
+async def _a_mutation_refuses_the_same_as_a_file(secret: str) -> None:
+    """serviceAgreementUpdate goes through the same validation: hours on other days than printed,
+    and a point in an area of another municipality, refused with their field paths; nothing
+    changes."""
+    (service,) = DOCUMENT["service_agreements"]
+    points = [
+        {**service["points"][0], "opening_hours": "Mo-Sa 07:30-16:00"},
+        {**service["points"][1], "area": "gotene-centrum"},
+    ]
+    update = (
+        "mutation($id: ID!, $item: JSON!) { serviceAgreementUpdate(id: $id, expectedRevision: 1, item: $item)"
+        " { outcome problems { field message } } }"
+    )
+    before = await export_texts()
+    elsewhere = await Area.create(
+        slug="gotene-centrum", kind="CENTRE", name="Götene centrum", municipality_id="1471", document="elsewhere"
+    )
+    async with make_client() as client:
+        result = await mutate(
+            client,
+            update,
+            {"id": gid("ServiceAgreement", service["slug"]), "item": {**service, "points": points}},
+            secret,
+        )
+    await elsewhere.delete()
+    assert result["outcome"] == "INVALID"
+    problems = {p["field"]: p["message"] for p in result["problems"]}
+    assert sorted(problems) == ["points[0].opening_hours", "points[1].area"]
+    assert "outside the service agreement's municipality 1280" in problems["points[1].area"]
+    assert "names Mo, Tu, We, Th, Fr" in problems["points[0].opening_hours"]
+    assert await export_texts() == before
 
 
 async def _the_database_refuses_an_area_of_another_municipality() -> None:
