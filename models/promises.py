@@ -138,6 +138,8 @@ class Commitment(Model):
     text = fields.TextField()
     position = fields.IntField()
     document_order = fields.IntField()
+    # The list's printed numbering ("1.", "2 a)"), when the document numbers its commitments.
+    number = fields.CharField(max_length=50, null=True)
     # The area the commitment is for, when it names one below its promise's (a centre, a school).
     area: fields.ForeignKeyNullableRelation[Area] = fields.ForeignKeyField(
         "models.Area", related_name="commitments", null=True, on_delete=fields.RESTRICT

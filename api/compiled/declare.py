@@ -124,6 +124,8 @@ def content_fields() -> dict[str, Field]:
         "sourceUrl": Value("{c}.source_url"),
         "sourcePublishedOn": Value("{c}.source_published_on", "date"),
         "sourceUpdatedOn": Value("{c}.source_updated_on", "date"),
+        "sourceIncomplete": Value("{c}.source_incomplete", "boolean"),
+        "sourceNote": Value("{c}.source_note"),
         "summary": Text("{c}.summary"),
     }
 

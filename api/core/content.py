@@ -84,12 +84,17 @@ CONTENT_FIELDS = (
     "source_url",
     "source_published_on",
     "source_updated_on",
+    "source_incomplete",
+    "source_note",
     "published_at",
     "updated_at",
     "summary",
 )
 CONTENT_DECODE = Decode(
-    dates=("source_published_on", "source_updated_on"), datetimes=("published_at", "updated_at"), json=("links",)
+    dates=("source_published_on", "source_updated_on"),
+    datetimes=("published_at", "updated_at"),
+    json=("links",),
+    booleans=("source_incomplete",),
 )
 PERIOD_DECODE = Decode(dates=("period_start", "period_end"))
 
@@ -105,6 +110,13 @@ class ContentItem(Node):
     source_url: str | None = strawberry.field(description="The page the content was taken from, if any.")
     source_published_on: dt.date | None = strawberry.field(description='As printed on the source page ("Publicerad").')
     source_updated_on: dt.date | None = strawberry.field(description='As printed on the source page ("Uppdaterad").')
+    source_incomplete: bool = strawberry.field(
+        description="The source page is incomplete (cut short, a part missing): what is here is all it gave."
+    )
+    source_note: str | None = strawberry.field(
+        description='What the editor noted about the source page, e.g. what is missing ("Sidan slutar mitt i'
+        ' uppräkningen"); null: nothing noted.'
+    )
     published_at: dt.datetime | None = strawberry.field(description="First published here.")
     updated_at: dt.datetime = strawberry.field(description="Last changed here.")
     pk: strawberry.Private[int]
@@ -130,6 +142,8 @@ def content_fields(row: Row) -> dict[str, Any]:
         "source_url": row["source_url"],
         "source_published_on": row["source_published_on"],
         "source_updated_on": row["source_updated_on"],
+        "source_incomplete": row["source_incomplete"],
+        "source_note": row["source_note"],
         "published_at": row["published_at"],
         "updated_at": row["updated_at"],
         "pk": row["id"],

@@ -20,8 +20,8 @@ from api.followups.loaders import (
     TargetStatusesByFollowUpLoader,
 )
 from api.promises.filters import Actor
-from api.promises.loaders import CitizenPromiseByIdLoader, TargetByIdLoader
-from api.promises.types import CitizenPromise, Commitment, Interval, Target
+from api.promises.loaders import CitizenPromiseByIdLoader, SuccessionByFollowUpLoader, TargetByIdLoader
+from api.promises.types import CitizenPromise, Commitment, Interval, Succession, Target
 from models.enums import Assessment as Assessment  # re-exported: the API's enum
 from models.enums import FollowUpSpan as FollowUpSpan
 from models.enums import TargetStatus as TargetStatus
@@ -122,6 +122,13 @@ class FollowUp(ContentItem):
     @strawberry.field(description="In document order.", graphql_type=list["FollowUpEntry"])
     def entries(self, info: Info[Context, Any]) -> Maybe[list[FollowUpEntry]]:
         return EntriesByFollowUpLoader.of(info).resolve(self.pk, each(FollowUpEntry.from_row))
+
+    @strawberry.field(
+        description="The next promise it announces, in the order printed; empty: none printed.",
+        graphql_type=list[Succession],
+    )
+    def succession(self, info: Info[Context, Any]) -> Maybe[list[Succession]]:
+        return SuccessionByFollowUpLoader.of(info).resolve(self.pk, each(Succession.from_row))
 
 
 @strawberry.type(

@@ -23,18 +23,23 @@ from api.promises.filters import Actor
 from api.promises.loaders import (
     ActivitiesByCommitmentLoader,
     CitizenPromiseByIdLoader,
+    CitizenPromiseBySlugLoader,
     CommitmentByIdLoader,
+    CommitmentByKeyLoader,
     CommitmentsByCitizenPromiseLoader,
     PartiesByCitizenPromiseLoader,
     PartnersByCommitmentLoader,
     PerformersByCommitmentLoader,
     SignatoriesByCitizenPromiseLoader,
+    SuccessionByCitizenPromiseLoader,
+    SuccessionByCommitmentLoader,
     TargetGroupsByCitizenPromiseLoader,
     TargetGroupsByCommitmentLoader,
     TargetsByCommitmentLoader,
     TopicsByCommitmentLoader,
 )
 from models.enums import Interval as Interval  # re-exported: the API's enums
+from models.enums import SuccessionKind as SuccessionKind
 from models.enums import TargetQualifier as TargetQualifier
 
 if TYPE_CHECKING:
@@ -62,6 +67,18 @@ described_enum(
         "TERM": '"per termin": each school term.',
         "YEAR": '"under året", "per år": each year.',
         "PERIOD": "The whole period of the promise (or of the result).",
+    },
+)
+
+
+described_enum(
+    SuccessionKind,
+    "How an item follows on from another, as printed.",
+    {
+        "CONTINUES": "A citizen promise continues (fortsätter) an earlier promise.",
+        "REPLACES": "A citizen promise replaces (ersätter) an earlier promise.",
+        "REPEATS": "A commitment repeats a commitment of an earlier period.",
+        "ANNOUNCES": "A follow-up announces the next citizen promise.",
     },
 )
 
@@ -97,6 +114,56 @@ class TargetGroup:
             age_from=row["age_from"],
             age_to=row["age_to"],
             school_year=row["school_year"],
+        )
+
+
+@strawberry.type(
+    description="A typed link, as printed, to the item this one follows on from (or announces): the item when it"
+    " is here and visible, else null, beside the printed reference."
+)
+class Succession:
+    kind: SuccessionKind = strawberry.field(description="How this item follows on from the other (see SuccessionKind).")
+    position: int = strawberry.field(description="Order among the item's succession links, from 1.")
+    target: str = strawberry.field(
+        description="The item named, as written: a citizen promise's slug, or `promise-slug#key` for a commitment."
+    )
+    reference: str | None = strawberry.field(
+        description='The reference as printed, e.g. "Medborgarlöfte 2022"; null: none printed.'
+    )
+    target_slug: strawberry.Private[str]
+    target_key: strawberry.Private[str | None]
+
+    @classmethod
+    def from_row(cls, row: Row) -> Succession:
+        key = row["target_key"]
+        return cls(
+            kind=SuccessionKind(row["kind"]),
+            position=row["position"],
+            target=row["target_slug"] + (f"#{key}" if key else ""),
+            reference=row["reference"],
+            target_slug=row["target_slug"],
+            target_key=key,
+        )
+
+    @strawberry.field(
+        description="The citizen promise named (CONTINUES, REPLACES, ANNOUNCES) when it is here and visible; null"
+        " otherwise, and for REPEATS.",
+        graphql_type=Optional["CitizenPromise"],
+    )
+    def citizen_promise(self, info: Info[Context, Any]) -> Maybe[CitizenPromise | None]:
+        if self.target_key is not None:
+            return None
+        return CitizenPromiseBySlugLoader.of(info).resolve(self.target_slug, optional(CitizenPromise.from_row))
+
+    @strawberry.field(
+        description="The commitment named (REPEATS) when it is here and its promise visible; null otherwise.",
+        graphql_type=Optional["Commitment"],
+    )
+    def commitment(self, info: Info[Context, Any]) -> Maybe[Commitment | None]:
+        if self.target_key is None:
+            return None
+        return CommitmentByKeyLoader.of(info).resolve(
+            (self.target_slug, self.target_key), optional(Commitment.from_row)
         )
 
 
@@ -205,6 +272,13 @@ class CitizenPromise(ContentItem):
     def contacts(self, info: Info[Context, Any]) -> Maybe[list[Contact]]:
         return ContactsByCitizenPromiseLoader.of(info).resolve(self.pk, each(Contact.from_row))
 
+    @strawberry.field(
+        description="The earlier promises it continues or replaces, in the order printed; empty: none printed.",
+        graphql_type=list[Succession],
+    )
+    def succession(self, info: Info[Context, Any]) -> Maybe[list[Succession]]:
+        return SuccessionByCitizenPromiseLoader.of(info).resolve(self.pk, each(Succession.from_row))
+
 
 @strawberry.type(
     description="One löfte: a single commitment by one actor inside a medborgarlöfte. (Not named Promise: that"
@@ -214,6 +288,9 @@ class Commitment(Node):
     key: str = strawberry.field(description='Stable within its citizen promise, e.g. "polis-1"; links use it.')
     actor: Actor = strawberry.field(description="Whose promise it is: the kommun, the police, or both together.")
     actor_label: str | None = strawberry.field(description='The heading as printed, e.g. "Polisen lovar att".')
+    number: str | None = strawberry.field(
+        description='The list\'s printed numbering, e.g. "1." or "2 a)"; null: the document numbers none.'
+    )
     text: str = strawberry.field(description="What is promised, as printed.")
     position: int = strawberry.field(description="Order inside its actor group, from 1.")
     document_order: int = strawberry.field(description="Order in the document across all actors, from 1.")
@@ -229,6 +306,7 @@ class Commitment(Node):
             key=row["key"],
             actor=Actor(row["actor"]),
             actor_label=row["actor_label"],
+            number=row["number"],
             text=row["text"],
             position=row["position"],
             document_order=row["document_order"],
@@ -309,6 +387,13 @@ class Commitment(Node):
     )
     def follow_up_entries(self, info: Info[Context, Any]) -> Maybe[list[FollowUpEntry]]:
         return EntriesByCommitmentLoader.of(info).resolve(self.pk, each(BUILDERS["FollowUpEntry"]))
+
+    @strawberry.field(
+        description="The commitments of earlier periods it repeats, in the order printed; empty: none printed.",
+        graphql_type=list[Succession],
+    )
+    def succession(self, info: Info[Context, Any]) -> Maybe[list[Succession]]:
+        return SuccessionByCommitmentLoader.of(info).resolve(self.pk, each(Succession.from_row))
 
 
 @strawberry.type(
