@@ -45,6 +45,7 @@ from models import (
     TargetGroup,
 )
 from models.enums import PublicationStatus
+from models.rendered import MARKDOWN, renderings
 from seed import format as fmt
 from seed.changes import content_written
 from seed.export import MODELS, Stored, content_hash
@@ -194,7 +195,8 @@ class Writer:
         now = datetime.now(UTC)
         items = [write.item for write in writes]
         await self._people(rows, kind, items)
-        values = [await self._values(rows, kind, item) for item in items]
+        table = MODELS[kind]._meta.db_table
+        values = [_rendered(table, await self._values(rows, kind, item)) for item in items]
         finals = []
         for write, row in zip(writes, values, strict=True):
             finals.append(self._common_values(write, row))
@@ -683,14 +685,17 @@ class Writer:
 
     async def _children_follow_ups(self, rows: Rows, written: Sequence[_Written]) -> None:
         entries = [
-            {
-                "follow_up_id": w.id,
-                "position": position,
-                "narrative": entry.narrative,
-                "assessment": entry.assessment,
-                "actor": entry.actor,
-                "heading": entry.heading,
-            }
+            _rendered(
+                "follow_up_entry",
+                {
+                    "follow_up_id": w.id,
+                    "position": position,
+                    "narrative": entry.narrative,
+                    "assessment": entry.assessment,
+                    "actor": entry.actor,
+                    "heading": entry.heading,
+                },
+            )
             for w in written
             for position, entry in enumerate(w.item.entries, start=1)
         ]
@@ -751,6 +756,13 @@ class Writer:
             for position, slug in enumerate(w.item.parties, start=1)
         ]
         await _replace(rows, ServiceAgreementParty, "service_agreement_id", written, parties)
+
+
+def _rendered(table: str, row: Row) -> Row:
+    """The row with the renderings of its Markdown (models/rendered.py), where it has any."""
+    if table in MARKDOWN:
+        row.update(renderings(table, row))
+    return row
 
 
 def _full_groups(groups: list[Row]) -> list[Row]:
