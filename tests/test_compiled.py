@@ -258,7 +258,9 @@ RICH_TEXT = """query ($code: String!) {
     agreements { summary(format: HTML) plain: summary(format: PLAIN) markdown: summary }
     citizenPromises {
       summary(format: PLAIN) problemPicture(format: HTML) picture: problemPicture(format: PLAIN)
-      followUps { summary(format: HTML) entries { html: narrative(format: HTML) plain: narrative(format: PLAIN) narrative } }
+      followUps {
+        summary(format: HTML) entries { html: narrative(format: HTML) plain: narrative(format: PLAIN) narrative }
+      }
     }
     serviceAgreements { summary(format: HTML) plain: summary(format: PLAIN) }
   }
