@@ -17,9 +17,11 @@ version, so a write that lands meanwhile is never replaced by a rendering of wha
 A restore leaves the columns out of the backup and renders them in its transaction
 (seed/backup.py).
 
-Cost: the seed content's 40 Markdown values (13,066 characters) render in 5 ms of CPU; the
-search index rendered the same plain text on every write before, and now reads it, so a write
-does about the same work as before and a read none.
+Cost: the seed content's 40 Markdown values (13,066 characters) render in 5 ms of CPU, the
+whole-country content of bench/generate.py (14,533 values, 1.3 M characters, 4,948 distinct)
+in 0.7 s with the renderer's cache and 2.4 s without. The search index rendered the same plain
+text on every write before and now reads it, so a write does about the same work as before
+and a read none.
 """
 
 from __future__ import annotations
