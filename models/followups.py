@@ -31,6 +31,10 @@ class FollowUp(ContentItem):
     period_label = fields.CharField(max_length=200, null=True)
     summary = fields.TextField(null=True)
     links: fields.JSONField[list[Any]] = fields.JSONField(default=list)
+    # Renderings of the summary and the renderer's version, as on Agreement.
+    summary_html = fields.TextField(null=True)
+    summary_plain = fields.TextField(null=True)
+    render_version = fields.IntField(default=0, db_default=0)
     entries: fields.ReverseRelation[FollowUpEntry]
 
     class Meta:
@@ -51,6 +55,10 @@ class FollowUpEntry(Model):
     # The actor the entry speaks for and the heading of its section as printed ("Polisens uppföljning").
     actor = fields.CharEnumField(Actor, max_length=20, null=True)
     heading = fields.CharField(max_length=1000, null=True)
+    # Renderings of the narrative and the renderer's version, as on Agreement (null: not rendered yet).
+    narrative_html = fields.TextField(null=True)
+    narrative_plain = fields.TextField(null=True)
+    render_version = fields.IntField(default=0, db_default=0)
     commitment_links: fields.ReverseRelation[FollowUpEntryCommitment]
     results: fields.ReverseRelation[FollowUpEntryResult]
 

@@ -38,6 +38,14 @@ class CitizenPromise(ContentItem):
     problem_picture = fields.TextField(null=True)
     sections: fields.JSONField[list[Any]] = fields.JSONField(default=list)
     links: fields.JSONField[list[Any]] = fields.JSONField(default=list)
+    # Renderings of the Markdown fields and the renderer's version, as on Agreement.
+    summary_html = fields.TextField(null=True)
+    summary_plain = fields.TextField(null=True)
+    problem_picture_html = fields.TextField(null=True)
+    problem_picture_plain = fields.TextField(null=True)
+    sections_html: fields.JSONField[list[str]] = fields.JSONField(null=True)
+    sections_plain: fields.JSONField[list[str]] = fields.JSONField(null=True)
+    render_version = fields.IntField(default=0, db_default=0)
 
     class Meta:
         table = "citizen_promise"

@@ -27,6 +27,10 @@ class ServiceAgreement(ContentItem):
     since_label = fields.CharField(max_length=200, null=True)
     services: fields.JSONField[list[Any]] = fields.JSONField(default=list)
     summary = fields.TextField(null=True)
+    # Renderings of the summary and the renderer's version, as on Agreement.
+    summary_html = fields.TextField(null=True)
+    summary_plain = fields.TextField(null=True)
+    render_version = fields.IntField(default=0, db_default=0)
 
     class Meta:
         table = "service_agreement"

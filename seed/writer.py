@@ -47,6 +47,7 @@ from models import (
     TargetGroup,
 )
 from models.enums import PublicationStatus
+from models.rendered import MARKDOWN, renderings
 from seed import format as fmt
 from seed.changes import content_written
 from seed.export import MODELS, Stored, content_hash
@@ -196,7 +197,8 @@ class Writer:
         now = datetime.now(UTC)
         items = [write.item for write in writes]
         await self._people(rows, kind, items)
-        values = [await self._values(rows, kind, item) for item in items]
+        table = MODELS[kind]._meta.db_table
+        values = [_rendered(table, await self._values(rows, kind, item)) for item in items]
         finals = []
         for write, row in zip(writes, values, strict=True):
             finals.append(self._common_values(write, row))
@@ -699,14 +701,17 @@ class Writer:
 
     async def _children_follow_ups(self, rows: Rows, written: Sequence[_Written]) -> None:
         entries = [
-            {
-                "follow_up_id": w.id,
-                "position": position,
-                "narrative": entry.narrative,
-                "assessment": entry.assessment,
-                "actor": entry.actor,
-                "heading": entry.heading,
-            }
+            _rendered(
+                "follow_up_entry",
+                {
+                    "follow_up_id": w.id,
+                    "position": position,
+                    "narrative": entry.narrative,
+                    "assessment": entry.assessment,
+                    "actor": entry.actor,
+                    "heading": entry.heading,
+                },
+            )
             for w in written
             for position, entry in enumerate(w.item.entries, start=1)
         ]
@@ -813,6 +818,13 @@ def _succession_row(
         "target_key": key or None,
         "reference": link.reference,
     }
+
+
+def _rendered(table: str, row: Row) -> Row:
+    """The row with the renderings of its Markdown (models/rendered.py), where it has any."""
+    if table in MARKDOWN:
+        row.update(renderings(table, row))
+    return row
 
 
 def _full_groups(groups: list[Row]) -> list[Row]:

@@ -10,7 +10,7 @@ from api.context import Context
 from api.core.content import ContentItem, Period, content_fields
 from api.core.enums import described_enum
 from api.core.loaders import Maybe, Row, each, optional, required
-from api.core.text import FormatArgument, TextFormat, render
+from api.core.text import FormatArgument, Rendered, TextFormat, render
 from api.followups.loaders import (
     AuthorByFollowUpLoader,
     CommitmentsByEntryLoader,
@@ -145,7 +145,7 @@ class FollowUpEntry:
     )
     pk: strawberry.Private[int]
     follow_up_id: strawberry.Private[int]
-    narrative_markdown: strawberry.Private[str]
+    narrative_text: strawberry.Private[Rendered]
 
     @classmethod
     def from_row(cls, row: Row) -> FollowUpEntry:
@@ -156,12 +156,12 @@ class FollowUpEntry:
             actor=Actor(row["actor"]) if row["actor"] is not None else None,
             pk=row["id"],
             follow_up_id=row["follow_up_id"],
-            narrative_markdown=row["narrative"],
+            narrative_text=Rendered(row["narrative"], row["narrative_html"], row["narrative_plain"]),
         )
 
     @strawberry.field(description="What was done, as written (Markdown as stored, or as `format` asks).")
     def narrative(self, format: FormatArgument = TextFormat.MARKDOWN) -> str:
-        return render(self.narrative_markdown, format) or ""
+        return render(self.narrative_text, format) or ""
 
     @strawberry.field(
         description="The commitments of the same citizen promise it reports on, in the order listed; empty: work"

@@ -19,10 +19,16 @@ CITIZEN_PROMISE_FIELDS = (
     "area_id",
     "signed_on",
     "problem_picture",
+    "problem_picture_html",
+    "problem_picture_plain",
     "sections",
+    "sections_html",
+    "sections_plain",
     "links",
 )
-CITIZEN_PROMISE_DECODE = CONTENT_DECODE + PERIOD_DECODE + Decode(dates=("signed_on",), json=("sections",))
+CITIZEN_PROMISE_DECODE = (
+    CONTENT_DECODE + PERIOD_DECODE + Decode(dates=("signed_on",), json=("sections", "sections_html", "sections_plain"))
+)
 CITIZEN_PROMISE_COLUMNS = columns("p", CITIZEN_PROMISE_FIELDS)
 COMMITMENT_FIELDS = (
     "id",

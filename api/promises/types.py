@@ -13,7 +13,7 @@ from api.core.content import ContentItem, Period, Section, content_fields, secti
 from api.core.enums import described_enum
 from api.core.loaders import BUILDERS, Maybe, Row, each, optional, required
 from api.core.relay import Node
-from api.core.text import FormatArgument, TextFormat, render
+from api.core.text import FormatArgument, Rendered, TextFormat, render, rendered
 from api.followups.loaders import EntriesByCommitmentLoader, FollowUpsByCitizenPromiseLoader
 from api.geography.loaders import MunicipalityByCodeLoader
 from api.geography.types import Area, Municipality, area
@@ -177,8 +177,8 @@ class CitizenPromise(ContentItem):
     signed_on: dt.date | None = strawberry.field(
         description="The day the promise's parties signed it, when printed (a signatory may print its own)."
     )
-    problem_picture_markdown: strawberry.Private[str | None]
-    section_data: strawberry.Private[list[dict[str, Any]]]
+    problem_picture_text: strawberry.Private[Rendered | None]
+    section_list: strawberry.Private[list[Section]]
 
     @classmethod
     def from_row(cls, row: Row) -> CitizenPromise:
@@ -192,19 +192,19 @@ class CitizenPromise(ContentItem):
             agreement_id=row["agreement_id"],
             area_id=row["area_id"],
             signed_on=row["signed_on"],
-            problem_picture_markdown=row["problem_picture"],
-            section_data=row["sections"],
+            problem_picture_text=rendered(row, "problem_picture"),
+            section_list=sections(row),
         )
 
     @strawberry.field(
         description="Problembild / lägesbild: the local problems the promises answer, as the parties describe them."
     )
     def problem_picture(self, format: FormatArgument = TextFormat.MARKDOWN) -> str | None:
-        return render(self.problem_picture_markdown, format)
+        return render(self.problem_picture_text, format)
 
     @strawberry.field(description="Further titled blocks of the document, in document order.")
     def sections(self) -> list[Section]:
-        return sections(self.section_data)
+        return self.section_list
 
     @strawberry.field(description="The kommun the promises are made to.", graphql_type=Municipality)
     def municipality(self, info: Info[Context, Any]) -> Maybe[Municipality]:
