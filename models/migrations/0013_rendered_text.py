@@ -17,8 +17,8 @@ change. The AlterField of `commitment.actor` and the AlterModelOptions `makemigr
 proposes are left out, as in 0009 and 0011 (on SQLite an AlterField rebuilds the table and
 drops 0002's triggers); every AddField here is a plain ALTER TABLE ADD COLUMN on both databases.
 
-Written after 0011; issue 18's seed shapes add 0012 in parallel, and the merger re-chains this
-one after it.
+Applied after 0012 (service points, succession, provenance), whose new text fields are plain
+strings, not Markdown: nothing of 0012 is rendered.
 """
 
 from tortoise import migrations
@@ -28,7 +28,7 @@ from tortoise.fields.data import JSON_DUMPS
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0011_document_shapes')]
+    dependencies = [('models', '0012_service_points_succession_provenance')]
 
     initial = False
 
