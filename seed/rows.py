@@ -49,18 +49,16 @@ class Rows:
         return [fields[name].to_db_value(row[name], model) for name in names]
 
     async def insert(self, model: type[Model], rows: Sequence[Row], *, unique: str | None = None) -> None:
-        """Insert rows (dicts of field name to value; every row with the same fields). `unique`:
-        a field with a unique index; a row whose value is already there is left out."""
+        """Insert rows (dicts of field name to value; every row with the same fields), as few
+        multi-row statements as the parameter limit allows. `unique`: a field with a unique
+        index; a row whose value is already there is left out."""
         if not rows:
             return
         names = list(rows[0])
         columns = self._columns(model, names)
-        statement = (
-            f"INSERT INTO {_quote(model._meta.db_table)} ({', '.join(columns)}) VALUES ({placeholders(columns)})"
-        )
-        if unique:
-            statement += f" ON CONFLICT ({self._columns(model, [unique])[0]}) DO NOTHING"
-        await self.sql.many(statement, [self._encode(model, names, row) for row in rows])
+        head = f"INSERT INTO {_quote(model._meta.db_table)} ({', '.join(columns)})"
+        tail = f" ON CONFLICT ({self._columns(model, [unique])[0]}) DO NOTHING" if unique else ""
+        await self.sql.insert(head, [self._encode(model, names, row) for row in rows], tail)
 
     async def update(self, model: type[Model], rows: Sequence[Row], key: str = "id") -> None:
         """Set the fields of each row on the row whose `key` is the row's value for it."""
