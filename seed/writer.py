@@ -206,7 +206,7 @@ class Writer:
             for write, (item_id, _), row in zip(writes, saved, values, strict=True)
         ]
         await getattr(self, f"_children_{kind}")(rows, written)
-        await content_written(kind, [item_id for item_id, _ in saved])
+        await content_written(kind, [w.id for w in written], created=[w.id for w in written if w.fresh])
         await rows.insert(
             Revision,
             [
