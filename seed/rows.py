@@ -49,16 +49,20 @@ class Rows:
         return [fields[name].to_db_value(row[name], model) for name in names]
 
     async def insert(self, model: type[Model], rows: Sequence[Row], *, unique: str | None = None) -> None:
-        """Insert rows (dicts of field name to value; every row with the same fields), as few
-        multi-row statements as the parameter limit allows. `unique`: a field with a unique
-        index; a row whose value is already there is left out."""
+        """Insert rows (dicts of field name to value; every row with the same fields), in as few
+        statements as models.sql.Sql.insert needs. `unique`: a field with a unique index; a row
+        whose value is already there is left out."""
         if not rows:
             return
         names = list(rows[0])
-        columns = self._columns(model, names)
-        head = f"INSERT INTO {_quote(model._meta.db_table)} ({', '.join(columns)})"
+        projection = model._meta.fields_db_projection
         tail = f" ON CONFLICT ({self._columns(model, [unique])[0]}) DO NOTHING" if unique else ""
-        await self.sql.insert(head, [self._encode(model, names, row) for row in rows], tail)
+        await self.sql.insert(
+            model._meta.db_table,
+            [projection[name] for name in names],
+            [self._encode(model, names, row) for row in rows],
+            tail,
+        )
 
     async def update(self, model: type[Model], rows: Sequence[Row], key: str = "id") -> None:
         """Set the fields of each row on the row whose `key` is the row's value for it."""

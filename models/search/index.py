@@ -238,7 +238,16 @@ class _Index:
     async def insert(self, documents: list[Document]) -> None:
         if not documents:
             return
-        columns = "kind, item_id, agreement_id, citizen_promise_id, follow_up_id, commitment_id, title, body"
+        columns = [
+            "kind",
+            "item_id",
+            "agreement_id",
+            "citizen_promise_id",
+            "follow_up_id",
+            "commitment_id",
+            "title",
+            "body",
+        ]
         rows: list[list[Any]] = []
         for d in documents:
             row = [d.kind, d.item_id, d.agreement_id, d.citizen_promise_id, d.follow_up_id, d.commitment_id]
@@ -248,10 +257,8 @@ class _Index:
                 row += [index_terms(d.title), index_terms(d.body)]
             rows.append(row)
         if not self.sql.postgres:
-            columns += ", title_terms, body_terms"
-        written = await self.sql.insert(
-            f"INSERT INTO search_document ({columns})", rows, " RETURNING id, kind, item_id"
-        )
+            columns += ["title_terms", "body_terms"]
+        written = await self.sql.insert("search_document", columns, rows, " RETURNING id, kind, item_id")
         ids = {(row["kind"], row["item_id"]): row["id"] for row in written}
         await self.places(documents, ids)
 
@@ -269,7 +276,8 @@ class _Index:
         )
         found = {row["code"]: (row["county"], row["region"]) for row in where}
         await self.sql.insert(
-            "INSERT INTO search_place (document_id, municipality_code, county_code, police_region)",
+            "search_place",
+            ["document_id", "municipality_code", "county_code", "police_region"],
             [
                 [ids[(d.kind, d.item_id)], code, *found[code]]
                 for d in documents
