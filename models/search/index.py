@@ -4,6 +4,13 @@
 the write's transaction; `rebuild` makes the whole index anew (`samverkan search reindex`).
 A document holds plain text (Markdown rendered to text) and the municipalities it concerns;
 whether it may be shown is decided when searching, from the content rows.
+
+Documents are written in bulk (models.sql.Sql.insert, their ids returned), their places from one
+lookup of the municipalities they name, and the documents of items just created are not looked
+for to be replaced. A whole-country load indexes 30,581 documents; that cost 4.8 s of the SQLite
+load's CPU when each document's places were an INSERT … SELECT of their own and each text was
+rendered as Markdown, and costs 1.8 s now (most of it the Swedish analysis for FTS5; PostgreSQL
+analyses in the database: 1.0 s here, 1.3 s there).
 """
 
 from __future__ import annotations
