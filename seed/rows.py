@@ -1,9 +1,17 @@
 """Statements over many rows of one model at a time, for writers that change thousands of rows.
 
-Values are encoded by the models' own fields (`to_db_value`), so a row written here reads back
-exactly as one written through the ORM; only the statements are fewer: one `executemany` for
-all inserts or updates of a table, and lists of keys in slices under both databases' limits on
-bound parameters. Use inside a transaction (the client is the one Tortoise gives for "default").
+Values are encoded by the models' own fields (`to_db_value`, their validators included), so a
+row written here reads back exactly as one written through the ORM; only the statements are
+fewer: inserts go through models.sql.Sql.insert (one binary COPY per table on PostgreSQL, VALUES
+lists of 1,000 rows on SQLite and where ON CONFLICT is needed), updates as one `executemany`,
+and lists of keys in slices under both databases' limits on bound parameters. Inserts return
+nothing (COPY cannot): read ids back with `select`. Use inside a transaction (the client is the
+one Tortoise gives for "default").
+
+Measured on the whole-country load (busy 2-core machine): one execution per inserted row, as
+`executemany` did, cost PostgreSQL 13.7 s of its CPU; VALUES lists (with the search index's
+changes) brought that to 9.1 s, COPY to 6.9 s. Encoding through the fields costs about 7 µs a
+row of 8 columns (0.2 s for the 25,651 commitments); it stays, as the fields' checks do.
 """
 
 from __future__ import annotations
@@ -49,18 +57,20 @@ class Rows:
         return [fields[name].to_db_value(row[name], model) for name in names]
 
     async def insert(self, model: type[Model], rows: Sequence[Row], *, unique: str | None = None) -> None:
-        """Insert rows (dicts of field name to value; every row with the same fields). `unique`:
-        a field with a unique index; a row whose value is already there is left out."""
+        """Insert rows (dicts of field name to value; every row with the same fields), in as few
+        statements as models.sql.Sql.insert needs. `unique`: a field with a unique index; a row
+        whose value is already there is left out."""
         if not rows:
             return
         names = list(rows[0])
-        columns = self._columns(model, names)
-        statement = (
-            f"INSERT INTO {_quote(model._meta.db_table)} ({', '.join(columns)}) VALUES ({placeholders(columns)})"
+        projection = model._meta.fields_db_projection
+        tail = f" ON CONFLICT ({self._columns(model, [unique])[0]}) DO NOTHING" if unique else ""
+        await self.sql.insert(
+            model._meta.db_table,
+            [projection[name] for name in names],
+            [self._encode(model, names, row) for row in rows],
+            tail,
         )
-        if unique:
-            statement += f" ON CONFLICT ({self._columns(model, [unique])[0]}) DO NOTHING"
-        await self.sql.many(statement, [self._encode(model, names, row) for row in rows])
 
     async def update(self, model: type[Model], rows: Sequence[Row], key: str = "id") -> None:
         """Set the fields of each row on the row whose `key` is the row's value for it."""

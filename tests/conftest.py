@@ -262,9 +262,9 @@ async def client(seeded: Database) -> AsyncIterator[httpx.AsyncClient]:
 
 
 class QueryCounter(logging.Handler):
-    """Counts SQL statements sent through Tortoise's connections."""
+    """Counts SQL statements sent through Tortoise's connections (and models.sql's COPY)."""
 
-    VERBS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
+    VERBS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "COPY")
 
     def __init__(self) -> None:
         super().__init__(level=logging.DEBUG)

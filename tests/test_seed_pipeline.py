@@ -13,12 +13,17 @@ from pathlib import Path
 
 import pytest
 from tortoise import connections
+from tortoise.exceptions import IntegrityError
 
-from models import CitizenPromise, Commitment, Revision
+from models import CitizenPromise, Commitment, Person, Revision
 from models.database import close_database, open_database
+from models.sql import ROWS_PER_STATEMENT
+from models.text import _render_plain, is_plain, to_plain
+from models.transactions import write_transaction
 from seed.export import export_texts, write_files
 from seed.load import Invalidated, Summary, known_data, load_bundle
 from seed.pipeline import check_path
+from seed.rows import Rows
 from seed.validate import read_files, seed_files, validate_documents
 from tests.conftest import ROOT, SEED_CONTENT, Database, QueryCounter, _Registry
 from tests.content import load_documents, municipality_content
@@ -159,6 +164,56 @@ async def test_a_load_costs_the_same_statements_for_few_items_as_for_many(
     revisions = await Revision.filter(item_slug=promise.slug).order_by("number")
     assert [r.number for r in revisions] == [1, 2]
     assert [c["key"] for c in revisions[1].snapshot["commitments"]] == [c.key for c in commitments]
+
+
+async def test_bulk_inserts_take_few_statements_and_fail_as_tortoise_does(
+    fresh: Database, sql_counter: QueryCounter
+) -> None:
+    """More rows than one statement carries all go in: VALUES lists of ROWS_PER_STATEMENT rows on
+    SQLite, one COPY on PostgreSQL. A duplicate key fails as Tortoise's IntegrityError on both
+    (what the editorial writes catch when two creates race), and the transaction keeps nothing."""
+    count = 2 * ROWS_PER_STATEMENT + 1
+    people = [{"key": f"bulk-{n}", "name": f"Bulk {n}", "email": None, "phone": None} for n in range(count)]
+    sql_counter.statements.clear()
+    async with write_transaction():
+        await Rows().insert(Person, people)
+    writes = [s for s in sql_counter.statements if s.startswith(('INSERT INTO "person"', "COPY person"))]
+    assert len(writes) == (1 if fresh.backend == "postgres" else 3), writes
+    assert await Person.filter(key__startswith="bulk-").count() == count
+
+    again = [{"key": "bulk-new", "name": "Ny", "email": None, "phone": None}, people[-1]]
+    with pytest.raises(IntegrityError):
+        async with write_transaction():
+            await Rows().insert(Person, again)
+    assert not await Person.filter(key="bulk-new").exists()
+
+
+def test_text_that_skips_markdown_rendering_is_what_rendering_gives() -> None:
+    """models.text.to_plain returns a plain sentence as it is: for every text of the seed
+    content and some that only look plain, skipping gives what rendering gives."""
+    parsed, _ = read_files(seed_files(SEED_CONTENT))
+    texts: list[str] = []
+
+    def collect(value: object) -> None:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            for child in value.values():
+                collect(child)
+        elif isinstance(value, list):
+            for child in value:
+                collect(child)
+
+    for file in parsed:
+        collect(file.data)
+    tricky = ["1. Först", "2) Sedan", "- punkt", "+ punkt", "> citat", "# Rubrik", "**fet**", "a_b_c", "a &amp; b"]
+    tricky += ["rad ett\nrad två", " inledande", "avslutande ", "a <b> c", "[länk](https://polisen.se)", "a\tb"]
+    plain = [text for text in texts + tricky if is_plain(text)]
+    assert len(plain) > 100
+    assert not any(is_plain(text) for text in tricky)
+    for text in plain:
+        assert _render_plain(text) == text == to_plain(text)
+    assert to_plain("**fet** text") == "fet text"
 
 
 async def test_a_refusal_late_in_a_large_load_leaves_the_database_unchanged(
