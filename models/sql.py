@@ -19,17 +19,18 @@ name with different values failed at run time.
 - `sql.join(parts, ", ")`, and `+` to append.
 - `sql.either(postgres=…, sqlite=…)`: text that differs by dialect around the same values.
 - `sql.late(name)`: a value given when the statement runs (`Compiled.values(now=…)`), for
-  statements kept and run again at another moment (api/compiled/reads.py).
+  statements kept and run again at another moment (api/compiled/reads.py) and for one statement
+  run over many rows (`many`).
 
 `one_of`, `year_of` and `visible` are SQL both databases need written differently or that
-every path must write the same (the visibility rule); `rows` and `execute` run a fragment on the
-"default" connection (inside `in_transaction()`, the transaction).
+every path must write the same (the visibility rule); `rows`, `execute` and `many` run a fragment
+on the "default" connection (inside `in_transaction()`, the transaction).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -273,10 +274,11 @@ def adapt(value: Any, postgres: bool) -> Any:
 # ---------------------------------------------------------------- SQL both databases share
 
 
-def one_of(column: str | Fragment, values: Sequence[Any]) -> Fragment:
-    """`column` is one of `values`, all of them bound as one parameter, so the text does not
-    depend on how many there are (PostgreSQL keeps one prepared plan)."""
-    bound = sql.value(list(values))
+def one_of(column: str | Fragment, values: Sequence[Any] | Fragment) -> Fragment:
+    """`column` is one of `values`, all of them bound as one parameter (or given as one
+    `sql.value` of a list), so the text does not depend on how many there are (PostgreSQL
+    keeps one prepared plan)."""
+    bound = values if isinstance(values, Fragment) else sql.value(list(values))
     if isinstance(column, str):
         column = sql.raw(column)
     return sql.either(
@@ -342,6 +344,16 @@ async def execute(statement: Fragment, client: BaseDBAsyncClient | None = None) 
     client = client or connections.get("default")
     compiled = statement.compiled(client.capabilities.dialect == "postgres")
     await client.execute_query(compiled.text, compiled.values())
+
+
+async def many(statement: Fragment, rows: Sequence[Mapping[str, Any]], client: BaseDBAsyncClient | None = None) -> None:
+    """One statement run for each of `rows`, its late values (`sql.late(name)`) from the row:
+    compiled once, sent as one `execute_many`."""
+    if not rows:
+        return
+    client = client or connections.get("default")
+    compiled = statement.compiled(client.capabilities.dialect == "postgres")
+    await client.execute_many(compiled.text, [compiled.values(**row) for row in rows])
 
 
 # ---------------------------------------------------------------- the seed writer's bulk statements

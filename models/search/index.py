@@ -16,7 +16,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.search.analysis import index_terms
-from models.sql import Sql, json_value, placeholders
+from models.sql import client_postgres, execute, json_value, many, one_of, rows, sql
 from models.text import to_plain
 
 AGREEMENT = "AGREEMENT"
@@ -43,7 +43,7 @@ class Document:
 
 async def content_written(kind: str, item_ids: list[int], client: BaseDBAsyncClient | None = None) -> None:
     """Re-index items of `kind` (a key of seed.format.CONTENT_TYPES, or "commitments")."""
-    index = _Index(Sql(client))
+    index = _Index(client)
     for chunk in _chunks(item_ids):
         if kind == "agreements":
             await index.agreements(chunk)
@@ -57,7 +57,7 @@ async def content_written(kind: str, item_ids: list[int], client: BaseDBAsyncCli
 
 
 async def content_deleted(kind: str, item_ids: list[int], client: BaseDBAsyncClient | None = None) -> None:
-    index = _Index(Sql(client))
+    index = _Index(client)
     for chunk in _chunks(item_ids):
         if kind == "agreements":
             await index.delete("kind = 'AGREEMENT' AND item_id", chunk)
@@ -73,15 +73,14 @@ async def content_deleted(kind: str, item_ids: list[int], client: BaseDBAsyncCli
 async def rebuild(client: BaseDBAsyncClient | None = None) -> dict[str, int]:
     """Empty the index and index all content again; returns documents per kind.
     Run it inside a transaction, so searches see the old index until it is done."""
-    sql = Sql(client)
-    await sql.execute("DELETE FROM search_place")
-    await sql.execute("DELETE FROM search_document")
+    await execute(sql.raw("DELETE FROM search_place"), client)
+    await execute(sql.raw("DELETE FROM search_document"), client)
     # Citizen promises bring their commitments and follow-ups along.
     for kind, table in (("agreements", "agreement"), ("citizen_promises", "citizen_promise")):
-        ids = [row["id"] for row in await sql.rows(f"SELECT id FROM {table} ORDER BY id")]
-        await content_written(kind, ids, sql.client)
-    rows = await sql.rows("SELECT kind, COUNT(*) AS documents FROM search_document GROUP BY kind ORDER BY kind")
-    return {row["kind"]: int(row["documents"]) for row in rows}
+        ids = [row["id"] for row in await rows(sql.raw(f"SELECT id FROM {table} ORDER BY id"), client)]
+        await content_written(kind, ids, client)
+    documents = sql.raw("SELECT kind, COUNT(*) AS documents FROM search_document GROUP BY kind ORDER BY kind")
+    return {row["kind"]: int(row["documents"]) for row in await rows(documents, client)}
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
@@ -107,20 +106,22 @@ def _join(parts: Iterable[str]) -> str:
 
 
 class _Index:
-    def __init__(self, sql: Sql) -> None:
-        self.sql = sql
+    def __init__(self, client: BaseDBAsyncClient | None) -> None:
+        self.client = client
+        self.postgres = client_postgres(client)
+
+    async def rows(self, template: str, *parts: Any) -> list[dict[str, Any]]:
+        return await rows(sql(template, *parts), self.client)
 
     async def agreements(self, ids: list[int]) -> None:
-        rows = await self.sql.rows(
-            f"SELECT id, title, summary, sections, problem_areas FROM agreement WHERE id IN ({placeholders(ids)})",
-            ids,
+        found = await self.rows(
+            "SELECT id, title, summary, sections, problem_areas FROM agreement WHERE {}", one_of("id", ids)
         )
-        parties = await self.sql.rows(
+        parties = await self.rows(
             "SELECT p.agreement_id, o.municipality_id FROM agreement_party p"
             " JOIN organisation o ON o.id = p.organisation_id"
-            f" WHERE p.agreement_id IN ({placeholders(ids)}) AND o.municipality_id IS NOT NULL"
-            " ORDER BY p.agreement_id, p.position",
-            ids,
+            " WHERE {} AND o.municipality_id IS NOT NULL ORDER BY p.agreement_id, p.position",
+            one_of("p.agreement_id", ids),
         )
         codes: dict[int, list[str]] = defaultdict(list)
         for party in parties:
@@ -136,7 +137,7 @@ class _Index:
                 ),
                 municipality_codes=codes[row["id"]],
             )
-            for row in rows
+            for row in found
         ]
         await self.delete("kind = 'AGREEMENT' AND item_id", ids)
         await self.insert(documents)
@@ -144,16 +145,14 @@ class _Index:
     async def citizen_promises(self, ids: list[int]) -> None:
         """A promise and its commitments (written with it, and possibly gone from it), then its
         follow-ups: they concern the promise's municipality, which may have changed."""
-        rows = await self.sql.rows(
-            "SELECT id, title, summary, problem_picture, sections, municipality_id FROM citizen_promise"
-            f" WHERE id IN ({placeholders(ids)})",
-            ids,
+        found = await self.rows(
+            "SELECT id, title, summary, problem_picture, sections, municipality_id FROM citizen_promise WHERE {}",
+            one_of("id", ids),
         )
-        commitments = await self.sql.rows(
+        commitments = await self.rows(
             "SELECT c.id, c.text, c.citizen_promise_id, p.municipality_id FROM commitment c"
-            " JOIN citizen_promise p ON p.id = c.citizen_promise_id"
-            f" WHERE c.citizen_promise_id IN ({placeholders(ids)})",
-            ids,
+            " JOIN citizen_promise p ON p.id = c.citizen_promise_id WHERE {}",
+            one_of("c.citizen_promise_id", ids),
         )
         documents = [
             Document(
@@ -164,37 +163,34 @@ class _Index:
                 body=_join([_plain(row["summary"]), _plain(row["problem_picture"]), *_sections(row["sections"])]),
                 municipality_codes=[row["municipality_id"]],
             )
-            for row in rows
+            for row in found
         ]
         documents += [_commitment(row) for row in commitments]
         await self.delete("kind IN ('CITIZEN_PROMISE', 'COMMITMENT') AND citizen_promise_id", ids)
         await self.insert(documents)
-        follow_ups = await self.sql.rows(
-            f"SELECT id FROM follow_up WHERE citizen_promise_id IN ({placeholders(ids)})", ids
-        )
+        follow_ups = await self.rows("SELECT id FROM follow_up WHERE {}", one_of("citizen_promise_id", ids))
         for chunk in _chunks([row["id"] for row in follow_ups]):
             await self.follow_ups(chunk)
 
     async def commitments(self, ids: list[int]) -> None:
-        rows = await self.sql.rows(
+        found = await self.rows(
             "SELECT c.id, c.text, c.citizen_promise_id, p.municipality_id FROM commitment c"
-            f" JOIN citizen_promise p ON p.id = c.citizen_promise_id WHERE c.id IN ({placeholders(ids)})",
-            ids,
+            " JOIN citizen_promise p ON p.id = c.citizen_promise_id WHERE {}",
+            one_of("c.id", ids),
         )
-        documents = [_commitment(row) for row in rows]
+        documents = [_commitment(row) for row in found]
         await self.delete("kind = 'COMMITMENT' AND item_id", ids)
         await self.insert(documents)
 
     async def follow_ups(self, ids: list[int]) -> None:
-        rows = await self.sql.rows(
+        found = await self.rows(
             "SELECT f.id, f.title, f.summary, f.citizen_promise_id, p.municipality_id FROM follow_up f"
-            f" JOIN citizen_promise p ON p.id = f.citizen_promise_id WHERE f.id IN ({placeholders(ids)})",
-            ids,
+            " JOIN citizen_promise p ON p.id = f.citizen_promise_id WHERE {}",
+            one_of("f.id", ids),
         )
-        entries = await self.sql.rows(
-            f"SELECT follow_up_id, narrative FROM follow_up_entry WHERE follow_up_id IN ({placeholders(ids)})"
-            " ORDER BY follow_up_id, position",
-            ids,
+        entries = await self.rows(
+            "SELECT follow_up_id, narrative FROM follow_up_entry WHERE {} ORDER BY follow_up_id, position",
+            one_of("follow_up_id", ids),
         )
         narratives: dict[int, list[str]] = defaultdict(list)
         for entry in entries:
@@ -209,7 +205,7 @@ class _Index:
                 body=_join([_plain(row["summary"]), *narratives[row["id"]]]),
                 municipality_codes=[row["municipality_id"]],
             )
-            for row in rows
+            for row in found
         ]
         await self.delete("kind = 'FOLLOW_UP' AND item_id", ids)
         await self.insert(documents)
@@ -218,42 +214,62 @@ class _Index:
         """Delete the documents where `{condition} IN ids` (the condition ends with a column)."""
         if not ids:
             return
-        where = f"{condition} IN ({placeholders(ids)})"
-        await self.sql.execute(
-            f"DELETE FROM search_place WHERE document_id IN (SELECT id FROM search_document WHERE {where})", ids
+        where = one_of(condition, ids)
+        await execute(
+            sql("DELETE FROM search_place WHERE document_id IN (SELECT id FROM search_document WHERE {})", where),
+            self.client,
         )
-        await self.sql.execute(f"DELETE FROM search_document WHERE {where}", ids)
+        await execute(sql("DELETE FROM search_document WHERE {}", where), self.client)
 
     async def insert(self, documents: list[Document]) -> None:
         if not documents:
             return
-        columns = "kind, item_id, agreement_id, citizen_promise_id, follow_up_id, commitment_id, title, body"
-        rows: list[list[Any]] = []
-        for d in documents:
-            row = [d.kind, d.item_id, d.agreement_id, d.citizen_promise_id, d.follow_up_id, d.commitment_id]
-            row += [d.title, d.body]
-            if not self.sql.postgres:
-                # PostgreSQL analyses the text itself (a generated tsvector column).
-                row += [index_terms(d.title), index_terms(d.body)]
-            rows.append(row)
-        if not self.sql.postgres:
-            columns += ", title_terms, body_terms"
-        await self.sql.many(
-            f"INSERT INTO search_document ({columns}) VALUES ({placeholders(rows[0])})",
-            rows,
+        columns = ["kind", "item_id", "agreement_id", "citizen_promise_id", "follow_up_id", "commitment_id"]
+        columns += ["title", "body"]
+        if not self.postgres:
+            # PostgreSQL analyses the text itself (a generated tsvector column).
+            columns += ["title_terms", "body_terms"]
+        values = [
+            {
+                "kind": d.kind,
+                "item_id": d.item_id,
+                "agreement_id": d.agreement_id,
+                "citizen_promise_id": d.citizen_promise_id,
+                "follow_up_id": d.follow_up_id,
+                "commitment_id": d.commitment_id,
+                "title": d.title,
+                "body": d.body,
+                **({} if self.postgres else {"title_terms": index_terms(d.title), "body_terms": index_terms(d.body)}),
+            }
+            for d in documents
+        ]
+        insert = sql(
+            f"INSERT INTO search_document ({', '.join(columns)}) VALUES ({{}})",
+            sql.join(sql.late(column) for column in columns),
         )
+        await many(insert, values, self.client)
         await self.places(documents)
 
     async def places(self, documents: list[Document]) -> None:
         """Each document's municipalities with their county and police region, looked up in the
         same statement that writes them."""
-        await self.sql.many(
-            "INSERT INTO search_place (document_id, municipality_code, county_code, police_region)"
-            " SELECT d.id, m.code, m.county_id, r.name FROM search_document d"
-            " JOIN municipality m ON m.code = ? JOIN county c ON c.code = m.county_id"
-            " LEFT JOIN police_unit r ON r.id = c.police_region_id"
-            " WHERE d.kind = ? AND d.item_id = ?",
-            [[code, d.kind, d.item_id] for d in documents for code in dict.fromkeys(d.municipality_codes)],
+        await many(
+            sql(
+                "INSERT INTO search_place (document_id, municipality_code, county_code, police_region)"
+                " SELECT d.id, m.code, m.county_id, r.name FROM search_document d"
+                " JOIN municipality m ON m.code = {} JOIN county c ON c.code = m.county_id"
+                " LEFT JOIN police_unit r ON r.id = c.police_region_id"
+                " WHERE d.kind = {} AND d.item_id = {}",
+                sql.late("code"),
+                sql.late("kind"),
+                sql.late("item_id"),
+            ),
+            [
+                {"code": code, "kind": d.kind, "item_id": d.item_id}
+                for d in documents
+                for code in dict.fromkeys(d.municipality_codes)
+            ],
+            self.client,
         )
 
 
