@@ -3,13 +3,19 @@
 One way of writing SQL for storage, content and the API, in the manner of PostGraphile's
 pg-sql2: `sql("c.actor = {}", actor)` is a fragment whose text has a hole where `actor` is
 bound; a fragment given for a hole is spliced in with its own values (`sql("{} AND {}", a, b)`),
-so nested pieces never name their parameters and two of them cannot clash. Compiling walks
-nothing: a fragment keeps its text as the strings between its values (flattened as it is
-built), and the dialect's placeholders (`?` on SQLite, `$1 … $n` on PostgreSQL) go between them
-once, when the fragment is compiled (`compiled`, kept on the fragment per dialect). Before this,
-statements named their parameters (`:year`) and a regular expression rewrote them for each
-dialect and renamed them to combine statements; fragments from two helpers binding the same
-name with different values failed at run time.
+so nested pieces never name their parameters and two of them cannot clash. A fragment keeps its
+parts (small ones copied in, larger ones by reference); compiling walks them once and puts the
+dialect's placeholders (`?` on SQLite, `$1 … $n` on PostgreSQL) where the values are, and the
+result is kept on the fragment per dialect (`compiled`). Before this, statements named their
+parameters (`:year`) and a regular expression rewrote them for each dialect and renamed them to
+combine statements; two helpers binding one name with different values failed at run time.
+
+Cost: building and compiling the largest statement (commitment statistics by YEAR and TOPIC with
+three filters, 4.6 kB, 10 values) takes about 6 times as long as the f-strings and the cached
+regex it replaces: 160 against 25 times a `sum(range(100))`, measured side by side on the shared
+machine under load (0.5–1.8 ms against 0.07–0.2 ms there). A loader's statement is a few
+fragments; the compiled path keeps its statements compiled, so a page asked for again compiles
+nothing.
 
 - `sql.value(x)` is one bound value; used twice it is one PostgreSQL parameter (`$1` twice)
   and on SQLite bound twice. A value is adapted to the dialect when compiled: SQLite gets dates
@@ -17,7 +23,7 @@ name with different values failed at run time.
   JSON text (for `json_each`); PostgreSQL gets them as they are.
 - `sql.identifier("a", "b")` is `"a"."b"`, quoted; `sql.raw(text)` is code's own text as it is.
 - `sql.join(parts, ", ")`, and `+` to append.
-- `sql.either(postgres=…, sqlite=…)`: text that differs by dialect around the same values.
+- `sql.either(postgres=…, sqlite=…)`: SQL that differs by dialect.
 - `sql.late(name)`: a value given when the statement runs (`Compiled.values(now=…)`), for
   statements kept and run again at another moment (api/compiled/reads.py) and for one statement
   run over many rows (`many`).
@@ -42,25 +48,6 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from models.enums import PublicationStatus
 
 
-@dataclass(frozen=True, slots=True)
-class Either:
-    """Text that differs by dialect."""
-
-    postgres: str
-    sqlite: str
-
-    def __add__(self, other: str | Either) -> Either:
-        if isinstance(other, Either):
-            return Either(self.postgres + other.postgres, self.sqlite + other.sqlite)
-        return Either(self.postgres + other, self.sqlite + other)
-
-    def __radd__(self, other: str) -> Either:
-        return Either(other + self.postgres, other + self.sqlite)
-
-
-Text = str | Either
-
-
 class Param:
     """One bound value (compared by identity: the same Param twice is one PostgreSQL parameter)."""
 
@@ -74,62 +61,49 @@ class Param:
         return f"Param({'late ' if self.late else ''}{self.value!r})"
 
 
-def _join_text(left: Text, right: Text) -> Text:
-    if not right:
-        return left
-    if not left:
-        return right
-    return left + right  # type: ignore[operator]
-
-
 class Fragment:
-    """A piece of SQL with its values: `strings[0] value strings[1] value … strings[-1]`."""
+    """A piece of SQL with its values: `texts[0] parts[0] texts[1] … parts[-1] texts[-1]`, each
+    part a Param, a Fragment or a dialect's choice of two. Building one only keeps its parts
+    (no copying, however deep the nesting); compiling walks them once per dialect."""
 
-    __slots__ = ("_compiled", "params", "strings")
+    __slots__ = ("_compiled", "parts", "texts")
 
-    def __init__(self, strings: tuple[Text, ...], params: tuple[Param, ...]) -> None:
-        assert len(strings) == len(params) + 1
-        self.strings = strings
-        self.params = params
-        self._compiled: dict[bool, Compiled] = {}
+    def __init__(self, texts: tuple[str, ...], parts: tuple[Part, ...]) -> None:
+        self.texts = texts
+        self.parts = parts
+        self._compiled: dict[bool, Compiled] | None = None
 
     def __add__(self, other: Fragment) -> Fragment:
-        return _concat([self, other])
+        return Fragment(("", "", ""), (self, other))
 
     def __bool__(self) -> bool:
-        return bool(self.params) or any(self.strings)
+        return bool(self.parts) or any(self.texts)
 
     def __repr__(self) -> str:
-        return f"sql({self.compiled(postgres=False).text!r}, {[p.value for p in self.params]!r})"
-
-    def __eq__(self, other: object) -> bool:
-        # Equal as SQL: the same text and the same values in the same places.
-        return (
-            isinstance(other, Fragment)
-            and self.strings == other.strings
-            and [p.value for p in self.params] == [p.value for p in other.params]
-            and _pattern(self.params) == _pattern(other.params)
-        )
-
-    def __hash__(self) -> int:
-        return hash(self.strings)
+        compiled = self.compiled(postgres=False)
+        return f"sql({compiled.text!r}, {list(compiled.bound)!r})"
 
     def compiled(self, postgres: bool) -> Compiled:
         """The text with the dialect's placeholders and the values in their order (kept)."""
+        if self._compiled is None:
+            self._compiled = {}
         found = self._compiled.get(postgres)
         if found is None:
-            found = self._compiled[postgres] = _compile(self.strings, self.params, postgres)
+            found = self._compiled[postgres] = _compile(self, postgres)
         return found
 
 
-def _concat(parts: Iterable[Fragment]) -> Fragment:
-    strings: list[Text] = [""]
-    params: list[Param] = []
-    for part in parts:
-        strings[-1] = _join_text(strings[-1], part.strings[0])
-        strings.extend(part.strings[1:])
-        params.extend(part.params)
-    return Fragment(tuple(strings), tuple(params))
+class _Choice:
+    """Text that differs by dialect (`sql.either`)."""
+
+    __slots__ = ("postgres", "sqlite")
+
+    def __init__(self, postgres: Fragment, sqlite: Fragment) -> None:
+        self.postgres = postgres
+        self.sqlite = sqlite
+
+
+Part = Param | Fragment | _Choice
 
 
 @lru_cache(maxsize=4096)
@@ -145,14 +119,7 @@ class _Builder:
         texts = _template(template)
         if len(texts) != len(parts) + 1:
             raise ValueError(f"the template has {len(texts) - 1} holes for {len(parts)} parts: {template!r}")
-        if not parts:
-            return Fragment(texts, ())
-        pieces: list[Fragment] = []
-        for text, part in zip(texts, parts, strict=False):
-            pieces.append(Fragment((text,), ()))
-            pieces.append(part if isinstance(part, Fragment) else self.value(part))
-        pieces.append(Fragment((texts[-1],), ()))
-        return _concat(pieces)
+        return _built(texts, parts)
 
     @staticmethod
     def raw(text: str) -> Fragment:
@@ -174,32 +141,41 @@ class _Builder:
 
     @staticmethod
     def join(parts: Iterable[Fragment], separator: str = ", ") -> Fragment:
-        pieces: list[Fragment] = []
-        glue = Fragment((separator,), ())
-        for part in parts:
-            if pieces:
-                pieces.append(glue)
-            pieces.append(part)
-        return _concat(pieces)
+        listed = tuple(parts)
+        if not listed:
+            return Fragment(("",), ())
+        return _built(("", *(separator for _ in listed[1:]), ""), listed)
 
     @staticmethod
     def either(*, postgres: Fragment, sqlite: Fragment) -> Fragment:
-        """Text that differs by dialect around the same values, in the same order."""
-        if len(postgres.params) != len(sqlite.params) or any(
-            a is not b for a, b in zip(postgres.params, sqlite.params, strict=True)
-        ):
-            raise ValueError("either: both dialects' fragments must bind the same values in the same order")
-        strings = tuple(
-            p if p == s else Either(_text_of(p, True), _text_of(s, False))
-            for p, s in zip(postgres.strings, sqlite.strings, strict=True)
-        )
-        return Fragment(strings, postgres.params)
+        """SQL that differs by dialect."""
+        return Fragment(("", ""), (_Choice(postgres, sqlite),))
 
 
-def _text_of(text: Text, postgres: bool) -> str:
-    if isinstance(text, Either):
-        return text.postgres if postgres else text.sqlite
-    return text
+# A fragment with at most this many parts is copied into the one it is given to, so the tree
+# compiling walks stays shallow (text alone always is); larger ones are kept by reference, so
+# building never copies more than this per part.
+_INLINE = 8
+
+
+def _built(texts: tuple[str, ...], parts: Sequence[Any]) -> Fragment:
+    out_texts = [texts[0]]
+    out_parts: list[Part] = []
+    for part, text in zip(parts, texts[1:], strict=True):
+        if part.__class__ is Fragment:
+            inner: tuple[Part, ...] = part.parts
+            if len(inner) <= _INLINE:
+                inner_texts = part.texts
+                out_texts[-1] += inner_texts[0]
+                out_parts.extend(inner)
+                out_texts.extend(inner_texts[1:])
+                out_texts[-1] += text
+                continue
+            out_parts.append(part)
+        else:
+            out_parts.append(Param(part))
+        out_texts.append(text)
+    return Fragment(tuple(out_texts), tuple(out_parts))
 
 
 sql = _Builder()
@@ -211,12 +187,6 @@ def all_of(conditions: Iterable[Fragment]) -> Fragment:
     """The conditions joined by AND; none: true."""
     listed = [condition for condition in conditions if condition]
     return sql.join(listed, " AND ") if listed else TRUE
-
-
-def _pattern(params: Sequence[Param]) -> tuple[int, ...]:
-    """Each value's number: the first place the same Param appears."""
-    seen: dict[int, int] = {}
-    return tuple(seen.setdefault(id(param), len(seen)) for param in params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,28 +203,43 @@ class Compiled:
         return [adapt(given[value.value], self.postgres) if isinstance(value, Param) else value for value in self.bound]
 
 
-def _compile(strings: tuple[Text, ...], params: tuple[Param, ...], postgres: bool) -> Compiled:
-    late = any(param.late for param in params)
-    if postgres:
-        pattern = _pattern(params)
-        text = _text(strings, pattern, True)
-        unique: dict[int, Param] = {}
-        for param in params:
-            unique.setdefault(id(param), param)
-        bound = tuple(param if param.late else adapt(param.value, True) for param in unique.values())
-    else:
-        text = _text(strings, (), False)
-        bound = tuple(param if param.late else adapt(param.value, False) for param in params)
-    return Compiled(text, bound, late, postgres)
+def _flatten(fragment: Fragment, postgres: bool, out: list[str | Param]) -> None:
+    texts = fragment.texts
+    out.append(texts[0])
+    for index, part in enumerate(fragment.parts, start=1):
+        if part.__class__ is Param:
+            out.append(part)  # type: ignore[arg-type]
+        elif part.__class__ is _Choice:
+            _flatten(part.postgres if postgres else part.sqlite, postgres, out)  # type: ignore[union-attr]
+        else:
+            _flatten(part, postgres, out)  # type: ignore[arg-type]
+        out.append(texts[index])
 
 
-@lru_cache(maxsize=2048)
-def _text(strings: tuple[Text, ...], pattern: tuple[int, ...], postgres: bool) -> str:
-    """The statement's text, kept by its strings so that a text compiled again is the same object."""
-    texts = [_text_of(text, postgres) for text in strings]
-    if postgres:
-        return texts[0] + "".join(f"${number + 1}{text}" for number, text in zip(pattern, texts[1:], strict=True))
-    return "?".join(texts)
+def _compile(fragment: Fragment, postgres: bool) -> Compiled:
+    pieces: list[str | Param] = []
+    _flatten(fragment, postgres, pieces)
+    text: list[str] = []
+    bound: list[Any] = []
+    late = False
+    numbers: dict[int, int] = {}
+    for piece in pieces:
+        if piece.__class__ is str:
+            text.append(piece)  # type: ignore[arg-type]
+            continue
+        assert isinstance(piece, Param)
+        late = late or piece.late
+        value = piece if piece.late else adapt(piece.value, postgres)
+        if not postgres:
+            text.append("?")
+            bound.append(value)
+            continue
+        number = numbers.get(id(piece))
+        if number is None:
+            number = numbers[id(piece)] = len(numbers) + 1
+            bound.append(value)
+        text.append(f"${number}")
+    return Compiled("".join(text), tuple(bound), late, postgres)
 
 
 def adapt(value: Any, postgres: bool) -> Any:
