@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from api.dashboards.opendata import DESCRIPTIONS
-from api.dashboards.opendata import ROUTES as EXPORT_ROUTES
+from api.dashboards.opendata import routes as export_routes
 from api.http.access_log import AccessLogMiddleware
 from api.http.graphql import GraphQLEndpoint
 from api.http.health import healthz, readyz
@@ -75,7 +75,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     # Exports stream the whole dataset: expensive reads. /healthz and /readyz are never limited.
     exports = [
         Route(r.path, rates.guard(r.endpoint, *([] if r.path in DESCRIPTIONS else [Tier.EXPENSIVE])))
-        for r in EXPORT_ROUTES
+        for r in export_routes(settings)
     ]
     middleware = [
         Middleware(AccessLogMiddleware),

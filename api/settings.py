@@ -94,6 +94,12 @@ class Settings:
     connection_limit: int = 200
     # Days the activity log keeps an entry (api/editorial/activity.py); 0: for ever.
     activity_retention_days: int = 365
+    # The open data's description (GET /export/dcat.rdf, /export/datapackage.json): where users
+    # write with questions about the data (DCAT-AP-SE's contact point needs an e-mail; set the
+    # publisher's functional mailbox, never a person's), and the licence the data is published
+    # under, as its URI (default CC0 1.0: no rights reserved, as open data is usually published).
+    open_data_contact_email: str = "oppnadata@samverkan.example"
+    open_data_licence: str = "http://creativecommons.org/publicdomain/zero/1.0/"
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -134,6 +140,8 @@ class Settings:
             body_timeout=_float("SAMVERKAN_BODY_TIMEOUT", cls.body_timeout),
             connection_limit=_int("SAMVERKAN_CONNECTION_LIMIT", cls.connection_limit),
             activity_retention_days=_int("SAMVERKAN_ACTIVITY_RETENTION_DAYS", cls.activity_retention_days),
+            open_data_contact_email=_str("SAMVERKAN_OPEN_DATA_CONTACT_EMAIL", cls.open_data_contact_email),
+            open_data_licence=_str("SAMVERKAN_OPEN_DATA_LICENCE", cls.open_data_licence),
         )
 
     @property

@@ -16,7 +16,7 @@ from tortoise import Tortoise
 from api.editorial.access import Role
 from api.editorial.types import TYPE_NAMES
 from models import Agreement, Commitment, Revision
-from models.database import close_database, migrate, open_database
+from models.database import close_database, open_database
 from seed.backup import BackupError, backup, restore, tables, uncovered_tables
 from seed.export import export_texts
 from tests.conftest import ROOT, Database, _Registry, make_client
@@ -57,8 +57,7 @@ async def _authenticates(secret: str) -> bool:
 
 
 async def _restore_into(registry: _Registry, backend: str, path: Path) -> Database:
-    database = await registry.empty(backend, "restored")
-    await migrate(database.url)
+    database = await registry.migrated(backend, "restored")
     await open_database(database.url)
     await restore(path)
     return database
@@ -174,8 +173,7 @@ async def test_restore_refuses_a_newer_schema_or_a_damaged_file_and_restores_an_
 
     _rewrite(path, tmp_path / "duplicated.jsonl.gz", duplicated)
     (tmp_path / "truncated.jsonl.gz").write_bytes(path.read_bytes()[: path.stat().st_size // 2])
-    target = await registry.empty(backend, "schema")
-    await migrate(target.url)
+    target = await registry.migrated(backend, "schema")
     await open_database(target.url)
     with pytest.raises(BackupError, match=r"newer schema.*0099_from_the_future.*samverkan migrate") as refused:
         await restore(tmp_path / "newer.jsonl.gz")
@@ -198,9 +196,10 @@ async def test_restore_refuses_a_newer_schema_or_a_damaged_file_and_restores_an_
     assert await Agreement.all().count() == summary.rows["agreement"] > 0
 
 
-async def test_the_commands_explain_refusals_in_a_line_with_their_exit_codes(tmp_path: Path) -> None:
-    url = f"sqlite://{tmp_path / 'db.sqlite3'}"
-    await migrate(url)
+async def test_the_commands_explain_refusals_in_a_line_with_their_exit_codes(
+    registry: _Registry, tmp_path: Path
+) -> None:
+    url = (await registry.migrated("sqlite", "commands")).url
     env = {**os.environ, "DATABASE_URL": url}
 
     def samverkan(*args: str) -> subprocess.CompletedProcess[str]:

@@ -14,7 +14,7 @@ import pytest
 from tortoise import connections
 
 from models import CitizenPromise, Commitment, Revision
-from models.database import close_database, migrate, open_database
+from models.database import close_database, open_database
 from seed.export import export_texts, write_files
 from seed.load import Invalidated, Summary, known_data, load_bundle
 from seed.pipeline import check_path
@@ -50,8 +50,7 @@ async def test_export_round_trip_is_lossless_and_byte_stable(
     write_files(tmp_path, first)
     await close_database()
 
-    other = await registry.empty(backend, "roundtrip")
-    await migrate(other.url)
+    other = await registry.migrated(backend, "roundtrip")
     await open_database(other.url)
     try:
         summary = await load(tmp_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from models import (
 )
 from seed.export import export_texts
 from seed.pipeline import load_path
-from tests.conftest import ROOT, SEED_CONTENT, Database
+from tests.conftest import ROOT, SEED_CONTENT, Database, _Registry
 
 PROMISE_2019 = "gotene-medborgarlofte-2019.yaml"
 ANGE = "ange-samverkansoverenskommelse-2023-2026.yaml"
@@ -200,17 +201,20 @@ async def test_invalid_file_is_refused_with_file_and_line(
     assert await _database_state() == before
 
 
-def test_cli_reports_file_line_field_and_exits_non_zero(tmp_path: Path) -> None:
+async def test_cli_reports_file_line_field_and_exits_non_zero(registry: _Registry, tmp_path: Path) -> None:
     shutil.copytree(SEED_CONTENT, tmp_path / "content")
     path = tmp_path / "content" / PROMISE_2019
     path.write_text(path.read_text(encoding="utf-8").replace("actor: POLIS", "actor: POLISEN", 1), encoding="utf-8")
-    database = tmp_path / "cli.sqlite3"
-    env = {"DATABASE_URL": f"sqlite://{database}", "PATH": "/usr/bin:/bin"}
+    env = {"DATABASE_URL": (await registry.migrated("sqlite", "cli")).url, "PATH": "/usr/bin:/bin"}
     samverkan = str(Path(sys.executable).parent / "samverkan")
-    subprocess.run([samverkan, "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
 
-    result = subprocess.run(
-        [samverkan, "seed", "load", str(tmp_path / "content")], cwd=ROOT, env=env, capture_output=True, text=True
+    result = await asyncio.to_thread(
+        subprocess.run,
+        [samverkan, "seed", "load", str(tmp_path / "content")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
 
     assert result.returncode == 1

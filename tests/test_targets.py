@@ -487,7 +487,9 @@ def _expected(
     documents: list[fmt.Document], by: tuple[str, ...], year: int | None = None
 ) -> dict[tuple[str, ...], dict[str, Any]]:
     """Target statistics computed from the seed documents themselves: per target, the status of the
-    latest follow-up (or of the year's), summed per group of `by` (COUNTY, COUNTED, ACTOR, YEAR)."""
+    latest follow-up (or of the year's), summed per group of `by` (COUNTY, COUNTED, ACTOR, YEAR);
+    a result on no target adds its quantity to its group (what it counts, the actor of the
+    commitment its entry names first, else the entry's, else UNSPECIFIED) and nothing else."""
     # A kommunkod begins with its länskod.
     counties = {row["kommunkod"]: row["kommunkod"][:2] for row in read_reference().municipalities}
     follow_ups: dict[str, list[fmt.FollowUp]] = defaultdict(list)
@@ -495,45 +497,56 @@ def _expected(
         for follow_up in document.follow_ups:
             follow_ups[follow_up.citizen_promise].append(follow_up)
     groups: dict[tuple[str, ...], dict[str, Any]] = {}
+
+    def group_of(values: dict[str, str]) -> dict[str, Any]:
+        return groups.setdefault(
+            tuple(values[name] for name in by),
+            {
+                "targets": 0,
+                "commitments": set(),
+                "municipalities": set(),
+                "promised": None,
+                "reported": None,
+                **{f: 0 for f in STATUS_FIELDS.values()},
+            },
+        )
+
+    def report(group: dict[str, Any], quantities: list[Fraction]) -> None:
+        if quantities:
+            group["reported"] = (group["reported"] or Fraction(0)) + sum(quantities)
+
     for document in documents:
         for promise in document.citizen_promises:
             assert promise.period.end is not None
             years = range(promise.period.start.year, promise.period.end.year + 1)
-            for commitment in promise.commitments:
-                for target in commitment.targets:
-                    for in_year in years if "YEAR" in by or year is not None else [None]:
-                        if year is not None and in_year != year:
-                            continue
-                        candidates = [f for f in follow_ups[promise.slug] if in_year is None or f.year == in_year]
-                        chosen = max(candidates, key=lambda f: f.year, default=None)
-                        results = [
-                            r for e in (chosen.entries if chosen else []) for r in e.results if r.target == target.key
-                        ]
-                        values = {
-                            "COUNTY": counties[promise.municipality],
-                            "COUNTED": target.counted,
-                            "ACTOR": commitment.actor.value,
-                            "YEAR": str(in_year),
-                        }
-                        group = groups.setdefault(
-                            tuple(values[name] for name in by),
-                            {
-                                "targets": 0,
-                                "commitments": set(),
-                                "municipalities": set(),
-                                "promised": Fraction(0),
-                                "reported": None,
-                                **{f: 0 for f in STATUS_FIELDS.values()},
-                            },
-                        )
+            actors = {commitment.key: commitment.actor.value for commitment in promise.commitments}
+            for in_year in years if "YEAR" in by or year is not None else [None]:
+                if year is not None and in_year != year:
+                    continue
+                candidates = [f for f in follow_ups[promise.slug] if in_year is None or f.year == in_year]
+                chosen = max(candidates, key=lambda f: f.year, default=None)
+                entries = chosen.entries if chosen else []
+                place = {"COUNTY": counties[promise.municipality], "YEAR": str(in_year)}
+                for commitment in promise.commitments:
+                    for target in commitment.targets:
+                        results = [r for e in entries for r in e.results if r.target == target.key]
+                        group = group_of({**place, "COUNTED": target.counted, "ACTOR": commitment.actor.value})
                         group["targets"] += 1
                         group["commitments"].add((promise.slug, commitment.key))
                         group["municipalities"].add(promise.municipality)
-                        group["promised"] += Fraction(target.quantity or 0)
-                        quantities = [Fraction(r.quantity) for r in results if r.quantity is not None]
-                        if quantities:
-                            group["reported"] = (group["reported"] or Fraction(0)) + sum(quantities)
+                        if target.quantity is not None:
+                            group["promised"] = (group["promised"] or Fraction(0)) + Fraction(target.quantity)
+                        report(group, [Fraction(r.quantity) for r in results if r.quantity is not None])
                         group[STATUS_FIELDS[_status(target, results)]] += 1
+                for entry in entries:
+                    if entry.commitments:
+                        actor = actors[entry.commitments[0]]
+                    else:
+                        actor = entry.actor.value if entry.actor else "UNSPECIFIED"
+                    for result in entry.results:
+                        if result.target is None:
+                            group = group_of({**place, "COUNTED": result.counted, "ACTOR": actor})
+                            report(group, [Fraction(result.quantity)] if result.quantity is not None else [])
     return groups
 
 
@@ -557,7 +570,7 @@ def _comparable(groups: dict[tuple[str, ...], dict[str, Any]]) -> dict[tuple[str
             **group,
             "commitments": len(group["commitments"]),
             "municipalities": len(group["municipalities"]),
-            "promised": float(group["promised"]),
+            "promised": None if group["promised"] is None else float(group["promised"]),
             "reported": None if group["reported"] is None else float(group["reported"]),
         }
         for key, group in groups.items()
@@ -566,13 +579,21 @@ def _comparable(groups: dict[tuple[str, ...], dict[str, Any]]) -> dict[tuple[str
 
 async def test_target_statistics_agree_with_counts_computed_from_the_rows(fresh: Database, tmp_path: Path) -> None:
     generate(tmp_path / "country", limit=3)
-    await load_documents(tmp_path / "in", {"botkyrka": DOCUMENT})
+    # Results on no target: "ett 30-tal skolbesök" in an entry on a commitment, and "412
+    # trafikkontroller" moved to an entry that names neither a commitment nor an actor.
+    document = copy.deepcopy(DOCUMENT)
+    [controls] = [r for r in document["follow_ups"][0]["entries"][1]["results"] if r["counted"] == "trafikkontroller"]
+    document["follow_ups"][0]["entries"][1]["results"].remove(controls)
+    document["follow_ups"][0]["entries"].append(
+        {"narrative": "Polisen gjorde 412 trafikkontroller.", "results": [controls]}
+    )
+    await load_documents(tmp_path / "in", {"botkyrka": document})
     summary, checked = await load_path(tmp_path / "country")
     assert summary is not None, [str(p) for p in checked.problems]
-    documents = [fmt.Document.model_validate(DOCUMENT)] + [
-        fmt.Document.model_validate(read(path).data) for path in sorted((tmp_path / "country").glob("*.yaml"))
-    ]
-    # The seed content has no targets: every target in the database is in these documents.
+    paths = [*sorted((tmp_path / "country").glob("*.yaml")), *sorted(SEED.glob("*.yaml"))]
+    documents = [fmt.Document.model_validate(document)] + [fmt.Document.model_validate(read(p).data) for p in paths]
+    # Every target and result in the database is in these documents (the seed content has results
+    # on no target only: "ett 20-tal skolbesök" in Götene).
     assert sum(len(c.targets) for d in documents for p in d.citizen_promises for c in p.commitments) > 40
 
     async with make_client() as client:
@@ -590,7 +611,16 @@ async def test_target_statistics_agree_with_counts_computed_from_the_rows(fresh:
         [total] = (await graphql(client, STATISTICS, {"groupBy": []}))["targetStatistics"]
     assert len(rows) == total["targets"]
     assert sum(float(r["quantity"] or 0) for r in rows) == pytest.approx(total["promisedQuantity"])
-    assert sum(float(r["reported_quantity"] or 0) for r in rows) == pytest.approx(total["reportedQuantity"])
+    # The rows are the targets; the results on no target (of each promise's latest follow-up) are
+    # in reportedQuantity beside them.
+    latest = {}
+    for follow_up in sorted((f for d in documents for f in d.follow_ups), key=lambda f: f.year):
+        latest[follow_up.citizen_promise] = follow_up
+    unlinked = [r.quantity for f in latest.values() for e in f.entries for r in e.results if r.target is None]
+    assert len(unlinked) >= 3
+    assert sum(float(r["reported_quantity"] or 0) for r in rows) + float(
+        sum(q or 0 for q in unlinked)
+    ) == pytest.approx(total["reportedQuantity"])
     assert Counter(r["status"] for r in rows) == {s: total[f] for s, f in STATUS_FIELDS.items() if total[f]}
 
 
@@ -618,6 +648,7 @@ async def test_statistics_by_actor_count_other_and_unspecified_as_themselves(fre
         "POLIS": 2,
         "OTHER": 1,
         "UNSPECIFIED": 3,
+        "TILLSAMMANS": 0,  # the seed's Götene follow-up: results on no target, "ett par stormöten"
     }
     assert {s["group"][0]["key"]: s["targets"] for s in by_organisation} == {"botkyrkabyggen": 1, "": 6}
 
@@ -679,7 +710,15 @@ async def test_dcat_ap_se_describes_each_dataset_with_its_distributions(seeded: 
     }
     about = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
     resource = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}resource"
-    async with make_client() as client:
+    # DCAT-AP-SE: a dataset's contact point has a name and an e-mail address; each distribution a
+    # licence. Both come from the settings (api/settings.py; the licence by default CC0 1.0).
+    assert Settings().open_data_licence == "http://creativecommons.org/publicdomain/zero/1.0/"
+    settings = Settings(
+        open_data_contact_email="oppnadata@gotene.se", open_data_licence="https://creativecommons.org/licenses/by/4.0/"
+    )
+    async with make_client(settings) as client:
+        package = (await client.get("/export/datapackage.json")).json()
+        assert package["licenses"] == [{"path": "https://creativecommons.org/licenses/by/4.0/"}]
         response = await client.get("/export/dcat.rdf")
         assert response.status_code == 200 and response.headers["content-type"].startswith("application/rdf+xml")
         root = ET.fromstring(response.content)
@@ -689,13 +728,20 @@ async def test_dcat_ap_se_describes_each_dataset_with_its_distributions(seeded: 
         assert len(datasets) == 2
         for dataset in datasets:
             assert dataset.find("dcterms:title", ns) is not None and dataset.find("dcterms:description", ns) is not None
-            assert dataset.find("dcat:contactPoint/vcard:Organization/vcard:fn", ns) is not None
+            [contact] = dataset.findall("dcat:contactPoint/vcard:Organization", ns)
+            assert contact.findtext("vcard:fn", namespaces=ns) == "Samverkan"
+            assert [e.get(resource) for e in contact.findall("vcard:hasEmail", ns)] == ["mailto:oppnadata@gotene.se"]
             assert dataset.find("dcterms:publisher", ns) is not None and dataset.find("dcat:theme", ns) is not None
             downloads = [
                 d.get(resource) or ""
                 for d in dataset.findall("dcat:distribution/dcat:Distribution/dcat:downloadURL", ns)
             ]
             assert sorted(url.rsplit(".", 1)[1] for url in downloads) == ["csv", "json"]
+            licences = [
+                [e.get(resource) for e in d.findall("dcterms:license", ns)]
+                for d in dataset.findall("dcat:distribution/dcat:Distribution", ns)
+            ]
+            assert licences == [["https://creativecommons.org/licenses/by/4.0/"]] * 2
             for url in downloads:
                 assert (await client.get(url.removeprefix("http://samverkan.test"))).status_code == 200
 

@@ -159,6 +159,14 @@ async def test_every_dashboard_document_answers_on_the_seed_content(client: http
         client, documents["region"], {"filter": {"policeRegion": "Väst"}, "year": 2024, "policeRegion": "Väst"}
     )
     assert len(police["coverage"]) == 55  # Västra Götaland and Halland
+    # The seed promises print no targets; Götene's 2023 follow-up counts results on none.
+    assert region["targets"] == police["targets"] == []
+    variables = {"filter": {"policeRegion": "Väst"}, "year": 2023, "policeRegion": "Väst"}
+    reported = {
+        g["group"][0]["label"]: (g["targets"], g["reportedQuantity"])
+        for g in (await graphql(client, documents["region"], variables))["targets"]
+    }
+    assert reported["skolbesök"] == (0, 20)
     variables = {"code": "1471", "today": "2024-06-01", "year": 2024}
     municipality = await graphql(client, documents["municipality"], variables)
     assert municipality["municipality"]["name"] == "Götene"

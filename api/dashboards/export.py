@@ -27,7 +27,7 @@ from api.core import inputs
 from api.core.pagination import SortKey, after_sql, order_by
 from api.core.relay import to_global_id
 from api.core.sql import Decode, rows
-from api.dashboards.targets import TARGETS, target_relation
+from api.dashboards.targets import ITEMS, target_relation
 from api.geography.filters import COMMITMENT_AREA
 from api.promises.filters import PROMISE_PLACES, Actor, CommitmentFilter, commitment_where
 from api.promises.ordering import COMMITMENT_ORDERS, CommitmentOrder, commitment_tables
@@ -366,6 +366,7 @@ async def target_rows(filter: CommitmentFilter | None, now: datetime | None = No
     last = 0
     while True:
         relation = target_relation([], filter, now)
+        # Targets only: the relation's results on no target have no tg.id.
         relation.where.append(sql("tg.id > {}", last))
         select = [
             "tg.id AS id, c.id AS commitment_id, p.slug AS citizen_promise, c.key AS commitment_key,"
@@ -377,7 +378,7 @@ async def target_rows(filter: CommitmentFilter | None, now: datetime | None = No
             " ts.approximate AS approximate"
         ]
         page = await rows(
-            relation.sql(TARGETS, [], select) + sql(" ORDER BY tg.id LIMIT {}", PAGE_SIZE),
+            relation.sql(ITEMS, [], select) + sql(" ORDER BY tg.id LIMIT {}", PAGE_SIZE),
             Decode(dates=("deadline",), booleans=("approximate",)),
         )
         if not page:
@@ -467,8 +468,9 @@ def data_dictionary() -> str:
         "",
         "Targets come by target id. The figures of the GraphQL `targetStatistics` are counted from these rows: a"
         " target's `status` and `reported_quantity` are those of the follow-up of the `year` filtered for, or of"
-        " the latest published follow-up; `quantity` adds up to `promisedQuantity`, `reported_quantity` to"
-        " `reportedQuantity`, and the rows per `status` to the counts per status.",
+        " the latest published follow-up; `quantity` adds up to `promisedQuantity`, the rows per `status` to the"
+        " counts per status, and `reported_quantity` to `reportedQuantity` less the results that report on no"
+        " target, which are no rows here but count in `reportedQuantity` (see TargetStatistic in the schema).",
         "",
         "| column | type | meaning |",
         "| --- | --- | --- |",

@@ -10,8 +10,11 @@ them.
 `GET /export/dcat.rdf` describes the same datasets in RDF/XML by DCAT-AP-SE, the Swedish profile
 of DCAT-AP that Sweden's open data portal (dataportal.se) harvests: a catalogue, its publisher,
 one dataset per resource with its contact point, theme (JUST: justice, legal system and public
-safety), language and distributions (CSV, JSON). No licence is stated: which licence the content
-is published under is the publisher's decision, not the software's.
+safety), language and distributions (CSV, JSON). The profile makes a dataset's contact point
+mandatory, with a name and an e-mail address (`vcard:fn`, `vcard:hasEmail`), and recommends a
+licence on each distribution (`dcterms:license`). Both are the publisher's decision, not the
+software's, so both are settings (api/settings.py: `open_data_contact_email`, and
+`open_data_licence`, default CC0 1.0), and the data package names the same licence.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from starlette.routing import Route
 
 from api.dashboards.export import COLUMNS, TARGET_COLUMNS, Column
 from api.dashboards.export import ROUTES as DOWNLOAD_ROUTES
+from api.settings import Settings
 
 # What GET /export/datapackage.json, GET /export/dcat.rdf and GET /export/README are: descriptions,
 # cheap to answer (api/app.py does not count them as expensive reads).
@@ -57,10 +61,11 @@ def _field(column: Column) -> dict[str, Any]:
     return field
 
 
-def datapackage() -> dict[str, Any]:
+def datapackage(settings: Settings) -> dict[str, Any]:
     return {
         "profile": "tabular-data-package",
         "name": "samverkan",
+        "licenses": [{"path": settings.open_data_licence}],
         "title": "Samverkan: medborgarlöften mellan kommuner och polisen",
         "description": "Publicerade medborgarlöften, deras löften och mätbara mål. Kolumnerna beskrivs i"
         " /export/README.",
@@ -80,10 +85,6 @@ def datapackage() -> dict[str, Any]:
             for name, (title, description, columns) in DATASETS.items()
         ],
     }
-
-
-async def datapackage_json(request: Request) -> Response:
-    return JSONResponse(datapackage(), media_type="application/json")
 
 
 NAMESPACES = {
@@ -112,7 +113,7 @@ def _add(parent: ET.Element, name: str, text: str | None = None, resource: str |
     return element
 
 
-def dcat(base: str) -> bytes:
+def dcat(base: str, settings: Settings) -> bytes:
     """The catalogue as RDF/XML; `base` is the API's address without a trailing slash."""
     for prefix, uri in NAMESPACES.items():
         ET.register_namespace(prefix, uri)
@@ -145,6 +146,7 @@ def dcat(base: str) -> bytes:
             _add(dataset, "dcat:keyword", keyword)
         contact = ET.SubElement(_add(dataset, "dcat:contactPoint"), _q("vcard:Organization"))
         _add(contact, "vcard:fn", "Samverkan")
+        _add(contact, "vcard:hasEmail", resource=f"mailto:{settings.open_data_contact_email}")
         _add(contact, "vcard:hasURL", resource=f"{base}/export/README")
         for extension, (file_type, media_type) in FORMATS.items():
             url = f"{base}/export/{name}.{extension}"
@@ -153,18 +155,24 @@ def dcat(base: str) -> bytes:
             _add(distribution, "dcterms:title", f"{title} ({file_type})")
             _add(distribution, "dcat:accessURL", resource=url)
             _add(distribution, "dcat:downloadURL", resource=url)
+            _add(distribution, "dcterms:license", resource=settings.open_data_licence)
             _add(distribution, "dcterms:format", resource=f"{EU}/file-type/{file_type}")
             _add(distribution, "dcat:mediaType", resource=f"https://www.iana.org/assignments/media-types/{media_type}")
     return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
-async def dcat_rdf(request: Request) -> Response:
-    base = str(request.base_url).rstrip("/")
-    return Response(dcat(base), media_type="application/rdf+xml")
+def routes(settings: Settings) -> list[Route]:
+    """The downloads and their descriptions, which carry the settings' contact and licence."""
 
+    async def datapackage_json(request: Request) -> Response:
+        return JSONResponse(datapackage(settings), media_type="application/json")
 
-ROUTES = [
-    *DOWNLOAD_ROUTES,
-    Route("/export/datapackage.json", datapackage_json),
-    Route("/export/dcat.rdf", dcat_rdf),
-]
+    async def dcat_rdf(request: Request) -> Response:
+        base = str(request.base_url).rstrip("/")
+        return Response(dcat(base, settings), media_type="application/rdf+xml")
+
+    return [
+        *DOWNLOAD_ROUTES,
+        Route("/export/datapackage.json", datapackage_json),
+        Route("/export/dcat.rdf", dcat_rdf),
+    ]

@@ -100,15 +100,16 @@ class Relation:
         return sql(f" AND {column} = {{}}", self.year) if self.year is not None else sql.raw("")
 
     def sql(self, table: str, columns: Sequence[Column], counts: Sequence[str]) -> Fragment:
-        """The statement over `table` (as `c` or `tg`, joined by the relation) selecting `counts`,
+        """The statement over `table` (as `c`, or target statistics' rows `it`) selecting `counts`,
         grouped by `columns` (each selected as key_i and label_i)."""
         select = [
             f"{column.key} AS key_{index}, {column.label} AS label_{index}" for index, column in enumerate(columns)
         ]
         select += counts
+        # No WITH when there is nothing to put in it (target statistics without YEAR).
         statement = sql(
-            "WITH RECURSIVE {}\nSELECT {}\nFROM {}\n{}\nWHERE {}",
-            sql.join(self.ctes),
+            "{}SELECT {}\nFROM {}\n{}\nWHERE {}",
+            sql("WITH RECURSIVE {}\n", sql.join(self.ctes)) if self.ctes else sql.raw(""),
             sql.raw(", ".join(select)),
             sql.raw(table),
             sql.join(self.joins, "\n"),
@@ -131,16 +132,22 @@ def check_groups(what: str, group_by: list[StatisticsDimension], columns: Mappin
 
 
 def commitment_relation(
-    group_by: list[StatisticsDimension], filter: CommitmentFilter, visible_at: datetime | None, now: datetime
+    group_by: list[StatisticsDimension],
+    filter: CommitmentFilter,
+    visible_at: datetime | None,
+    now: datetime,
+    promise: str = "c.citizen_promise_id",
+    actor: str = "c.actor",
 ) -> Relation:
     """Each commitment `c` with its citizen promise `p` (visible), its municipality `m`, county
     `co` and police region `r`; the year series `y` (with `bounds` b) when grouped by YEAR or
     filtered by a year; AREA's and TOPIC's joins; the commitment filter. Commitment and target
-    statistics (api/dashboards/targets.py) both count over it."""
+    statistics (api/dashboards/targets.py) both count over it; target statistics' rows name
+    their promise (`promise`) and actor (`actor`) also where they have no commitment."""
     by_year = D.YEAR in group_by
     start_year, end_year = year_of("p.period_start"), year_of("p.period_end")
     ctes: list[Fragment] = []
-    joins = [sql.raw(f"JOIN citizen_promise p ON p.id = c.citizen_promise_id\n{PROMISE_PLACES}")]
+    joins = [sql.raw(f"JOIN citizen_promise p ON p.id = {promise}\n{PROMISE_PLACES}")]
     year = None if filter.year is None else sql.value(filter.year)
     if by_year or year is not None:
         ctes += year_series(visible_at, now)
@@ -175,7 +182,7 @@ def commitment_relation(
             year,
         )
 
-    where = [visible("p", visible_at), *commitment_where(filter, year=in_series)]
+    where = [visible("p", visible_at), *commitment_where(filter, year=in_series, actor=actor)]
     return Relation(ctes, joins, where, by_year, year)
 
 

@@ -7,6 +7,12 @@ the promise's latest (the highest year; of two in one year the one stored last).
 the view `target_status` (models/migrations/0010_targets_results.py), the one place the status
 table is computed, so GraphQL's FollowUp.targetStatuses, these figures and the open data agree.
 The same relation, ungrouped, gives the rows of GET /export/targets.csv (api/dashboards/export.py).
+
+A result that reports on no target ("412 trafikkontroller" beside the targets) is a row of the
+relation too (`it`, ITEMS), so it counts in `reportedQuantity` rather than vanishing: in the
+follow-up counted for its promise, in the group of what it counts, with the commitment its entry
+names first (an entry naming none: its promise only; actor the entry's, else UNSPECIFIED). It is
+no target: the counts of targets, commitments, municipalities and statuses leave it out.
 """
 
 from __future__ import annotations
@@ -23,10 +29,23 @@ from models.sql import Fragment, sql, visible
 
 D = StatisticsDimension
 STATUS = "COALESCE(ts.status, 'NOT_REPORTED')"
+# The rows counted: each target, and each result that reports on no target (module docstring).
+ITEMS = (
+    "(SELECT t.id AS target_id, t.commitment_id AS commitment_id, tc.citizen_promise_id AS promise_id,"
+    " t.counted AS counted, NULL AS follow_up_id, NULL AS actor, NULL AS quantity"
+    " FROM commitment_target t JOIN commitment tc ON tc.id = t.commitment_id"
+    " UNION ALL SELECT NULL, (SELECT ec.commitment_id FROM follow_up_entry_commitment ec"
+    " WHERE ec.entry_id = e.id ORDER BY ec.position LIMIT 1), uf.citizen_promise_id, res.counted, uf.id,"
+    " COALESCE(e.actor, 'UNSPECIFIED'), res.quantity"
+    " FROM follow_up_entry_result res JOIN follow_up_entry e ON e.id = res.entry_id"
+    " JOIN follow_up uf ON uf.id = e.follow_up_id WHERE res.target_id IS NULL) it"
+)
+ACTOR = "COALESCE(c.actor, it.actor)"
 
 COLUMNS: dict[StatisticsDimension, Column] = {
     **{dimension: column for dimension, column in COMMITMENT_COLUMNS.items() if dimension is not D.ASSESSMENT},
-    D.COUNTED: Column("tg.counted", "tg.counted", "tg.counted"),
+    D.ACTOR: Column(ACTOR, ACTOR, ACTOR),
+    D.COUNTED: Column("it.counted", "it.counted", "it.counted"),
     D.ORGANISATION: Column("COALESCE(og.slug, '')", "COALESCE(og.name, 'Ingen organisation angiven')", "og.name"),
 }
 
@@ -37,26 +56,20 @@ def target_relation(
     now: datetime,
     preview: bool = False,
 ) -> Relation:
-    """Each target `tg` of a commitment of commitment statistics' relation (its promise, place,
-    years, areas, topics and filter), with the follow-up whose status counts for it (`fu`) and
-    that status (`ts`); by ORGANISATION, the commitment's performers (`og`)."""
+    """Each row `it` (ITEMS: a target `tg`, or a result on no target) with the commitment `c`
+    it names, if any, in commitment statistics' relation (its promise, place, years, areas,
+    topics and filter), with the follow-up whose status counts for it (`fu`) and that status
+    (`ts`); by ORGANISATION, the commitment's performers (`og`)."""
     filter = filter or CommitmentFilter()
     check_groups("target statistics", group_by, COLUMNS)
     visible_at = None if preview else now
-    relation = commitment_relation(group_by, filter, visible_at, now)
-    per_year = relation.by_year or filter.year is not None
-    partition = "f.citizen_promise_id, f.year" if per_year else "f.citizen_promise_id"
-    relation.ctes.insert(
+    relation = commitment_relation(group_by, filter, visible_at, now, promise="it.promise_id", actor=ACTOR)
+    relation.joins.insert(
         0,
-        sql(
-            "ranked AS ("
-            " SELECT f.id AS id, f.citizen_promise_id AS promise_id, f.year AS year,"
-            f" ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY f.year DESC, f.id DESC) AS n"
-            " FROM follow_up f WHERE {})",
-            visible("f", visible_at),
+        sql.raw(
+            "LEFT JOIN commitment_target tg ON tg.id = it.target_id\nLEFT JOIN commitment c ON c.id = it.commitment_id"
         ),
     )
-    relation.joins.insert(0, sql.raw("JOIN commitment c ON c.id = tg.commitment_id"))
     if D.ORGANISATION in group_by:
         relation.joins.append(
             sql.raw(
@@ -64,13 +77,21 @@ def target_relation(
                 "LEFT JOIN organisation og ON og.id = cpf.organisation_id"
             )
         )
-    followed_on = relation.follow_ups_for_year("fu.year")
-    relation.joins.append(sql("LEFT JOIN ranked fu ON fu.promise_id = p.id AND fu.n = 1{}", followed_on))
+    # The follow-up counted: the promise's latest visible one (of the year, with one), looked up per
+    # row through the index on follow_up.citizen_promise_id. A ROW_NUMBER() CTE joined here made
+    # SQLite scan it for every row: groupBy [ACTOR] on the whole country took 2.8 s, now 0.2 s.
+    latest = sql(
+        "SELECT lf.id FROM follow_up lf WHERE lf.citizen_promise_id = p.id AND {}{}",
+        visible("lf", visible_at),
+        relation.follow_ups_for_year("lf.year"),
+    )
+    relation.joins.append(
+        sql("LEFT JOIN follow_up fu ON fu.id = ({} ORDER BY lf.year DESC, lf.id DESC LIMIT 1)", latest)
+    )
     relation.joins.append(sql.raw("LEFT JOIN target_status ts ON ts.follow_up_id = fu.id AND ts.target_id = tg.id"))
+    # A result with no target counts in its own follow-up only, when that is the one counted.
+    relation.where.append(sql.raw("it.follow_up_id IS NULL OR it.follow_up_id = fu.id"))
     return relation
-
-
-TARGETS = "commitment_target tg"
 
 
 def target_statistics_sql(
@@ -81,17 +102,18 @@ def target_statistics_sql(
 ) -> Fragment:
     relation = target_relation(group_by, filter, now, preview)
     counts = [
-        "COUNT(*) AS targets",
-        "COUNT(DISTINCT c.id) AS commitments",
-        "COUNT(DISTINCT p.municipality_id) AS municipalities",
+        "COUNT(tg.id) AS targets",
+        "COUNT(DISTINCT tg.commitment_id) AS commitments",
+        "COUNT(DISTINCT CASE WHEN tg.id IS NOT NULL THEN p.municipality_id END) AS municipalities",
         "SUM(tg.quantity) AS promised_quantity",
-        "SUM(ts.reported_quantity) AS reported_quantity",
+        "SUM(COALESCE(ts.reported_quantity, it.quantity)) AS reported_quantity",
         *(
-            f"SUM(CASE WHEN {STATUS} = '{status.value}' THEN 1 ELSE 0 END) AS {status.value.lower()}"
+            f"SUM(CASE WHEN tg.id IS NOT NULL AND {STATUS} = '{status.value}' THEN 1 ELSE 0 END)"
+            f" AS {status.value.lower()}"
             for status in TargetStatus
         ),
     ]
-    return relation.sql(TARGETS, [COLUMNS[dimension] for dimension in group_by], counts)
+    return relation.sql(ITEMS, [COLUMNS[dimension] for dimension in group_by], counts)
 
 
 async def target_statistics(

@@ -37,7 +37,7 @@ described_enum(
         "YEAR": "By calendar year a citizen promise's period covers.",
         "TOPIC": "By topic of the controlled vocabulary.",
         "ASSESSMENT": "By the follow-up's assessment of the commitment.",
-        "COUNTED": "By what a target counts, as printed (e.g. trygghetsvandringar).",
+        "COUNTED": "By what a target (or a result on no target) counts, as printed (e.g. trygghetsvandringar).",
         "ORGANISATION": "By the organisations that perform a commitment (`performedBy`).",
         "AREA": (
             "By the area below the municipality a commitment is for (its own, else its citizen promise's; key"
@@ -114,9 +114,17 @@ class TargetStatistic:
     targets: int = strawberry.field(description="Targets in the group.")
     commitments: int = strawberry.field(description="Commitments with at least one of those targets.")
     municipalities: int = strawberry.field(description="Municipalities with at least one of those targets.")
-    promised_quantity: float | None = strawberry.field(description="The targets' quantities added up.")
+    promised_quantity: float | None = strawberry.field(
+        description="The targets' quantities added up; null: none of them has one."
+    )
     reported_quantity: float | None = strawberry.field(
-        description="The quantities of the results linked to the targets (in the follow-ups counted) added up."
+        description="The quantities of the results in the follow-ups counted, added up: those linked to the group's"
+        ' targets, and those that report on no target ("412 trafikkontroller"), which count in the group of what'
+        " they count (COUNTED), of their municipality, county and police region, and of the commitment their entry"
+        " names first (ACTOR, TOPIC, AREA, ORGANISATION; an entry naming none: the entry's actor, else UNSPECIFIED,"
+        " no topic, its promise's area). They are no targets: `targets`, `commitments`, `municipalities` and the"
+        " status counts leave them out, so a group may have a reportedQuantity and no targets. Null: nothing"
+        " reported."
     )
     not_reported: int = strawberry.field(description="Targets with status NOT_REPORTED (see TargetStatus).")
     not_comparable: int = strawberry.field(description="Targets with status NOT_COMPARABLE.")

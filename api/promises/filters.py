@@ -98,17 +98,20 @@ def citizen_promise_where(value: CitizenPromiseFilter | None) -> list[Fragment]:
     return where
 
 
-def commitment_where(value: CommitmentFilter | None, year: Callable[[int], Fragment] | None = None) -> list[Fragment]:
+def commitment_where(
+    value: CommitmentFilter | None, year: Callable[[int], Fragment] | None = None, actor: str = "c.actor"
+) -> list[Fragment]:
     """Conditions on a commitment `c` of citizen promise `p` joined as PROMISE_PLACES: the
     commitment filter, for lists and statistics alike (`year`: what the year filter asks of
-    the promise; statistics ask it of their series of years)."""
+    the promise; statistics ask it of their series of years; `actor`: whose actor the actor
+    filter asks for, target statistics' rows with no commitment having one of their own)."""
     if value is None:
         return []
     where = place_sql(value.municipality_code, value.county_code, value.police_region)
     if value.year is not None:
         where.append(covers_year_sql("p", value.year) if year is None else year(value.year))
     if value.actor is not None:
-        where.append(sql("c.actor = {}", value.actor.value))
+        where.append(sql(f"{actor} = {{}}", value.actor.value))
     if value.topic is not None:
         where.append(topic_sql(value.topic))
     if value.area is not None:

@@ -6,6 +6,14 @@ const main = document.getElementById("innehall");
 const ACTORS = { KOMMUN: "Kommunen", POLIS: "Polisen", TILLSAMMANS: "Tillsammans" };
 const TYPES = { COMMITMENT: "Löfte", CITIZEN_PROMISE: "Medborgarlöfte", AGREEMENT: "Överenskommelse", FOLLOW_UP: "Uppföljning" };
 const TYPE_OF = { Commitment: "COMMITMENT", CitizenPromise: "CITIZEN_PROMISE", Agreement: "AGREEMENT", FollowUp: "FOLLOW_UP" };
+// A target's derived status (schema: TargetStatus), in the order a coordinator reads them.
+const TARGET_STATUSES = [
+  ["met", "Uppnått"],
+  ["exceeded", "Överträffat"],
+  ["missed", "Inte uppnått"],
+  ["notComparable", "Inte jämförbart"],
+  ["notReported", "Inte redovisat"],
+];
 const ASSESSMENTS = { FULFILLED: "Uppfyllt", PARTLY_FULFILLED: "Delvis uppfyllt", NOT_FULFILLED: "Inte uppfyllt", NOT_ASSESSED: "Inte bedömt" };
 const SHARES = {
   withCitizenPromise: "med medborgarlöfte",
@@ -151,6 +159,7 @@ async function region(kind, key, params) {
   if (kind === "polisregion" && !ref.regions.includes(key)) return notFound(`Det finns ingen polisregion som heter ${key}.`);
   const filter = county ? { countyCode: key } : { policeRegion: key };
   const data = await query("region", { filter, year, ...filter });
+  const place = county ? county.name : `polisregion ${key}`;
   const name = county ? county.name : `Polisregion ${key}`;
   const byActor = data.byActor.map((s) => ({ label: ACTORS[s.group[0].key] ?? s.group[0].label, value: s.commitments, followedUp: s.followedUp }));
   const byYear = data.byYear.map((s) => ({ label: s.group[0].key, value: s.commitments, promises: s.citizenPromises, municipalities: s.municipalities })).sort((a, b) => a.label.localeCompare(b.label));
@@ -167,9 +176,9 @@ async function region(kind, key, params) {
       barChart({ id: "chart-year", title: "Löften per år", rows: byYear }),
       barChart({ id: "chart-topic", title: "Löften per ämne", rows: byTopic }),
     ),
-    targetsAndResults(),
-    h("h2", {}, `Kommunerna ${year}`),
     controls(kind === "lan" ? `lan/${key}` : `polisregion/${encodeURIComponent(key)}`, [yearSelect(ref.years, year)]),
+    targetsAndResults(data.targets, place, year),
+    h("h2", {}, `Kommunerna ${year}`),
     table({
       id: "municipality-table",
       caption: `Kommuner i ${name} ${year}`,
@@ -184,12 +193,56 @@ async function region(kind, key, params) {
   );
 }
 
-/** Targets promised against results reported, by county or police region: the place for them
- * once the model and the schema hold them (issue 17). Then `queries/region.graphql` asks for
- * them and this returns a section with a chart (barChart, each row a target with its result)
- * and its table; until then it returns nothing, so no empty or made-up numbers are shown. */
-function targetsAndResults() {
-  return null;
+const quantity = (value) => (value === null || value === undefined ? "–" : number(value));
+
+/** "a, b och c" */
+function listed(items) {
+  return items.length > 1 ? `${items.slice(0, -1).join(", ")} och ${items.at(-1)}` : items.join("");
+}
+
+/** Targets promised against results reported in the region in the year: `groups` are
+ * targetStatistics by what is counted (each target in one group; a group may hold only results
+ * that report on no target). A summary sentence, a chart of the targets per derived status with
+ * its table, and per thing counted the targets, the quantities promised and reported and the
+ * statuses. Without targets, a sentence says so (and what the follow-ups reported anyway). */
+function targetsAndResults(groups, place, year) {
+  const sum = (field) => groups.reduce((total, g) => total + g[field], 0);
+  const targets = sum("targets");
+  const heading = h("h2", { id: "mal-rubrik" }, `Mål och resultat ${year}`);
+  const reportedOnly = groups.filter((g) => g.targets === 0 && g.reportedQuantity !== null);
+  const reportedAnyway = reportedOnly.length
+    ? ` Uppföljningarna redovisar ändå ${listed(reportedOnly.map((g) => `${quantity(g.reportedQuantity)} ${g.group[0].label}`))}.`
+    : "";
+  if (!targets) {
+    return h("section", { id: "targets", "aria-labelledby": "mal-rubrik" }, heading,
+      h("p", { id: "targets-summary" }, `Det finns inga mätbara mål i publicerade medborgarlöften i ${place} ${year}.${reportedAnyway}`));
+  }
+  const [met, exceeded, missed, notComparable, notReported] = TARGET_STATUSES.map(([field]) => sum(field));
+  return h(
+    "section",
+    { id: "targets", "aria-labelledby": "mal-rubrik" },
+    heading,
+    h("p", { id: "targets-summary" },
+      `${number(targets)} mätbara mål i publicerade medborgarlöften i ${place} ${year}: ${number(met + exceeded)} uppnådda`,
+      ` (varav ${number(exceeded)} överträffade), ${number(missed)} inte uppnådda, ${number(notComparable)} inte jämförbara`,
+      ` och ${number(notReported)} inte redovisade i årets uppföljning.`),
+    h("div", { class: "charts" },
+      barChart({ id: "chart-targets", title: `Mål per status ${year}`, valueLabel: "Mål", rows: TARGET_STATUSES.map(([field, label]) => ({ label, value: sum(field) })) }),
+    ),
+    table({
+      id: "targets-table",
+      caption: `Utlovat och redovisat per vad som räknas, ${place} ${year}`,
+      columns: [
+        { label: "Vad som räknas", value: (g) => g.group[0].label, header: true },
+        { label: "Mål", value: (g) => number(g.targets), numeric: true },
+        { label: "Utlovat antal", value: (g) => quantity(g.promisedQuantity), numeric: true },
+        { label: "Redovisat antal", value: (g) => quantity(g.reportedQuantity), numeric: true },
+        ...TARGET_STATUSES.map(([field, label]) => ({ label, value: (g) => number(g[field]), numeric: true })),
+      ],
+      rows: groups,
+    }),
+    h("p", { class: "note" }, "Antalen summeras per vad som räknas, oavsett intervall (per år, termin eller vecka). Redovisat antal omfattar också resultat som inte hör till något mål. Status jämför varje mål med de resultat som årets uppföljning redovisar för det; ”inte jämförbart” när ett antal saknas, något annat räknas eller intervallen skiljer sig."),
+  );
 }
 
 // ---------------------------------------------------------------- municipality

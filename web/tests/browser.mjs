@@ -163,7 +163,15 @@ await view("sverige", "#/", async (page) => {
 await view("lan", "#/lan/14", async (page) => {
   const chart = (id) =>
     page.$$eval(`#${id} rect.bar`, (bars) => bars.map((bar) => [bar.parentNode.querySelector("text title").textContent, Number(bar.dataset.value)]));
-  return {
+  // Targets promised against results reported, for the year chosen.
+  const targets = async () => ({
+    year: await page.$eval("#f-ar", (s) => s.value),
+    summary: await page.textContent("#targets-summary"),
+    chart: await chart("chart-targets"),
+    chartTable: await tableRows(page, "#chart-targets"),
+    table: await tableRows(page, "#targets-table"),
+  });
+  const shown = {
     title: await page.textContent("h1"),
     year: await page.$eval("#f-ar", (s) => s.value),
     byActor: await chart("chart-actor"),
@@ -171,6 +179,17 @@ await view("lan", "#/lan/14", async (page) => {
     byTopic: await chart("chart-topic"),
     actorTable: await tableRows(page, "#chart-actor"),
     municipalities: await tableRows(page, "#municipality-table"),
+    targets: await targets(),
+  };
+  // The year before, chosen in place (a new fragment, not a new page load): the targets follow it.
+  const years = await page.$$eval("#f-ar option", (options) => options.map((o) => o.value));
+  const before = await ready(page);
+  await page.selectOption("#f-ar", years[years.indexOf(shown.year) + 1]);
+  await page.click("form.controls button[type=submit]");
+  await drawn(page, "lan", before);
+  return {
+    ...shown,
+    targetsYearBefore: await targets(),
     svgLabels: await page.$$eval("figure.chart svg", (svgs) => svgs.map((svg) => svg.getAttribute("aria-label"))),
     // The axis under each chart (d3-axis): its tick labels and where they stand, and the bars' ends.
     axes: await page.$$eval("figure.chart", (figures) =>
