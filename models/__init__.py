@@ -2,7 +2,14 @@
 
 from models.agreements import Agreement, AgreementParty, FollowUpRule, GovernanceBody, GovernanceBodyMember, Signatory
 from models.editorial import Activity, ApiToken, Approval, Erasure, Review, Revision
-from models.followups import FollowUp, FollowUpAuthor, FollowUpEntry, FollowUpEntryCommitment, FollowUpEntryResult
+from models.followups import (
+    FollowUp,
+    FollowUpAuthor,
+    FollowUpEntry,
+    FollowUpEntryCommitment,
+    FollowUpEntryResult,
+    Succession,
+)
 from models.geography import Area, County, Municipality, PoliceUnit
 from models.people import Contact, ContactMunicipality, Organisation, Person
 from models.promises import (
@@ -18,7 +25,7 @@ from models.promises import (
     TargetGroup,
     Topic,
 )
-from models.services import ServiceAgreement, ServiceAgreementParty
+from models.services import ServiceAgreement, ServiceAgreementParty, ServicePoint
 
 __all__ = [
     "Activity",
@@ -56,7 +63,9 @@ __all__ = [
     "Revision",
     "ServiceAgreement",
     "ServiceAgreementParty",
+    "ServicePoint",
     "Signatory",
+    "Succession",
     "TargetGroup",
     "Topic",
 ]

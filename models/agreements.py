@@ -27,6 +27,14 @@ class Agreement(ContentItem):
     summary = fields.TextField(null=True)
     # Ordered [{heading, body, role}] with Markdown bodies; read and written whole.
     sections: fields.JSONField[list[Any]] = fields.JSONField(default=list)
+    # Renderings of the Markdown fields, written with them (models/rendered.py): HTML and plain
+    # text of the summary, and lists of the sections' bodies in the sections' order.
+    summary_html = fields.TextField(null=True)
+    summary_plain = fields.TextField(null=True)
+    sections_html: fields.JSONField[list[str]] = fields.JSONField(null=True)
+    sections_plain: fields.JSONField[list[str]] = fields.JSONField(null=True)
+    # The renderer's version they were made by (models/text.py, VERSION); 0: not rendered yet.
+    render_version = fields.IntField(default=0, db_default=0)
     # Ordered [{title, items: [str]}].
     problem_areas: fields.JSONField[list[Any]] = fields.JSONField(default=list)
     # Ordered [{label, url, target: {type, slug}}].

@@ -24,6 +24,10 @@ class ContentItem(Model):
     source_url = fields.CharField(max_length=500, null=True)
     source_published_on = fields.DateField(null=True)
     source_updated_on = fields.DateField(null=True)
+    # The source page is incomplete (cut short, a part missing): what is here is all it gave,
+    # and `source_note` says what is missing, as the editor saw it.
+    source_incomplete = fields.BooleanField(default=False)
+    source_note = fields.CharField(max_length=1000, null=True)
     # The seed file (stem) the item is exported to, so export keeps the editors' file layout.
     document = fields.CharField(max_length=200)
     # Hash of the item as last loaded from or exported to seed files: a load compares it with

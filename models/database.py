@@ -9,6 +9,7 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations.api import migrate as run_migrations
 
 from models.config import database_url, tortoise_config
+from models.rendered import rerender
 
 
 async def open_database(
@@ -41,12 +42,17 @@ async def close_database() -> None:
     await Tortoise.close_connections()
 
 
-async def migrate(url: str | None = None) -> None:
-    """Apply every migration that is not applied yet (creates a SQLite file if needed)."""
+async def migrate(url: str | None = None) -> int:
+    """Apply every migration that is not applied yet (creates a SQLite file if needed), then
+    render again the rich text of rows an older renderer made (models/rendered.py); returns
+    how many rows were rendered."""
     url = url or database_url()
     _ensure_sqlite_folder(url)
     await run_migrations(config=tortoise_config(url))
-    await Tortoise.close_connections()
+    try:
+        return await rerender()
+    finally:
+        await Tortoise.close_connections()
 
 
 def is_postgres(url: str) -> bool:

@@ -65,6 +65,25 @@ class FollowUpForm(StrEnum):
     ORAL = "ORAL"
 
 
+class ServicePointKind(StrEnum):
+    """What a samtjänstavtal's service point is: a FIXED desk or office with its own opening
+    hours, or a MOBILE police office (a bus, a van) that comes on its days."""
+
+    FIXED = "FIXED"
+    MOBILE = "MOBILE"
+
+
+class SuccessionKind(StrEnum):
+    """How an item follows on from another, as printed: a promise CONTINUES (fortsätter) or
+    REPLACES (ersätter) an earlier promise; a commitment REPEATS a commitment of an earlier
+    period; a follow-up ANNOUNCES the next promise."""
+
+    CONTINUES = "CONTINUES"
+    REPLACES = "REPLACES"
+    REPEATS = "REPEATS"
+    ANNOUNCES = "ANNOUNCES"
+
+
 class Assessment(StrEnum):
     FULFILLED = "FULFILLED"
     PARTLY_FULFILLED = "PARTLY_FULFILLED"

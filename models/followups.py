@@ -9,7 +9,7 @@ from tortoise.indexes import Index
 from tortoise.models import Model
 
 from models.content import ContentItem
-from models.enums import Actor, Assessment, FollowUpSpan, Interval
+from models.enums import Actor, Assessment, FollowUpSpan, Interval, SuccessionKind
 from models.people import Organisation, Person
 from models.promises import CitizenPromise, Commitment, CommitmentTarget
 
@@ -31,6 +31,10 @@ class FollowUp(ContentItem):
     period_label = fields.CharField(max_length=200, null=True)
     summary = fields.TextField(null=True)
     links: fields.JSONField[list[Any]] = fields.JSONField(default=list)
+    # Renderings of the summary and the renderer's version, as on Agreement.
+    summary_html = fields.TextField(null=True)
+    summary_plain = fields.TextField(null=True)
+    render_version = fields.IntField(default=0, db_default=0)
     entries: fields.ReverseRelation[FollowUpEntry]
 
     class Meta:
@@ -51,6 +55,10 @@ class FollowUpEntry(Model):
     # The actor the entry speaks for and the heading of its section as printed ("Polisens uppföljning").
     actor = fields.CharEnumField(Actor, max_length=20, null=True)
     heading = fields.CharField(max_length=1000, null=True)
+    # Renderings of the narrative and the renderer's version, as on Agreement (null: not rendered yet).
+    narrative_html = fields.TextField(null=True)
+    narrative_plain = fields.TextField(null=True)
+    render_version = fields.IntField(default=0, db_default=0)
     commitment_links: fields.ReverseRelation[FollowUpEntryCommitment]
     results: fields.ReverseRelation[FollowUpEntryResult]
 
@@ -124,3 +132,36 @@ class FollowUpAuthor(Model):
     class Meta:
         table = "follow_up_author"
         indexes = (Index(fields=("person_id",)), Index(fields=("organisation_id",)))
+
+
+class Succession(Model):
+    """A typed link to another item as printed: a promise continues or replaces an earlier one,
+    a commitment repeats one of an earlier period, a follow-up announces the next promise. The
+    item is named by slug (and a commitment's key) and found when it is here, on every read,
+    so a link written before its item is loaded resolves once it is; `reference` keeps the words
+    printed. Owned by a promise (commitment NULL), by one of its commitments, or by a follow-up."""
+
+    id = fields.IntField(primary_key=True)
+    citizen_promise: fields.ForeignKeyNullableRelation[CitizenPromise] = fields.ForeignKeyField(
+        "models.CitizenPromise", related_name="succession_links", null=True, on_delete=fields.CASCADE
+    )
+    commitment: fields.ForeignKeyNullableRelation[Commitment] = fields.ForeignKeyField(
+        "models.Commitment", related_name="succession_links", null=True, on_delete=fields.CASCADE
+    )
+    follow_up: fields.ForeignKeyNullableRelation[FollowUp] = fields.ForeignKeyField(
+        "models.FollowUp", related_name="succession_links", null=True, on_delete=fields.CASCADE
+    )
+    position = fields.IntField()
+    kind = fields.CharEnumField(SuccessionKind, max_length=20)
+    target_slug = fields.CharField(max_length=200)
+    target_key = fields.CharField(max_length=100, null=True)
+    reference = fields.CharField(max_length=1000, null=True)
+
+    class Meta:
+        table = "succession"
+        indexes = (
+            Index(fields=("citizen_promise_id",)),
+            Index(fields=("commitment_id",)),
+            Index(fields=("follow_up_id",)),
+            Index(fields=("target_slug",)),
+        )

@@ -38,6 +38,14 @@ class CitizenPromise(ContentItem):
     problem_picture = fields.TextField(null=True)
     sections: fields.JSONField[list[Any]] = fields.JSONField(default=list)
     links: fields.JSONField[list[Any]] = fields.JSONField(default=list)
+    # Renderings of the Markdown fields and the renderer's version, as on Agreement.
+    summary_html = fields.TextField(null=True)
+    summary_plain = fields.TextField(null=True)
+    problem_picture_html = fields.TextField(null=True)
+    problem_picture_plain = fields.TextField(null=True)
+    sections_html: fields.JSONField[list[str]] = fields.JSONField(null=True)
+    sections_plain: fields.JSONField[list[str]] = fields.JSONField(null=True)
+    render_version = fields.IntField(default=0, db_default=0)
 
     class Meta:
         table = "citizen_promise"
@@ -138,6 +146,8 @@ class Commitment(Model):
     text = fields.TextField()
     position = fields.IntField()
     document_order = fields.IntField()
+    # The list's printed numbering ("1.", "2 a)"), when the document numbers its commitments.
+    number = fields.CharField(max_length=50, null=True)
     # The area the commitment is for, when it names one below its promise's (a centre, a school).
     area: fields.ForeignKeyNullableRelation[Area] = fields.ForeignKeyField(
         "models.Area", related_name="commitments", null=True, on_delete=fields.RESTRICT

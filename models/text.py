@@ -1,7 +1,8 @@
 """Markdown as stored content is rendered: sanitised HTML and plain text.
 
-Storage-level, so every layer renders alike: the search index writes the plain text
-(models/search/index.py) and the API returns either (api/core/text.py).
+Storage-level, so every layer renders alike. Content is rendered when it is written and the
+renderings are stored beside the Markdown (models/rendered.py), so reads (the compiled SQL and
+the reference path alike) and the search index only read them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ from markdown_it import MarkdownIt
 
 # commonmark without raw HTML: anything that looks like a tag in content stays text.
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+# The renderer's version, stored with every rendering: change it whenever what `to_html` or
+# `to_plain` returns for some Markdown changes (markdown-it-py's rules, nh3's tags or
+# attributes, the plain-text rules), and `samverkan migrate` renders every older row again.
+VERSION = 1
+
 _ALLOWED_TAGS = {
     "p",
     "br",

@@ -15,6 +15,10 @@ Why this shape:
   same code as `samverkan search reindex` (copying it would copy PostgreSQL's tsvectors or
   SQLite's FTS5 internals, neither of which the other database can read). A table in the
   database that is none of these makes `backup` refuse: it would be lost otherwise.
+- Rich text is backed up as its Markdown only: the stored renderings and their version
+  (`<field>_html`, `<field>_plain`, `render_version`, models/rendered.py) are left out and
+  rendered again in the restore's transaction, by the current renderer, before the search index
+  (which reads the plain text) is rebuilt.
 - Bounded memory: rows are read in keyset pages (by primary key) and written as they come; a
   restore inserts page by page. The backup reads inside one transaction (REPEATABLE READ on
   PostgreSQL), so a backup taken while the server writes is one consistent moment.
@@ -52,6 +56,8 @@ from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.fields.relational import ForeignKeyFieldInstance, ManyToManyFieldInstance, OneToOneFieldInstance
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
+
+from models.rendered import rendered_columns, rerender
 
 FORMAT = "samverkan-backup"
 VERSION = 1
@@ -141,7 +147,10 @@ def tables() -> list[Table]:
             assert relation.source_field is not None
             references[relation.source_field] = relation.related_model._meta.db_table
         columns = []
+        derived = rendered_columns(meta.db_table)
         for field_name, column_name in meta.fields_db_projection.items():
+            if column_name in derived:
+                continue  # rendered again on restore
             value_field = meta.fields_map[field_name]
             source = value_field.source_field or field_name
             kind = _kind(value_field)
@@ -408,6 +417,7 @@ class RestoreSummary:
     rows: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     replaced: bool = False
+    rendered: int = 0
     index: dict[str, int] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
@@ -416,6 +426,7 @@ class RestoreSummary:
         return [
             *self.notes,
             f"{done}: {total:,} rows in {len(self.rows)} tables",
+            f"rich text rendered: {self.rendered:,} rows",
             f"search index rebuilt: {sum(self.index.values()):,} documents",
         ]
 
@@ -506,6 +517,7 @@ async def restore(path: Path, *, replace: bool = False) -> RestoreSummary:
             raise BackupError(f"{path}: row counts do not match its end record; the file is damaged", 1)
         if postgres:
             await _reset_sequences(client, [ours[name] for name in plan])
+        summary.rendered = await rerender(client)
         summary.index = await rebuild(client)
     await Tortoise.get_connection("default").execute_script("ANALYZE")
     return summary

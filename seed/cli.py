@@ -17,6 +17,7 @@ import typer
 from models.availability import DatabaseUnavailable, check_database, describe, explain, sqlite_path
 from models.config import database_url
 from models.database import close_database, migrate, open_database
+from models.text import VERSION as RENDERER_VERSION
 from models.transactions import Busy
 from seed.errors import (
     CONTENT,
@@ -104,9 +105,11 @@ def migrate_command() -> None:
     url = database_url()
     check_url(url)
     try:
-        asyncio.run(migrate(url))
+        rendered = asyncio.run(migrate(url))
     except Exception as error:
         raise as_command_error(error, url) from error
+    if rendered:
+        typer.echo(f"rich text rendered again (renderer version {RENDERER_VERSION}): {_plural(rendered, 'row')}")
     typer.echo(f"database is up to date: {where_sqlite(url) if sqlite_path(url) else describe(url)}")
 
 

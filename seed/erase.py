@@ -1,7 +1,9 @@
 """Erasing a person: name, e-mail and phone leave current content, every revision and so every
 export, pending revisions and review comments (models/editorial.py, `Review`), and the activity
 log (its messages and token names; entries and slugs are renamed with the items); an Erasure
-row records that it happened and how many items changed, never what."""
+row records that it happened and how many items changed, never what. Items are rewritten
+through the writer, so the stored renderings of their rich text (models/rendered.py) and the
+search index are made again from the scrubbed Markdown in the same transaction."""
 
 from __future__ import annotations
 

@@ -39,7 +39,9 @@ from models import (
     Organisation,
     ServiceAgreement,
     ServiceAgreementParty,
+    ServicePoint,
     Signatory,
+    Succession,
     TargetGroup,
 )
 from models.sql import TRUE, Fragment, one_of, sql
@@ -84,6 +86,8 @@ _ITEM_FIELDS = (
     "source_url",
     "source_published_on",
     "source_updated_on",
+    "source_incomplete",
+    "source_note",
 )
 
 
@@ -189,6 +193,8 @@ def _item_fields(row: dict[str, Any], *same_names: str) -> dict[str, Any]:
         "source_url": row["source_url"],
         "source_published_on": row["source_published_on"],
         "source_updated_on": row["source_updated_on"],
+        "source_incomplete": row["source_incomplete"],
+        "source_note": row["source_note"],
     }
 
 
@@ -203,6 +209,17 @@ def _period(row: dict[str, Any]) -> dict[str, Any] | None:
     return {"start": row["period_start"], "end": row["period_end"], "label": row["period_label"]}
 
 
+POINT_FIELDS = (
+    "key",
+    "name",
+    "kind",
+    "address",
+    "opening_hours_text",
+    "opening_hours",
+    "valid_from",
+    "valid_until",
+    "note",
+)
 SIGNATORY_FIELDS = ("person__name", "title", "organisation__slug", "signed_on", "place")
 
 
@@ -214,6 +231,14 @@ def _signatory(row: dict[str, Any]) -> dict[str, Any]:
         "signed_on": row["signed_on"],
         "place": row["place"],
     }
+
+
+SUCCESSION_FIELDS = ("kind", "target_slug", "target_key", "reference")
+
+
+def _succession(row: dict[str, Any]) -> dict[str, Any]:
+    target = row["target_slug"] + (f"#{row['target_key']}" if row["target_key"] else "")
+    return {"kind": row["kind"], "target": target, "reference": row["reference"]}
 
 
 def _stored(row: dict[str, Any], item: BaseModel) -> Stored:
@@ -325,7 +350,8 @@ async def export_citizen_promises(slugs: Sequence[str] | None = None) -> dict[st
     commitments: dict[int, list[dict[str, Any]]] = defaultdict(list)
     commitment_ids: list[int] = []
     select = _Select(
-        Commitment, ["id", "citizen_promise_id", "key", "actor", "actor_label", "text", "area__slug", "parent__key"]
+        Commitment,
+        ["id", "citizen_promise_id", "key", "actor", "actor_label", "number", "text", "area__slug", "parent__key"],
     )
     for commitment in await select.where_in("citizen_promise_id", ids, ["citizen_promise_id", "document_order"]):
         commitments[commitment["citizen_promise_id"]].append(commitment)
@@ -349,6 +375,18 @@ async def export_citizen_promises(slugs: Sequence[str] | None = None) -> dict[st
                 else promise_groups[group["citizen_promise_id"]]
             )
             owner.append({name: group[name] for name in GROUP_FIELDS})
+    promise_links: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    commitment_links: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for link_rows in (
+        await _children(Succession, "citizen_promise_id", ids, "commitment_id", "position", *SUCCESSION_FIELDS)
+    ).values():
+        for link in sorted(link_rows, key=lambda g: (g["commitment_id"] or 0, g["position"])):
+            owner = (
+                commitment_links[link["commitment_id"]]
+                if link["commitment_id"]
+                else promise_links[link["citizen_promise_id"]]
+            )
+            owner.append(_succession(link))
     result = {}
     for row in rows:
         item = fmt.CitizenPromise.model_validate(
@@ -367,6 +405,7 @@ async def export_citizen_promises(slugs: Sequence[str] | None = None) -> dict[st
                         "key": c["key"],
                         "actor": c["actor"],
                         "actor_label": c["actor_label"],
+                        "number": c["number"],
                         "text": c["text"],
                         "area": c["area__slug"],
                         "parent": c["parent__key"],
@@ -375,10 +414,12 @@ async def export_citizen_promises(slugs: Sequence[str] | None = None) -> dict[st
                         "partners": [p["organisation__slug"] for p in partners[c["id"]]],
                         "performed_by": [p["organisation__slug"] for p in performers[c["id"]]],
                         "targets": [{name: t[name] for name in TARGET_FIELDS} for t in targets[c["id"]]],
+                        "succession": commitment_links[c["id"]],
                     }
                     for c in commitments[row["id"]]
                 ],
                 "contacts": [c["contact__slug"] for c in contacts[row["id"]]],
+                "succession": promise_links[row["id"]],
             }
         )
         result[row["slug"]] = _stored(row, item)
@@ -407,6 +448,7 @@ async def export_follow_ups(slugs: Sequence[str] | None = None) -> dict[str, Sto
     select = _Select(FollowUpAuthor, ["follow_up_id", *SIGNATORY_FIELDS])
     for author in await select.where_in("follow_up_id", ids, ["follow_up_id"]):
         authors[author["follow_up_id"]] = _signatory(author)
+    announced = await _children(Succession, "follow_up_id", ids, *SUCCESSION_FIELDS)
     entry_ids = [entry["id"] for group in entries.values() for entry in group]
     links = await _children(FollowUpEntryCommitment, "entry_id", entry_ids, "commitment__key")
     results = await _children(
@@ -427,6 +469,7 @@ async def export_follow_ups(slugs: Sequence[str] | None = None) -> dict[str, Sto
                 "citizen_promise": row["citizen_promise__slug"],
                 "period": _period(row),
                 "author": authors.get(row["id"]),
+                "succession": [_succession(link) for link in announced[row["id"]]],
                 "entries": [
                     {
                         "heading": e["heading"],
@@ -467,6 +510,7 @@ async def export_service_agreements(slugs: Sequence[str] | None = None) -> dict[
     parties = await _children(
         ServiceAgreementParty, "service_agreement_id", [r["id"] for r in rows], "organisation__slug"
     )
+    points = await _children(ServicePoint, "service_agreement_id", [r["id"] for r in rows], *POINT_FIELDS, "area__slug")
     result = {}
     for row in rows:
         item = fmt.ServiceAgreement.model_validate(
@@ -476,6 +520,9 @@ async def export_service_agreements(slugs: Sequence[str] | None = None) -> dict[
                 ),
                 "municipality": row["municipality_id"],
                 "parties": [p["organisation__slug"] for p in parties[row["id"]]],
+                "points": [
+                    {**{name: p[name] for name in POINT_FIELDS}, "area": p["area__slug"]} for p in points[row["id"]]
+                ],
             }
         )
         result[row["slug"]] = _stored(row, item)

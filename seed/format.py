@@ -34,8 +34,11 @@ from models.enums import (
     PoliceUnitLevel,
     PublicationStatus,
     SectionRole,
+    ServicePointKind,
+    SuccessionKind,
     TargetQualifier,
 )
+from seed import hours
 
 MAX_TEXT = 100_000
 
@@ -136,6 +139,9 @@ class Item(Strict):
     source_url: Url | None = None
     source_published_on: Date | None = None
     source_updated_on: Date | None = None
+    # The source page is incomplete (cut short, a part missing); the note says what is missing.
+    source_incomplete: bool = False
+    source_note: Line | None = None
 
     @model_validator(mode="after")
     def _schedule_in_order(self) -> Item:
@@ -266,10 +272,38 @@ class TargetGroup(Strict):
         return self
 
 
+# A succession link's item: a citizen promise's slug, or `promise-slug#key` for a commitment.
+SuccessionTarget = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:#[a-z0-9]+(?:-[a-z0-9]+)*)?$", max_length=301), Stored
+]
+
+
+class Succession(Strict):
+    """How the item follows on from another, as printed: a promise CONTINUES or REPLACES an
+    earlier promise (`target`: its slug), a commitment REPEATS one of an earlier period
+    (`promise-slug#key`), a follow-up ANNOUNCES the next promise (its slug). The target need not
+    be here: `reference` keeps the words printed ("Medborgarlöfte 2022"), and the API resolves
+    the target once it is."""
+
+    kind: SuccessionKind
+    target: SuccessionTarget
+    reference: Line | None = None
+
+
+def _succession_kinds(links: list[Succession], allowed: tuple[SuccessionKind, ...], owner: str) -> list[Succession]:
+    for link in links:
+        if link.kind not in allowed:
+            names = " or ".join(kind.value for kind in allowed)
+            raise ValueError(f"a {owner}'s succession is {names}, not {link.kind.value}")
+    return links
+
+
 class Commitment(Strict):
     key: Key
     actor: Actor
     actor_label: Label | None = None
+    # The list's printed numbering ("1.", "2 a)"), when the document numbers its commitments.
+    number: Annotated[str, StringConstraints(min_length=1, max_length=50), Stored] | None = None
     text: Text
     # The area the commitment is for, when it names one (a centre, a school); else its promise's.
     area: Slug | None = None
@@ -283,6 +317,13 @@ class Commitment(Strict):
     # Who does the work when it is neither the municipality nor the police (actor OTHER).
     performed_by: list[Slug] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)
+    # REPEATS: the commitment of an earlier period it repeats.
+    succession: list[Succession] = Field(default_factory=list)
+
+    @field_validator("succession")
+    @classmethod
+    def _repeats(cls, links: list[Succession]) -> list[Succession]:
+        return _succession_kinds(links, (SuccessionKind.REPEATS,), "commitment")
 
     @model_validator(mode="after")
     def _performers_match_actor(self) -> Commitment:
@@ -312,6 +353,13 @@ class CitizenPromise(Item):
     commitments: list[Commitment] = Field(default_factory=list)
     contacts: list[Slug] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
+    # CONTINUES or REPLACES: the earlier promises it follows on from.
+    succession: list[Succession] = Field(default_factory=list)
+
+    @field_validator("succession")
+    @classmethod
+    def _follows(cls, links: list[Succession]) -> list[Succession]:
+        return _succession_kinds(links, (SuccessionKind.CONTINUES, SuccessionKind.REPLACES), "citizen promise")
 
 
 class Result(Strict):
@@ -353,6 +401,13 @@ class FollowUp(Item):
     summary: Text | None = None
     entries: list[FollowUpEntry] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
+    # ANNOUNCES: the next promise it announces.
+    succession: list[Succession] = Field(default_factory=list)
+
+    @field_validator("succession")
+    @classmethod
+    def _announces(cls, links: list[Succession]) -> list[Succession]:
+        return _succession_kinds(links, (SuccessionKind.ANNOUNCES,), "follow-up")
 
     @model_validator(mode="after")
     def _span_fits(self) -> FollowUp:
@@ -368,6 +423,41 @@ class FollowUp(Item):
 SPAN_PARTS = {FollowUpSpan.YEAR: 0, FollowUpSpan.HALF_YEAR: 2, FollowUpSpan.TERTIAL: 3}
 
 
+class ServicePoint(Strict):
+    """Where the services are given: a desk at a library (FIXED), a mobile police office one day
+    a week (MOBILE), a temporary arrangement (`valid_until`: its end date). `opening_hours_text`
+    as printed ("måndag–fredag 07.30–16.00"); `opening_hours` the same in OpenStreetMap syntax
+    ("Mo-Fr 07:30-16:00"), which must parse and open on the days the text names."""
+
+    key: Key
+    name: Title
+    kind: ServicePointKind = ServicePointKind.FIXED
+    address: Title | None = None
+    area: Slug | None = None
+    opening_hours_text: Line | None = None
+    opening_hours: Line | None = None
+    valid_from: Date | None = None
+    valid_until: Date | None = None
+    note: Line | None = None
+
+    @field_validator("opening_hours")
+    @classmethod
+    def _parses(cls, value: str | None) -> str | None:
+        if value is not None:
+            hours.parse(value)
+        return value
+
+    @model_validator(mode="after")
+    def _hours_beside_text(self) -> ServicePoint:
+        if self.opening_hours is not None and self.opening_hours_text is None:
+            raise ValueError("opening_hours needs opening_hours_text, the words printed")
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValueError(
+                f"valid_until {self.valid_until.isoformat()} is before valid_from {self.valid_from.isoformat()}"
+            )
+        return self
+
+
 class ServiceAgreement(Item):
     title: Title
     title_composed: bool = False
@@ -377,6 +467,7 @@ class ServiceAgreement(Item):
     since: Date | None = None
     since_label: Label | None = None
     services: list[Line] = Field(default_factory=list)
+    points: list[ServicePoint] = Field(default_factory=list)
     summary: Text | None = None
 
     @model_validator(mode="after")

@@ -11,7 +11,18 @@ from pydantic import BaseModel
 from tortoise import connections
 from tortoise.models import Model
 
-from models import Agreement, Area, CitizenPromise, Commitment, CommitmentTarget, Contact, Organisation, PoliceUnit
+from models import (
+    Agreement,
+    Area,
+    CitizenPromise,
+    Commitment,
+    CommitmentTarget,
+    Contact,
+    FollowUp,
+    Organisation,
+    PoliceUnit,
+    ServiceAgreement,
+)
 from models.transactions import Lock, lock_rows, write_transaction
 from seed import format as fmt
 from seed.export import EXPORTERS, MODELS, content_hash, export_areas, export_organisations
@@ -130,6 +141,7 @@ class Dependencies:
     reported: dict[str, frozenset[tuple[str, str, str]]] = field(default_factory=dict)
     areas: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     promise_actors: dict[str, frozenset[str]] = field(default_factory=dict)
+    item_kinds: dict[str, str] = field(default_factory=dict)
 
     def known(self, reference: ReferenceData) -> Known:
         return Known(
@@ -145,7 +157,27 @@ class Dependencies:
             reported=self.reported,
             areas=self.areas,
             promise_actors=self.promise_actors,
+            item_kinds=self.item_kinds,
         )
+
+
+# The kinds of content a succession link may wrongly name instead of a citizen promise.
+_OTHER_ITEMS = {
+    "agreements": Agreement,
+    "follow_ups": FollowUp,
+    "service_agreements": ServiceAgreement,
+    "contacts": Contact,
+}
+
+
+async def _item_kinds(slugs: set[str]) -> dict[str, str]:
+    """The kind of the stored items (other than citizen promises) with these slugs: one
+    statement per kind, none when no succession link names anything."""
+    found: dict[str, str] = {}
+    for kind, model in _OTHER_ITEMS.items():
+        for row in await lock_rows(model, sorted(slugs), None):
+            found[str(row["slug"])] = kind
+    return found
 
 
 async def _area_places(ids: list[int]) -> dict[str, tuple[str, str | None]]:
@@ -198,6 +230,7 @@ async def dependencies(bundle: Bundle, *, lock: bool = True) -> Dependencies:
         await reported_on(list(bundle.items["citizen_promises"])),
         await _area_places(list(ids["areas"].values())),
         {slug: frozenset(found) for slug, found in actors.items()},
+        await _item_kinds(wanted["items"] - ids["citizen_promises"].keys()),
     )
 
 
@@ -259,6 +292,7 @@ async def known_data(reference: ReferenceData | None = None) -> Known:
         promise_periods=periods,
         areas=await _area_places([int(row["id"]) for row in await Area.all().values("id")]),
         promise_actors={slug: frozenset(found) for slug, found in actors.items()},
+        item_kinds={slug: kind for kind, model in _OTHER_ITEMS.items() for slug in await _slugs(model)},
     )
 
 

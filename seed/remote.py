@@ -5,6 +5,11 @@ Pull leaves `.samverkan-revisions.json` in the folder: the revision each item wa
 pushed) at. Push sends that as `expectedRevision`, so a change made on the server meanwhile is a
 conflict, not overwritten; an item without an entry is based on the server's current revision.
 
+Areas (`areas:` at the top of a file) travel like organisations: pull writes those its items
+name, with the areas they lie in, in their files; push checks the files against the server's
+areas and refuses to send one the server does not have (an administrator adds them, by a seed
+load), since no mutation writes areas.
+
 Push does not publish: an item's `status` is not sent (state moves only through the server's
 review workflow, api/editorial/review.py). A new item is created as a DRAFT, a changed one keeps
 its state on the server (a change of a published item becomes its pending revision), and every
@@ -125,8 +130,10 @@ def _write_manifest(path: Path, revisions: dict[str, dict[str, int]]) -> None:
     path.write_text(json.dumps(ordered, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _known(references: dict[str, Any]) -> Known:
+def server_known(references: dict[str, Any]) -> Known:
+    """What files may refer to on the server, from its `editorialReferences`."""
     reference = read_reference()
+    areas = {a["item"]["slug"]: (a["item"]["municipality"], a["item"].get("parent")) for a in references["areas"]}
     return Known(
         municipalities=frozenset(row["kommunkod"] for row in reference.municipalities),
         police_units=frozenset(unit.slug for unit in reference.police_units),
@@ -135,6 +142,7 @@ def _known(references: dict[str, Any]) -> Known:
         agreements=frozenset(references["agreements"]),
         contacts=frozenset(references["contacts"]),
         commitment_keys={slug: frozenset(keys) for slug, keys in references["commitment_keys"].items()},
+        areas=areas,
     )
 
 
@@ -144,7 +152,7 @@ def push(path: Path, url: str, token: str) -> tuple[PushSummary, list[Problem]]:
     with Server(url, token) as server:
         references = server.call(REFERENCES)["editorialReferences"]
         parsed, problems = read_files(seed_files(path))
-        bundle, more = validate_documents(parsed, _known(references))
+        bundle, more = validate_documents(parsed, server_known(references))
         problems.extend(more)
         if problems:
             return summary, problems
@@ -155,6 +163,11 @@ def push(path: Path, url: str, token: str) -> tuple[PushSummary, list[Problem]]:
                 summary.messages.append(
                     f"organisation '{slug}': not on the server; organisations are added by an administrator"
                 )
+        areas_on_server = {a["item"]["slug"] for a in references["areas"]}
+        for slug in bundle.areas:
+            if slug not in areas_on_server:
+                summary.counts["refused"] += 1
+                summary.messages.append(f"area '{slug}': not on the server; areas are added by an administrator")
         remote = server.items()
         manifest_path = _manifest_path(path)
         manifest = _read_manifest(manifest_path)
@@ -205,24 +218,42 @@ def push(path: Path, url: str, token: str) -> tuple[PushSummary, list[Problem]]:
 
 
 def pull(folder: Path, url: str, token: str) -> list[Path]:
-    """Write the token's content (and the organisations it refers to) as seed files."""
+    """Write the token's content (and the organisations and areas it refers to) as seed files."""
     with Server(url, token) as server:
         rows = server.call(ITEMS)["editorialItems"]
         references = server.call(REFERENCES)["editorialReferences"]
+    return write_pulled(folder, rows, references)
+
+
+def write_pulled(folder: Path, rows: list[dict[str, Any]], references: dict[str, Any]) -> list[Path]:
+    """The seed files of what `editorialItems` and `editorialReferences` answered, with the
+    manifest of revisions."""
     documents: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     revisions: dict[str, dict[str, int]] = defaultdict(dict)
-    used: set[str] = set()
+    organisations: set[str] = set()
+    areas: set[str] = set()
     for row in rows:
         documents[row["document"]][row["kind"]].append(row["item"])
         revisions[row["kind"]][row["item"]["slug"]] = row["revision"]
-        used.update(_organisations_of(row["item"]))
+        organisations.update(_organisations_of(row["item"]))
+        areas.update(_areas_of(row["item"]))
     for organisation in references["organisations"]:
-        if organisation["item"]["slug"] in used:
+        if organisation["item"]["slug"] in organisations:
             documents[organisation["document"]]["organisations"].append(organisation["item"])
+    # An area comes with the areas it lies in (a file's area names its parent).
+    parents = {a["item"]["slug"]: a["item"].get("parent") for a in references["areas"]}
+    for slug in list(areas):
+        parent = parents.get(slug)
+        while parent is not None and parent not in areas:
+            areas.add(parent)
+            parent = parents.get(parent)
+    for area in references["areas"]:
+        if area["item"]["slug"] in areas:
+            documents[area["document"]]["areas"].append(area["item"])
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for document, lists in sorted(documents.items()):
-        data = {kind: lists[kind] for kind in ("organisations", *fmt.CONTENT_TYPES) if lists.get(kind)}
+        data = {kind: lists[kind] for kind in ("organisations", "areas", *fmt.CONTENT_TYPES) if lists.get(kind)}
         target = folder / f"{document}.yaml"
         target.write_text(dump_yaml(data), encoding="utf-8")
         written.append(target)
@@ -234,9 +265,18 @@ def _organisations_of(item: dict[str, Any]) -> set[str]:
     found = set(item.get("parties", []))
     if item.get("organisation"):
         found.add(item["organisation"])
-    for signatory in item.get("signatories", []):
-        if signatory.get("organisation"):
-            found.add(signatory["organisation"])
+    for person in [*item.get("signatories", []), item.get("author") or {}]:
+        if person.get("organisation"):
+            found.add(person["organisation"])
+    for body in item.get("bodies", []):
+        found.update(body.get("members", []))
     for commitment in item.get("commitments", []):
         found.update(commitment.get("partners", []))
+        found.update(commitment.get("performed_by", []))
     return found
+
+
+def _areas_of(item: dict[str, Any]) -> set[str]:
+    """The areas an item names: a promise's, its commitments', a service agreement's points'."""
+    named = [item, *item.get("commitments", []), *item.get("points", [])]
+    return {entry["area"] for entry in named if entry.get("area")}

@@ -13,7 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from models.enums import SuccessionKind
 from seed import format as fmt
+from seed import hours
 from seed.yamlio import ParsedFile, PathKey, Problem, SeedFileError, format_path, read
 
 
@@ -68,6 +70,9 @@ class Known:
     # What stored follow-ups report on, of the promises being written: by promise slug,
     # ("commitments" or "targets", key, follow-up slug). A promise may not drop what they name.
     reported: Mapping[str, frozenset[tuple[str, str, str]]] = field(default_factory=dict)
+    # The kind (agreements, follow_ups, …) of stored content items that succession links name,
+    # by slug (citizen promises are those of `commitment_keys`).
+    item_kinds: Mapping[str, str] = field(default_factory=dict)
     # (email, phone) of people already stored, by person key.
     people: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict)
     # False: only the project's reference data, no database; what only a database could
@@ -144,7 +149,17 @@ def references(bundle: Bundle) -> dict[str, set[str]]:
         "agreements": set(),
         "citizen_promises": set(),
         "areas": set(),
+        # Content items of any kind that succession links name (their promises are in
+        # "citizen_promises" too, for their commitment keys and periods).
+        "items": set(),
     }
+
+    def succession(links: list[fmt.Succession]) -> None:
+        for link in links:
+            slug = link.target.partition("#")[0]
+            found["items"].add(slug)
+            found["citizen_promises"].add(slug)
+
     for located in bundle.areas.values():
         assert isinstance(located.item, fmt.Area)
         if located.item.parent:
@@ -168,17 +183,21 @@ def references(bundle: Bundle) -> dict[str, set[str]]:
                     found["agreements"].add(item.agreement)
                 if item.area:
                     found["areas"].add(item.area)
+                succession(item.succession)
                 for commitment in item.commitments:
+                    succession(commitment.succession)
                     if commitment.area:
                         found["areas"].add(commitment.area)
                     found["organisations"].update(commitment.partners)
                     found["organisations"].update(commitment.performed_by)
             elif isinstance(item, fmt.FollowUp):
                 found["citizen_promises"].add(item.citizen_promise)
+                succession(item.succession)
                 if item.author and item.author.organisation:
                     found["organisations"].add(item.author.organisation)
             elif isinstance(item, fmt.ServiceAgreement):
                 found["organisations"].update(item.parties)
+                found["areas"].update(point.area for point in item.points if point.area)
             elif isinstance(item, fmt.Contact) and item.organisation:
                 found["organisations"].add(item.organisation)
             assert kind in fmt.CONTENT_TYPES
@@ -410,11 +429,24 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
                         )
                     )
 
+    problems.extend(_check_succession(bundle, known, commitment_keys, periods))
+
     for located in bundle.items["service_agreements"].values():
         service = located.item
         assert isinstance(service, fmt.ServiceAgreement)
         need(located, ("municipality",), service.municipality, known.municipalities, "kommunkod", False)
         each(located, "parties", service.parties, organisations, "organisation")
+        point_keys: set[str] = set()
+        for index, point in enumerate(service.points):
+            if point.key in point_keys:
+                problems.append(
+                    _problem(located, ("points", index, "key"), f"duplicate service point key '{point.key}'")
+                )
+            point_keys.add(point.key)
+            in_municipality(
+                located, ("points", index, "area"), point.area, service.municipality, "the service agreement"
+            )
+            problems.extend(_check_hours(located, index, point))
 
     people: dict[str, tuple[tuple[str | None, str | None], Located]] = {}
     for located in bundle.items["contacts"].values():
@@ -435,6 +467,105 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
                 )
             )
         people.setdefault(key, (details, located))
+    return problems
+
+
+def _check_hours(located: Located, index: int, point: fmt.ServicePoint) -> list[Problem]:
+    """The typed opening hours open on the days the printed text names (the format has parsed them)."""
+    if point.opening_hours is None or point.opening_hours_text is None:
+        return []
+    printed = hours.printed_weekdays(point.opening_hours_text)
+    if printed is None:
+        return []
+    typed = hours.open_weekdays(point.opening_hours)
+    if typed == printed:
+        return []
+    return [
+        _problem(
+            located,
+            ("points", index, "opening_hours"),
+            f"'{point.opening_hours}' is open on {hours.names(typed)}, but the printed"
+            f" '{point.opening_hours_text}' names {hours.names(printed)}",
+        )
+    ]
+
+
+_KIND_NAMES = {
+    "citizen_promises": "a citizen promise",
+    "agreements": "an agreement",
+    "follow_ups": "a follow-up",
+    "service_agreements": "a service agreement",
+    "contacts": "a contact",
+}
+
+
+def _check_succession(
+    bundle: Bundle, known: Known, commitment_keys: Mapping[str, set[str]], periods: Mapping[str, fmt.Period]
+) -> list[Problem]:
+    """Each succession link names an item of the kind its kind wants (a citizen promise, or a
+    commitment for REPEATS) when that item is here, not its own promise, and one of an earlier
+    period (REPEATS, CONTINUES, REPLACES) or a later one (ANNOUNCES) when both periods are known.
+    A link to an item that is not here is kept with its printed reference."""
+    problems: list[Problem] = []
+
+    def kind_of(slug: str) -> str | None:
+        for kind, items in bundle.items.items():
+            if slug in items:
+                return kind
+        if slug in commitment_keys:
+            return "citizen_promises"
+        return known.item_kinds.get(slug)
+
+    def check(located: Located, prefix: PathKey, links: list[fmt.Succession], promise: str) -> None:
+        for index, link in enumerate(links):
+            path = (*prefix, "succession", index, "target")
+            slug, _, key = link.target.partition("#")
+            kind = link.kind.value
+            wanted = "a commitment ('promise-slug#key')" if link.kind == SuccessionKind.REPEATS else "a citizen promise"
+            if (link.kind == SuccessionKind.REPEATS) != bool(key):
+                problems.append(_problem(located, path, f"a {kind} link names {wanted}, not '{link.target}'"))
+                continue
+            found = kind_of(slug)
+            if found is None:
+                continue
+            if found != "citizen_promises":
+                problems.append(
+                    _problem(
+                        located,
+                        path,
+                        f"'{slug}' is {_KIND_NAMES[found]}, not a citizen promise; a {kind} link names {wanted}",
+                    )
+                )
+            elif slug == promise:
+                problems.append(
+                    _problem(located, path, f"'{slug}' is the item's own citizen promise; a {kind} link names another")
+                )
+            elif key and key not in commitment_keys.get(slug, set()):
+                problems.append(_problem(located, path, f"'{key}' is not a commitment of citizen promise '{slug}'"))
+            elif slug in periods and promise in periods:
+                own, other = periods[promise], periods[slug]
+                later = link.kind == SuccessionKind.ANNOUNCES
+                if (other.start <= own.start) if later else (other.start >= own.start):
+                    when = "a later" if later else "an earlier"
+                    problems.append(
+                        _problem(
+                            located,
+                            path,
+                            f"'{slug}' ({other.label}) is not of {when} period than '{promise}' ({own.label});"
+                            f" a {kind} link names {when} one",
+                        )
+                    )
+
+    for located in bundle.items["citizen_promises"].values():
+        item = located.item
+        assert isinstance(item, fmt.CitizenPromise)
+        check(located, (), item.succession, item.slug)
+        for index, commitment in enumerate(item.commitments):
+            check(located, ("commitments", index), commitment.succession, item.slug)
+    for located in bundle.items["follow_ups"].values():
+        item = located.item
+        assert isinstance(item, fmt.FollowUp)
+        check(located, (), item.succession, item.citizen_promise)
     return problems
 
 

@@ -41,10 +41,13 @@ from models import (
     PoliceUnit,
     Revision,
     ServiceAgreementParty,
+    ServicePoint,
     Signatory,
+    Succession,
     TargetGroup,
 )
 from models.enums import PublicationStatus
+from models.rendered import MARKDOWN, renderings
 from seed import format as fmt
 from seed.changes import content_written
 from seed.export import MODELS, Stored, content_hash
@@ -194,7 +197,8 @@ class Writer:
         now = datetime.now(UTC)
         items = [write.item for write in writes]
         await self._people(rows, kind, items)
-        values = [await self._values(rows, kind, item) for item in items]
+        table = MODELS[kind]._meta.db_table
+        values = [_rendered(table, await self._values(rows, kind, item)) for item in items]
         finals = []
         for write, row in zip(writes, values, strict=True):
             finals.append(self._common_values(write, row))
@@ -242,6 +246,8 @@ class Writer:
             source_url=item.source_url,
             source_published_on=item.source_published_on,
             source_updated_on=item.source_updated_on,
+            source_incomplete=item.source_incomplete,
+            source_note=item.source_note,
             document=write.document,
         )
         if self.from_files:
@@ -520,7 +526,7 @@ class Writer:
         await self._commitments(rows, written)
         # A promise's target groups and its commitments', once the commitments have their ids.
         commitment_ids = await _commitment_ids(
-            rows, [w.id for w in written if any(c.target_groups for c in w.item.commitments)]
+            rows, [w.id for w in written if any(c.target_groups or c.succession for c in w.item.commitments)]
         )
         groups = [
             {"citizen_promise_id": w.id, "commitment_id": commitment_id, "position": position, **fmt.dump(group)}
@@ -532,6 +538,17 @@ class Writer:
             for position, group in enumerate(owned, start=1)
         ]
         await _replace(rows, TargetGroup, "citizen_promise_id", written, _full_groups(groups))
+        # Succession links of a promise and of its commitments (both ids set for the latter).
+        links = [
+            _succession_row(link, position, citizen_promise_id=w.id, commitment_id=commitment_id)
+            for w in written
+            for commitment_id, owned in [
+                (None, w.item.succession),
+                *((commitment_ids[(w.id, c.key)], c.succession) for c in w.item.commitments if c.succession),
+            ]
+            for position, link in enumerate(owned, start=1)
+        ]
+        await _replace(rows, Succession, "citizen_promise_id", written, links)
 
     async def _commitments(self, rows: Rows, written: Sequence[_Written]) -> None:
         """A promise's commitments become those of the item; kept ones (same key) keep their id,
@@ -547,6 +564,7 @@ class Writer:
                         "key": commitment.key,
                         "actor": commitment.actor,
                         "actor_label": commitment.actor_label,
+                        "number": commitment.number,
                         "text": commitment.text,
                         "position": positions[commitment.actor],
                         "document_order": order,
@@ -683,14 +701,17 @@ class Writer:
 
     async def _children_follow_ups(self, rows: Rows, written: Sequence[_Written]) -> None:
         entries = [
-            {
-                "follow_up_id": w.id,
-                "position": position,
-                "narrative": entry.narrative,
-                "assessment": entry.assessment,
-                "actor": entry.actor,
-                "heading": entry.heading,
-            }
+            _rendered(
+                "follow_up_entry",
+                {
+                    "follow_up_id": w.id,
+                    "position": position,
+                    "narrative": entry.narrative,
+                    "assessment": entry.assessment,
+                    "actor": entry.actor,
+                    "heading": entry.heading,
+                },
+            )
             for w in written
             for position, entry in enumerate(w.item.entries, start=1)
         ]
@@ -708,6 +729,12 @@ class Writer:
             if w.item.author
         ]
         await _replace(rows, FollowUpAuthor, "follow_up_id", written, authors)
+        announced = [
+            _succession_row(link, position, follow_up_id=w.id)
+            for w in written
+            for position, link in enumerate(w.item.succession, start=1)
+        ]
+        await _replace(rows, Succession, "follow_up_id", written, announced)
         ids = [w.id for w in written]
         found = await rows.select(FollowUpEntry, ("follow_up_id", "position", "id"), "follow_up_id", ids)
         entry_ids = {(row["follow_up_id"], row["position"]): row["id"] for row in found}
@@ -751,6 +778,53 @@ class Writer:
             for position, slug in enumerate(w.item.parties, start=1)
         ]
         await _replace(rows, ServiceAgreementParty, "service_agreement_id", written, parties)
+        points = [
+            {
+                "service_agreement_id": w.id,
+                "key": point.key,
+                "position": position,
+                "name": point.name,
+                "kind": point.kind,
+                "address": point.address,
+                "area_id": self.area_ids[point.area] if point.area else None,
+                "opening_hours_text": point.opening_hours_text,
+                "opening_hours": point.opening_hours,
+                "valid_from": point.valid_from,
+                "valid_until": point.valid_until,
+                "note": point.note,
+            }
+            for w in written
+            for position, point in enumerate(w.item.points, start=1)
+        ]
+        await _replace(rows, ServicePoint, "service_agreement_id", written, points)
+
+
+def _succession_row(
+    link: fmt.Succession,
+    position: int,
+    *,
+    citizen_promise_id: int | None = None,
+    commitment_id: int | None = None,
+    follow_up_id: int | None = None,
+) -> Row:
+    slug, _, key = link.target.partition("#")
+    return {
+        "citizen_promise_id": citizen_promise_id,
+        "commitment_id": commitment_id,
+        "follow_up_id": follow_up_id,
+        "position": position,
+        "kind": link.kind,
+        "target_slug": slug,
+        "target_key": key or None,
+        "reference": link.reference,
+    }
+
+
+def _rendered(table: str, row: Row) -> Row:
+    """The row with the renderings of its Markdown (models/rendered.py), where it has any."""
+    if table in MARKDOWN:
+        row.update(renderings(table, row))
+    return row
 
 
 def _full_groups(groups: list[Row]) -> list[Row]:

@@ -241,8 +241,10 @@ class Corpus:
             condition = self.variable("Boolean!", lambda rng: rng.random() < 0.5)
             directive = f" @{self.pick(['include', 'skip'])}(if: {condition})"
         arguments = ""
-        if isinstance(declared, Text) and self.chance(0.3):
-            arguments = "(format: MARKDOWN)"
+        if isinstance(declared, Text) and self.chance(0.6):
+            # Every format is a stored column (models/rendered.py), asked for as a variable.
+            text_format = self.argument(definition.args["format"], _maybe(["MARKDOWN", "HTML", "PLAIN"]))
+            arguments = f"(format: {text_format})"
         if isinstance(declared, Related) and declared.arguments is not None and self.chance(0.5):
             draws: dict[str, Draw] = {
                 "activeOn": _maybe(samples.dates),

@@ -24,12 +24,20 @@ from tests.editorial import AGREEMENT_GOTENE, PUBLISH, UNPUBLISH, call, gid, mut
 
 REVISIONS = "query($id: ID!) { revisions(id: $id) { number author summary createdAt deleted snapshot } }"
 SEARCH = '{ search(query: "trygghet", first: 50) { totalCount edges { node { score snippet } } } }'
+# Rich text as clients read it rendered: the renderings are not in the backup but rendered on restore.
+RENDERED = """{
+  agreements(first: 100) { edges { node { slug summary(format: HTML) sections { body(format: PLAIN) } } } }
+  citizenPromises(first: 100) { edges { node { slug summary(format: PLAIN) problemPicture(format: HTML)
+    followUps { summary(format: HTML) entries { narrative(format: HTML) } } } } }
+}"""
 
 
 async def _observed(admin: str) -> dict[str, str]:
     """What a client sees of the database, as bytes: every seed file of `seed export` and the
     `revisions` answer of every item with a history."""
     seen = {f"export/{name}": text for name, text in (await export_texts()).items()}
+    async with make_client() as client:
+        seen["rendered"] = (await client.post("/graphql", json={"query": RENDERED})).text
     items = await Revision.all().distinct().order_by("item_type", "item_slug").values_list("item_type", "item_slug")
     async with make_client() as client:
         for kind, slug in items:
@@ -77,6 +85,11 @@ async def test_a_backup_round_trips_sqlite_to_postgresql_to_sqlite_exactly(regis
         await backup(tmp_path / "from-sqlite.jsonl.gz")
     finally:
         await close_database()
+    with gzip.open(tmp_path / "from-sqlite.jsonl.gz", "rt", encoding="utf-8") as lines:
+        header = json.loads(lines.readline())
+    columns = {f"{t['name']}.{c['name']}" for t in header["tables"] for c in t["columns"]}
+    assert "citizen_promise.summary" in columns and "follow_up_entry.narrative" in columns
+    assert not {c for c in columns if c.endswith(("_html", "_plain", ".render_version"))}  # only the Markdown
 
     await _restore_into(registry, "postgres", tmp_path / "from-sqlite.jsonl.gz")
     try:

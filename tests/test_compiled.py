@@ -46,6 +46,7 @@ from api.settings import Settings
 from bench.generate import read_places
 from models.database import close_database, open_database
 from models.sql import sql
+from models.text import to_html, to_plain
 from tests.compiled_corpus import Corpus, Samples
 from tests.conftest import BACKENDS, SHARED, Database, QueryCounter
 from tests.content import follow_up_item, load_documents, municipality_content, promise_item
@@ -253,6 +254,41 @@ async def test_each_core_document_and_node_is_one_statement_on_the_compiled_path
     assert len(sql_counter.statements) == 1
 
 
+RICH_TEXT = """query ($code: String!) {
+  municipality(code: $code) {
+    agreements { summary(format: HTML) plain: summary(format: PLAIN) markdown: summary }
+    citizenPromises {
+      summary(format: PLAIN) problemPicture(format: HTML) picture: problemPicture(format: PLAIN)
+      followUps {
+        summary(format: HTML) entries { html: narrative(format: HTML) plain: narrative(format: PLAIN) narrative }
+      }
+    }
+    serviceAgreements { summary(format: HTML) plain: summary(format: PLAIN) }
+  }
+}"""
+
+
+async def test_rich_text_in_every_format_is_one_compiled_statement_from_the_stored_renderings(
+    paths: Paths, sql_counter: QueryCounter
+) -> None:
+    """HTML and PLAIN are columns written with the Markdown (models/rendered.py), so the compiled
+    path answers them in its one statement, as the reference path reads them."""
+    for code in ("1471", "1485"):
+        sql_counter.statements.clear()
+        response = await paths.post(RICH_TEXT, {"code": code})
+        assert response.json()["extensions"] == {"execution": "compiled"}
+        assert len(sql_counter.statements) == 1, sql_counter.statements
+        data = await paths.same(RICH_TEXT, {"code": code})
+    entries = [e for p in data["municipality"]["citizenPromises"] for f in p["followUps"] for e in f["entries"]]
+    assert entries, "the many-promises municipality has follow-ups"
+    for entry in entries:
+        assert (entry["html"], entry["plain"]) == (to_html(entry["narrative"]), to_plain(entry["narrative"]))
+    gotene = (await paths.same(RICH_TEXT, {"code": "1471"}))["municipality"]
+    agreement = next(a for a in gotene["agreements"] if a["markdown"])
+    assert agreement["summary"] == to_html(agreement["markdown"]) and agreement["summary"].startswith("<p>")
+    assert agreement["plain"] == to_plain(agreement["markdown"]) and "<" not in agreement["plain"]
+
+
 def _reference_count(counter: QueryCounter) -> int:
     """Statements the reference side of `Paths.same` sent: all after the compiled one."""
     # The compiled statement builds JSON; the reference path's statements select rows.
@@ -333,7 +369,7 @@ async def test_refused_arguments_and_unsupported_fields_are_the_reference_paths(
         ("query ($first: Int) { agreements(first: $first) { totalCount } }", {"first": 1000}),
         ('{ node(id: "not-an-id") { id } }', {}),
         ('{ commitments(after: "bm90LWEtY3Vyc29y") { totalCount } }', {}),
-        ('{ municipality(code: "1471") { citizenPromises { problemPicture(format: HTML) } } }', {}),
+        ('{ municipality(code: "1471") { citizenPromises { sections { body(format: HTML) } } } }', {}),
         ('{ municipality(code: "1471") { name } search(query: "trygghet") { totalCount } }', {}),
         ("{ __schema { queryType { name } } }", {}),
     ]:

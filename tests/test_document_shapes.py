@@ -1,7 +1,10 @@
-"""The shapes real documents take (issue 18): areas below the municipality, on both databases,
-through the real GraphQL endpoint: a made-up document with each pattern round-trips load →
-GraphQL → export → load; area filters find an area's own items and those below it; statistics
-by area add up to their municipality; coverage counts areas and rolls them up."""
+"""The shapes real documents take (issue 18), on both databases, through the real GraphQL
+endpoint: a made-up document with each pattern (areas, two levels, target groups, promise
+parties, follow-up structure, governance, service points with opening hours, succession,
+provenance) round-trips load → GraphQL → export → load, and through `seed pull`; area filters
+find an area's own items and those below it; statistics by area add up to their municipality;
+coverage counts areas and rolls them up; every invalid shape is refused with file and line in
+one load, and the database itself refuses an area of another municipality."""
 
 from __future__ import annotations
 
@@ -11,17 +14,24 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
+import yaml
+from tortoise.exceptions import IntegrityError
 
 from api.app import create_app
+from api.editorial.access import Role
 from api.http.graphql import GraphQLEndpoint
 from api.settings import Settings
-from models import Area, CitizenPromise, Commitment, Revision
+from models import Area, CitizenPromise, Commitment, Revision, ServicePoint
 from seed import format as fmt
 from seed.export import export_texts, write_files
 from seed.pipeline import load_path
+from seed.remote import ITEMS, REFERENCES, server_known, write_pulled
+from seed.validate import read_files, seed_files, validate_documents
 from seed.yamlio import read
 from tests.conftest import Database, graphql, make_client
 from tests.content import load_documents
+from tests.editorial import call, gid, mutate, token
 
 ROSENGARD = "malmo-rosengard-2024"
 WHOLE = "malmo-medborgarlofte-2023"
@@ -104,6 +114,9 @@ DOCUMENT: dict[str, list[Any]] = {
         {
             "slug": ROSENGARD,
             "status": "PUBLISHED",
+            # Provenance: the page is cut short.
+            "source_incomplete": True,
+            "source_note": "Sidan slutar efter polisens löften.",
             "title": "Medborgarlöfte Rosengård 2024",
             "municipality": "1280",
             "area": "malmo-rosengard",
@@ -125,10 +138,18 @@ DOCUMENT: dict[str, list[Any]] = {
                 {"label": "seniorer"},
             ],
             "commitments": [
-                {"key": "polis-1", "actor": "POLIS", "text": "Öka närvaron i stadsdelen kvällstid."},
+                # The list's printed numbering; this one repeats last year's (which is here).
+                {
+                    "key": "polis-1",
+                    "actor": "POLIS",
+                    "number": "1.",
+                    "text": "Öka närvaron i stadsdelen kvällstid.",
+                    "succession": [{"kind": "REPEATS", "target": f"{WHOLE}#polis-1"}],
+                },
                 {
                     "key": "kommun-1",
                     "actor": "KOMMUN",
+                    "number": "2.",
                     "text": "Förbättra belysningen i Rosengård centrum.",
                     "area": "malmo-rosengard-centrum",
                 },
@@ -162,6 +183,12 @@ DOCUMENT: dict[str, list[Any]] = {
                     "parent": "tillsammans-2",
                 },
             ],
+            # Succession: it continues the promise for the whole city (here) and replaces an
+            # earlier one of the stadsdel that is not here, named by its printed reference only.
+            "succession": [
+                {"kind": "CONTINUES", "target": WHOLE, "reference": "Medborgarlöfte Malmö 2023"},
+                {"kind": "REPLACES", "target": "malmo-rosengard-2022", "reference": "Medborgarlöfte Rosengård 2022"},
+            ],
         },
     ],
     "follow_ups": [
@@ -190,6 +217,48 @@ DOCUMENT: dict[str, list[Any]] = {
                     "commitments": ["polis-2"],
                 },
             ],
+            "succession": [
+                {"kind": "ANNOUNCES", "target": "malmo-rosengard-2025", "reference": "Medborgarlöfte Rosengård 2025"}
+            ],
+        }
+    ],
+    # Service points: a library desk, a mobile police office one day a week, a temporary
+    # arrangement with an end date; opening hours as printed and typed beside them.
+    "service_agreements": [
+        {
+            "slug": "malmo-samtjanstavtal",
+            "status": "PUBLISHED",
+            "title": "Samtjänstavtal Malmö",
+            "municipality": "1280",
+            "parties": ["malmo-stad", "lpo-malmo-ost"],
+            "provider": "Malmö stadsbibliotek",
+            "points": [
+                {
+                    "key": "rosengards-bibliotek",
+                    "name": "Rosengårds bibliotek",
+                    "address": "Amiralsgatan 3",
+                    "area": "malmo-rosengard-centrum",
+                    "opening_hours_text": "måndag–fredag 07.30–16.00",
+                    "opening_hours": "Mo-Fr 07:30-16:00",
+                },
+                {
+                    "key": "mobila-polisen",
+                    "name": "Mobila polisstationen",
+                    "kind": "MOBILE",
+                    "area": "malmo-herrgarden",
+                    "opening_hours_text": "onsdagar kl. 10–14",
+                    "opening_hours": "We 10:00-14:00",
+                },
+                {
+                    "key": "stadshuset",
+                    "name": "Stadshuset",
+                    "opening_hours_text": "tisdagar och torsdagar 9–12",
+                    "opening_hours": "Tu,Th 09:00-12:00",
+                    "valid_from": "2024-03-01",
+                    "valid_until": "2024-06-30",
+                    "note": "Tillfälligt under ombyggnaden av biblioteket",
+                },
+            ],
         }
     ],
 }
@@ -210,6 +279,16 @@ FOLLOW_UP_READ = """query($slug: String!) {
     citizenPromise { commitments { key followUpEntries { position } } }
   }
 }"""
+SUCCESSION = "kind position target reference citizenPromise { slug } commitment { key citizenPromise { slug } }"
+POINT = "key position name kind address area { slug } openingHoursText openingHours validFrom validUntil note"
+SHAPES_READ = f"""query($slug: String!, $followUp: String!) {{
+  citizenPromise(slug: $slug) {{
+    sourceIncomplete sourceNote succession {{ {SUCCESSION} }}
+    commitments {{ key number succession {{ {SUCCESSION} }} }}
+  }}
+  followUp(slug: $followUp) {{ sourceIncomplete succession {{ {SUCCESSION} }} }}
+  municipality(code: "1280") {{ serviceAgreements {{ slug sourceIncomplete points {{ {POINT} }} }} }}
+}}"""
 READ = f"""query($slug: String!) {{
   citizenPromise(slug: $slug) {{
     area {{ {AREA} }}
@@ -237,6 +316,14 @@ def _area(slug: str | None) -> dict[str, Any] | None:
         "municipality": {"code": area["municipality"]},
         "parent": {"slug": area["parent"]} if "parent" in area else None,
     }
+
+
+def _lying_in(slugs: set[str]) -> set[str]:
+    """The areas and every area they lie in, computed from the document."""
+    found = set(slugs)
+    while more := {_areas()[s]["parent"] for s in found if "parent" in _areas()[s]} - found:
+        found |= more
+    return found
 
 
 def _below(slug: str) -> set[str]:
@@ -352,8 +439,11 @@ async def test_a_document_with_areas_round_trips_load_graphql_export_load(fresh:
     assert whole["citizenPromise"]["area"] is None and whole["citizenPromise"]["targetGroups"] == []
     by_name = sorted(DOCUMENT["areas"], key=lambda area: (area["name"], area["slug"]))
     assert data["municipality"]["areas"] == [{"slug": area["slug"]} for area in by_name]
+    await _service_points_succession_and_provenance_read_as_written(promise)
+    await _the_database_refuses_an_area_of_another_municipality()
 
     texts = await export_texts()
+    await _pull_writes_the_areas_and_push_accepts_them(tmp_path / "pulled", texts["malmo.yaml"])
     write_files(tmp_path / "out", {"malmo.yaml": texts["malmo.yaml"]})
     exported = fmt.Document.model_validate(read(tmp_path / "out" / "malmo.yaml").data)
     assert _unpublished(exported) == _unpublished(fmt.Document.model_validate(DOCUMENT))
@@ -361,6 +451,150 @@ async def test_a_document_with_areas_round_trips_load_graphql_export_load(fresh:
     assert summary is not None, [str(p) for p in checked.problems]
     assert not summary.changed, summary.lines()
     assert await export_texts() == texts
+
+
+def _succession(written: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What GraphQL gives for succession links as written: the item when it is in DOCUMENT."""
+    promises = {p["slug"]: p for p in DOCUMENT["citizen_promises"]}
+    found = []
+    for position, link in enumerate(written, start=1):
+        slug, _, key = link["target"].partition("#")
+        here = slug in promises and (not key or any(c["key"] == key for c in promises[slug]["commitments"]))
+        found.append(
+            {
+                "kind": link["kind"],
+                "position": position,
+                "target": link["target"],
+                "reference": link.get("reference"),
+                "citizenPromise": {"slug": slug} if here and not key else None,
+                "commitment": {"key": key, "citizenPromise": {"slug": slug}} if here and key else None,
+            }
+        )
+    return found
+
+
+async def _service_points_succession_and_provenance_read_as_written(promise: dict[str, Any]) -> None:
+    async with make_client() as client:
+        data = await graphql(client, SHAPES_READ, {"slug": ROSENGARD, "followUp": FOLLOW_UP})
+    read = data["citizenPromise"]
+    assert (read["sourceIncomplete"], read["sourceNote"]) == (True, promise["source_note"])
+    assert read["succession"] == _succession(promise["succession"])
+    # Resolved when here (the promise for the whole city), else null beside the printed reference.
+    assert [link["citizenPromise"] for link in read["succession"]] == [{"slug": WHOLE}, None]
+    assert read["commitments"] == [
+        {"key": c["key"], "number": c.get("number"), "succession": _succession(c.get("succession", []))}
+        for c in promise["commitments"]
+    ]
+    assert read["commitments"][0]["succession"][0]["commitment"] == {
+        "key": "polis-1",
+        "citizenPromise": {"slug": WHOLE},
+    }
+    follow_up = DOCUMENT["follow_ups"][0]
+    assert data["followUp"] == {"sourceIncomplete": False, "succession": _succession(follow_up["succession"])}
+    (service,) = DOCUMENT["service_agreements"]
+    assert data["municipality"]["serviceAgreements"] == [
+        {
+            "slug": service["slug"],
+            "sourceIncomplete": False,
+            "points": [
+                {
+                    "key": p["key"],
+                    "position": position,
+                    "name": p["name"],
+                    "kind": p.get("kind", "FIXED"),
+                    "address": p.get("address"),
+                    "area": {"slug": p["area"]} if "area" in p else None,
+                    "openingHoursText": p["opening_hours_text"],
+                    "openingHours": p["opening_hours"],
+                    "validFrom": p.get("valid_from"),
+                    "validUntil": p.get("valid_until"),
+                    "note": p.get("note"),
+                }
+                for position, p in enumerate(service["points"], start=1)
+            ],
+        }
+    ]
+
+
+async def _pull_writes_the_areas_and_push_accepts_them(folder: Path, exported: str) -> None:
+    """`seed pull` writes the areas its items name as the export does, and `seed push`'s check
+    against the server's references accepts the files (through the real endpoint, in process)."""
+    secret = await token(Role.ADMIN)
+    async with make_client() as client:
+        rows = (await call(client, ITEMS, token=secret))["data"]["editorialItems"]
+        references = (await call(client, REFERENCES, token=secret))["data"]["editorialReferences"]
+    write_pulled(folder, rows, references)
+    # As exported, less the area no item names (a stadsdel without a promise).
+    pulled = fmt.Document.model_validate(read(folder / "malmo.yaml").data)
+    whole = fmt.Document.model_validate(yaml.safe_load(exported))
+    named = {p["area"] for p in DOCUMENT["citizen_promises"] if "area" in p} | {
+        x["area"]
+        for x in [
+            *(c for p in DOCUMENT["citizen_promises"] for c in p["commitments"]),
+            *DOCUMENT["service_agreements"][0]["points"],
+        ]
+        if "area" in x
+    }
+    assert {a.slug for a in pulled.areas} == _lying_in(named) != {a.slug for a in whole.areas}
+    assert pulled == whole.model_copy(update={"areas": [a for a in whole.areas if a.slug in _lying_in(named)]})
+    parsed, problems = read_files(seed_files(folder))
+    _, more = validate_documents(parsed, server_known(references))
+    assert not problems + more, [str(p) for p in problems + more]
+    await _a_mutation_refuses_the_same_as_a_file(secret)
+
+
+async def _a_mutation_refuses_the_same_as_a_file(secret: str) -> None:
+    """serviceAgreementUpdate goes through the same validation: hours on other days than printed,
+    and a point in an area of another municipality, refused with their field paths; nothing
+    changes."""
+    (service,) = DOCUMENT["service_agreements"]
+    points = [
+        {**service["points"][0], "opening_hours": "Mo-Sa 07:30-16:00"},
+        {**service["points"][1], "area": "gotene-centrum"},
+    ]
+    update = (
+        "mutation($id: ID!, $item: JSON!) { serviceAgreementUpdate(id: $id, expectedRevision: 1, item: $item)"
+        " { outcome problems { field message } } }"
+    )
+    before = await export_texts()
+    elsewhere = await Area.create(
+        slug="gotene-centrum", kind="CENTRE", name="Götene centrum", municipality_id="1471", document="elsewhere"
+    )
+    async with make_client() as client:
+        result = await mutate(
+            client,
+            update,
+            {"id": gid("ServiceAgreement", service["slug"]), "item": {**service, "points": points}},
+            secret,
+        )
+    await elsewhere.delete()
+    assert result["outcome"] == "INVALID"
+    problems = {p["field"]: p["message"] for p in result["problems"]}
+    assert sorted(problems) == ["points[0].opening_hours", "points[1].area"]
+    assert "outside the service agreement's municipality 1280" in problems["points[1].area"]
+    assert "names Mo, Tu, We, Th, Fr" in problems["points[0].opening_hours"]
+    assert await export_texts() == before
+
+
+async def _the_database_refuses_an_area_of_another_municipality() -> None:
+    """Below validation, the database itself keeps a promise's, a commitment's and a service
+    point's area in the municipality, and an area in use where it is (migration 0012)."""
+    rosengard = await Area.get(slug="malmo-rosengard")
+    gotene = await CitizenPromise.get(slug="gotene-medborgarlofte-2019")
+    elsewhere = await Area.create(
+        slug="gotene-centrum", kind="CENTRE", name="Götene centrum", municipality_id="1471", document="elsewhere"
+    )
+    before = await _state()
+    for attempt in (
+        CitizenPromise.filter(id=gotene.id).update(area_id=rosengard.id),
+        Commitment.filter(citizen_promise_id=gotene.id).update(area_id=rosengard.id),
+        ServicePoint.filter(key="stadshuset").update(area_id=elsewhere.id),
+        Area.filter(id=rosengard.id).update(municipality_id="1471"),
+    ):
+        with pytest.raises(IntegrityError, match="area_in_municipality"):
+            await attempt
+    assert await _state() == before
+    await elsewhere.delete()
 
 
 def _counted() -> set[tuple[str, str]]:
@@ -482,6 +716,7 @@ async def _the_compiled_read_path_answers_areas_as_the_reference_path_does() -> 
             (READ, {"slug": ROSENGARD}),
             (AGREEMENT_READ, {}),
             (FOLLOW_UP_READ, {"slug": FOLLOW_UP}),
+            (SHAPES_READ, {"slug": ROSENGARD, "followUp": FOLLOW_UP}),
             (
                 '{ commitments(first: 20, filter: {municipalityCode: "1280"}) { edges { node { key'
                 " parent { key citizenPromise { slug } } activities { key parent { key } } } } } }",
@@ -525,20 +760,33 @@ async def _the_export_names_each_commitments_area_and_parent() -> None:
         response = await client.get("/export/commitments.csv", params={"area": "malmo-rosengard"})
     assert response.status_code == 200, response.text
     rows = list(csv.DictReader(io.StringIO(response.text, newline="")))
-    parents = {
-        (p["slug"], c["key"]): c.get("parent", "") for p in DOCUMENT["citizen_promises"] for c in p["commitments"]
+    written = {
+        (p["slug"], c["key"]): (
+            c.get("parent", ""),
+            c.get("number", ""),
+            ";".join(link["target"] for link in c.get("succession", [])),
+            "true" if p.get("source_incomplete") else "false",
+        )
+        for p in DOCUMENT["citizen_promises"]
+        for c in p["commitments"]
     }
     expected = {
-        key: (area or "", parents[key])
+        key: (area or "", *written[key])
         for key, area in _commitment_areas().items()
         if area in _below("malmo-rosengard")
     }
-    assert {(r["citizen_promise"], r["commitment_key"]): (r["area"], r["parent"]) for r in rows} == expected
+    columns = ("area", "parent", "number", "repeats", "source_incomplete")
+    assert {(r["citizen_promise"], r["commitment_key"]): tuple(r[c] for c in columns) for r in rows} == expected
+    assert any(r["repeats"] for r in rows) and any(r["number"] for r in rows)
 
 
 PROMISE_HEAD = (
     'citizen_promises:\n  - slug: {slug}\n    title: Annat\n    municipality: "1471"\n'
     '    period: {{start: 2023-01-01, end: 2023-12-31, label: "2023"}}\n'
+)
+SERVICE_HEAD = (
+    'service_agreements:\n  - slug: {slug}\n    title: Samtjänst\n    municipality: "1471"\n'
+    "    provider: Biblioteket\n    points:\n"
 )
 # (file, its text, marker on the line the problem must name, words in the message): each shape's
 # invalid cases, all in one load (validation reports every file's problems at once).
@@ -615,6 +863,60 @@ INVALID: list[tuple[str, str, str, str]] = [
         "'styrgrupp' is not a body of this agreement",
     ),
     (
+        "hours-unparsed.yaml",
+        SERVICE_HEAD.format(slug="annat-samtjanst-1")
+        + "      - {key: disken, name: Disken, opening_hours_text: måndag–fredag 8–16,"
+        " opening_hours: Mo-Xx 08:00-16:00}\n",
+        "opening_hours: Mo-Xx",
+        "'Mo-Xx 08:00-16:00' is not OpenStreetMap opening_hours syntax (expected wday at character 4)",
+    ),
+    (
+        "hours-other-days.yaml",
+        SERVICE_HEAD.format(slug="annat-samtjanst-2")
+        + "      - key: disken\n        name: Disken\n        opening_hours_text: måndag–fredag 8–16\n"
+        "        opening_hours: Mo-Sa 08:00-16:00\n",
+        "opening_hours: Mo-Sa",
+        "'Mo-Sa 08:00-16:00' is open on Mo, Tu, We, Th, Fr, Sa, but the printed 'måndag–fredag 8–16' names Mo, Tu,"
+        " We, Th, Fr",
+    ),
+    (
+        "point-area-outside.yaml",
+        'areas:\n  - {slug: ange-torget, kind: CENTRE, name: Torget, municipality: "2260"}\n'
+        + SERVICE_HEAD.format(slug="annat-samtjanst-3")
+        + "      - {key: disken, name: Disken, area: ange-torget}\n",
+        "area: ange-torget",
+        "outside the service agreement's municipality 1471",
+    ),
+    (
+        "succession-other-kind.yaml",
+        PROMISE_HEAD.format(slug="annat-9")
+        + "    succession:\n      - {kind: CONTINUES, target: gotene-uppfoljning-2023}\n",
+        "target: gotene-uppfoljning-2023",
+        "'gotene-uppfoljning-2023' is a follow-up, not a citizen promise; a CONTINUES link names a citizen promise",
+    ),
+    (
+        "repeats-a-promise.yaml",
+        PROMISE_HEAD.format(slug="annat-10")
+        + "    commitments:\n      - key: polis-1\n        actor: POLIS\n        text: Insats.\n"
+        "        succession: [{kind: REPEATS, target: gotene-medborgarlofte-2019}]\n",
+        "succession: [{kind: REPEATS",
+        "a REPEATS link names a commitment ('promise-slug#key'), not 'gotene-medborgarlofte-2019'",
+    ),
+    (
+        "continues-a-commitment.yaml",
+        PROMISE_HEAD.format(slug="annat-11")
+        + "    succession:\n      - {kind: REPLACES, target: 'gotene-medborgarlofte-2019#kommun-1'}\n",
+        "target: 'gotene-medborgarlofte-2019#kommun-1'",
+        "a REPLACES link names a citizen promise, not 'gotene-medborgarlofte-2019#kommun-1'",
+    ),
+    (
+        "continues-a-later-promise.yaml",
+        PROMISE_HEAD.format(slug="annat-12")
+        + "    succession:\n      - {kind: CONTINUES, target: gotene-medborgarlofte-2023-2024}\n",
+        "target: gotene-medborgarlofte-2023-2024",
+        "'gotene-medborgarlofte-2023-2024' (åren 2023 och 2024) is not of an earlier period than 'annat-12' (2023)",
+    ),
+    (
         "ages-reversed.yaml",
         PROMISE_HEAD.format(slug="annat-5") + "    target_groups: [{label: ungdomar, age_from: 17, age_to: 13}]\n",
         "target_groups:",
@@ -682,3 +984,20 @@ async def test_the_seed_agreements_give_their_printed_bodies_and_rules_as_data(c
     assert all(rule["phrase"] in text for rule in ange["followUpRules"])
     assert data["gotene"]["bodies"][0]["name"] == "BRÅ-gruppen"
     assert data["gotene"]["bodies"][0]["role"] in " ".join(s["body"] for s in data["gotene"]["sections"])
+
+
+async def test_the_seed_promise_repeats_two_commitments_of_2019_with_the_same_text(client: Any) -> None:
+    data = await graphql(
+        client,
+        '{ citizenPromise(slug: "gotene-medborgarlofte-2023-2024") { commitments { key text'
+        " succession { kind target reference commitment { key text citizenPromise { slug period { label } } } } } } }",
+    )
+    repeats = {c["key"]: (c["text"], c["succession"]) for c in data["citizenPromise"]["commitments"] if c["succession"]}
+    assert sorted(repeats) == ["kommun-3", "tillsammans-2"]
+    for text, (link,) in repeats.values():
+        earlier = link["commitment"]
+        assert link["kind"] == "REPEATS" and link["reference"] is None
+        assert link["target"] == f"gotene-medborgarlofte-2019#{earlier['key']}"
+        assert earlier["citizenPromise"] == {"slug": "gotene-medborgarlofte-2019", "period": {"label": "2019"}}
+        # The same commitment printed again: the text is the earlier one's (a final full stop aside).
+        assert earlier["text"].rstrip(".") == text.rstrip(".")

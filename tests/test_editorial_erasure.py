@@ -11,6 +11,8 @@ import orjson
 
 from api.editorial.access import Role
 from models import Activity, Erasure, Person, Review, Revision
+from models.rendered import MARKDOWN, rendered_columns
+from models.sql import Sql
 from seed import format as fmt
 from seed.export import export_contacts, export_texts
 from tests.conftest import Database, make_client
@@ -32,6 +34,12 @@ async def _traces() -> list[str]:
             found.append(f"review of {review.item_slug}")
     found += [f"activity {a.id}" for a in await Activity.all() if "oliv" in (a.message or "").lower()]
     found += [name for name, text in (await export_texts()).items() if "oliv" in text.lower()]
+    sql = Sql()
+    for table in MARKDOWN:
+        columns = [column for column in rendered_columns(table) if column != "render_version"]
+        for row in await sql.rows(f"SELECT id, {', '.join(columns)} FROM {table}"):
+            if any("oliv" in str(row[column]).lower() for column in columns):
+                found.append(f"rendering of {table} {row['id']}")
     return found
 
 
@@ -43,7 +51,12 @@ async def test_erase_person_leaves_no_trace_in_any_revision(fresh: Database) -> 
       citizenPromiseUpdate(id: $id, expectedRevision: 1, item: $item) {{ {PAYLOAD} }}
     }}"""
     async with make_client() as client:
-        edited = {**promise, "summary": f"Kontakta {NAME} ({EMAIL}) med frågor."}
+        # Her name and address in Markdown, rendered (a link, emphasis, a section's body) when written.
+        edited = {
+            **promise,
+            "summary": f"Kontakta **{NAME}** ({EMAIL}) med frågor.",
+            "sections": [{"heading": "Kontakt", "body": f"Mejla [{NAME}](mailto:{EMAIL})."}],
+        }
         result = await mutate(client, update, {"id": gid("CitizenPromise", PROMISE_GOTENE_2019), "item": edited}, admin)
         assert result["outcome"] == "UPDATED"
         # A pending revision naming her, and a request for changes whose comment does (the activity log keeps it).
@@ -68,6 +81,7 @@ async def test_erase_person_leaves_no_trace_in_any_revision(fresh: Database) -> 
         assert (await mutate(client, request, step, police))["outcome"] == "UPDATED"
     traces = await _traces()
     assert any(t.startswith("review") for t in traces) and any(t.startswith("activity") for t in traces)
+    assert any(t.startswith("rendering of citizen_promise") for t in traces)
     erasures = await Erasure.all().count()
 
     process = await asyncio.create_subprocess_exec(

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import httpx
 
 from api.editorial.access import Role
 from models import CitizenPromise, Revision, ServiceAgreement
 from models.enums import PublicationStatus
+from models.text import VERSION
 from seed import format as fmt
 from seed.export import export_citizen_promises, export_service_agreements
 from seed.load import known_data, load_bundle
@@ -22,6 +26,16 @@ REVERT = f"mutation($id: ID!, $n: Int!) {{ revert(id: $id, revision: $n) {{ {PAY
 REVISIONS = "query($id: ID!) { revisions(id: $id) { number author summary deleted snapshot } }"
 DIFF = "query($id: ID!) { revisionDiff(id: $id, from: 1, to: 2) { path before after } }"
 SERVICE = "gullspang-samtjanstavtal"
+RICH_TEXT = """query($slug: String!) { citizenPromise(slug: $slug) {
+  summary(format: HTML) plain: summary(format: PLAIN) sections { body(format: HTML) text: body(format: PLAIN) }
+} }"""
+
+
+async def _rich_text(client: httpx.AsyncClient) -> dict[str, Any]:
+    """The promise's summary and sections as HTML and plain text, read through the endpoint
+    (tests/differential.py compares the compiled path's answer with the reference path's)."""
+    body = await call(client, RICH_TEXT, {"slug": PROMISE_GOTENE_2019})
+    return body["data"]["citizenPromise"]  # type: ignore[no-any-return]
 
 
 async def test_update_diff_and_revert_restore_exactly(fresh: Database) -> None:
@@ -32,11 +46,28 @@ async def test_update_diff_and_revert_restore_exactly(fresh: Database) -> None:
     changed = {
         **original,
         "title": "Medborgarlöfte 2019 (reviderat)",
+        "summary": "Fler **trygghetsvandringar** i [Götene](https://www.gotene.se).",
+        "sections": [{"heading": "Uppföljning", "body": "- Två gånger om året\n- I *kommunstyrelsen*"}],
         "commitments": [{**original["commitments"][0], "text": "Genomföra fler trygghetsvandringar."}],
     }
     async with make_client() as client:
+        before = await _rich_text(client)
         updated = await mutate(client, UPDATE_PROMISE, {"id": promise_id, "rev": 1, "item": changed}, editor)
         assert (updated["outcome"], updated["revision"]) == ("UPDATED", 2)
+        # The mutation stored the new renderings with the Markdown, in its transaction.
+        assert await _rich_text(client) == {
+            "summary": '<p>Fler <strong>trygghetsvandringar</strong> i <a href="https://www.gotene.se"'
+            ' rel="noopener noreferrer">Götene</a>.</p>',
+            "plain": "Fler trygghetsvandringar i Götene.",
+            "sections": [
+                {
+                    "body": "<ul>\n<li>Två gånger om året</li>\n<li>I <em>kommunstyrelsen</em></li>\n</ul>",
+                    "text": "Två gånger om året\n\nI kommunstyrelsen",
+                }
+            ],
+        }
+        row = await CitizenPromise.get(slug=PROMISE_GOTENE_2019)
+        assert (row.render_version, row.sections_plain) == (VERSION, ["Två gånger om året\n\nI kommunstyrelsen"])
         stale = await mutate(client, UPDATE_PROMISE, {"id": promise_id, "rev": 1, "item": original}, editor)
         assert (stale["outcome"], stale["revision"]) == ("CONFLICT", 2)
         assert stale["problems"][0]["field"] == "expectedRevision"
@@ -49,6 +80,7 @@ async def test_update_diff_and_revert_restore_exactly(fresh: Database) -> None:
 
         reverted = await mutate(client, REVERT, {"id": promise_id, "n": 1}, editor)
         assert (reverted["outcome"], reverted["revision"]) == ("UPDATED", 3)
+        assert await _rich_text(client) == before  # revert renders what it restores
         history = (await call(client, REVISIONS, {"id": promise_id}, editor))["data"]["revisions"]
         anonymous = await call(client, REVISIONS, {"id": promise_id})
 

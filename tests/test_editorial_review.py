@@ -60,13 +60,19 @@ def _promise(**changes: Any) -> dict[str, Any]:
     }
 
 
-async def _public(slug: str) -> list[Any]:
+async def _public(slug: str, query: str = PUBLIC_PROMISE) -> list[Any]:
     """The promise as anonymous readers get it on both read paths (compiled SQL, reference)."""
     answers = []
     for compiled in (True, False):
         async with make_client(Settings(rate_limits=False, compiled_reads=compiled)) as client:
-            answers.append((await call(client, PUBLIC_PROMISE, {"slug": slug}))["data"]["citizenPromise"])
+            answers.append((await call(client, query, {"slug": slug}))["data"]["citizenPromise"])
     return answers
+
+
+async def _picture(slug: str) -> list[Any]:
+    """The promise's problem picture in HTML, as stored with it, on both read paths."""
+    query = "query($slug: String!) { citizenPromise(slug: $slug) { problemPicture(format: HTML) } }"
+    return [answer["problemPicture"] for answer in await _public(slug, query)]
 
 
 async def test_a_promise_needs_both_the_municipality_and_its_police_area_and_an_edit_voids_approvals(
@@ -163,7 +169,8 @@ async def test_the_live_revision_stays_public_while_the_next_is_in_review(fresh:
     admin = await token(Role.ADMIN)
     id_ = gid("CitizenPromise", PROMISE_GOTENE_2019)
     live = await seed_form("citizen_promises", PROMISE_GOTENE_2019)
-    changed = {**live, "title": "Medborgarlöfte 2019 (reviderat)"}
+    changed = {**live, "title": "Medborgarlöfte 2019 (reviderat)", "problem_picture": "Ny **problembild**."}
+    live_picture = await _picture(PROMISE_GOTENE_2019)
     async with make_client() as client:
         pending = await mutate(client, _update("citizenPromise"), {"id": id_, "rev": 1, "item": changed}, gotene)
         assert (pending["outcome"], pending["pending"], pending["revision"]) == ("UPDATED", True, 2)
@@ -186,12 +193,15 @@ async def test_the_live_revision_stays_public_while_the_next_is_in_review(fresh:
         assert (await mutate(client, SUBMIT, {"id": id_, "rev": 2}, gotene))["outcome"] == "UPDATED"
         assert (await mutate(client, APPROVE, {"id": id_, "rev": 2}, gotene))["outcome"] == "UPDATED"
         assert await _public(PROMISE_GOTENE_2019) == [{**_title("Medborgarlöfte 2019")}] * 2
+        assert await _picture(PROMISE_GOTENE_2019) == live_picture  # a pending revision renders nothing live
         assert (await CitizenPromise.get(slug=PROMISE_GOTENE_2019)).revision == 1
         assert (await mutate(client, PUBLISH, {"id": id_}, gotene))["outcome"] == "DENIED"  # police missing
         assert (await mutate(client, APPROVE, {"id": id_, "rev": 2}, police))["reviewState"] == "APPROVED"
         published = await mutate(client, PUBLISH, {"id": id_}, police)  # its scope covers Götene by its area
         assert (published["outcome"], published["revision"], published["status"]) == ("UPDATED", 3, "PUBLISHED")
         assert await _public(PROMISE_GOTENE_2019) == [_title("Medborgarlöfte 2019 (reviderat)")] * 2
+        # Publishing wrote the pending revision to the row with its renderings.
+        assert await _picture(PROMISE_GOTENE_2019) == ["<p>Ny <strong>problembild</strong>.</p>"] * 2
 
         # A revert of the published item is a pending revision too; an admin publishes it without approvals.
         revert = "mutation($id: ID!) { revert(id: $id, revision: 1) { outcome revision pending } }"
@@ -201,6 +211,7 @@ async def test_the_live_revision_stays_public_while_the_next_is_in_review(fresh:
         forced = await mutate(client, PUBLISH, {"id": id_}, admin)
         assert (forced["outcome"], forced["revision"]) == ("UPDATED", 5)
     assert await _public(PROMISE_GOTENE_2019) == [_title("Medborgarlöfte 2019")] * 2
+    assert await _picture(PROMISE_GOTENE_2019) == live_picture
     numbers = await Revision.filter(item_slug=PROMISE_GOTENE_2019).order_by("number").values_list("number", "summary")
     assert [n for n, _ in numbers] == [1, 3, 5]  # pending revisions enter the history when published
     assert "without every side's approval" in str(numbers[-1][1])

@@ -13,7 +13,10 @@ import httpx
 from tortoise.transactions import in_transaction
 
 from api.search.finder import Criteria, find
-from models import CitizenPromise
+from models import CitizenPromise, FollowUpEntry
+from models.database import close_database, migrate, open_database
+from models.rendered import rerender
+from models.text import VERSION, to_html, to_plain
 from seed.changes import content_written
 from tests.conftest import ROOT, SHARED, Database, QueryCounter, graphql, make_client
 from tests.content import load_documents, promise_item
@@ -219,7 +222,9 @@ async def test_the_index_follows_a_write_in_its_transaction(fresh: Database, tmp
 
     try:
         async with in_transaction():
-            await CitizenPromise.filter(id=promise.id).update(problem_picture="Mopedbuskörning i centrum.")
+            # Written as the writer writes it: with its rendering (models/rendered.py), which is what is indexed.
+            text = "Mopedbuskörning i centrum."
+            await CitizenPromise.filter(id=promise.id).update(problem_picture=text, problem_picture_plain=text)
             await content_written("citizen_promises", [promise.id])
             inside = await find(Criteria("mopedbuskörning"), now=now, first=10)
             assert inside.total == 1
@@ -244,26 +249,61 @@ async def test_the_index_follows_a_write_in_its_transaction(fresh: Database, tmp
     assert (await find(Criteria("insats nummer"), now=datetime.now(UTC), first=10)).total == 0
 
 
-async def test_reindex_rebuilds_the_index(fresh: Database) -> None:
-    now = datetime.now(UTC)
-    before = await find(Criteria("polisen"), now=now, first=100)
-    async with in_transaction() as connection:
-        await connection.execute_query("DELETE FROM search_place")
-        await connection.execute_query("DELETE FROM search_document")
-    assert (await find(Criteria("polisen"), now=now, first=100)).total == 0
+async def _cli(url: str, *arguments: str) -> str:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
         "from seed.cli import main; main()",
-        "search",
-        "reindex",
+        *arguments,
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": fresh.url},
+        env={**os.environ, "DATABASE_URL": url},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
     out, err = await process.communicate()
     assert process.returncode == 0, err.decode()
-    assert out.decode().splitlines()[-1] == "search index rebuilt: 30 documents"
+    return out.decode()
+
+
+PLAIN_SUMMARY = '{ citizenPromise(slug: "gotene-medborgarlofte-2019") { summary(format: PLAIN) } }'
+
+
+async def test_reindex_rebuilds_the_index_from_the_stored_plain_text_and_migrate_renders_old_rows_again(
+    fresh: Database,
+) -> None:
+    now = datetime.now(UTC)
+    before = await find(Criteria("polisen"), now=now, first=100)
+    # The index and both read paths take the stored rendering, never the Markdown: a word only
+    # in a promise's stored plain text is found, and read.
+    promise = await CitizenPromise.get(slug="gotene-medborgarlofte-2019")
+    stale = f"{promise.summary_plain} Renderingsprovet."
+    await CitizenPromise.filter(id=promise.id).update(summary_plain=stale)
+    async with make_client() as client:
+        assert (await graphql(client, PLAIN_SUMMARY))["citizenPromise"]["summary"] == stale
+    async with in_transaction() as connection:
+        await connection.execute_query("DELETE FROM search_place")
+        await connection.execute_query("DELETE FROM search_document")
+    assert (await find(Criteria("polisen"), now=now, first=100)).total == 0
+    assert (await _cli(fresh.url, "search", "reindex")).splitlines()[-1] == "search index rebuilt: 30 documents"
     after = await find(Criteria("polisen"), now=now, first=100)
     assert [(m.kind, m.item_id) for m in after.matches] == [(m.kind, m.item_id) for m in before.matches]
+    assert (await find(Criteria("renderingsprovet"), now=now, first=10)).total == 1
+
+    # Rows an older renderer made (the promise, an entry) are rendered again by `migrate`, in
+    # their own batches, and indexed again.
+    entry = await FollowUpEntry.all().order_by("id").first()
+    assert entry is not None
+    await CitizenPromise.filter(id=promise.id).update(render_version=VERSION - 1)
+    await FollowUpEntry.filter(id=entry.id).update(narrative_html="<p>gammal</p>", render_version=0)
+    await close_database()
+    rendered = await migrate(fresh.url)  # as `samverkan migrate` runs it (a process costs seconds here)
+    await open_database(fresh.url)
+    assert rendered == 2
+    promise = await CitizenPromise.get(id=promise.id)
+    assert promise.summary and (promise.summary_plain, promise.render_version) == (to_plain(promise.summary), VERSION)
+    entry = await FollowUpEntry.get(id=entry.id)
+    assert (entry.narrative_html, entry.render_version) == (to_html(entry.narrative), VERSION)
+    assert (await find(Criteria("renderingsprovet"), now=now, first=10)).total == 0
+    async with make_client() as client:
+        assert (await graphql(client, PLAIN_SUMMARY))["citizenPromise"]["summary"] == promise.summary_plain
+    assert await rerender() == 0  # nothing older is left

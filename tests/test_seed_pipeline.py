@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -47,6 +48,9 @@ async def test_export_round_trip_is_lossless_and_byte_stable(
 ) -> None:
     first = await export_texts()
     assert await export_texts() == first  # the same data exports to the same bytes
+    # Rich text is exported as its Markdown only, never its stored renderings.
+    assert any("summary: " in text for text in first.values())
+    assert not [name for name, text in first.items() if re.search(r"_html:|_plain:|render_version", text)]
     write_files(tmp_path, first)
     await close_database()
 

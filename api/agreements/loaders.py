@@ -21,10 +21,16 @@ AGREEMENT_FIELDS = (
     "signed_on",
     "signed_place",
     "sections",
+    "sections_html",
+    "sections_plain",
     "problem_areas",
     "links",
 )
-AGREEMENT_DECODE = CONTENT_DECODE + PERIOD_DECODE + Decode(dates=("signed_on",), json=("sections", "problem_areas"))
+AGREEMENT_DECODE = (
+    CONTENT_DECODE
+    + PERIOD_DECODE
+    + Decode(dates=("signed_on",), json=("sections", "sections_html", "sections_plain", "problem_areas"))
+)
 AGREEMENT_COLUMNS = columns("a", AGREEMENT_FIELDS)
 
 

@@ -62,7 +62,7 @@ class Agreement(ContentItem):
     )
     signed_on: dt.date | None = strawberry.field(description="When it was signed, where printed.")
     signed_place: str | None = strawberry.field(description='Where it was signed, e.g. "Götene".')
-    section_data: strawberry.Private[list[dict[str, Any]]]
+    section_list: strawberry.Private[list[Section]]
     problem_area_data: strawberry.Private[list[dict[str, Any]]]
 
     @classmethod
@@ -73,17 +73,17 @@ class Agreement(ContentItem):
             period=Period.from_row(row),
             signed_on=row["signed_on"],
             signed_place=row["signed_place"],
-            section_data=row["sections"],
+            section_list=sections(row),
             problem_area_data=row["problem_areas"],
         )
 
     @strawberry.field(description="The agreement's text as titled blocks, in document order.")
     def sections(self) -> list[Section]:
-        return sections(self.section_data)
+        return self.section_list
 
     @strawberry.field(description="The sections on governance (e.g. a Trygghetsråd) and follow-up arrangements.")
     def governance(self) -> list[Section]:
-        return [s for s in sections(self.section_data) if s.role in {"GOVERNANCE", "FOLLOW_UP", "ACTION_PLAN"}]
+        return [s for s in self.section_list if s.role in {"GOVERNANCE", "FOLLOW_UP", "ACTION_PLAN"}]
 
     @strawberry.field(description="The problem areas the parties agree to work on, in document order.")
     def problem_areas(self) -> list[ProblemArea]:

@@ -7,7 +7,7 @@ and, where a list has several, its orders with their tagged cursors) and `node(i
 them every declared field and relation, with fragments, inline fragments, aliases, variables,
 `__typename` and `@include`/`@skip`. Anything else raises
 `Unsupported`, and the reference path (api/execution.py, graphql-core) answers instead: fields
-not declared (rich text as HTML or PLAIN, sections, links, timestamps), introspection, search,
+not declared (sections, links, timestamps), introspection, search,
 dashboards, mutations, a refused argument (its error is the reference path's to word).
 
 Visibility is part of each relation's SQL, as the loaders apply it: published and inside its
@@ -346,10 +346,10 @@ class Compiler:
                 value = self.dialect.fail_if_null(value, anchor, json_value=False)
             return self.dialect.value(value, declared.kind)
         if isinstance(declared, Text):
+            # Every format is a stored column (models/rendered.py), as the reference path reads it.
             text_format = arguments.get("format")
-            if text_format is not None and getattr(text_format, "value", text_format) != "MARKDOWN":
-                raise Unsupported("HTML and PLAIN are rendered in Python")
-            text = declared.sql.format(c=alias)
+            text = declared.column(None if text_format is None else str(getattr(text_format, "value", text_format)))
+            text = text.format(c=alias)
             return sql.raw(text if declared.default is None else f"COALESCE({text}, '{declared.default}')")
         if isinstance(declared, GlobalId):
             assert isinstance(shape, Table)

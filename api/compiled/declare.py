@@ -8,8 +8,9 @@ data, not code that runs per request:
   the scope rule's alias for its visibility (api/editorial/scope.py) and its fields.
 - `Shape`: a type built from columns of its parent's row (a Period, a signatory's Person).
 - Fields: `Value` (a column or small SQL expression and the kind of JSON value it gives),
-  `Text` (rich text: Markdown as stored; HTML and PLAIN are rendered in Python, so those
-  formats are left to the reference path until issue 16 stores the renderings), `GlobalId`,
+  `Text` (rich text: the Markdown column, with its renderings stored beside it as
+  `<column>_html` and `<column>_plain`, models/rendered.py, so every format is a column),
+  `GlobalId`,
   `Nested` (a Shape), `Related` (a relation: rows of another Table joined to this row, one or a
   list, with their order, visibility, arguments and whether the schema promises a value), and
   `Values` (a list of scalars read from a table, e.g. topic keys).
@@ -48,10 +49,18 @@ class Value:
 
 @dataclass(frozen=True)
 class Text:
-    """Rich text stored as Markdown; `default` is what a null gives (None: null)."""
+    """Rich text: `sql` is its Markdown column, whose renderings are the columns of the same
+    name ending `_html` and `_plain` (written with it, models/rendered.py); `default` is what a
+    null gives (None: null)."""
 
     sql: str
     default: str | None = None
+
+    def column(self, text_format: str | None) -> str:
+        """The column of the format the field is asked in (MARKDOWN, HTML or PLAIN; None: MARKDOWN)."""
+        if text_format in (None, "MARKDOWN"):
+            return self.sql
+        return f"{self.sql}_{text_format.lower()}"
 
 
 @dataclass(frozen=True)
@@ -127,6 +136,8 @@ def content_fields() -> dict[str, Field]:
         "sourceUrl": Value("{c}.source_url"),
         "sourcePublishedOn": Value("{c}.source_published_on", "date"),
         "sourceUpdatedOn": Value("{c}.source_updated_on", "date"),
+        "sourceIncomplete": Value("{c}.source_incomplete", "boolean"),
+        "sourceNote": Value("{c}.source_note"),
         "summary": Text("{c}.summary"),
     }
 

@@ -13,7 +13,7 @@ from api.core.enums import described_enum
 from api.core.loaders import Row
 from api.core.relay import Node, resolve_node
 from api.core.sql import Decode
-from api.core.text import FormatArgument, TextFormat, render
+from api.core.text import FormatArgument, Rendered, TextFormat, render, rendered
 from models.enums import PublicationStatus as PublicationStatus  # re-exported: the API's enum
 
 # The model's enum is the GraphQL enum too, so the values are listed once.
@@ -49,15 +49,28 @@ class Section:
     role: str | None = strawberry.field(
         description="What the section does (PURPOSE, GOVERNANCE, FOLLOW_UP, TERM, …), where set."
     )
-    markdown: strawberry.Private[str]
+    text: strawberry.Private[Rendered]
 
     @strawberry.field(description="The text under the heading (Markdown as stored, or as `format` asks).")
     def body(self, format: FormatArgument = TextFormat.MARKDOWN) -> str:
-        return render(self.markdown, format) or ""
+        return render(self.text, format) or ""
 
 
-def sections(data: list[dict[str, Any]]) -> list[Section]:
-    return [Section(heading=s["heading"], role=s.get("role"), markdown=s["body"]) for s in data]
+def sections(row: Row) -> list[Section]:
+    """A row's sections with their bodies' stored renderings (`sections_html`, `sections_plain`:
+    lists in the sections' order, models/rendered.py)."""
+    html = row.get("sections_html") or []
+    plain = row.get("sections_plain") or []
+    return [
+        Section(
+            heading=s["heading"],
+            role=s.get("role"),
+            text=Rendered(
+                s["body"], html[number] if number < len(html) else None, plain[number] if number < len(plain) else None
+            ),
+        )
+        for number, s in enumerate(row["sections"])
+    ]
 
 
 @strawberry.type(
@@ -84,12 +97,19 @@ CONTENT_FIELDS = (
     "source_url",
     "source_published_on",
     "source_updated_on",
+    "source_incomplete",
+    "source_note",
     "published_at",
     "updated_at",
     "summary",
+    "summary_html",
+    "summary_plain",
 )
 CONTENT_DECODE = Decode(
-    dates=("source_published_on", "source_updated_on"), datetimes=("published_at", "updated_at"), json=("links",)
+    dates=("source_published_on", "source_updated_on"),
+    datetimes=("published_at", "updated_at"),
+    json=("links",),
+    booleans=("source_incomplete",),
 )
 PERIOD_DECODE = Decode(dates=("period_start", "period_end"))
 
@@ -105,15 +125,22 @@ class ContentItem(Node):
     source_url: str | None = strawberry.field(description="The page the content was taken from, if any.")
     source_published_on: dt.date | None = strawberry.field(description='As printed on the source page ("Publicerad").')
     source_updated_on: dt.date | None = strawberry.field(description='As printed on the source page ("Uppdaterad").')
+    source_incomplete: bool = strawberry.field(
+        description="The source page is incomplete (cut short, a part missing): what is here is all it gave."
+    )
+    source_note: str | None = strawberry.field(
+        description='What the editor noted about the source page, e.g. what is missing ("Sidan slutar mitt i'
+        ' uppräkningen"); null: nothing noted.'
+    )
     published_at: dt.datetime | None = strawberry.field(description="First published here.")
     updated_at: dt.datetime = strawberry.field(description="Last changed here.")
     pk: strawberry.Private[int]
-    summary_markdown: strawberry.Private[str | None]
+    summary_text: strawberry.Private[Rendered | None]
     link_data: strawberry.Private[list[dict[str, Any]]]
 
     @strawberry.field(description="A short introduction (Markdown as stored, or as `format` asks); null if none.")
     def summary(self, format: FormatArgument = TextFormat.MARKDOWN) -> str | None:
-        return render(self.summary_markdown, format)
+        return render(self.summary_text, format)
 
     @strawberry.field(description="References printed in the document, in document order.")
     def links(self) -> list[Link]:
@@ -130,9 +157,11 @@ def content_fields(row: Row) -> dict[str, Any]:
         "source_url": row["source_url"],
         "source_published_on": row["source_published_on"],
         "source_updated_on": row["source_updated_on"],
+        "source_incomplete": row["source_incomplete"],
+        "source_note": row["source_note"],
         "published_at": row["published_at"],
         "updated_at": row["updated_at"],
         "pk": row["id"],
-        "summary_markdown": row.get("summary"),
+        "summary_text": rendered(row, "summary"),
         "link_data": row.get("links") or [],
     }

@@ -94,6 +94,17 @@ COLUMNS = [
         "Two levels: the key of the joint statement (a commitment of the same medborgarlöfte) it stands under;"
         " empty: none.",
     ),
+    Column("number", 'The list\'s printed numbering, e.g. "1." or "2 a)"; empty: the document numbers none.'),
+    Column(
+        "repeats",
+        "The commitments of earlier periods it repeats, as `promise-slug#key` (whether or not they are here),"
+        " separated by ';'.",
+    ),
+    Column(
+        "source_incomplete",
+        "true: the medborgarlöfte's source page is incomplete (cut short), so it may print more commitments.",
+        "boolean",
+    ),
 ]
 # Each commitment `c` with its citizen promise `p`, municipality `m`, county `co`, region `r`.
 EXPORT_COLUMNS = (
@@ -102,7 +113,8 @@ EXPORT_COLUMNS = (
     " p.period_end AS period_end, p.period_label AS period_label, m.code AS municipality_code,"
     " m.name AS municipality_name, co.code AS county_code, co.name AS county_name, r.name AS police_region,"
     f" (SELECT ea.slug FROM area ea WHERE ea.id = {COMMITMENT_AREA}) AS area,"
-    " (SELECT pc.key FROM commitment pc WHERE pc.id = c.parent_id) AS parent_key"
+    " (SELECT pc.key FROM commitment pc WHERE pc.id = c.parent_id) AS parent_key,"
+    " c.number AS number, p.source_incomplete AS source_incomplete"
 )
 Pages = AsyncIterator[list[dict[str, Any]]]
 FILTER_PARAMETERS = ("actor", "municipalityCode", "countyCode", "policeRegion", "year", "topic", "area")
@@ -182,7 +194,10 @@ async def export_rows(
                 order_by(keys),
                 PAGE_SIZE,
             ),
-            Decode(dates=("period_start", "period_end", *(key.name for key in keys if key.is_date))),
+            Decode(
+                dates=("period_start", "period_end", *(key.name for key in keys if key.is_date)),
+                booleans=("source_incomplete",),
+            ),
         )
         if not page:
             return
@@ -210,8 +225,21 @@ async def export_rows(
         ):
             follow_ups[row["commitment_id"]].append((int(row["year"]), str(row["assessment"])))
         performers = await performed_by(ids)
+        repeats: dict[int, list[str]] = defaultdict(list)
+        for row in await rows(
+            sql(
+                "SELECT sc.commitment_id AS commitment_id, sc.target_slug AS slug, sc.target_key AS key"
+                " FROM succession sc WHERE {} ORDER BY sc.commitment_id, sc.position",
+                one_of("sc.commitment_id", ids),
+            )
+        ):
+            repeats[row["commitment_id"]].append(f"{row['slug']}#{row['key']}")
         yield [
-            {**_row(row, topics[row["id"]], follow_ups[row["id"]]), "performed_by": performers[row["id"]]}
+            {
+                **_row(row, topics[row["id"]], follow_ups[row["id"]]),
+                "performed_by": performers[row["id"]],
+                "repeats": repeats[row["id"]],
+            }
             for row in page
         ]
         if len(page) < PAGE_SIZE:
@@ -254,6 +282,8 @@ def _row(row: dict[str, Any], topics: list[str], follow_ups: list[tuple[int, str
         "assessments": [{"year": year, "assessment": assessment} for year, assessment in dict.fromkeys(follow_ups)],
         "area": row["area"],
         "parent": row["parent_key"],
+        "number": row["number"],
+        "source_incomplete": bool(row["source_incomplete"]),
     }
 
 

@@ -24,7 +24,7 @@ from api.editorial.writes import diff, reference_data
 from api.protection.errors import ClientError
 from models import Review, Revision
 from seed import format as fmt
-from seed.export import EXPORTERS, MODELS, export_organisations
+from seed.export import EXPORTERS, MODELS, export_areas, export_organisations
 from seed.load import known_data
 
 
@@ -150,8 +150,8 @@ class EditorialQuery:
         return found
 
     @strawberry.field(
-        description="Organisations in their seed form with their file, and what seed files may refer to. Editorial"
-        " token."
+        description="Organisations and areas in their seed form with their file, and what seed files may refer to."
+        " Editorial token."
     )
     async def editorial_references(self, info: Info[Context, Any]) -> JSON:
         _require_editorial(info)
@@ -161,6 +161,10 @@ class EditorialQuery:
                 "organisations": [
                     {"document": document, "item": fmt.dump(organisation)}
                     for _, organisation, document in (await export_organisations()).values()
+                ],
+                "areas": [
+                    {"document": document, "item": fmt.dump(area)}
+                    for _, area, document in (await export_areas()).values()
                 ],
                 "agreements": sorted(known.agreements),
                 "contacts": sorted(known.contacts),

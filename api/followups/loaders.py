@@ -23,7 +23,17 @@ FOLLOW_UP_DECODE = CONTENT_DECODE + PERIOD_DECODE
 FOLLOW_UP_COLUMNS = columns("f", FOLLOW_UP_FIELDS)
 # A follow-up `f` is visible when it and its citizen promise `p` are.
 FOLLOW_UP_TABLES = "follow_up f JOIN citizen_promise p ON p.id = f.citizen_promise_id"
-ENTRY_FIELDS = ("id", "follow_up_id", "position", "narrative", "assessment", "actor", "heading")
+ENTRY_FIELDS = (
+    "id",
+    "follow_up_id",
+    "position",
+    "narrative",
+    "narrative_html",
+    "narrative_plain",
+    "assessment",
+    "actor",
+    "heading",
+)
 
 
 class FollowUpLoader(RowLoader[K]):

@@ -31,6 +31,7 @@ FOLLOW_UP = Table(
         "targetStatuses": Related(
             "TargetStatusReport", "target_status {c}", "{c}.follow_up_id = {p}.id", "{c}.commitment_order, {c}.position"
         ),
+        "succession": Related("Succession", "succession {c}", "{c}.follow_up_id = {p}.id", "{c}.position"),
     },
     table="follow_up",
     lookup_source="JOIN citizen_promise {j} ON {j}.id = {c}.citizen_promise_id",

@@ -10,7 +10,7 @@ from api.context import Context
 from api.core.content import ContentItem, Period, content_fields
 from api.core.enums import described_enum
 from api.core.loaders import Maybe, Row, each, optional, required
-from api.core.text import FormatArgument, TextFormat, render
+from api.core.text import FormatArgument, Rendered, TextFormat, render
 from api.followups.loaders import (
     AuthorByFollowUpLoader,
     CommitmentsByEntryLoader,
@@ -20,8 +20,8 @@ from api.followups.loaders import (
     TargetStatusesByFollowUpLoader,
 )
 from api.promises.filters import Actor
-from api.promises.loaders import CitizenPromiseByIdLoader, TargetByIdLoader
-from api.promises.types import CitizenPromise, Commitment, Interval, Target
+from api.promises.loaders import CitizenPromiseByIdLoader, SuccessionByFollowUpLoader, TargetByIdLoader
+from api.promises.types import CitizenPromise, Commitment, Interval, Succession, Target
 from models.enums import Assessment as Assessment  # re-exported: the API's enum
 from models.enums import FollowUpSpan as FollowUpSpan
 from models.enums import TargetStatus as TargetStatus
@@ -123,6 +123,13 @@ class FollowUp(ContentItem):
     def entries(self, info: Info[Context, Any]) -> Maybe[list[FollowUpEntry]]:
         return EntriesByFollowUpLoader.of(info).resolve(self.pk, each(FollowUpEntry.from_row))
 
+    @strawberry.field(
+        description="The next promise it announces, in the order printed; empty: none printed.",
+        graphql_type=list[Succession],
+    )
+    def succession(self, info: Info[Context, Any]) -> Maybe[list[Succession]]:
+        return SuccessionByFollowUpLoader.of(info).resolve(self.pk, each(Succession.from_row))
+
 
 @strawberry.type(
     description="One narrative block of a follow-up, tied to the commitments it reports on (none: work beyond them)."
@@ -138,7 +145,7 @@ class FollowUpEntry:
     )
     pk: strawberry.Private[int]
     follow_up_id: strawberry.Private[int]
-    narrative_markdown: strawberry.Private[str]
+    narrative_text: strawberry.Private[Rendered]
 
     @classmethod
     def from_row(cls, row: Row) -> FollowUpEntry:
@@ -149,12 +156,12 @@ class FollowUpEntry:
             actor=Actor(row["actor"]) if row["actor"] is not None else None,
             pk=row["id"],
             follow_up_id=row["follow_up_id"],
-            narrative_markdown=row["narrative"],
+            narrative_text=Rendered(row["narrative"], row["narrative_html"], row["narrative_plain"]),
         )
 
     @strawberry.field(description="What was done, as written (Markdown as stored, or as `format` asks).")
     def narrative(self, format: FormatArgument = TextFormat.MARKDOWN) -> str:
-        return render(self.narrative_markdown, format) or ""
+        return render(self.narrative_text, format) or ""
 
     @strawberry.field(
         description="The commitments of the same citizen promise it reports on, in the order listed; empty: work"

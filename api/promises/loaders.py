@@ -20,16 +20,23 @@ CITIZEN_PROMISE_FIELDS = (
     "area_id",
     "signed_on",
     "problem_picture",
+    "problem_picture_html",
+    "problem_picture_plain",
     "sections",
+    "sections_html",
+    "sections_plain",
     "links",
 )
-CITIZEN_PROMISE_DECODE = CONTENT_DECODE + PERIOD_DECODE + Decode(dates=("signed_on",), json=("sections",))
+CITIZEN_PROMISE_DECODE = (
+    CONTENT_DECODE + PERIOD_DECODE + Decode(dates=("signed_on",), json=("sections", "sections_html", "sections_plain"))
+)
 CITIZEN_PROMISE_COLUMNS = columns("p", CITIZEN_PROMISE_FIELDS)
 COMMITMENT_FIELDS = (
     "id",
     "key",
     "actor",
     "actor_label",
+    "number",
     "text",
     "position",
     "document_order",
@@ -314,3 +321,40 @@ class TargetGroupsByCommitmentLoader(RowsLoader[int]):
     select = f"SELECT {TARGET_GROUP_COLUMNS} FROM target_group tg"
     key_column = "tg.commitment_id"
     order_by = "tg.commitment_id, tg.position"
+
+
+SUCCESSION_FIELDS = (
+    "id",
+    "citizen_promise_id",
+    "commitment_id",
+    "follow_up_id",
+    "position",
+    "kind",
+    "target_slug",
+    "target_key",
+    "reference",
+)
+SUCCESSION_COLUMNS = columns("sc", SUCCESSION_FIELDS)
+
+
+class SuccessionByCitizenPromiseLoader(RowsLoader[int]):
+    """A promise's own succession links (not its commitments'), in the order printed."""
+
+    group_field = "citizen_promise_id"
+    select = f"SELECT {SUCCESSION_COLUMNS} FROM (SELECT * FROM succession WHERE commitment_id IS NULL) sc"
+    key_column = "sc.citizen_promise_id"
+    order_by = "sc.citizen_promise_id, sc.position"
+
+
+class SuccessionByCommitmentLoader(RowsLoader[int]):
+    group_field = "commitment_id"
+    select = f"SELECT {SUCCESSION_COLUMNS} FROM succession sc"
+    key_column = "sc.commitment_id"
+    order_by = "sc.commitment_id, sc.position"
+
+
+class SuccessionByFollowUpLoader(RowsLoader[int]):
+    group_field = "follow_up_id"
+    select = f"SELECT {SUCCESSION_COLUMNS} FROM succession sc"
+    key_column = "sc.follow_up_id"
+    order_by = "sc.follow_up_id, sc.position"

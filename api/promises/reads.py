@@ -81,6 +81,12 @@ CITIZEN_PROMISE = Table(
             "{j}.position",
             visible=(("c", "k"),),
         ),
+        "succession": Related(
+            "Succession",
+            "succession {c}",
+            "{c}.citizen_promise_id = {p}.id AND {c}.commitment_id IS NULL",
+            "{c}.position",
+        ),
     },
     table="citizen_promise",
     lookup_visible=(("c", "p"),),
@@ -93,6 +99,7 @@ COMMITMENT = Table(
         "key": Value("{c}.key"),
         "actor": Value("{c}.actor", "enum"),
         "actorLabel": Value("{c}.actor_label"),
+        "number": Value("{c}.number"),
         "text": Value("{c}.text"),
         "position": Value("{c}.position", "number"),
         "documentOrder": Value("{c}.document_order", "number"),
@@ -136,6 +143,7 @@ COMMITMENT = Table(
             "{j2}.year, {j2}.slug, {c}.position",
             visible=(("j2", "f"),),
         ),
+        "succession": Related("Succession", "succession {c}", "{c}.commitment_id = {p}.id", "{c}.position"),
     },
     table="commitment",
     key="(SELECT kp.slug FROM citizen_promise kp WHERE kp.id = {c}.citizen_promise_id) || '/' || {c}.key",
@@ -180,7 +188,33 @@ TARGET_GROUP = Table(
     table="target_group",
 )
 
-DECLARED = (CITIZEN_PROMISE, COMMITMENT, TARGET, TARGET_GROUP)
+# A succession link names its item by slug (and key), found on every read when it is here.
+SUCCESSION = Table(
+    "Succession",
+    {
+        "kind": Value("{c}.kind", "enum"),
+        "position": Value("{c}.position", "number"),
+        "target": Value("{c}.target_slug || COALESCE('#' || {c}.target_key, '')"),
+        "reference": Value("{c}.reference"),
+        "citizenPromise": Related(
+            "CitizenPromise",
+            "citizen_promise {c}",
+            "{c}.slug = {p}.target_slug AND {p}.target_key IS NULL",
+            many=False,
+            visible=(("c", "p"),),
+        ),
+        "commitment": Related(
+            "Commitment",
+            "commitment {c} JOIN citizen_promise {j} ON {j}.id = {c}.citizen_promise_id",
+            "{j}.slug = {p}.target_slug AND {c}.key = {p}.target_key",
+            many=False,
+            visible=(("j", "p"),),
+        ),
+    },
+    table="succession",
+)
+
+DECLARED = (CITIZEN_PROMISE, COMMITMENT, TARGET, TARGET_GROUP, SUCCESSION)
 
 
 def _promises_where(visible: Visible, arguments: Mapping[str, Any]) -> list[Fragment]:

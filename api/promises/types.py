@@ -13,7 +13,7 @@ from api.core.content import ContentItem, Period, Section, content_fields, secti
 from api.core.enums import described_enum
 from api.core.loaders import BUILDERS, Maybe, Row, each, optional, required
 from api.core.relay import Node
-from api.core.text import FormatArgument, TextFormat, render
+from api.core.text import FormatArgument, Rendered, TextFormat, render, rendered
 from api.followups.loaders import EntriesByCommitmentLoader, FollowUpsByCitizenPromiseLoader
 from api.geography.loaders import MunicipalityByCodeLoader
 from api.geography.types import Area, Municipality, area
@@ -23,18 +23,23 @@ from api.promises.filters import Actor
 from api.promises.loaders import (
     ActivitiesByCommitmentLoader,
     CitizenPromiseByIdLoader,
+    CitizenPromiseBySlugLoader,
     CommitmentByIdLoader,
+    CommitmentByKeyLoader,
     CommitmentsByCitizenPromiseLoader,
     PartiesByCitizenPromiseLoader,
     PartnersByCommitmentLoader,
     PerformersByCommitmentLoader,
     SignatoriesByCitizenPromiseLoader,
+    SuccessionByCitizenPromiseLoader,
+    SuccessionByCommitmentLoader,
     TargetGroupsByCitizenPromiseLoader,
     TargetGroupsByCommitmentLoader,
     TargetsByCommitmentLoader,
     TopicsByCommitmentLoader,
 )
 from models.enums import Interval as Interval  # re-exported: the API's enums
+from models.enums import SuccessionKind as SuccessionKind
 from models.enums import TargetQualifier as TargetQualifier
 
 if TYPE_CHECKING:
@@ -62,6 +67,18 @@ described_enum(
         "TERM": '"per termin": each school term.',
         "YEAR": '"under året", "per år": each year.',
         "PERIOD": "The whole period of the promise (or of the result).",
+    },
+)
+
+
+described_enum(
+    SuccessionKind,
+    "How an item follows on from another, as printed.",
+    {
+        "CONTINUES": "A citizen promise continues (fortsätter) an earlier promise.",
+        "REPLACES": "A citizen promise replaces (ersätter) an earlier promise.",
+        "REPEATS": "A commitment repeats a commitment of an earlier period.",
+        "ANNOUNCES": "A follow-up announces the next citizen promise.",
     },
 )
 
@@ -100,6 +117,56 @@ class TargetGroup:
         )
 
 
+@strawberry.type(
+    description="A typed link, as printed, to the item this one follows on from (or announces): the item when it"
+    " is here and visible, else null, beside the printed reference."
+)
+class Succession:
+    kind: SuccessionKind = strawberry.field(description="How this item follows on from the other (see SuccessionKind).")
+    position: int = strawberry.field(description="Order among the item's succession links, from 1.")
+    target: str = strawberry.field(
+        description="The item named, as written: a citizen promise's slug, or `promise-slug#key` for a commitment."
+    )
+    reference: str | None = strawberry.field(
+        description='The reference as printed, e.g. "Medborgarlöfte 2022"; null: none printed.'
+    )
+    target_slug: strawberry.Private[str]
+    target_key: strawberry.Private[str | None]
+
+    @classmethod
+    def from_row(cls, row: Row) -> Succession:
+        key = row["target_key"]
+        return cls(
+            kind=SuccessionKind(row["kind"]),
+            position=row["position"],
+            target=row["target_slug"] + (f"#{key}" if key else ""),
+            reference=row["reference"],
+            target_slug=row["target_slug"],
+            target_key=key,
+        )
+
+    @strawberry.field(
+        description="The citizen promise named (CONTINUES, REPLACES, ANNOUNCES) when it is here and visible; null"
+        " otherwise, and for REPEATS.",
+        graphql_type=Optional["CitizenPromise"],
+    )
+    def citizen_promise(self, info: Info[Context, Any]) -> Maybe[CitizenPromise | None]:
+        if self.target_key is not None:
+            return None
+        return CitizenPromiseBySlugLoader.of(info).resolve(self.target_slug, optional(CitizenPromise.from_row))
+
+    @strawberry.field(
+        description="The commitment named (REPEATS) when it is here and its promise visible; null otherwise.",
+        graphql_type=Optional["Commitment"],
+    )
+    def commitment(self, info: Info[Context, Any]) -> Maybe[Commitment | None]:
+        if self.target_key is None:
+            return None
+        return CommitmentByKeyLoader.of(info).resolve(
+            (self.target_slug, self.target_key), optional(Commitment.from_row)
+        )
+
+
 @strawberry.type(description="Medborgarlöfte: what the parties promise the citizens of one municipality for a period.")
 class CitizenPromise(ContentItem):
     title: str = strawberry.field(description='As printed, e.g. "Medborgarlöfte 2023–2024".')
@@ -110,8 +177,8 @@ class CitizenPromise(ContentItem):
     signed_on: dt.date | None = strawberry.field(
         description="The day the promise's parties signed it, when printed (a signatory may print its own)."
     )
-    problem_picture_markdown: strawberry.Private[str | None]
-    section_data: strawberry.Private[list[dict[str, Any]]]
+    problem_picture_text: strawberry.Private[Rendered | None]
+    section_list: strawberry.Private[list[Section]]
 
     @classmethod
     def from_row(cls, row: Row) -> CitizenPromise:
@@ -125,19 +192,19 @@ class CitizenPromise(ContentItem):
             agreement_id=row["agreement_id"],
             area_id=row["area_id"],
             signed_on=row["signed_on"],
-            problem_picture_markdown=row["problem_picture"],
-            section_data=row["sections"],
+            problem_picture_text=rendered(row, "problem_picture"),
+            section_list=sections(row),
         )
 
     @strawberry.field(
         description="Problembild / lägesbild: the local problems the promises answer, as the parties describe them."
     )
     def problem_picture(self, format: FormatArgument = TextFormat.MARKDOWN) -> str | None:
-        return render(self.problem_picture_markdown, format)
+        return render(self.problem_picture_text, format)
 
     @strawberry.field(description="Further titled blocks of the document, in document order.")
     def sections(self) -> list[Section]:
-        return sections(self.section_data)
+        return self.section_list
 
     @strawberry.field(description="The kommun the promises are made to.", graphql_type=Municipality)
     def municipality(self, info: Info[Context, Any]) -> Maybe[Municipality]:
@@ -205,6 +272,13 @@ class CitizenPromise(ContentItem):
     def contacts(self, info: Info[Context, Any]) -> Maybe[list[Contact]]:
         return ContactsByCitizenPromiseLoader.of(info).resolve(self.pk, each(Contact.from_row))
 
+    @strawberry.field(
+        description="The earlier promises it continues or replaces, in the order printed; empty: none printed.",
+        graphql_type=list[Succession],
+    )
+    def succession(self, info: Info[Context, Any]) -> Maybe[list[Succession]]:
+        return SuccessionByCitizenPromiseLoader.of(info).resolve(self.pk, each(Succession.from_row))
+
 
 @strawberry.type(
     description="One löfte: a single commitment by one actor inside a medborgarlöfte. (Not named Promise: that"
@@ -214,6 +288,9 @@ class Commitment(Node):
     key: str = strawberry.field(description='Stable within its citizen promise, e.g. "polis-1"; links use it.')
     actor: Actor = strawberry.field(description="Whose promise it is: the kommun, the police, or both together.")
     actor_label: str | None = strawberry.field(description='The heading as printed, e.g. "Polisen lovar att".')
+    number: str | None = strawberry.field(
+        description='The list\'s printed numbering, e.g. "1." or "2 a)"; null: the document numbers none.'
+    )
     text: str = strawberry.field(description="What is promised, as printed.")
     position: int = strawberry.field(description="Order inside its actor group, from 1.")
     document_order: int = strawberry.field(description="Order in the document across all actors, from 1.")
@@ -229,6 +306,7 @@ class Commitment(Node):
             key=row["key"],
             actor=Actor(row["actor"]),
             actor_label=row["actor_label"],
+            number=row["number"],
             text=row["text"],
             position=row["position"],
             document_order=row["document_order"],
@@ -309,6 +387,13 @@ class Commitment(Node):
     )
     def follow_up_entries(self, info: Info[Context, Any]) -> Maybe[list[FollowUpEntry]]:
         return EntriesByCommitmentLoader.of(info).resolve(self.pk, each(BUILDERS["FollowUpEntry"]))
+
+    @strawberry.field(
+        description="The commitments of earlier periods it repeats, in the order printed; empty: none printed.",
+        graphql_type=list[Succession],
+    )
+    def succession(self, info: Info[Context, Any]) -> Maybe[list[Succession]]:
+        return SuccessionByCommitmentLoader.of(info).resolve(self.pk, each(Succession.from_row))
 
 
 @strawberry.type(

@@ -43,3 +43,28 @@ class PartiesByServiceAgreementLoader(RowsLoader[int]):
     )
     key_column = "sp.service_agreement_id"
     order_by = "sp.service_agreement_id, sp.position"
+
+
+SERVICE_POINT_FIELDS = (
+    "id",
+    "service_agreement_id",
+    "key",
+    "position",
+    "name",
+    "kind",
+    "address",
+    "area_id",
+    "opening_hours_text",
+    "opening_hours",
+    "valid_from",
+    "valid_until",
+    "note",
+)
+
+
+class PointsByServiceAgreementLoader(RowsLoader[int]):
+    group_field = "service_agreement_id"
+    select = f"SELECT {columns('sp', SERVICE_POINT_FIELDS)} FROM service_point sp"
+    key_column = "sp.service_agreement_id"
+    order_by = "sp.service_agreement_id, sp.position"
+    decode = Decode(dates=("valid_from", "valid_until"))

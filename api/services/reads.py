@@ -20,9 +20,28 @@ SERVICE_AGREEMENT = Table(
             "{j}.service_agreement_id = {p}.id",
             "{j}.position",
         ),
+        "points": Related("ServicePoint", "service_point {c}", "{c}.service_agreement_id = {p}.id", "{c}.position"),
     },
     table="service_agreement",
     lookup_visible=(("c", "s"),),
 )
 
-DECLARED = (SERVICE_AGREEMENT,)
+SERVICE_POINT = Table(
+    "ServicePoint",
+    {
+        "key": Value("{c}.key"),
+        "position": Value("{c}.position", "number"),
+        "name": Value("{c}.name"),
+        "kind": Value("{c}.kind", "enum"),
+        "address": Value("{c}.address"),
+        "area": Related("Area", "area {c}", "{c}.id = {p}.area_id", many=False),
+        "openingHoursText": Value("{c}.opening_hours_text"),
+        "openingHours": Value("{c}.opening_hours"),
+        "validFrom": Value("{c}.valid_from", "date"),
+        "validUntil": Value("{c}.valid_until", "date"),
+        "note": Value("{c}.note"),
+    },
+    table="service_point",
+)
+
+DECLARED = (SERVICE_AGREEMENT, SERVICE_POINT)

@@ -8,10 +8,69 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.core.content import ContentItem, content_fields
-from api.core.loaders import Row
-from api.geography.types import Municipality
+from api.core.enums import described_enum
+from api.core.loaders import Maybe, Row, each
+from api.geography.types import Area, Municipality, area
 from api.people.types import Organisation, municipality
-from api.services.loaders import PartiesByServiceAgreementLoader
+from api.services.loaders import PartiesByServiceAgreementLoader, PointsByServiceAgreementLoader
+from models.enums import ServicePointKind as ServicePointKind  # re-exported: the API's enum
+
+described_enum(
+    ServicePointKind,
+    "What a service point is.",
+    {
+        "FIXED": "A desk or office with its own opening hours (a library, a citizens' office).",
+        "MOBILE": "A mobile police office (a bus, a van) that comes on its days.",
+    },
+)
+
+
+@strawberry.type(
+    description="Where a samtjänstavtal's services are given: a desk at a library, a mobile police office one day a"
+    " week, a temporary arrangement until an end date."
+)
+class ServicePoint:
+    key: str = strawberry.field(description='Stable within its service agreement, e.g. "biblioteket".')
+    position: int = strawberry.field(description="Order within its service agreement, from 1.")
+    name: str = strawberry.field(description='As printed, e.g. "Gullspångs bibliotek".')
+    kind: ServicePointKind = strawberry.field(description="A fixed desk or a mobile police office.")
+    address: str | None = strawberry.field(description="The address as printed; null: none printed.")
+    opening_hours_text: str | None = strawberry.field(
+        description='The opening hours as printed, e.g. "måndag–fredag 07.30–16.00"; null: none printed.'
+    )
+    opening_hours: str | None = strawberry.field(
+        description='The same opening hours in OpenStreetMap\'s `opening_hours` syntax, e.g. "Mo-Fr 07:30-16:00"'
+        " (parsed and held to the printed days when stored); null: not typed."
+    )
+    valid_from: dt.date | None = strawberry.field(description="A temporary arrangement's first day, when printed.")
+    valid_until: dt.date | None = strawberry.field(description="A temporary arrangement's end date, when printed.")
+    note: str | None = strawberry.field(
+        description='What is printed about the arrangement, e.g. "Tillfälligt i stadshuset under ombyggnaden".'
+    )
+    area_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: Row) -> ServicePoint:
+        return cls(
+            key=row["key"],
+            position=row["position"],
+            name=row["name"],
+            kind=ServicePointKind(row["kind"]),
+            address=row["address"],
+            opening_hours_text=row["opening_hours_text"],
+            opening_hours=row["opening_hours"],
+            valid_from=row["valid_from"],
+            valid_until=row["valid_until"],
+            note=row["note"],
+            area_id=row["area_id"],
+        )
+
+    @strawberry.field(
+        description="The area below the municipality it is in (a tätort, a centre), when named; null: none.",
+        graphql_type=Area | None,
+    )
+    def area(self, info: Info[Context, Any]) -> Maybe[Area | None]:
+        return area(info, self.area_id)
 
 
 @strawberry.type(description="Samtjänstavtal: the municipality performs some police services, e.g. at a library.")
@@ -48,3 +107,10 @@ class ServiceAgreement(ContentItem):
     @strawberry.field(description="The parties to the agreement, in the order printed.")
     async def parties(self, info: Info[Context, Any]) -> list[Organisation]:
         return [Organisation.from_row(row) for row in await PartiesByServiceAgreementLoader.of(info).load(self.pk)]
+
+    @strawberry.field(
+        description="Where the services are given, in the order printed; empty: none printed.",
+        graphql_type=list[ServicePoint],
+    )
+    def points(self, info: Info[Context, Any]) -> Maybe[list[ServicePoint]]:
+        return PointsByServiceAgreementLoader.of(info).resolve(self.pk, each(ServicePoint.from_row))

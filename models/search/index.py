@@ -2,8 +2,9 @@
 
 `seed.changes` calls `content_written` / `content_deleted` after every write of content, inside
 the write's transaction; `rebuild` makes the whole index anew (`samverkan search reindex`).
-A document holds plain text (Markdown rendered to text) and the municipalities it concerns;
-whether it may be shown is decided when searching, from the content rows.
+A document holds plain text (the renderings the writer stored beside the Markdown,
+models/rendered.py: the index renders nothing) and the municipalities it concerns; whether it
+may be shown is decided when searching, from the content rows.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.search.analysis import index_terms
 from models.sql import client_postgres, execute, json_value, many, one_of, rows, sql
-from models.text import to_plain
 
 AGREEMENT = "AGREEMENT"
 CITIZEN_PROMISE = "CITIZEN_PROMISE"
@@ -89,12 +89,17 @@ def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
         yield unique[start : start + _CHUNK]
 
 
-def _plain(markdown: str | None) -> str:
-    return to_plain(markdown) if markdown else ""
+def _plain(text: str | None) -> str:
+    return text or ""
 
 
-def _sections(value: Any) -> list[str]:
-    return [f"{section['heading']}\n{_plain(section.get('body'))}" for section in json_value(value) or []]
+def _sections(value: Any, plain: Any) -> list[str]:
+    """Each section's heading and its body's stored plain text (in the sections' order)."""
+    bodies = json_value(plain) or []
+    return [
+        f"{section['heading']}\n{bodies[number] if number < len(bodies) else ''}"
+        for number, section in enumerate(json_value(value) or [])
+    ]
 
 
 def _problem_areas(value: Any) -> list[str]:
@@ -115,7 +120,8 @@ class _Index:
 
     async def agreements(self, ids: list[int]) -> None:
         found = await self.rows(
-            "SELECT id, title, summary, sections, problem_areas FROM agreement WHERE {}", one_of("id", ids)
+            "SELECT id, title, summary_plain, sections, sections_plain, problem_areas FROM agreement WHERE {}",
+            one_of("id", ids),
         )
         parties = await self.rows(
             "SELECT p.agreement_id, o.municipality_id FROM agreement_party p"
@@ -133,7 +139,11 @@ class _Index:
                 agreement_id=row["id"],
                 title=row["title"],
                 body=_join(
-                    [_plain(row["summary"]), *_sections(row["sections"]), *_problem_areas(row["problem_areas"])]
+                    [
+                        _plain(row["summary_plain"]),
+                        *_sections(row["sections"], row["sections_plain"]),
+                        *_problem_areas(row["problem_areas"]),
+                    ]
                 ),
                 municipality_codes=codes[row["id"]],
             )
@@ -146,7 +156,8 @@ class _Index:
         """A promise and its commitments (written with it, and possibly gone from it), then its
         follow-ups: they concern the promise's municipality, which may have changed."""
         found = await self.rows(
-            "SELECT id, title, summary, problem_picture, sections, municipality_id FROM citizen_promise WHERE {}",
+            "SELECT id, title, summary_plain, problem_picture_plain, sections, sections_plain, municipality_id"
+            " FROM citizen_promise WHERE {}",
             one_of("id", ids),
         )
         commitments = await self.rows(
@@ -160,7 +171,13 @@ class _Index:
                 item_id=row["id"],
                 citizen_promise_id=row["id"],
                 title=row["title"],
-                body=_join([_plain(row["summary"]), _plain(row["problem_picture"]), *_sections(row["sections"])]),
+                body=_join(
+                    [
+                        _plain(row["summary_plain"]),
+                        _plain(row["problem_picture_plain"]),
+                        *_sections(row["sections"], row["sections_plain"]),
+                    ]
+                ),
                 municipality_codes=[row["municipality_id"]],
             )
             for row in found
@@ -184,17 +201,17 @@ class _Index:
 
     async def follow_ups(self, ids: list[int]) -> None:
         found = await self.rows(
-            "SELECT f.id, f.title, f.summary, f.citizen_promise_id, p.municipality_id FROM follow_up f"
+            "SELECT f.id, f.title, f.summary_plain, f.citizen_promise_id, p.municipality_id FROM follow_up f"
             " JOIN citizen_promise p ON p.id = f.citizen_promise_id WHERE {}",
             one_of("f.id", ids),
         )
         entries = await self.rows(
-            "SELECT follow_up_id, narrative FROM follow_up_entry WHERE {} ORDER BY follow_up_id, position",
+            "SELECT follow_up_id, narrative_plain FROM follow_up_entry WHERE {} ORDER BY follow_up_id, position",
             one_of("follow_up_id", ids),
         )
         narratives: dict[int, list[str]] = defaultdict(list)
         for entry in entries:
-            narratives[entry["follow_up_id"]].append(_plain(entry["narrative"]))
+            narratives[entry["follow_up_id"]].append(_plain(entry["narrative_plain"]))
         documents = [
             Document(
                 kind=FOLLOW_UP,
@@ -202,7 +219,7 @@ class _Index:
                 follow_up_id=row["id"],
                 citizen_promise_id=row["citizen_promise_id"],
                 title=row["title"],
-                body=_join([_plain(row["summary"]), *narratives[row["id"]]]),
+                body=_join([_plain(row["summary_plain"]), *narratives[row["id"]]]),
                 municipality_codes=[row["municipality_id"]],
             )
             for row in found
