@@ -8,10 +8,11 @@ from typing import Any
 
 from starlette.requests import Request
 
-from api.core.sql import Batch, Statement
+from api.core.sql import NOTHING, Batch, Decode, Row, rows
 from api.editorial.access import ANONYMOUS, Viewer
 from api.editorial.scope import concerns_sql
 from api.settings import Settings
+from models.sql import Fragment, one_of, sql, visible
 
 
 @dataclass
@@ -46,17 +47,18 @@ class Context:
         """In a scoped preview, the municipalities whose items show unpublished too; else None."""
         return self.viewer.municipalities if self.preview else None
 
-    def statement(self) -> Statement:
-        statement = Statement.for_default_connection()
-        statement.batch = self.batch
-        return statement
+    async def rows(self, statement: Fragment, decode: Decode = NOTHING) -> list[Row]:
+        """A SELECT of this request: on PostgreSQL it may go together with others (Batch)."""
+        return await rows(statement, decode, self.batch)
 
-    def visible_sql(self, statement: Statement, alias: str) -> str:
+    def visible_sql(self, alias: str, moment: Fragment | None = None) -> Fragment:
         """The SQL condition for rows of `alias` this request may see: published content, and
-        in preview also every row the token may edit drafts of (api/editorial/scope.py)."""
-        visible = statement.visible(alias, self.visible_at)
+        in preview also every row the token may edit drafts of (api/editorial/scope.py).
+        `moment` stands for the request's time in a statement kept for other requests."""
+        at = self.visible_at
+        shown = visible(alias, None if at is None else moment or at)
         codes = self.drafts_of
         if not codes:
-            return visible
-        own = concerns_sql(alias, lambda column: statement.any(column, "scope_codes", sorted(codes)))
-        return f"({visible} OR {own})"
+            return shown
+        scope = sql.value(sorted(codes))
+        return sql("({} OR {})", shown, concerns_sql(alias, lambda column: one_of(column, scope)))

@@ -38,7 +38,7 @@ from models.followups import FollowUp, FollowUpEntry
 from models.promises import CitizenPromise
 from models.search import index
 from models.services import ServiceAgreement
-from models.sql import Sql, json_value
+from models.sql import json_value, many, sql
 from models.text import VERSION, to_html, to_plain
 
 # The Markdown fields of each table, as its rows name them. "sections" is a JSON list of
@@ -120,27 +120,36 @@ class _Batch:
         self.derived = rendered_columns(table)
         self.indexed = _INDEXED.get(table) if reindex else None
         names = dict.fromkeys(["id", *MARKDOWN[table], *([self.indexed[1]] if self.indexed else [])])
-        selected = ", ".join(f'"{name}"' for name in names)
-        self.select = (
-            f'SELECT {selected} FROM "{table}" WHERE "render_version" < ? AND "id" > ? ORDER BY "id" LIMIT {int(size)}'
+        self.select = sql(
+            "SELECT {} FROM {} WHERE render_version < {} AND id > {} ORDER BY id LIMIT {}",
+            sql.join(sql.identifier(name) for name in names),
+            sql.identifier(table),
+            VERSION,
+            sql.late("after"),
+            int(size),
         )
-        assignments = ", ".join(f'"{column}" = ?' for column in self.derived)
-        self.update = f'UPDATE "{table}" SET {assignments} WHERE "id" = ? AND "render_version" < ?'
+        # One statement for the batch's rows, each row's renderings and id given as it runs.
+        self.update = sql(
+            "UPDATE {} SET {} WHERE id = {} AND render_version < {}",
+            sql.identifier(table),
+            sql.join(sql("{} = {}", sql.identifier(column), sql.late(column)) for column in self.derived),
+            sql.late("id"),
+            VERSION,
+        )
 
     async def run(self, client: BaseDBAsyncClient, after: int) -> tuple[int, int]:
         """How many rows the batch read, and the last one's id."""
-        sql = Sql(client)
-        rows = await sql.rows(self.select, [VERSION, after])
+        select = self.select.compiled(client.capabilities.dialect == "postgres")
+        rows = await client.execute_query_dict(select.text, select.values(after=after))
         fields = self.model._meta.fields_map
         values = []
         for row in rows:
             if SECTIONS in row:
                 row[SECTIONS] = json_value(row[SECTIONS])
             columns = renderings(self.table, row)
-            values.append(
-                [*(fields[name].to_db_value(columns[name], self.model) for name in self.derived), row["id"], VERSION]
-            )
-        await sql.many(self.update, values)
+            derived = {name: fields[name].to_db_value(columns[name], self.model) for name in self.derived}
+            values.append({**derived, "id": row["id"]})
+        await many(self.update, values, client)
         if self.indexed and rows:
             kind, column = self.indexed
             await index.content_written(kind, [int(row[column]) for row in rows], client)

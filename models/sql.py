@@ -1,15 +1,44 @@
-"""Raw SQL written once with `?` placeholders for both databases: the search tables and the
-writers' bulk statements (seed/rows.py). Storage, so the content layer and the API both use it.
+"""SQL built from fragments that carry their own values, compiled once per dialect.
 
-The search index is dialect-specific (a tsvector column on PostgreSQL, an FTS5 table on SQLite),
-so it is read and written with SQL rather than through models. The client is whatever Tortoise gives
-for "default" at the time: inside `in_transaction()` that is the transaction, so the index is
-written in the same transaction as the content.
+One way of writing SQL for storage, content and the API, in the manner of PostGraphile's
+pg-sql2: `sql("c.actor = {}", actor)` is a fragment whose text has a hole where `actor` is
+bound; a fragment given for a hole is spliced in with its own values (`sql("{} AND {}", a, b)`),
+so nested pieces never name their parameters and two of them cannot clash. A fragment keeps its
+parts (small ones copied in, larger ones by reference); compiling walks them once and puts the
+dialect's placeholders (`?` on SQLite, `$1 … $n` on PostgreSQL) where the values are, and the
+result is kept on the fragment per dialect (`compiled`). Before this, statements named their
+parameters (`:year`) and a regular expression rewrote them for each dialect and renamed them to
+combine statements; two helpers binding one name with different values failed at run time.
+
+Cost: building and compiling the largest statement (commitment statistics by YEAR and TOPIC with
+three filters, 4.6 kB, 10 values) takes about 6 times as long as the f-strings and the cached
+regex it replaces: 160 against 25 times a `sum(range(100))`, measured side by side on the shared
+machine under load (0.5–1.8 ms against 0.07–0.2 ms there). A loader's statement is a few
+fragments; the compiled path keeps its statements compiled, so a page asked for again compiles
+nothing.
+
+- `sql.value(x)` is one bound value; used twice it is one PostgreSQL parameter (`$1` twice)
+  and on SQLite bound twice. A value is adapted to the dialect when compiled: SQLite gets dates
+  as ISO text, timestamps as Tortoise writes them (UTC, text order is time order) and a list as
+  JSON text (for `json_each`); PostgreSQL gets them as they are.
+- `sql.identifier("a", "b")` is `"a"."b"`, quoted; `sql.raw(text)` is code's own text as it is.
+- `sql.join(parts, ", ")`, and `+` to append.
+- `sql.either(postgres=…, sqlite=…)`: SQL that differs by dialect.
+- `sql.late(name)`: a value given when the statement runs (`Compiled.values(now=…)`), for
+  statements kept and run again at another moment (api/compiled/reads.py) and for one statement
+  run over many rows (`many`).
+
+`one_of`, `year_of` and `visible` are SQL both databases need written differently or that
+every path must write the same (the visibility rule); `rows`, `execute` and `many` run a fragment
+on the "default" connection (inside `in_transaction()`, the transaction).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import asyncpg
@@ -18,6 +47,8 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError, OperationalError
 
+from models.enums import PublicationStatus
+
 # Bound parameters one statement may carry: SQLite allows 32,766 (since 3.32), asyncpg 32,767.
 MAX_PARAMETERS = 32_766
 # Rows one multi-row INSERT carries at most: past a few hundred the statement's own cost per row
@@ -25,7 +56,306 @@ MAX_PARAMETERS = 32_766
 ROWS_PER_STATEMENT = 1_000
 
 
+class Param:
+    """One bound value (compared by identity: the same Param twice is one PostgreSQL parameter)."""
+
+    __slots__ = ("late", "value")
+
+    def __init__(self, value: Any, late: bool = False) -> None:
+        self.value = value
+        self.late = late
+
+    def __repr__(self) -> str:
+        return f"Param({'late ' if self.late else ''}{self.value!r})"
+
+
+class Fragment:
+    """A piece of SQL with its values: `texts[0] parts[0] texts[1] … parts[-1] texts[-1]`, each
+    part a Param, a Fragment or a dialect's choice of two. Building one only keeps its parts
+    (no copying, however deep the nesting); compiling walks them once per dialect."""
+
+    __slots__ = ("_compiled", "parts", "texts")
+
+    def __init__(self, texts: tuple[str, ...], parts: tuple[Part, ...]) -> None:
+        self.texts = texts
+        self.parts = parts
+        self._compiled: dict[bool, Compiled] | None = None
+
+    def __add__(self, other: Fragment) -> Fragment:
+        return Fragment(("", "", ""), (self, other))
+
+    def __bool__(self) -> bool:
+        return bool(self.parts) or any(self.texts)
+
+    def __repr__(self) -> str:
+        compiled = self.compiled(postgres=False)
+        return f"sql({compiled.text!r}, {list(compiled.bound)!r})"
+
+    def compiled(self, postgres: bool) -> Compiled:
+        """The text with the dialect's placeholders and the values in their order (kept)."""
+        if self._compiled is None:
+            self._compiled = {}
+        found = self._compiled.get(postgres)
+        if found is None:
+            found = self._compiled[postgres] = _compile(self, postgres)
+        return found
+
+
+class _Choice:
+    """Text that differs by dialect (`sql.either`)."""
+
+    __slots__ = ("postgres", "sqlite")
+
+    def __init__(self, postgres: Fragment, sqlite: Fragment) -> None:
+        self.postgres = postgres
+        self.sqlite = sqlite
+
+
+Part = Param | Fragment | _Choice
+
+
+@lru_cache(maxsize=4096)
+def _template(template: str) -> tuple[str, ...]:
+    return tuple(template.split("{}"))
+
+
+class _Builder:
+    """`sql(template, *parts)`: the template's `{}` holes filled in order; a Fragment is spliced
+    in, anything else is bound as a value."""
+
+    def __call__(self, template: str, *parts: Any) -> Fragment:
+        texts = _template(template)
+        if len(texts) != len(parts) + 1:
+            raise ValueError(f"the template has {len(texts) - 1} holes for {len(parts)} parts: {template!r}")
+        return _built(texts, parts)
+
+    @staticmethod
+    def raw(text: str) -> Fragment:
+        """Code's own SQL text, as it is (never a value from a request or a file)."""
+        return Fragment((text,), ())
+
+    @staticmethod
+    def value(value: Any) -> Fragment:
+        return Fragment(("", ""), (Param(value),))
+
+    @staticmethod
+    def late(name: str) -> Fragment:
+        """A value given when the compiled statement runs (`Compiled.values(name=…)`)."""
+        return Fragment(("", ""), (Param(name, late=True),))
+
+    @staticmethod
+    def identifier(*names: str) -> Fragment:
+        return Fragment((".".join('"' + name.replace('"', '""') + '"' for name in names),), ())
+
+    @staticmethod
+    def join(parts: Iterable[Fragment], separator: str = ", ") -> Fragment:
+        listed = tuple(parts)
+        if not listed:
+            return Fragment(("",), ())
+        return _built(("", *(separator for _ in listed[1:]), ""), listed)
+
+    @staticmethod
+    def either(*, postgres: Fragment, sqlite: Fragment) -> Fragment:
+        """SQL that differs by dialect."""
+        return Fragment(("", ""), (_Choice(postgres, sqlite),))
+
+
+# A fragment with at most this many parts is copied into the one it is given to, so the tree
+# compiling walks stays shallow (text alone always is); larger ones are kept by reference, so
+# building never copies more than this per part.
+_INLINE = 8
+
+
+def _built(texts: tuple[str, ...], parts: Sequence[Any]) -> Fragment:
+    out_texts = [texts[0]]
+    out_parts: list[Part] = []
+    for part, text in zip(parts, texts[1:], strict=True):
+        if part.__class__ is Fragment:
+            inner: tuple[Part, ...] = part.parts
+            if len(inner) <= _INLINE:
+                inner_texts = part.texts
+                out_texts[-1] += inner_texts[0]
+                out_parts.extend(inner)
+                out_texts.extend(inner_texts[1:])
+                out_texts[-1] += text
+                continue
+            out_parts.append(part)
+        else:
+            out_parts.append(Param(part))
+        out_texts.append(text)
+    return Fragment(tuple(out_texts), tuple(out_parts))
+
+
+sql = _Builder()
+
+TRUE = sql.raw("1 = 1")
+
+
+def all_of(conditions: Iterable[Fragment]) -> Fragment:
+    """The conditions joined by AND; none: true."""
+    listed = [condition for condition in conditions if condition]
+    return sql.join(listed, " AND ") if listed else TRUE
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    text: str
+    # The values in placeholder order; a late one is its Param, filled in by `values`.
+    bound: tuple[Any, ...]
+    late: bool
+    postgres: bool
+
+    def values(self, **given: Any) -> list[Any]:
+        if not self.late:
+            return list(self.bound)
+        return [adapt(given[value.value], self.postgres) if isinstance(value, Param) else value for value in self.bound]
+
+
+def _flatten(fragment: Fragment, postgres: bool, out: list[str | Param]) -> None:
+    texts = fragment.texts
+    out.append(texts[0])
+    for index, part in enumerate(fragment.parts, start=1):
+        if part.__class__ is Param:
+            out.append(part)  # type: ignore[arg-type]
+        elif part.__class__ is _Choice:
+            _flatten(part.postgres if postgres else part.sqlite, postgres, out)  # type: ignore[union-attr]
+        else:
+            _flatten(part, postgres, out)  # type: ignore[arg-type]
+        out.append(texts[index])
+
+
+def _compile(fragment: Fragment, postgres: bool) -> Compiled:
+    pieces: list[str | Param] = []
+    _flatten(fragment, postgres, pieces)
+    text: list[str] = []
+    bound: list[Any] = []
+    late = False
+    numbers: dict[int, int] = {}
+    for piece in pieces:
+        if piece.__class__ is str:
+            text.append(piece)  # type: ignore[arg-type]
+            continue
+        assert isinstance(piece, Param)
+        late = late or piece.late
+        value = piece if piece.late else adapt(piece.value, postgres)
+        if not postgres:
+            text.append("?")
+            bound.append(value)
+            continue
+        number = numbers.get(id(piece))
+        if number is None:
+            number = numbers[id(piece)] = len(numbers) + 1
+            bound.append(value)
+        text.append(f"${number}")
+    return Compiled("".join(text), tuple(bound), late, postgres)
+
+
+def adapt(value: Any, postgres: bool) -> Any:
+    """A value as the dialect's driver takes it (see the module's docstring)."""
+    if postgres:
+        return value
+    if isinstance(value, dt.datetime):
+        # As Tortoise writes timestamps into SQLite, so text comparison orders them.
+        return str(value.astimezone(dt.UTC)) if value.tzinfo is not None else str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return orjson.dumps(list(value)).decode()
+    return value
+
+
+# ---------------------------------------------------------------- SQL both databases share
+
+
+def one_of(column: str | Fragment, values: Sequence[Any] | Fragment) -> Fragment:
+    """`column` is one of `values`, all of them bound as one parameter (or given as one
+    `sql.value` of a list), so the text does not depend on how many there are (PostgreSQL
+    keeps one prepared plan)."""
+    bound = values if isinstance(values, Fragment) else sql.value(list(values))
+    if isinstance(column, str):
+        column = sql.raw(column)
+    return sql.either(
+        postgres=sql("{} = ANY({})", column, bound),
+        sqlite=sql("{} IN (SELECT value FROM json_each({}))", column, bound),
+    )
+
+
+def year_of(column: str) -> Fragment:
+    """The calendar year of a date or timestamp column, as an integer (NULL stays NULL).
+
+    asyncpg stores Python's largest and smallest dates and timestamps (9999-12-31, 0001-01-01)
+    as PostgreSQL's `infinity` and `-infinity`, whose year does not cast to an integer: one such
+    row failed every statement reading years. They read as 9999 and 1, the years Python reads
+    them back as and SQLite keeps (as ISO text)."""
+    return sql.either(
+        postgres=sql.raw(
+            f"CAST(CASE WHEN {column} = 'infinity' THEN 9999 WHEN {column} = '-infinity' THEN 1"
+            f" ELSE EXTRACT(YEAR FROM {column}) END AS INTEGER)"
+        ),
+        sqlite=sql.raw(f"CAST(SUBSTR({column}, 1, 4) AS INTEGER)"),
+    )
+
+
+_PUBLISHED = sql.value(PublicationStatus.PUBLISHED.value)
+
+
+def visible(alias: str, at: dt.datetime | Fragment | None) -> Fragment:
+    """The visibility rule: the row of `alias` is published and inside its publishing window
+    at `at`; `at=None` (an editorial preview of everything) sees every row."""
+    if at is None:
+        return TRUE
+    moment = at if isinstance(at, Fragment) else sql.value(at)
+    a = sql.raw(alias)
+    return sql(
+        "({}.status = {} AND ({}.publish_at IS NULL OR {}.publish_at <= {})"
+        " AND ({}.unpublish_at IS NULL OR {}.unpublish_at > {}))",
+        a,
+        _PUBLISHED,
+        a,
+        a,
+        moment,
+        a,
+        a,
+        moment,
+    )
+
+
+# ---------------------------------------------------------------- running
+
+
+def client_postgres(client: BaseDBAsyncClient | None = None) -> bool:
+    return bool((client or connections.get("default")).capabilities.dialect == "postgres")
+
+
+async def rows(statement: Fragment, client: BaseDBAsyncClient | None = None) -> list[dict[str, Any]]:
+    client = client or connections.get("default")
+    compiled = statement.compiled(client.capabilities.dialect == "postgres")
+    return await client.execute_query_dict(compiled.text, compiled.values())
+
+
+async def execute(statement: Fragment, client: BaseDBAsyncClient | None = None) -> None:
+    client = client or connections.get("default")
+    compiled = statement.compiled(client.capabilities.dialect == "postgres")
+    await client.execute_query(compiled.text, compiled.values())
+
+
+async def many(statement: Fragment, rows: Sequence[Mapping[str, Any]], client: BaseDBAsyncClient | None = None) -> None:
+    """One statement run for each of `rows`, its late values (`sql.late(name)`) from the row:
+    compiled once, sent as one `execute_many`."""
+    if not rows:
+        return
+    client = client or connections.get("default")
+    compiled = statement.compiled(client.capabilities.dialect == "postgres")
+    await client.execute_many(compiled.text, [compiled.values(**row) for row in rows])
+
+
+# ---------------------------------------------------------------- the seed writer's bulk statements
+
+
 class Sql:
+    """`?` text made `$n` for PostgreSQL, for seed/rows.py's bulk writes (`execute_many` of one
+    text over many rows), until they are built from fragments too."""
+
     def __init__(self, client: BaseDBAsyncClient | None = None) -> None:
         self.client = client or connections.get("default")
         self.postgres = self.client.capabilities.dialect == "postgres"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,8 @@ from models import (
     Succession,
     TargetGroup,
 )
+from models.sql import TRUE, Fragment, one_of, sql
+from models.sql import rows as select_rows
 from seed import format as fmt
 from seed.yamlio import dump as dump_yaml
 
@@ -94,22 +96,88 @@ def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield values[start : start + CHUNK]
 
 
+class _Select:
+    """A SELECT of a model's fields by name, as Tortoise's `values()` names and converts them
+    (`organisation__slug`: the slug of the row the foreign key `organisation` points to, joined
+    LEFT), built with the one SQL builder (models/sql.py) from the models' own description of
+    their tables and foreign keys."""
+
+    def __init__(self, model: type[Model], names: Sequence[str]) -> None:
+        self.model = model
+        self.joins: dict[str, tuple[str, str]] = {}  # foreign key path: (alias, JOIN clause)
+        self.columns = [self.column(name) for name in names]
+        self.names = list(names)
+        self.converters = [self._converter(name) for name in names]
+
+    def column(self, name: str) -> str:
+        model, alias, path = self.model, "t", ""
+        *links, last = name.split("__")
+        for link in links:
+            key = model._meta.fields_map[link]
+            related: type[Model] = key.related_model  # type: ignore[attr-defined]
+            path += link + "__"
+            if path not in self.joins:
+                joined = f"j{len(self.joins)}"
+                source = model._meta.fields_db_projection[key.source_field]  # type: ignore[index]
+                self.joins[path] = (
+                    joined,
+                    f'LEFT JOIN "{related._meta.db_table}" {joined}'
+                    f' ON {joined}."{related._meta.db_pk_column}" = {alias}."{source}"',
+                )
+            alias, model = self.joins[path][0], related
+        return f'{alias}."{model._meta.fields_db_projection[last]}"'
+
+    def _converter(self, name: str) -> Callable[[Any], Any] | None:
+        model = self.model
+        *links, last = name.split("__")
+        for link in links:
+            model = model._meta.fields_map[link].related_model  # type: ignore[attr-defined]
+        if last in (native for _, native, _ in model._meta.db_native_fields):
+            return None
+        return model._meta.fields_map[last].to_python_value
+
+    async def rows(self, where: Fragment, order: Sequence[str]) -> list[dict[str, Any]]:
+        selected = ", ".join(f'{column} AS "{name}"' for column, name in zip(self.columns, self.names, strict=True))
+        joins = "".join(f" {join}" for _, join in self.joins.values())
+        ordered = ", ".join(self.column(name) for name in order)
+        found = await select_rows(
+            sql(
+                f'SELECT {selected} FROM "{self.model._meta.db_table}" t{joins} WHERE {{}} ORDER BY {ordered}',
+                where,
+            )
+        )
+        converting = [(name, convert) for name, convert in zip(self.names, self.converters, strict=True) if convert]
+        for row in found:
+            for name, convert in converting:
+                row[name] = convert(row[name])
+        return found
+
+    async def where_in(self, name: str, values: Sequence[Any], order: Sequence[str]) -> list[dict[str, Any]]:
+        """The rows whose field `name` is one of `values`, in slices."""
+        found: list[dict[str, Any]] = []
+        for chunk in _chunks(list(values)):
+            found += await self.rows(one_of(self.column(name), chunk), order)
+        return found
+
+
+async def _all_or(select: _Select, slugs: Sequence[str] | None) -> list[dict[str, Any]]:
+    """Every row of the model, or those of the slugs, by slug."""
+    return await select.rows(TRUE if slugs is None else one_of(select.column("slug"), list(slugs)), ["slug"])
+
+
 async def _rows(model: type[Model], slugs: Sequence[str] | None, *fields: str) -> list[dict[str, Any]]:
+    select = _Select(model, [*_ITEM_FIELDS, *fields])
     if slugs is None:
-        return list(await model.all().order_by("slug").values(*_ITEM_FIELDS, *fields))
-    rows: list[dict[str, Any]] = []
-    for chunk in _chunks(list(slugs)):
-        rows.extend(await model.filter(slug__in=chunk).order_by("slug").values(*_ITEM_FIELDS, *fields))
-    return rows
+        return await select.rows(TRUE, ["slug"])
+    return await select.where_in("slug", slugs, ["slug"])
 
 
 async def _children(
     model: type[Model], parent: str, ids: Sequence[int], *fields: str
 ) -> dict[int, list[dict[str, Any]]]:
     grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for chunk in _chunks(list(ids)):
-        for row in await model.filter(**{f"{parent}__in": chunk}).order_by(parent, "position").values(parent, *fields):
-            grouped[row[parent]].append(row)
+    for row in await _Select(model, [parent, *fields]).where_in(parent, ids, [parent, "position"]):
+        grouped[row[parent]].append(row)
     return grouped
 
 
@@ -281,16 +349,13 @@ async def export_citizen_promises(slugs: Sequence[str] | None = None) -> dict[st
     ids = [row["id"] for row in rows]
     commitments: dict[int, list[dict[str, Any]]] = defaultdict(list)
     commitment_ids: list[int] = []
-    for chunk in _chunks(ids):
-        for commitment in (
-            await Commitment.filter(citizen_promise_id__in=chunk)
-            .order_by("citizen_promise_id", "document_order")
-            .values(
-                "id", "citizen_promise_id", "key", "actor", "actor_label", "number", "text", "area__slug", "parent__key"
-            )
-        ):
-            commitments[commitment["citizen_promise_id"]].append(commitment)
-            commitment_ids.append(commitment["id"])
+    select = _Select(
+        Commitment,
+        ["id", "citizen_promise_id", "key", "actor", "actor_label", "number", "text", "area__slug", "parent__key"],
+    )
+    for commitment in await select.where_in("citizen_promise_id", ids, ["citizen_promise_id", "document_order"]):
+        commitments[commitment["citizen_promise_id"]].append(commitment)
+        commitment_ids.append(commitment["id"])
     topics = await _children(CommitmentTopic, "commitment_id", commitment_ids, "topic_id")
     partners = await _children(CommitmentPartner, "commitment_id", commitment_ids, "organisation__slug")
     performers = await _children(CommitmentPerformer, "commitment_id", commitment_ids, "organisation__slug")
@@ -380,9 +445,9 @@ async def export_follow_ups(slugs: Sequence[str] | None = None) -> dict[str, Sto
     ids = [row["id"] for row in rows]
     entries = await _children(FollowUpEntry, "follow_up_id", ids, "id", "heading", "actor", "narrative", "assessment")
     authors: dict[int, dict[str, Any]] = {}
-    for chunk in _chunks(ids):
-        for author in await FollowUpAuthor.filter(follow_up_id__in=chunk).values("follow_up_id", *SIGNATORY_FIELDS):
-            authors[author["follow_up_id"]] = _signatory(author)
+    select = _Select(FollowUpAuthor, ["follow_up_id", *SIGNATORY_FIELDS])
+    for author in await select.where_in("follow_up_id", ids, ["follow_up_id"]):
+        authors[author["follow_up_id"]] = _signatory(author)
     announced = await _children(Succession, "follow_up_id", ids, *SUCCESSION_FIELDS)
     entry_ids = [entry["id"] for group in entries.values() for entry in group]
     links = await _children(FollowUpEntryCommitment, "entry_id", entry_ids, "commitment__key")
@@ -495,9 +560,8 @@ EXPORTERS = {
 async def export_organisations(
     slugs: Sequence[str] | None = None,
 ) -> dict[str, tuple[int, fmt.Organisation, str]]:
-    query = Organisation.all() if slugs is None else Organisation.filter(slug__in=list(slugs))
-    rows = await query.order_by("slug").values(
-        "id", "slug", "kind", "name", "municipality_id", "police_unit__slug", "document"
+    rows = await _all_or(
+        _Select(Organisation, ["id", "slug", "kind", "name", "municipality_id", "police_unit__slug", "document"]), slugs
     )
     return {
         row["slug"]: (
@@ -516,9 +580,8 @@ async def export_organisations(
 
 
 async def export_areas(slugs: Sequence[str] | None = None) -> dict[str, tuple[int, fmt.Area, str]]:
-    query = Area.all() if slugs is None else Area.filter(slug__in=list(slugs))
-    rows = await query.order_by("slug").values(
-        "id", "slug", "kind", "name", "municipality_id", "parent__slug", "document"
+    rows = await _all_or(
+        _Select(Area, ["id", "slug", "kind", "name", "municipality_id", "parent__slug", "document"]), slugs
     )
     return {
         row["slug"]: (

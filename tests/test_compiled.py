@@ -45,6 +45,7 @@ from api.promises.ordering import CommitmentOrder
 from api.settings import Settings
 from bench.generate import read_places
 from models.database import close_database, open_database
+from models.sql import sql
 from models.text import to_html, to_plain
 from tests.compiled_corpus import Corpus, Samples
 from tests.conftest import BACKENDS, SHARED, Database, QueryCounter
@@ -827,7 +828,9 @@ async def test_the_differential_check_fails_a_request_the_paths_answer_different
     object_sql = Dialect.object
     monkeypatch.setattr(Dialect, "object", lambda self, pairs: object_sql(self, list(reversed(pairs))))
     await paths.post('{ municipality(code: "1471") { code name } }')
-    monkeypatch.setattr(Dialect, "object", lambda self, pairs: object_sql(self, [(k, "'x'") for k, _ in pairs]))
+    monkeypatch.setattr(
+        Dialect, "object", lambda self, pairs: object_sql(self, [(k, sql.raw("'x'")) for k, _ in pairs])
+    )
     await paths.post('{ municipality(code: "1493") { code name } }')
     failures, differential.failures[:] = list(differential.failures), []
     assert len(failures) == 2, failures

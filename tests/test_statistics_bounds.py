@@ -11,12 +11,12 @@ from pathlib import Path
 import httpx
 import pytest_asyncio
 
-from api.core.sql import Statement
 from api.dashboards.statistics import YEARS_AHEAD, YEARS_BACK, commitment_statistics, year_series
 from api.dashboards.types import StatisticsDimension as D
 from api.promises.filters import CommitmentFilter
 from models import CitizenPromise
 from models.bounds import FIRST_YEAR, LAST_YEAR
+from models.sql import rows, sql
 from tests.conftest import Database, QueryCounter, graphql, make_client
 from tests.dashboard_content import load_extra_content
 from tests.test_coverage import COVERAGE
@@ -37,10 +37,8 @@ async def extra(fresh: Database, tmp_path: Path) -> AsyncIterator[httpx.AsyncCli
 
 async def series_rows() -> int:
     """Rows of the generated year series, as the public statistics statement makes it."""
-    statement = Statement.for_default_connection()
     now = dt.datetime.now(dt.UTC)
-    sql = f"WITH RECURSIVE {', '.join(year_series(statement, now, now))} SELECT COUNT(*) AS n FROM years"
-    [row] = await statement.run(sql)
+    [row] = await rows(sql("WITH RECURSIVE {} SELECT COUNT(*) AS n FROM years", sql.join(year_series(now, now))))
     return int(row["n"])
 
 
@@ -101,10 +99,7 @@ async def test_no_stored_date_breaks_statistics_or_coverage(extra: httpx.AsyncCl
     await CitizenPromise.filter(slug=OPEN_ENDED).update(period_end=end_of_time)
     await CitizenPromise.filter(slug="test-mariestad-2022-2023").update(period_start=start_of_time)
     if fresh.backend == "postgres":
-        statement = Statement.for_default_connection()
-        [row] = await statement.run(
-            f"SELECT period_end::text AS stored FROM citizen_promise WHERE slug = {statement.bind('slug', OPEN_ENDED)}"
-        )
+        [row] = await rows(sql("SELECT period_end::text AS stored FROM citizen_promise WHERE slug = {}", OPEN_ENDED))
         assert row["stored"] == "infinity"
     # Read back as stored, on every path (PostgreSQL sends a page's rows as JSON: "infinity").
     page = """{ municipality(code: "0180") { agreements { slug } citizenPromises { slug period { start end } }

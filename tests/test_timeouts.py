@@ -18,10 +18,10 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from api.core.sql import Statement
 from api.settings import Settings
 from models.config import connection_config
 from models.database import close_database, open_database
+from models.sql import rows, sql
 from models.statement_timeout import is_statement_timeout
 from tests.conftest import POSTGRES_SERVER, ROOT, Database, QueryCounter, _Registry, make_client
 from tests.servers import free_port, wait_until_up
@@ -33,7 +33,7 @@ SLOW = (
 )
 # Many commitments in one published promise, written in one statement.
 BULK = """INSERT INTO commitment (citizen_promise_id, key, actor, text, position, document_order)
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :count)
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {})
 SELECT p.id, 'bulk-' || CAST(n.i AS TEXT), 'KOMMUN', 'Massa.', 100000 + n.i, 100000 + n.i
 FROM n, (SELECT MIN(id) AS id FROM citizen_promise WHERE status = 'PUBLISHED') p"""
 LIMIT = 0.001  # seconds: statistics over the bulk take about a hundred times longer
@@ -99,18 +99,16 @@ async def limited(seeded: Database) -> AsyncIterator[Database]:
 async def test_a_statement_past_the_limit_is_stopped_and_the_connection_serves_the_next_one(
     limited: Database,
 ) -> None:
-    statement = Statement.for_default_connection()
     with pytest.raises(Exception) as stopped:
-        await statement.run(SLOW)
+        await rows(sql.raw(SLOW))
     assert is_statement_timeout(stopped.value), repr(stopped.value)
-    assert await statement.run("SELECT 1 AS one") == [{"one": 1}]
+    assert await rows(sql.raw("SELECT 1 AS one")) == [{"one": 1}]
 
 
 async def test_a_statement_whose_task_is_cancelled_is_stopped_in_the_database(limited: Database) -> None:
     await close_database()
     await open_database(limited.url, statement_timeout=0)  # no limit: only the cancel stops it
-    statement = Statement.for_default_connection()
-    running = asyncio.ensure_future(statement.run(SLOW))
+    running = asyncio.ensure_future(rows(sql.raw(SLOW)))
     await asyncio.sleep(0.2)
     if limited.backend == "postgres":
         assert await active_statements(limited.url, "x < 1000000000")
@@ -120,15 +118,13 @@ async def test_a_statement_whose_task_is_cancelled_is_stopped_in_the_database(li
     if limited.backend == "postgres":
         assert await gone(limited.url, "x < 1000000000")
     # SQLite has one connection: had the count gone on, this would wait for it for minutes.
-    assert await asyncio.wait_for(statement.run("SELECT 2 AS two"), 60) == [{"two": 2}]
+    assert await asyncio.wait_for(rows(sql.raw("SELECT 2 AS two")), 60) == [{"two": 2}]
 
 
 @pytest_asyncio.fixture
 async def bulk(fresh: Database) -> AsyncIterator[httpx.AsyncClient]:
     """The seed content and 20,000 more commitments, served with a limit of a millisecond."""
-    statement = Statement.for_default_connection()
-    statement.bind("count", 20_000)
-    await statement.run(BULK)
+    await rows(sql(BULK, 20_000))
     await close_database()
     await open_database(fresh.url, statement_timeout=LIMIT)
     async with make_client(Settings(statement_timeout=LIMIT)) as client:

@@ -6,8 +6,8 @@ import datetime as dt
 
 import strawberry
 
-from api.core.sql import Statement
 from api.geography.filters import COUNTY_CODE, MUNICIPALITY_CODE, PLACE_OF_MUNICIPALITY, POLICE_REGION, place_sql
+from models.sql import Fragment, all_of, sql, year_of
 
 
 @strawberry.input(description="Filters combine with AND; the place filters match a municipality that is a party.")
@@ -32,47 +32,57 @@ class AgreementFilter:
 UNDATED_TERM_YEARS = 4
 
 
-def undated_since_year(statement: Statement, alias: str) -> str:
+def undated_since_year(alias: str) -> Fragment:
     """The year an agreement without a period is in force from: of its signing date, else of the
     printed publication date, else of the day it was first published here."""
-    year_of = statement.year_of
     a = alias
-    return (
-        f"COALESCE({year_of(f'{a}.signed_on')}, {year_of(f'{a}.source_published_on')}, {year_of(f'{a}.published_at')})"
+    return sql(
+        "COALESCE({}, {}, {})",
+        year_of(f"{a}.signed_on"),
+        year_of(f"{a}.source_published_on"),
+        year_of(f"{a}.published_at"),
     )
 
 
-def active_on_sql(statement: Statement, alias: str, date: dt.date) -> str:
+def active_on_sql(alias: str, date: dt.date) -> Fragment:
     """In force on `date`. Without a period, from its signing date, else the printed publication
     date, else the day it was first published here, for UNDATED_TERM_YEARS calendar years."""
     a = alias
-    on = statement.date("active_on", date)
-    next_day = statement.timestamp(
-        "active_on_next_day", dt.datetime.combine(date + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-    )
-    first_year = statement.bind("active_on_first_year", date.year - UNDATED_TERM_YEARS + 1)
-    return (
-        f"(({a}.period_start <= {on} AND ({a}.period_end IS NULL OR {a}.period_end >= {on}))"
-        f" OR ({a}.period_start IS NULL AND {undated_since_year(statement, a)} >= {first_year}"
-        f" AND ({a}.signed_on <= {on}"
-        f" OR ({a}.signed_on IS NULL AND {a}.source_published_on <= {on})"
-        f" OR ({a}.signed_on IS NULL AND {a}.source_published_on IS NULL AND {a}.published_at < {next_day}))))"
+    on = sql.value(date)
+    next_day = dt.datetime.combine(date + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    first_year = date.year - UNDATED_TERM_YEARS + 1
+    return sql(
+        f"(({a}.period_start <= {{}} AND ({a}.period_end IS NULL OR {a}.period_end >= {{}}))"
+        f" OR ({a}.period_start IS NULL AND {{}} >= {{}}"
+        f" AND ({a}.signed_on <= {{}}"
+        f" OR ({a}.signed_on IS NULL AND {a}.source_published_on <= {{}})"
+        f" OR ({a}.signed_on IS NULL AND {a}.source_published_on IS NULL AND {a}.published_at < {{}}))))",
+        on,
+        on,
+        undated_since_year(a),
+        first_year,
+        on,
+        on,
+        next_day,
     )
 
 
-def agreement_where(statement: Statement, alias: str, value: AgreementFilter | None) -> list[str]:
+def agreement_where(alias: str, value: AgreementFilter | None) -> list[Fragment]:
     """Conditions on agreements `alias`: a municipality party matching all the places given."""
     if value is None:
         return []
     where = []
-    places = place_sql(statement, value.municipality_code, value.county_code, value.police_region)
+    places = place_sql(value.municipality_code, value.county_code, value.police_region)
     if places:
         where.append(
-            f"{alias}.id IN (SELECT ap.agreement_id FROM agreement_party ap"
-            " JOIN organisation o ON o.id = ap.organisation_id JOIN municipality m ON m.code = o.municipality_id"
-            f" {PLACE_OF_MUNICIPALITY}"
-            f" WHERE {' AND '.join(places)})"
+            sql(
+                f"{alias}.id IN (SELECT ap.agreement_id FROM agreement_party ap"
+                " JOIN organisation o ON o.id = ap.organisation_id JOIN municipality m ON m.code = o.municipality_id"
+                f" {PLACE_OF_MUNICIPALITY}"
+                " WHERE {})",
+                all_of(places),
+            )
         )
     if value.active_on is not None:
-        where.append(active_on_sql(statement, alias, value.active_on))
+        where.append(active_on_sql(alias, value.active_on))
     return where

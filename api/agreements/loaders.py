@@ -10,6 +10,7 @@ from api.core.loaders import Loader, Row, RowLoader, RowsLoader
 from api.core.sql import Decode, columns
 from api.geography.loaders import MUNICIPALITY_FIELDS
 from api.people.loaders import ORGANISATION_FIELDS
+from models.sql import all_of, one_of, sql
 
 AGREEMENT_FIELDS = (
     *CONTENT_FIELDS,
@@ -59,15 +60,17 @@ class AgreementsByMunicipalityLoader(Loader[tuple[str, dt.date | None], list[Row
             codes_by_date[date].append(code)
         found: dict[tuple[str, dt.date | None], list[Row]] = defaultdict(list)
         for date, codes in codes_by_date.items():
-            statement = self.context.statement()
-            where = [statement.any("o.municipality_id", "codes", codes), self.context.visible_sql(statement, "a")]
+            where = [one_of("o.municipality_id", codes), self.context.visible_sql("a")]
             if date is not None:
-                where.append(active_on_sql(statement, "a", date))
-            rows = await statement.rows(
-                f"SELECT o.municipality_id AS party_municipality_id, {AGREEMENT_COLUMNS}"
-                " FROM agreement_party ap JOIN agreement a ON a.id = ap.agreement_id"
-                " JOIN organisation o ON o.id = ap.organisation_id"
-                f" WHERE {' AND '.join(where)}",
+                where.append(active_on_sql("a", date))
+            rows = await self.context.rows(
+                sql(
+                    f"SELECT o.municipality_id AS party_municipality_id, {AGREEMENT_COLUMNS}"
+                    " FROM agreement_party ap JOIN agreement a ON a.id = ap.agreement_id"
+                    " JOIN organisation o ON o.id = ap.organisation_id"
+                    " WHERE {}",
+                    all_of(where),
+                ),
                 AGREEMENT_DECODE,
             )
             for row in rows:

@@ -15,6 +15,19 @@ from api.core import inputs
 from api.core.lookahead import under
 from api.core.pagination import SortKey, paginate
 from api.core.relay import After, Connection, First, Slug, page_request
+from models.sql import sql
+
+# Newest period first; an unknown period counts from the date the agreement is in force from
+# (api/agreements/loaders.py, sort_newest_first): the list's order and the compiled path's.
+AGREEMENT_ORDER = (
+    SortKey(
+        sql("COALESCE(a.period_start, a.signed_on, a.source_published_on, {})", dt.date(1, 1, 1)),
+        "sort_start",
+        descending=True,
+        is_date=True,
+    ),
+    SortKey("a.slug", "sort_slug"),
+)
 
 
 @strawberry.type
@@ -38,16 +51,12 @@ class AgreementQuery:
         inputs.check(filter=filter)
         settings = info.context.settings
         request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=2)
-        statement = info.context.statement()
-        # Newest period first; an unknown period counts from the date the agreement is in force from.
-        epoch = statement.date("epoch", dt.date(1, 1, 1))
-        sort_start = f"COALESCE(a.period_start, a.signed_on, a.source_published_on, {epoch})"
         return await paginate(
-            statement,
+            info.context,
             columns=AGREEMENT_COLUMNS,
             tables="agreement a",
-            where=[info.context.visible_sql(statement, "a"), *agreement_where(statement, "a", filter)],
-            keys=[SortKey(sort_start, "sort_start", descending=True, is_date=True), SortKey("a.slug", "sort_slug")],
+            where=[info.context.visible_sql("a"), *agreement_where("a", filter)],
+            keys=AGREEMENT_ORDER,
             request=request,
             build=Agreement.from_row,
             decode=AGREEMENT_DECODE,

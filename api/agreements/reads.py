@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from api.agreements.filters import agreement_where
-from api.compiled.declare import PERIOD, ByKey, Listing, Nested, Related, Root, Shape, Table, Value, content_fields
-from api.core.pagination import SortKey
-from api.core.sql import Statement
+from api.agreements.queries import AGREEMENT_ORDER
+from api.compiled.declare import (
+    PERIOD,
+    ByKey,
+    Listing,
+    Nested,
+    Related,
+    Root,
+    Shape,
+    Table,
+    Value,
+    Visible,
+    content_fields,
+)
+from models.sql import Fragment
 
 AGREEMENT = Table(
     "Agreement",
@@ -105,9 +116,8 @@ FOLLOW_UP_RULE = Table(
 DECLARED = (AGREEMENT, SIGNATORY, PERSON, GOVERNANCE_BODY, FOLLOW_UP_RULE)
 
 
-def _agreements_where(statement: Statement, context: Any, arguments: Mapping[str, Any]) -> list[str]:
-    statement.date("epoch", dt.date(1, 1, 1))  # the sort key's stand-in for an unknown date
-    return [context.visible_sql(statement, "a"), *agreement_where(statement, "a", arguments.get("filter"))]
+def _agreements_where(visible: Visible, arguments: Mapping[str, Any]) -> list[Fragment]:
+    return [visible("a"), *agreement_where("a", arguments.get("filter"))]
 
 
 ROOTS: dict[str, Root] = {
@@ -117,16 +127,6 @@ ROOTS: dict[str, Root] = {
         "agreement a",
         "a",
         _agreements_where,
-        (
-            # Newest period first; an unknown period counts from the date it is in force from
-            # (api/agreements/queries.py).
-            SortKey(
-                "COALESCE(a.period_start, a.signed_on, a.source_published_on, :epoch)",
-                "sort_start",
-                descending=True,
-                is_date=True,
-            ),
-            SortKey("a.slug", "sort_slug"),
-        ),
+        AGREEMENT_ORDER,
     ),
 }

@@ -23,7 +23,8 @@ generic plan each). Building the text is a walk over the selection, done per req
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from string import Formatter
 from typing import Any
 
 from graphql import (
@@ -67,10 +68,10 @@ from api.compiled.declare import (
 )
 from api.compiled.dialect import Dialect
 from api.core import inputs
-from api.core.pagination import after_sql
+from api.core.pagination import after_sql, order_by
 from api.core.relay import from_global_id, page_request
 from api.core.selections import collect_fields
-from api.core.sql import _NAMED, Statement
+from models.sql import Fragment, all_of, sql, visible
 
 # json_build_object takes at most 100 arguments in PostgreSQL.
 MAX_KEYS = 50
@@ -80,9 +81,11 @@ class Unsupported(Exception):
     """The document or request uses something the compiler does not cover."""
 
 
-# A root field's answer: SQL text and values giving one row with its JSON as column `j`, or the
-# JSON text itself when no statement is needed (`node` of a type nothing has).
-Answer = tuple[str, dict[str, Any]] | str
+# A root field's answer: a statement giving one row with its JSON as column `j`, or the JSON
+# text itself when no statement is needed (`node` of a type nothing has). The request's moment
+# is left to be bound when it runs (`MOMENT`), so a kept statement serves later requests.
+Answer = Fragment | str
+MOMENT = "now"
 
 
 class Compiler:
@@ -111,7 +114,7 @@ class Compiler:
         self.types = registry.types()
         self.roots = registry.roots()
         self.count = 0
-        self.statement = Statement("postgres" if postgres else "sqlite")
+        self.moment = sql.late(MOMENT)
 
     # ------------------------------------------------------------ the operation
 
@@ -161,7 +164,6 @@ class Compiler:
         return False
 
     def root(self, nodes: list[FieldNode]) -> Answer:
-        self.statement = Statement(self.statement.dialect)
         node = nodes[0]
         name = node.name.value
         if name == "__typename":
@@ -204,12 +206,10 @@ class Compiler:
         assert isinstance(table, Table)
         c, j = self.alias(), self.alias()
         item = self.object(table, c, object_type, nodes)
-        where = [table.lookup.format(c=c, j=j)]
-        for name, value in table.split_key(key).items():
-            self.statement.bind(name, value)
+        where = [_filled(table.lookup, {"c": c, "j": j}, table.split_key(key))]
         where += [self.visible(rule, {"c": c, "j": j}[placeholder]) for placeholder, rule in table.lookup_visible]
-        source = f"{table.table} {c} {table.lookup_source.format(c=c, j=j)}"
-        return self.finish(f"SELECT (SELECT {item} FROM {source} WHERE {' AND '.join(where)}) AS j")
+        source = sql.raw(f"{table.table} {c} {table.lookup_source.format(c=c, j=j)}")
+        return sql("SELECT (SELECT {} FROM {} WHERE {}) AS j", item, source, sql.join(where, " AND "))
 
     def listing(
         self, declared: Listing, definition: GraphQLField, nodes: list[FieldNode], arguments: Mapping[str, Any]
@@ -227,15 +227,13 @@ class Compiler:
             keys=len(keys),
             tag=tag,
         )
-        statement = self.statement
-        condition = " AND ".join(declared.where(statement, self.context, arguments)) or "1 = 1"
+        condition = all_of(declared.where(lambda alias: self.context.visible_sql(alias, self.moment), arguments))
         page = condition
         if request.after is not None:
-            page += f" AND {after_sql(statement, keys, request.after)}"
-        order = ", ".join(f"{key.expression}{' DESC' if key.descending else ''}" for key in keys)
-        sort_columns = ", ".join(f"{key.expression} AS k{index}" for index, key in enumerate(keys))
-        limit = statement.bind("limit", request.first + 1)
-        first = statement.bind("first", request.first)
+            page = sql("{} AND {}", condition, after_sql(keys, request.after))
+        order = order_by(keys)
+        sort_columns = sql.join(sql(f"{{}} AS k{index}", key.sql) for index, key in enumerate(keys))
+        first = sql.value(request.first)
         table = self.types[declared.target]
         assert isinstance(table, Table)
         row_key = _row_key(table).format(c=declared.alias)
@@ -243,35 +241,41 @@ class Compiler:
         connection_type = get_named_type(definition.type)
         assert isinstance(connection_type, GraphQLObjectType)
         cursor = self.dialect.cursor([f"pg.k{index}" for index in range(len(keys))], tag)
-        pairs = []
+        pairs: list[tuple[str, Fragment]] = []
         for key, field_nodes in self.collect(connection_type, _selections(nodes)).items():
             name = field_nodes[0].name.value
             if name == "__typename":
-                pairs.append((key, f"'{connection_type.name}'"))
+                pairs.append((key, sql.raw(f"'{connection_type.name}'")))
             elif name == "totalCount":
-                pairs.append((key, f"(SELECT COUNT(*) FROM {declared.tables} WHERE {condition})"))
+                pairs.append((key, sql("(SELECT COUNT(*) FROM {} WHERE {})", sql.raw(declared.tables), condition)))
             elif name == "edges":
                 pairs.append((key, self.edges(table, connection_type.fields[name], field_nodes, cursor, first)))
             elif name == "pageInfo":
                 pairs.append((key, self.page_info(connection_type.fields[name], field_nodes, cursor, first, request)))
             else:
                 raise Unsupported(f"{connection_type.name}.{name}")
-        text = (
-            f"WITH page AS (SELECT {row_key} AS id, {sort_columns}, ROW_NUMBER() OVER (ORDER BY {order}) AS n"
-            f" FROM {declared.tables} WHERE {page} ORDER BY {order} LIMIT {limit})"
-            f" SELECT {self.dialect.object(pairs)} AS j"
+        return sql(
+            f"WITH page AS (SELECT {row_key} AS id, {{}}, ROW_NUMBER() OVER (ORDER BY {{}}) AS n"
+            f" FROM {declared.tables} WHERE {{}} ORDER BY {{}} LIMIT {{}}) SELECT {{}} AS j",
+            sort_columns,
+            order,
+            page,
+            order,
+            request.first + 1,
+            self.dialect.object(pairs),
         )
-        return self.finish(text)
 
-    def edges(self, table: Table, definition: GraphQLField, nodes: list[FieldNode], cursor: str, first: str) -> str:
+    def edges(
+        self, table: Table, definition: GraphQLField, nodes: list[FieldNode], cursor: Fragment, first: Fragment
+    ) -> Fragment:
         edge_type = get_named_type(definition.type)
         assert isinstance(edge_type, GraphQLObjectType)
         c = self.alias()
-        pairs = []
+        pairs: list[tuple[str, Fragment]] = []
         for key, field_nodes in self.collect(edge_type, _selections(nodes)).items():
             name = field_nodes[0].name.value
             if name == "__typename":
-                pairs.append((key, f"'{edge_type.name}'"))
+                pairs.append((key, sql.raw(f"'{edge_type.name}'")))
             elif name == "cursor":
                 pairs.append((key, cursor))
             elif name == "node":
@@ -280,41 +284,44 @@ class Compiler:
                 pairs.append((key, self.object(table, c, node_type, field_nodes)))
             else:
                 raise Unsupported(f"{edge_type.name}.{name}")
-        source = f"page pg JOIN {table.table} {c} ON {_row_key(table).format(c=c)} = pg.id"
-        return self.dialect.nested(self.dialect.array(self.dialect.object(pairs), source, f"pg.n <= {first}", "pg.n"))
+        source = sql.raw(f"page pg JOIN {table.table} {c} ON {_row_key(table).format(c=c)} = pg.id")
+        return self.dialect.nested(
+            self.dialect.array(self.dialect.object(pairs), source, sql("pg.n <= {}", first), sql.raw("pg.n"))
+        )
 
-    def page_info(self, definition: GraphQLField, nodes: list[FieldNode], cursor: str, first: str, request: Any) -> str:
+    def page_info(
+        self, definition: GraphQLField, nodes: list[FieldNode], cursor: Fragment, first: Fragment, request: Any
+    ) -> Fragment:
         info_type = get_named_type(definition.type)
         assert isinstance(info_type, GraphQLObjectType)
-        pairs = []
+        pairs: list[tuple[str, Fragment]] = []
         for key, field_nodes in self.collect(info_type, _selections(nodes)).items():
             name = field_nodes[0].name.value
             if name == "__typename":
-                pairs.append((key, f"'{info_type.name}'"))
+                pairs.append((key, sql.raw(f"'{info_type.name}'")))
             elif name == "hasNextPage":
-                pairs.append((key, self.dialect.value(f"(SELECT COUNT(*) FROM page) > {first}", "boolean")))
+                pairs.append((key, self.dialect.value(sql("(SELECT COUNT(*) FROM page) > {}", first), "boolean")))
             elif name == "hasPreviousPage":
-                pairs.append((key, self.dialect.value("1 = 1" if request.after is not None else "1 = 0", "boolean")))
+                previous = sql.raw("1 = 1" if request.after is not None else "1 = 0")
+                pairs.append((key, self.dialect.value(previous, "boolean")))
             elif name == "startCursor":
-                pairs.append((key, f"(SELECT {cursor} FROM page pg WHERE pg.n = 1 AND pg.n <= {first})"))
+                pairs.append((key, sql("(SELECT {} FROM page pg WHERE pg.n = 1 AND pg.n <= {})", cursor, first)))
             elif name == "endCursor":
-                pairs.append((key, f"(SELECT {cursor} FROM page pg WHERE pg.n <= {first} ORDER BY pg.n DESC LIMIT 1)"))
+                last = sql("(SELECT {} FROM page pg WHERE pg.n <= {} ORDER BY pg.n DESC LIMIT 1)", cursor, first)
+                pairs.append((key, last))
             else:
                 raise Unsupported(f"{info_type.name}.{name}")
         return self.dialect.nested(self.dialect.object(pairs))
 
-    def finish(self, text: str) -> Answer:
-        return text, dict(self.statement.values)
-
     # ------------------------------------------------------------ objects and fields
 
-    def object(self, shape: Shape, alias: str, object_type: GraphQLObjectType, nodes: list[FieldNode]) -> str:
+    def object(self, shape: Shape, alias: str, object_type: GraphQLObjectType, nodes: list[FieldNode]) -> Fragment:
         """The JSON object of the row `alias` as `shape`, for the fields `nodes` select."""
-        pairs = []
+        pairs: list[tuple[str, Fragment]] = []
         for key, field_nodes in self.collect(object_type, _selections(nodes)).items():
             name = field_nodes[0].name.value
             if name == "__typename":
-                pairs.append((key, f"'{object_type.name}'"))
+                pairs.append((key, sql.raw(f"'{object_type.name}'")))
                 continue
             declared = shape.fields.get(name)
             if declared is None or name.startswith("__"):
@@ -324,42 +331,45 @@ class Compiler:
             raise Unsupported("too many fields in one object")
         return self.dialect.object(pairs)
 
-    def field(self, shape: Shape, declared: Any, alias: str, definition: GraphQLField, nodes: list[FieldNode]) -> str:
+    def field(
+        self, shape: Shape, declared: Any, alias: str, definition: GraphQLField, nodes: list[FieldNode]
+    ) -> Fragment:
         arguments = self.arguments(definition, nodes[0]) if definition.args else {}
         if isinstance(declared, Value):
-            sql = declared.sql.format(c=alias)
+            value = sql.raw(declared.sql.format(c=alias))
             anchor = _row_key(shape).format(c=alias)
             enum = get_named_type(definition.type)
             if isinstance(enum, GraphQLEnumType):
                 # A value the enum does not have is an error of the reference path's.
-                sql = self.dialect.enum(sql, [str(value.value) for value in enum.values.values()], anchor)
+                value = self.dialect.enum(value, [str(member.value) for member in enum.values.values()], anchor)
             if declared.may_be_null and isinstance(definition.type, GraphQLNonNull):
-                sql = self.dialect.fail_if_null(sql, anchor, json_value=False)
-            return self.dialect.value(sql, declared.kind)
+                value = self.dialect.fail_if_null(value, anchor, json_value=False)
+            return self.dialect.value(value, declared.kind)
         if isinstance(declared, Text):
             # Every format is a stored column (models/rendered.py), as the reference path reads it.
             text_format = arguments.get("format")
-            sql = declared.column(None if text_format is None else str(getattr(text_format, "value", text_format)))
-            sql = sql.format(c=alias)
-            return sql if declared.default is None else f"COALESCE({sql}, '{declared.default}')"
+            text = declared.column(None if text_format is None else str(getattr(text_format, "value", text_format)))
+            text = text.format(c=alias)
+            return sql.raw(text if declared.default is None else f"COALESCE({text}, '{declared.default}')")
         if isinstance(declared, GlobalId):
             assert isinstance(shape, Table)
-            return self.dialect.global_id(shape.name, shape.key.format(c=alias))
+            return self.dialect.global_id(shape.name, sql.raw(shape.key.format(c=alias)))
         if isinstance(declared, Nested):
             nested_type = get_named_type(definition.type)
             assert isinstance(nested_type, GraphQLObjectType)
             item = self.object(self.types[declared.shape], alias, nested_type, nodes)
             if declared.present is not None:
-                item = f"CASE WHEN {declared.present.format(c=alias)} IS NULL THEN NULL ELSE {item} END"
+                present = sql.raw(declared.present.format(c=alias))
+                item = sql("CASE WHEN {} IS NULL THEN NULL ELSE {} END", present, item)
             return self.dialect.nested(item)
         if isinstance(declared, Values):
             j = self.alias()
             return self.dialect.nested(
                 self.dialect.scalars(
-                    declared.sql.format(j=j),
-                    declared.source.format(j=j),
-                    declared.where.format(j=j, p=alias),
-                    declared.order.format(j=j),
+                    sql.raw(declared.sql.format(j=j)),
+                    sql.raw(declared.source.format(j=j)),
+                    sql.raw(declared.where.format(j=j, p=alias)),
+                    sql.raw(declared.order.format(j=j)),
                 )
             )
         if isinstance(declared, Related):
@@ -374,7 +384,7 @@ class Compiler:
         definition: GraphQLField,
         nodes: list[FieldNode],
         arguments: Mapping[str, Any],
-    ) -> str:
+    ) -> Fragment:
         target = self.types[declared.target]
         assert isinstance(target, Table)
         names = {"c": self.alias(), "j": self.alias(), "j2": self.alias()}
@@ -384,18 +394,19 @@ class Compiler:
             raise Unsupported(f"{definition.type} is not an object type")
         if arguments:
             inputs.check(**arguments)
-        where = [declared.where.format(p=parent, **names)]
+        where = [sql.raw(declared.where.format(p=parent, **names))]
         where += [self.visible(rule, names[placeholder]) for placeholder, rule in declared.visible]
         if declared.arguments is not None:
-            where += self.scoped(c, lambda statement: declared.arguments(statement, c, arguments))  # type: ignore[misc]
+            where += declared.arguments(c, arguments)
         elif any(value is not None for value in arguments.values()):
             raise Unsupported(f"arguments of {definition}")
-        source = declared.source.format(**names)
+        source = sql.raw(declared.source.format(**names))
         item = self.object(target, c, target_type, nodes)
-        condition = " AND ".join(where)
+        condition = sql.join(where, " AND ")
         if _is_list(definition.type):
-            return self.dialect.nested(self.dialect.array(item, source, condition, declared.order.format(**names)))
-        one = f"(SELECT {item} FROM {source} WHERE {condition} LIMIT 1)"
+            order = sql.raw(declared.order.format(**names))
+            return self.dialect.nested(self.dialect.array(item, source, condition, order))
+        one = sql("(SELECT {} FROM {} WHERE {} LIMIT 1)", item, source, condition)
         if declared.required:
             one = self.dialect.fail_if_null(one, _row_key(shape).format(c=parent), json_value=True)
         return self.dialect.nested(one)
@@ -406,22 +417,13 @@ class Compiler:
         self.count += 1
         return f"t{self.count}"
 
-    def visible(self, rule: str, alias: str) -> str:
+    def visible(self, rule: str, alias: str) -> Fragment:
         """The visibility of the row `alias` by the scope rule's alias `rule` (api/context.py)."""
         if not self.context.drafts_of:
-            return self.statement.visible(alias, self.context.visible_at)
+            return visible(alias, None if self.context.visible_at is None else self.moment)
         table = SCOPED_TABLES[rule]
-        own = self.context.visible_sql(self.statement, rule)
-        return f"EXISTS (SELECT 1 FROM {table} {rule} WHERE {rule}.id = {alias}.id AND {own})"
-
-    def scoped(self, prefix: str, build: Callable[[Statement], list[str]]) -> list[str]:
-        """Conditions a domain's function writes, its parameters renamed for this relation, so
-        that two relations of one statement (aliases of one field) cannot meet."""
-        inner = Statement(self.statement.dialect)
-        parts = build(inner)
-        for name, value in inner.values.items():
-            self.statement.bind(f"{prefix}_{name}", value)
-        return [_NAMED.sub(lambda match: f":{prefix}_{match.group(1)}", part) for part in parts]
+        own = self.context.visible_sql(rule, self.moment)
+        return sql(f"EXISTS (SELECT 1 FROM {table} {rule} WHERE {rule}.id = {alias}.id AND {{}})", own)
 
     def arguments(self, definition: GraphQLField, node: FieldNode) -> dict[str, Any]:
         """The field's arguments as its resolver would get them (Python names and types)."""
@@ -455,6 +457,16 @@ class Compiler:
             return False
         include = get_directive_values(GraphQLIncludeDirective, selection, self.variable_values)  # type: ignore[arg-type]
         return not (include and include.get("if") is False)
+
+
+def _filled(template: str, aliases: Mapping[str, str], values: Mapping[str, Any]) -> Fragment:
+    """A declaration's template with its aliases' names written in and its values bound."""
+    parts: list[Fragment] = []
+    for literal, name, _, _ in Formatter().parse(template):
+        parts.append(sql.raw(literal))
+        if name is not None:
+            parts.append(sql.raw(aliases[name]) if name in aliases else sql.value(values[name]))
+    return sql.join(parts, "")
 
 
 def _selections(nodes: list[FieldNode]) -> list[SelectionSetNode]:

@@ -26,13 +26,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from api.core.sql import Statement
+from models.sql import Fragment
 
 # What JSON a value is: how each database turns it into JSON differs for booleans and JSON columns.
 Kind = Literal["text", "number", "date", "enum", "boolean", "json"]
 
-# Extra conditions a relation's arguments add: (statement, child alias, arguments by Python name).
-Conditions = Callable[[Statement, str, Mapping[str, Any]], list[str]]
+# Extra conditions a relation's arguments add: (child alias, arguments by Python name).
+Conditions = Callable[[str, Mapping[str, Any]], list[Fragment]]
+
+# The visibility of the rows of a scope rule's alias, as the request may see them.
+Visible = Callable[[str], Fragment]
 
 
 @dataclass(frozen=True)
@@ -115,9 +118,9 @@ class Table(Shape):
     # The key global IDs encode, as SQL on {c}.
     key: str = "{c}.slug"
     # How a row is found by its key (`node(id:)`, root fields by slug or code): a condition on
-    # {c} with the key's parts bound by name, after `lookup_source` (joins, as {j}) and with
-    # the visibility `lookup_visible` (as in Related.visible).
-    lookup: str = "{c}.slug = :key"
+    # {c} with the key's parts bound where the template names them (`{key}`), after
+    # `lookup_source` (joins, as {j}) and with the visibility `lookup_visible` (as in Related.visible).
+    lookup: str = "{c}.slug = {key}"
     lookup_source: str = ""
     lookup_visible: tuple[tuple[str, str], ...] = ()
     # The key's parts as `lookup` binds them (a commitment's "promise-slug/key" is two).
@@ -172,8 +175,8 @@ class ByKey:
     argument: str
 
 
-# The conditions of a root list: (statement, context, arguments by Python name).
-RootConditions = Callable[[Statement, Any, Mapping[str, Any]], list[str]]
+# The conditions of a root list: (the request's visibility, arguments by Python name).
+RootConditions = Callable[[Visible, Mapping[str, Any]], list[Fragment]]
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import base64
 from dataclasses import dataclass
 
 from api.compiled.declare import Kind
+from models.sql import Fragment, sql
 
 
 def b64url(text: str | None) -> str | None:
@@ -31,83 +32,110 @@ def b64url(text: str | None) -> str | None:
 class Dialect:
     postgres: bool
 
-    def object(self, pairs: list[tuple[str, str]]) -> str:
+    def object(self, pairs: list[tuple[str, Fragment]]) -> Fragment:
         function = "json_build_object" if self.postgres else "json_object"
         # Response keys and type names are GraphQL names: letters, digits and underscores only.
-        return function + "(" + ", ".join(f"'{key}', {value}" for key, value in pairs) + ")"
+        return sql(function + "({})", sql.join(sql(f"'{key}', {{}}", value) for key, value in pairs))
 
-    def nested(self, sql: str) -> str:
+    def nested(self, fragment: Fragment) -> Fragment:
         """A JSON object or list from a subquery, as a JSON value of its parent."""
-        return sql if self.postgres else f"json({sql})"
+        return fragment if self.postgres else sql("json({})", fragment)
 
-    def value(self, sql: str, kind: Kind) -> str:
+    def value(self, fragment: Fragment, kind: Kind) -> Fragment:
         if kind == "boolean":
-            return f"({sql})" if self.postgres else f"json(CASE WHEN {sql} THEN 'true' ELSE 'false' END)"
+            return (
+                sql("({})", fragment)
+                if self.postgres
+                else sql("json(CASE WHEN {} THEN 'true' ELSE 'false' END)", fragment)
+            )
         if kind == "json":
-            return f"CAST({sql} AS json)" if self.postgres else f"json({sql})"
+            return sql("CAST({} AS json)", fragment) if self.postgres else sql("json({})", fragment)
         if kind == "date" and self.postgres:
             # PostgreSQL's ±infinity (what asyncpg stores for date.max and date.min, written by
             # hand: the API refuses such dates) read as asyncpg reads them, as the reference path does.
-            return (
-                f"CASE WHEN {sql} = 'infinity' THEN DATE '9999-12-31'"
-                f" WHEN {sql} = '-infinity' THEN DATE '0001-01-01' ELSE {sql} END"
+            return sql(
+                "CASE WHEN {} = 'infinity' THEN DATE '9999-12-31'"
+                " WHEN {} = '-infinity' THEN DATE '0001-01-01' ELSE {} END",
+                fragment,
+                fragment,
+                fragment,
             )
-        return sql
+        return fragment
 
-    def array(self, item: str, source: str, where: str, order: str) -> str:
+    def array(self, item: Fragment, source: Fragment, where: Fragment, order: Fragment) -> Fragment:
         """The JSON list of `item` over the rows of `source` that match `where`, in `order`."""
+        ordered = sql(" ORDER BY {}", order) if order else order
         if self.postgres:
-            ordered = f" ORDER BY {order}" if order else ""
-            return f"COALESCE((SELECT json_agg({item}{ordered}) FROM {source} WHERE {where}), '[]'::json)"
-        ordered = f" ORDER BY {order}" if order else ""
-        return f"(SELECT json_group_array(json(x.j)) FROM (SELECT {item} AS j FROM {source} WHERE {where}{ordered}) x)"
-
-    def scalars(self, item: str, source: str, where: str, order: str) -> str:
-        """A JSON list of scalars (no json() around each: they are text or numbers)."""
-        if self.postgres:
-            return f"COALESCE((SELECT json_agg({item} ORDER BY {order}) FROM {source} WHERE {where}), '[]'::json)"
-        return (
-            f"(SELECT json_group_array(x.j) FROM (SELECT {item} AS j FROM {source} WHERE {where} ORDER BY {order}) x)"
+            return sql("COALESCE((SELECT json_agg({}{}) FROM {} WHERE {}), '[]'::json)", item, ordered, source, where)
+        return sql(
+            "(SELECT json_group_array(json(x.j)) FROM (SELECT {} AS j FROM {} WHERE {}{}) x)",
+            item,
+            source,
+            where,
+            ordered,
         )
 
-    def base64(self, text_sql: str) -> str:
+    def scalars(self, item: Fragment, source: Fragment, where: Fragment, order: Fragment) -> Fragment:
+        """A JSON list of scalars (no json() around each: they are text or numbers)."""
         if self.postgres:
-            return (
-                "translate(rtrim(replace(encode(convert_to(" + text_sql + ", 'UTF8'), 'base64'), chr(10), ''),"
-                " '='), '+/', '-_')"
+            return sql(
+                "COALESCE((SELECT json_agg({} ORDER BY {}) FROM {} WHERE {}), '[]'::json)", item, order, source, where
             )
-        return f"samverkan_b64url({text_sql})"
+        return sql(
+            "(SELECT json_group_array(x.j) FROM (SELECT {} AS j FROM {} WHERE {} ORDER BY {}) x)",
+            item,
+            source,
+            where,
+            order,
+        )
 
-    def global_id(self, type_name: str, key_sql: str) -> str:
-        return self.base64(f"'{type_name}:' || {key_sql}")
+    def base64(self, text: Fragment) -> Fragment:
+        if self.postgres:
+            return sql(
+                "translate(rtrim(replace(encode(convert_to({}, 'UTF8'), 'base64'), chr(10), ''), '='), '+/', '-_')",
+                text,
+            )
+        return sql("samverkan_b64url({})", text)
 
-    def cursor(self, values: list[str], tag: str | None = None) -> str:
+    def global_id(self, type_name: str, key: Fragment) -> Fragment:
+        return self.base64(sql(f"'{type_name}:' || {{}}", key))
+
+    def cursor(self, values: list[str], tag: str | None = None) -> Fragment:
         """A cursor as api/core/relay.py encodes one: base64 of the compact JSON list of the sort
         values, after the order's tag when the list's order has one. Tags are enum names."""
         if self.postgres:
             parts = " || ',' || ".join(f"CAST(to_json({value}) AS text)" for value in values)
             head = f'["{tag}",' if tag else "["
-            return self.base64(f"'{head}' || {parts} || ']'")
+            return self.base64(sql.raw(f"'{head}' || {parts} || ']'"))
         tagged = [f"'{tag}'", *values] if tag else values
-        return self.base64(f"json_array({', '.join(tagged)})")
+        return self.base64(sql.raw(f"json_array({', '.join(tagged)})"))
 
-    def fail_if_null(self, sql: str, anchor: str, json_value: bool) -> str:
-        """`sql`, and when it is NULL an error from the database: evaluated only then, and tied
-        to a column so that no planner folds it early."""
+    def fail_if_null(self, fragment: Fragment, anchor: str, json_value: bool) -> Fragment:
+        """`fragment`, and when it is NULL an error from the database: evaluated only then, and
+        tied to a column so that no planner folds it early."""
         if self.postgres:
             failure = f"CAST(CAST({anchor} AS text) || ' is null' AS integer)"
-            return f"COALESCE({sql}, {f'to_json({failure})' if json_value else f'CAST({failure} AS text)'})"
-        return f"COALESCE({sql}, json(CAST({anchor} AS TEXT) || ' is null'))"
+            return sql(
+                "COALESCE({}, {})",
+                fragment,
+                sql.raw(f"to_json({failure})" if json_value else f"CAST({failure} AS text)"),
+            )
+        return sql(f"COALESCE({{}}, json(CAST({anchor} AS TEXT) || ' is null'))", fragment)
 
-    def enum(self, sql: str, values: list[str], anchor: str) -> str:
-        """`sql`, an enum's value as text, and an error from the database when it is not one of
-        `values` (the reference path then answers with the spec's error). SQLite's parser has a
-        fixed stack that deep selections nearly fill, so there the check is one function call."""
+    def enum(self, fragment: Fragment, values: list[str], anchor: str) -> Fragment:
+        """`fragment`, an enum's value as text, and an error from the database when it is not
+        one of `values` (the reference path then answers with the spec's error). SQLite's parser
+        has a fixed stack that deep selections nearly fill, so there the check is one function call."""
         if self.postgres:
             listed = ", ".join("'" + value.replace("'", "''") + "'" for value in values)
             failure = f"CAST(CAST(CAST({anchor} AS text) || ' is out of range' AS integer) AS text)"
-            return f"CASE WHEN {sql} IS NULL OR {sql} IN ({listed}) THEN {sql} ELSE {failure} END"
-        return f"samverkan_enum({sql}, '{' '.join(values)}')"
+            return sql(
+                f"CASE WHEN {{}} IS NULL OR {{}} IN ({listed}) THEN {{}} ELSE {failure} END",
+                fragment,
+                fragment,
+                fragment,
+            )
+        return sql(f"samverkan_enum({{}}, '{' '.join(values)}')", fragment)
 
 
 def enum_value(value: str | None, values: str) -> str | None:

@@ -15,7 +15,8 @@ does not cover costs one dictionary look-up per request after the first. The sta
 request are kept by document, operation, variables and viewer kind, with only the request's
 moment bound anew: a page asked for again (a municipality's website, the same county's list)
 costs no compiling (0.8 ms of CPU for the municipality page). Their SQL texts are kept once per
-shape, and each database prepares one statement per text.
+shape, and each database prepares one statement per text. The request's moment is the one value
+bound anew (a late value of the statement's fragment, models/sql.py).
 """
 
 from __future__ import annotations
@@ -32,10 +33,11 @@ from graphql import DocumentNode, ExecutionResult, OperationDefinitionNode, Oper
 from strawberry import Schema
 from tortoise import Tortoise
 
-from api.compiled.compiler import Answer, Compiler, Unsupported
+from api.compiled.compiler import MOMENT, Answer, Compiler, Unsupported
 from api.compiled.dialect import b64url, enum_value
-from api.core.sql import Statement, _fetch, default_dialect
+from api.core.sql import default_dialect
 from api.protection.documents import Bounded
+from models.sql import Compiled
 
 log = logging.getLogger("samverkan.compiled")
 
@@ -48,9 +50,9 @@ class CompiledReads:
     enabled: bool = True
     # Documents (text, operation name) the compiler does not cover, with the reason.
     unsupported: Bounded[tuple[str, str | None], str] = field(init=False)
-    # Compiled statements by document, operation, variables and viewer kind (see `_at`), and
+    # Compiled statements by document, operation, variables and viewer kind (see `Kept`), and
     # their SQL texts, each kept once for all the variables that give the same text.
-    compiled: Bounded[tuple[Any, ...], tuple[dict[str, Answer], bool]] = field(init=False)
+    compiled: Bounded[tuple[Any, ...], tuple[dict[str, Kept], bool]] = field(init=False)
     texts: Bounded[str, str] = field(init=False)
     # Requests answered, and requests that started here and went to the reference path.
     answered: int = 0
@@ -91,8 +93,8 @@ class CompiledReads:
         )
         kept = self.compiled.get(request_key)
         if kept is not None:
-            answers, context.preview = _at(kept[0], context.now, postgres), kept[1] or asked
-            return await self._answer(answers, postgres, context)
+            context.preview = kept[1] or asked
+            return await self._answer(kept[0], postgres, context)
         executor = self.schema.execution_context_class.build(
             self.schema._schema, document, raw_variable_values=variables, operation_name=operation_name
         )
@@ -106,7 +108,7 @@ class CompiledReads:
             if anywhere and context.viewer.can_preview:
                 context.preview = True
             fields = compiler.root_fields()
-            answers = {key: self._kept_text(compiler.root(nodes)) for key, nodes in fields.items()}
+            answers = {key: self._kept(compiler.root(nodes), postgres) for key, nodes in fields.items()}
         except Unsupported as reason:
             self.unsupported.put(key, str(reason))
             return None
@@ -118,20 +120,20 @@ class CompiledReads:
         self.compiled.put(request_key, (answers, context.preview))
         return await self._answer(answers, postgres, context)
 
-    def _kept_text(self, answer: Answer) -> Answer:
-        """The answer with its SQL text shared with the answers of other variables of that shape."""
+    def _kept(self, answer: Answer, postgres: bool) -> Kept:
+        """The answer compiled, its SQL text shared with the answers of other variables of that shape."""
         if isinstance(answer, str):
             return answer
-        sql, values = answer
-        kept = self.texts.get(sql)
+        compiled = answer.compiled(postgres)
+        kept = self.texts.get(compiled.text)
         if kept is None:
-            self.texts.put(sql, sql)
-            kept = sql
-        return kept, values
+            self.texts.put(compiled.text, compiled.text)
+            kept = compiled.text
+        return Compiled(kept, compiled.bound, compiled.late, compiled.postgres)
 
-    async def _answer(self, answers: dict[str, Answer], postgres: bool, context: Any) -> ExecutionResult | None:
+    async def _answer(self, answers: dict[str, Kept], postgres: bool, context: Any) -> ExecutionResult | None:
         try:
-            texts = await self._run(answers, postgres)
+            texts = await self._run(answers, postgres, context.now)
         except Exception as reason:
             log.debug("a compiled statement failed, the reference path answers: %r", reason)
             self.fallbacks += 1
@@ -142,38 +144,29 @@ class CompiledReads:
         extensions = {"execution": "compiled"} if context.settings.debug_execution else None
         return ExecutionResult(data=data, extensions=extensions)
 
-    async def _run(self, answers: dict[str, Answer], postgres: bool) -> dict[str, str | None]:
+    async def _run(self, answers: dict[str, Kept], postgres: bool, now: datetime) -> dict[str, str | None]:
         if not postgres:
             await _with_base64()
         keys = list(answers)
         statements = [answers[key] for key in keys]
         if postgres:
-            found = await asyncio.gather(*(_one(answer) for answer in statements))
+            found = await asyncio.gather(*(_one(answer, now) for answer in statements))
         else:
-            found = [await _one(answer) for answer in statements]
+            found = [await _one(answer, now) for answer in statements]
         return dict(zip(keys, found, strict=True))
 
 
-def _at(answers: dict[str, Answer], now: datetime, postgres: bool) -> dict[str, Answer]:
-    """Kept answers for a request at `now`. Every value a statement binds follows from the
-    document, its variables and the viewer kind, which key the kept statements, except the
-    moment visibility is judged at (`:now`, api/core/sql.py, Statement.visible)."""
-    moment = Statement("postgres" if postgres else "sqlite")
-    moment.timestamp("now", now)
-    fresh: dict[str, Answer] = {}
-    for key, answer in answers.items():
-        if isinstance(answer, str) or "now" not in answer[1]:
-            fresh[key] = answer
-        else:
-            fresh[key] = (answer[0], {**answer[1], "now": moment.values["now"]})
-    return fresh
+# A kept answer: its statement compiled for the database, or the JSON text itself. Every value a
+# statement binds follows from the document, its variables and the viewer kind, which key the
+# kept statements, except the moment visibility is judged at (bound when it runs).
+Kept = Compiled | str
 
 
-async def _one(answer: Answer) -> str | None:
+async def _one(answer: Kept, now: datetime) -> str | None:
     if isinstance(answer, str):
         return answer
-    text, values = answer
-    rows = await _fetch(text, values, default_dialect() == "postgres")
+    client = Tortoise.get_connection("default")
+    rows = await client.execute_query_dict(answer.text, answer.values(**{MOMENT: now}))
     value = rows[0]["j"]
     return None if value is None else str(value)
 

@@ -22,6 +22,7 @@ from strawberry.types import Info
 from api.context import Context
 from api.core.sql import NOTHING
 from api.core.sql import Row as Row  # re-exported: the row type loaders return
+from models.sql import all_of, one_of, sql
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -117,11 +118,12 @@ class Selecting:
     decode = NOTHING
 
     async def fetch(self, keys: list[Any]) -> Iterable[Row]:
-        statement = self.context.statement()
-        where = [statement.any(self.key_column, "keys", keys)]
-        where += [self.context.visible_sql(statement, alias) for alias in self.visible]
+        where = [one_of(self.key_column, keys)]
+        where += [self.context.visible_sql(alias) for alias in self.visible]
         order = f" ORDER BY {self.order_by}" if self.order_by else ""
-        return await statement.rows(f"{self.select} WHERE {' AND '.join(where)}{order}", self.decode)
+        return await self.context.rows(
+            sql("{} WHERE {}{}", sql.raw(self.select), all_of(where), sql.raw(order)), self.decode
+        )
 
 
 class RowLoader(Selecting, Loader[K, Row | None]):

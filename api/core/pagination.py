@@ -8,11 +8,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from api.context import Context
 from api.core.inputs import BadInput
 from api.core.loaders import Row
 from api.core.relay import Connection, PageRequest, connection, encode_cursor
-from api.core.sql import NOTHING, Decode, Statement
+from api.core.sql import NOTHING, Decode
 from models import bounds
+from models.sql import Fragment, all_of, sql
 
 T = TypeVar("T")
 
@@ -21,27 +23,36 @@ T = TypeVar("T")
 class SortKey:
     """One column of a list's order: its SQL expression and the name it is selected as."""
 
-    expression: str
+    expression: str | Fragment
     name: str
     descending: bool = False
     is_date: bool = False
     is_number: bool = False
 
-    def bind(self, statement: Statement, index: int, value: Any) -> str:
+    @property
+    def sql(self) -> Fragment:
+        return sql.raw(self.expression) if isinstance(self.expression, str) else self.expression
+
+    @property
+    def ordered(self) -> Fragment:
+        """The key as ORDER BY takes it."""
+        return self.sql + sql.raw(" DESC") if self.descending else self.sql
+
+    def bind(self, value: Any) -> Fragment:
         """Dates travel in cursors as ISO text; compare them as dates on every database. A value
         of another type than the column's (a cursor of another list, or made up) is refused
         here rather than by the database."""
         if value is None:
-            return statement.bind(f"after_{index}", value)
+            return sql.value(value)
         if self.is_date and isinstance(value, str):
             try:
-                return statement.date(f"after_{index}", bounds.date(dt.date.fromisoformat(value)))
+                return sql.value(bounds.date(dt.date.fromisoformat(value)))
             except ValueError:
                 raise _not_a_cursor() from None
         if self.is_number and isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**31:
-            return statement.bind(f"after_{index}", value)
+            return sql.value(value)
         if not self.is_date and not self.is_number and isinstance(value, str) and "\x00" not in value:
-            return statement.bind(f"after_{index}", value)
+            return sql.value(value)
         raise _not_a_cursor()
 
 
@@ -55,23 +66,27 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def after_sql(statement: Statement, keys: Sequence[SortKey], values: Sequence[Any]) -> str:
+def after_sql(keys: Sequence[SortKey], values: Sequence[Any]) -> Fragment:
     """Rows after the cursor's: the first key beyond it, or equal on it and beyond on the next…"""
-    bound = [key.bind(statement, index, value) for index, (key, value) in enumerate(zip(keys, values, strict=True))]
+    bound = [key.bind(value) for key, value in zip(keys, values, strict=True)]
     clauses = []
     for index, key in enumerate(keys):
-        equal = [f"{keys[i].expression} = {bound[i]}" for i in range(index)]
-        beyond = f"{key.expression} {'<' if key.descending else '>'} {bound[index]}"
-        clauses.append("(" + " AND ".join([*equal, beyond]) + ")")
-    return "(" + " OR ".join(clauses) + ")"
+        equal = [sql("{} = {}", keys[i].sql, bound[i]) for i in range(index)]
+        beyond = sql("{} {} {}", key.sql, sql.raw("<" if key.descending else ">"), bound[index])
+        clauses.append(sql("({})", sql.join([*equal, beyond], " AND ")))
+    return sql("({})", sql.join(clauses, " OR "))
+
+
+def order_by(keys: Sequence[SortKey]) -> Fragment:
+    return sql.join(key.ordered for key in keys)
 
 
 async def paginate(
-    statement: Statement,
+    context: Context,
     *,
     columns: str,
     tables: str,
-    where: Sequence[str],
+    where: Sequence[Fragment],
     keys: Sequence[SortKey],
     request: PageRequest,
     build: Callable[[Row], T],
@@ -81,18 +96,24 @@ async def paginate(
 ) -> Connection[T]:
     """One statement for the page (one row more, to know if there is a next page) and the total;
     then `prefetch` loads what the query asks of the page's items (api/prefetch.py)."""
-    condition = " AND ".join(where) or "1 = 1"
+    condition = all_of(where)
     # Uncorrelated, so the database counts once per statement, not per row.
-    count = f"(SELECT COUNT(*) FROM {tables} WHERE {condition})"
+    count = sql("(SELECT COUNT(*) FROM {} WHERE {})", sql.raw(tables), condition)
     page = condition
     if request.after is not None:
-        page += f" AND {after_sql(statement, keys, request.after)}"
-    order = ", ".join(f"{key.expression}{' DESC' if key.descending else ''}" for key in keys)
-    sort_columns = ", ".join(f"{key.expression} AS {key.name}" for key in keys)
-    limit = statement.bind("limit", request.first + 1)
-    rows = await statement.rows(
-        f"SELECT {columns}, {sort_columns}, {count} AS total_count FROM {tables}"
-        f" WHERE {page} ORDER BY {order} LIMIT {limit}",
+        page = sql("{} AND {}", condition, after_sql(keys, request.after))
+    sort_columns = sql.join(sql("{} AS {}", key.sql, sql.raw(key.name)) for key in keys)
+    rows = await context.rows(
+        sql(
+            "SELECT {}, {}, {} AS total_count FROM {} WHERE {} ORDER BY {} LIMIT {}",
+            sql.raw(columns),
+            sort_columns,
+            count,
+            sql.raw(tables),
+            page,
+            order_by(keys),
+            request.first + 1,
+        ),
         decode + Decode(dates=tuple(key.name for key in keys if key.is_date)),
     )
     if rows:
@@ -100,7 +121,7 @@ async def paginate(
     elif request.after is None:
         total = 0  # nothing matches at all
     else:
-        total = (await statement.rows(f"SELECT {count} AS total_count"))[0]["total_count"]
+        total = (await context.rows(sql("SELECT {} AS total_count", count)))[0]["total_count"]
     has_next = len(rows) > request.first
     rows = rows[: request.first]
     if prefetch is not None:

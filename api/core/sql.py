@@ -1,9 +1,7 @@
-"""Hand-written SQL for the read path, written once for SQLite and PostgreSQL.
-
-Statements use named parameters (`:year`); `Statement.rows` turns them into the dialect's
-placeholders (`?` or `$1`), so values are always bound and never pasted into the text. A set of
-keys is one parameter (`= ANY(:ids)` on PostgreSQL, `json_each` on SQLite), so the text of a
-statement does not depend on how many keys a batch has and PostgreSQL reuses its prepared plan.
+"""Running the read path's SQL: statements built from fragments (models/sql.py), one text for
+SQLite and PostgreSQL, their values always bound and never pasted into the text. A set of keys
+is one parameter (`models.sql.one_of`), so the text of a statement does not depend on how many
+keys a batch has and PostgreSQL reuses its prepared plan.
 
 Rows come back as dicts keyed by column name; `Decode` turns what SQLite keeps as text (dates,
 timestamps, JSON, booleans) and what PostgreSQL sends as JSON text into Python values.
@@ -13,9 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -23,11 +20,9 @@ from typing import Any
 import orjson
 from tortoise import Tortoise
 
-from models.enums import PublicationStatus
+from models.sql import Fragment, sql
 
 Row = dict[str, Any]
-
-_NAMED = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
 
 
 @dataclass(frozen=True)
@@ -104,29 +99,6 @@ def _convert(rows: list[Row], converters: list[tuple[str, Callable[[Any], Any]]]
     return rows
 
 
-@lru_cache(maxsize=1024)
-def _compile(sql: str, postgres: bool) -> tuple[str, tuple[str, ...]]:
-    """The text with the dialect's placeholders, and the parameter names in placeholder order."""
-    if postgres:
-        numbers: dict[str, int] = {}
-
-        def numbered(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name not in numbers:
-                numbers[name] = len(numbers) + 1
-            return f"${numbers[name]}"
-
-        text = _NAMED.sub(numbered, sql)
-        return text, tuple(sorted(numbers, key=numbers.__getitem__))
-    names: list[str] = []
-
-    def positional(match: re.Match[str]) -> str:
-        names.append(match.group(1))
-        return "?"
-
-    return _NAMED.sub(positional, sql), tuple(names)
-
-
 @lru_cache(maxsize=256)
 def _converters(decode: Decode, postgres: bool) -> list[tuple[str, Callable[[Any], Any]]]:
     return decode.converters(postgres)
@@ -137,15 +109,16 @@ def _json_converters(decode: Decode) -> list[tuple[str, Callable[[Any], Any]]]:
     return decode.json_converters()
 
 
-@lru_cache(maxsize=256)
-def _combined(texts: tuple[str, ...]) -> str:
-    """One SELECT whose columns are the rows of each statement as a JSON array, in its order;
-    each statement's parameters renamed so that theirs cannot meet."""
-    parts = []
-    for index, text in enumerate(texts):
-        renamed = _NAMED.sub(lambda match, index=index: f":b{index}_{match.group(1)}", text)  # type: ignore[misc]
-        parts.append(f"(SELECT COALESCE(json_agg(t), '[]'::json) FROM ({renamed}) t) AS b{index}")
-    return "SELECT " + ", ".join(parts)
+def _combined(statements: list[Fragment]) -> Fragment:
+    """One SELECT whose columns are the rows of each statement as a JSON array, in its order
+    (each statement's values travel inside its fragment: nothing to rename)."""
+    return sql(
+        "SELECT {}",
+        sql.join(
+            sql("(SELECT COALESCE(json_agg(t), '[]'::json) FROM ({}) t) AS {}", statement, sql.raw(f"b{index}"))
+            for index, statement in enumerate(statements)
+        ),
+    )
 
 
 class Batch:
@@ -164,15 +137,15 @@ class Batch:
     TURNS = 3
 
     def __init__(self) -> None:
-        self.waiting: list[tuple[str, dict[str, Any], Decode, asyncio.Future[list[Row]]]] = []
+        self.waiting: list[tuple[Fragment, Decode, asyncio.Future[list[Row]]]] = []
         self.sending: set[asyncio.Task[None]] = set()
 
-    def rows(self, sql: str, values: dict[str, Any], decode: Decode) -> asyncio.Future[list[Row]]:
+    def rows(self, statement: Fragment, decode: Decode) -> asyncio.Future[list[Row]]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[list[Row]] = loop.create_future()
         if not self.waiting:
             loop.call_soon(self._wait, self.TURNS)
-        self.waiting.append((sql, values, decode, future))
+        self.waiting.append((statement, decode, future))
         return future
 
     def _wait(self, turns: int) -> None:
@@ -194,18 +167,15 @@ class Batch:
             future.cancel()
         self.waiting = []
 
-    async def _send(self, waiting: list[tuple[str, dict[str, Any], Decode, asyncio.Future[list[Row]]]]) -> None:
+    async def _send(self, waiting: list[tuple[Fragment, Decode, asyncio.Future[list[Row]]]]) -> None:
         try:
             if len(waiting) == 1:
-                sql, values, decode, _ = waiting[0]
-                found = [_convert(await _fetch(sql, values, True), _converters(decode, True))]
+                statement, decode, _ = waiting[0]
+                found = [_convert(await fetch(statement, True), _converters(decode, True))]
             else:
-                merged = {
-                    f"b{index}_{name}": value for index, item in enumerate(waiting) for name, value in item[1].items()
-                }
-                (row,) = await _fetch(_combined(tuple(item[0] for item in waiting)), merged, True)
+                (row,) = await fetch(_combined([item[0] for item in waiting]), True)
                 found = [
-                    _convert(orjson.loads(row[f"b{index}"]), _json_converters(item[2]))
+                    _convert(orjson.loads(row[f"b{index}"]), _json_converters(item[1]))
                     for index, item in enumerate(waiting)
                 ]
         except Exception as error:  # every statement of the batch fails with it
@@ -218,100 +188,25 @@ class Batch:
                 future.set_result(rows)
 
 
-async def _fetch(sql: str, values: dict[str, Any], postgres: bool) -> list[Row]:
-    text, names = _compile(sql, postgres)
-    return await Tortoise.get_connection("default").execute_query_dict(text, [values[name] for name in names])
+async def fetch(statement: Fragment, postgres: bool, **late: Any) -> list[Row]:
+    """The rows of a statement on the default connection, as the driver gives them."""
+    compiled = statement.compiled(postgres)
+    return await Tortoise.get_connection("default").execute_query_dict(compiled.text, compiled.values(**late))
+
+
+async def rows(statement: Fragment, decode: Decode = NOTHING, batch: Batch | None = None) -> list[Row]:
+    """Run a SELECT and convert its columns as `decode` says; with a request's `batch`, on
+    PostgreSQL it may go together with others (see Batch)."""
+    postgres = default_dialect() == "postgres"
+    if batch is not None and postgres:
+        return await batch.rows(statement, decode)
+    return _convert(await fetch(statement, postgres), _converters(decode, postgres))
 
 
 @lru_cache(maxsize=256)
 def columns(alias: str, names: tuple[str, ...], prefix: str = "") -> str:
     """`alias.name AS prefixname, …` for a SELECT list (kept: loaders ask for the same lists)."""
     return ", ".join(f"{alias}.{name} AS {prefix}{name}" for name in names)
-
-
-@dataclass
-class Statement:
-    """SQL text being built, with the values of its named parameters."""
-
-    dialect: str
-    values: dict[str, Any] = field(default_factory=dict)
-    # A request's batch: its SELECTs then go to PostgreSQL together with others (see Batch).
-    batch: Batch | None = None
-
-    @classmethod
-    def for_default_connection(cls) -> Statement:
-        return cls(default_dialect())
-
-    @property
-    def postgres(self) -> bool:
-        return self.dialect == "postgres"
-
-    def bind(self, name: str, value: Any) -> str:
-        """Register a value; returns its placeholder for the text."""
-        if name in self.values and self.values[name] != value:
-            raise ValueError(f"parameter :{name} bound twice with different values")
-        self.values[name] = value
-        return f":{name}"
-
-    def bind_list(self, name: str, values: list[Any]) -> str:
-        """Placeholders for an IN (...) list; an empty list matches nothing."""
-        if not values:
-            return "(NULL)"
-        return "(" + ", ".join(self.bind(f"{name}_{index}", value) for index, value in enumerate(values)) + ")"
-
-    def any(self, column: str, name: str, values: Sequence[Any]) -> str:
-        """`column` is one of `values`, with all of them bound as one parameter."""
-        if self.postgres:
-            return f"{column} = ANY({self.bind(name, list(values))})"
-        return f"{column} IN (SELECT value FROM json_each({self.bind(name, orjson.dumps(list(values)).decode())}))"
-
-    def date(self, name: str, value: dt.date) -> str:
-        return self.bind(name, value if self.postgres else value.isoformat())
-
-    def timestamp(self, name: str, value: datetime) -> str:
-        return self.bind(name, self._timestamp(value))
-
-    def year_of(self, column: str) -> str:
-        """The calendar year of a date or timestamp column, as an integer (NULL stays NULL).
-
-        asyncpg stores Python's largest and smallest dates and timestamps (9999-12-31,
-        0001-01-01) as PostgreSQL's `infinity` and `-infinity`, whose year does not cast to an
-        integer: one such row failed every statement reading years. They read as 9999 and 1,
-        the years Python reads them back as and SQLite keeps."""
-        if self.postgres:
-            return (
-                f"CAST(CASE WHEN {column} = 'infinity' THEN 9999 WHEN {column} = '-infinity' THEN 1"
-                f" ELSE EXTRACT(YEAR FROM {column}) END AS INTEGER)"
-            )
-        # SQLite keeps dates and timestamps as ISO text.
-        return f"CAST(SUBSTR({column}, 1, 4) AS INTEGER)"
-
-    def visible(self, alias: str, now: datetime | None) -> str:
-        """Published and inside its publishing window; `now=None` (editorial preview) sees everything."""
-        if now is None:
-            return "1 = 1"
-        status = self.bind("published", PublicationStatus.PUBLISHED.value)
-        stamp = self.bind("now", self._timestamp(now))
-        return (
-            f"({alias}.status = {status}"
-            f" AND ({alias}.publish_at IS NULL OR {alias}.publish_at <= {stamp})"
-            f" AND ({alias}.unpublish_at IS NULL OR {alias}.unpublish_at > {stamp}))"
-        )
-
-    def _timestamp(self, value: datetime) -> Any:
-        if self.postgres:
-            return value
-        # As Tortoise writes timestamps into SQLite, so text comparison orders them.
-        return str(value.astimezone(UTC))
-
-    async def run(self, sql: str) -> list[Row]:
-        return await _fetch(sql, self.values, self.postgres)
-
-    async def rows(self, sql: str, decode: Decode = NOTHING) -> list[Row]:
-        """Run a SELECT and convert its columns as `decode` says."""
-        if self.batch is not None and self.postgres:
-            return await self.batch.rows(sql, self.values, decode)
-        return _convert(await self.run(sql), _converters(decode, self.postgres))
 
 
 def default_dialect() -> str:

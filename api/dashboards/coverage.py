@@ -26,10 +26,12 @@ from strawberry.types import Info
 from api.agreements.filters import UNDATED_TERM_YEARS, undated_since_year
 from api.context import Context
 from api.core.loaders import Loader
-from api.core.sql import Row, Statement
+from api.core.sql import Row, rows
 from api.dashboards.types import CoverageKind, DimensionValue, StatisticsDimension
+from api.geography.filters import PLACE_OF_MUNICIPALITY, place_sql
 from api.geography.types import Municipality
 from api.protection.errors import ClientError
+from models.sql import Fragment, all_of, one_of, sql, visible, year_of
 
 D = StatisticsDimension
 # (county code, police region name) the groups are restricted to.
@@ -43,14 +45,9 @@ GROUPS: dict[StatisticsDimension, tuple[str, str, str]] = {
     D.AREA: ("ar.slug", "ar.name", "m.code, ar.name"),
 }
 
-REGISTER = (
-    "municipality m\nJOIN county co ON co.code = m.county_id\nLEFT JOIN police_unit r ON r.id = co.police_region_id"
-)
+REGISTER = f"municipality m {PLACE_OF_MUNICIPALITY}"
 # Grouped by AREA the base relation is the areas, each with its municipality's place.
-AREA_REGISTER = (
-    "area ar\nJOIN municipality m ON m.code = ar.municipality_id\nJOIN county co ON co.code = m.county_id"
-    "\nLEFT JOIN police_unit r ON r.id = co.police_region_id"
-)
+AREA_REGISTER = f"area ar JOIN municipality m ON m.code = ar.municipality_id {PLACE_OF_MUNICIPALITY}"
 AREA_UP = (
     "area_up(area_id, ancestor_id) AS (SELECT id, id FROM area"
     " UNION SELECT u.area_id, a.parent_id FROM area_up u JOIN area a ON a.id = u.ancestor_id"
@@ -132,85 +129,94 @@ def check_group(group_by: StatisticsDimension) -> tuple[str, str, str]:
     return GROUPS[group_by]
 
 
-def covered_sql(statement: Statement, kind: CoverageKind, year: int, now: datetime | None) -> str:
+def covered_sql(kind: CoverageKind, year: int, now: datetime | None) -> Fragment:
     """SELECT of the codes of municipalities that have `kind` for `year` (`now=None`: drafts too)."""
-    bound = statement.bind("year", year)
-    year_of = statement.year_of
     if kind is CoverageKind.AGREEMENT:
         # Without a period: in force from its signing date, else the printed publication date,
         # else the day it was first published here, for UNDATED_TERM_YEARS calendar years (as
         # AgreementFilter.activeOn).
-        since = undated_since_year(statement, "a")
-        first_year = statement.bind("undated_first_year", year - UNDATED_TERM_YEARS + 1)
-        return (
+        since = undated_since_year("a")
+        first_year = year - UNDATED_TERM_YEARS + 1
+        bound = sql.value(year)
+        return sql(
             "SELECT DISTINCT o.municipality_id AS code FROM agreement a"
             " JOIN agreement_party ap ON ap.agreement_id = a.id"
             " JOIN organisation o ON o.id = ap.organisation_id"
-            f" WHERE o.municipality_id IS NOT NULL AND {statement.visible('a', now)}"
-            f" AND ((a.period_start IS NOT NULL AND {year_of('a.period_start')} <= {bound}"
-            f" AND (a.period_end IS NULL OR {year_of('a.period_end')} >= {bound}))"
-            f" OR (a.period_start IS NULL AND {since} <= {bound} AND {since} >= {first_year}))"
+            " WHERE o.municipality_id IS NOT NULL AND {}"
+            " AND ((a.period_start IS NOT NULL AND {} <= {} AND (a.period_end IS NULL OR {} >= {}))"
+            " OR (a.period_start IS NULL AND {} <= {} AND {} >= {}))",
+            visible("a", now),
+            year_of("a.period_start"),
+            bound,
+            year_of("a.period_end"),
+            bound,
+            since,
+            bound,
+            since,
+            first_year,
         )
     if kind is CoverageKind.CITIZEN_PROMISE:
-        in_force = _promise_in_force(statement, year, now)
-        return f"SELECT DISTINCT p.municipality_id AS code FROM citizen_promise p WHERE {in_force}"
-    return (
+        return sql(
+            "SELECT DISTINCT p.municipality_id AS code FROM citizen_promise p WHERE {}", _promise_in_force(year, now)
+        )
+    return sql(
         "SELECT DISTINCT p.municipality_id AS code FROM follow_up f"
-        f" JOIN citizen_promise p ON p.id = f.citizen_promise_id WHERE {_follow_up_of(statement, year, now)}"
+        " JOIN citizen_promise p ON p.id = f.citizen_promise_id WHERE {}",
+        _follow_up_of(year, now),
     )
 
 
-def _promise_in_force(statement: Statement, year: int, now: datetime | None) -> str:
-    bound = statement.bind("year", year)
-    year_of = statement.year_of
-    return (
-        f"{statement.visible('p', now)} AND {year_of('p.period_start')} <= {bound}"
-        f" AND (p.period_end IS NULL OR {year_of('p.period_end')} >= {bound})"
+def _promise_in_force(year: int | Fragment, now: datetime | None) -> Fragment:
+    return sql(
+        "{} AND {} <= {} AND (p.period_end IS NULL OR {} >= {})",
+        visible("p", now),
+        year_of("p.period_start"),
+        year,
+        year_of("p.period_end"),
+        year,
     )
 
 
-def _follow_up_of(statement: Statement, year: int, now: datetime | None) -> str:
-    return (
-        f"{statement.visible('f', now)} AND {statement.visible('p', now)} AND f.year = {statement.bind('year', year)}"
-    )
+def _follow_up_of(year: int | Fragment, now: datetime | None) -> Fragment:
+    return sql("{} AND {} AND f.year = {}", visible("f", now), visible("p", now), year)
 
 
-def area_covered_sql(statement: Statement, year: int, now: datetime | None) -> str:
+def area_covered_sql(year: int | Fragment, now: datetime | None) -> Fragment:
     """SELECT of every area (area_id, code, areas = 1, with_promise, with_follow_up as 0 or 1)."""
     for_area = (
         "p.municipality_id = ar.municipality_id AND (p.area_id IS NULL"
         " OR p.area_id IN (SELECT u.ancestor_id FROM area_up u WHERE u.area_id = ar.id))"
     )
-    return (
+    return sql(
         "SELECT ar.id AS area_id, ar.municipality_id AS code, 1 AS areas,"
         " CASE WHEN EXISTS (SELECT 1 FROM citizen_promise p"
-        f" WHERE {for_area} AND {_promise_in_force(statement, year, now)}) THEN 1 ELSE 0 END AS with_promise,"
+        f" WHERE {for_area} AND {{}}) THEN 1 ELSE 0 END AS with_promise,"
         " CASE WHEN EXISTS (SELECT 1 FROM follow_up f JOIN citizen_promise p ON p.id = f.citizen_promise_id"
-        f" WHERE {for_area} AND {_follow_up_of(statement, year, now)}) THEN 1 ELSE 0 END AS with_follow_up"
-        " FROM area ar"
+        f" WHERE {for_area} AND {{}}) THEN 1 ELSE 0 END AS with_follow_up"
+        " FROM area ar",
+        _promise_in_force(year, now),
+        _follow_up_of(year, now),
     )
 
 
 def coverage_sql(
-    statement: Statement,
     group_by: StatisticsDimension,
     year: int,
     county_code: str | None,
     police_region: str | None,
     now: datetime | None,
-) -> str:
+) -> Fragment:
     key, label, order = check_group(group_by)
-    where = _restrictions(statement, county_code, police_region)
     if group_by is D.AREA:
         areas_join = "LEFT JOIN area_covered ac ON ac.area_id = ar.id"
     else:
         areas_join = "LEFT JOIN area_counts ac ON ac.code = m.code"
-    return (
+    return sql(
         f"WITH RECURSIVE {AREA_UP},\n"
-        f"with_agreement AS ({covered_sql(statement, CoverageKind.AGREEMENT, year, now)}),\n"
-        f"with_promise AS ({covered_sql(statement, CoverageKind.CITIZEN_PROMISE, year, now)}),\n"
-        f"with_follow_up AS ({covered_sql(statement, CoverageKind.FOLLOW_UP, year, now)}),\n"
-        f"area_covered AS ({area_covered_sql(statement, year, now)}),\n"
+        "with_agreement AS ({}),\n"
+        "with_promise AS ({}),\n"
+        "with_follow_up AS ({}),\n"
+        "area_covered AS ({}),\n"
         "area_counts AS (SELECT code, SUM(areas) AS areas, SUM(with_promise) AS with_promise,"
         " SUM(with_follow_up) AS with_follow_up FROM area_covered GROUP BY code)\n"
         f"SELECT {key} AS key, {label} AS label, COUNT(*) AS municipalities,"
@@ -223,39 +229,37 @@ def coverage_sql(
         "LEFT JOIN with_promise wp ON wp.code = m.code\n"
         "LEFT JOIN with_follow_up wf ON wf.code = m.code\n"
         f"{areas_join}\n"
-        f"WHERE {where}\n"
+        "WHERE {}\n"
         f"GROUP BY {', '.join(dict.fromkeys((key, label, order)))}\n"
-        f"ORDER BY {order}, {key}"
+        f"ORDER BY {order}, {key}",
+        covered_sql(CoverageKind.AGREEMENT, year, now),
+        covered_sql(CoverageKind.CITIZEN_PROMISE, year, now),
+        covered_sql(CoverageKind.FOLLOW_UP, year, now),
+        area_covered_sql(year, now),
+        all_of(place_sql(None, county_code, police_region)),
     )
 
 
 def missing_sql(
-    statement: Statement,
     kind: CoverageKind,
     year: int,
     group_by: StatisticsDimension,
     keys: list[str],
     restrict: Restriction,
     now: datetime | None,
-) -> str:
+) -> Fragment:
     """The municipalities of the given groups (as restricted) without `kind`, each with its group's key."""
     key, _, _ = check_group(group_by)
-    return (
+    return sql(
         f"SELECT {key} AS group_key, m.code, m.name, m.county_id, m.local_police_area_id\n"
         f"FROM {register(group_by)}\n"
-        f"WHERE {key} IN {statement.bind_list('group', keys)} AND {_restrictions(statement, *restrict)}\n"
-        f"AND m.code NOT IN ({covered_sql(statement, kind, year, now)})\n"
-        "ORDER BY m.code"
+        "WHERE {} AND {}\n"
+        "AND m.code NOT IN ({})\n"
+        "ORDER BY m.code",
+        one_of(key, keys),
+        all_of(place_sql(None, *restrict)),
+        covered_sql(kind, year, now),
     )
-
-
-def _restrictions(statement: Statement, county_code: str | None, police_region: str | None) -> str:
-    where = ["1 = 1"]
-    if county_code is not None:
-        where.append(f"co.code = {statement.bind('county_code', county_code)}")
-    if police_region is not None:
-        where.append(f"r.name = {statement.bind('police_region', police_region)}")
-    return " AND ".join(where)
 
 
 async def coverage(
@@ -266,10 +270,9 @@ async def coverage(
     now: datetime,
     preview: bool = False,
 ) -> list[CoverageStatistic]:
-    statement = Statement.for_default_connection()
-    sql = coverage_sql(statement, group_by, year, county_code, police_region, None if preview else now)
+    statement = coverage_sql(group_by, year, county_code, police_region, None if preview else now)
     restrict = (county_code, police_region)
-    return [_statistic(group_by, year, restrict, row) for row in await statement.run(sql)]
+    return [_statistic(group_by, year, restrict, row) for row in await rows(statement)]
 
 
 async def missing(
@@ -281,8 +284,7 @@ async def missing(
     now: datetime,
     preview: bool = False,
 ) -> list[Row]:
-    statement = Statement.for_default_connection()
-    return await statement.run(missing_sql(statement, kind, year, group_by, keys, restrict, None if preview else now))
+    return await rows(missing_sql(kind, year, group_by, keys, restrict, None if preview else now))
 
 
 def _statistic(group_by: StatisticsDimension, year: int, restrict: Restriction, row: Row) -> CoverageStatistic:

@@ -24,13 +24,14 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response, Strea
 from starlette.routing import Route
 
 from api.core import inputs
-from api.core.pagination import SortKey, after_sql
+from api.core.pagination import SortKey, after_sql, order_by
 from api.core.relay import to_global_id
-from api.core.sql import Decode, Statement
-from api.dashboards.targets import relation_sql, target_relation
+from api.core.sql import Decode, rows
+from api.dashboards.targets import ITEMS, target_relation
 from api.geography.filters import COMMITMENT_AREA
 from api.promises.filters import PROMISE_PLACES, Actor, CommitmentFilter, commitment_where
 from api.promises.ordering import COMMITMENT_ORDERS, CommitmentOrder, commitment_tables
+from models.sql import one_of, sql, visible
 
 PAGE_SIZE = 1_000
 LIST_SEPARATOR = ";"
@@ -178,17 +179,21 @@ async def export_rows(
     in `order` (as the GraphQL list) or by commitment id."""
     now = now or datetime.now(UTC)
     keys = COMMITMENT_ORDERS[order] if order else BY_ID
-    sort_columns = ", ".join(f"{key.expression} AS {key.name}" for key in keys)
-    order_sql = ", ".join(f"{key.expression}{' DESC' if key.descending else ''}" for key in keys)
+    sort_columns = sql.join(sql("{} AS {}", key.sql, sql.raw(key.name)) for key in keys)
     last: list[Any] | None = None
     while True:
-        statement = Statement.for_default_connection()
-        where = [statement.visible("p", now), *commitment_where(statement, filter)]
+        where = [visible("p", now), *commitment_where(filter)]
         if last is not None:
-            where.append(after_sql(statement, keys, last))
-        page = await statement.rows(
-            f"SELECT {EXPORT_COLUMNS}, {sort_columns} FROM {commitment_tables(order, PROMISE_PLACES)}"
-            f" WHERE {' AND '.join(where)} ORDER BY {order_sql} LIMIT {statement.bind('limit', PAGE_SIZE)}",
+            where.append(after_sql(keys, last))
+        page = await rows(
+            sql(
+                f"SELECT {EXPORT_COLUMNS}, {{}} FROM {commitment_tables(order, PROMISE_PLACES)}"
+                " WHERE {} ORDER BY {} LIMIT {}",
+                sort_columns,
+                sql.join(where, " AND "),
+                order_by(keys),
+                PAGE_SIZE,
+            ),
             Decode(
                 dates=("period_start", "period_end", *(key.name for key in keys if key.is_date)),
                 booleans=("source_incomplete",),
@@ -198,28 +203,35 @@ async def export_rows(
             return
         ids = [row["id"] for row in page]
         last = [_iso(page[-1][key.name]) if key.is_date else page[-1][key.name] for key in keys]
-        statement = Statement.for_default_connection()
         topics: dict[int, list[str]] = defaultdict(list)
-        for row in await statement.rows(
-            "SELECT ct.commitment_id AS commitment_id, ct.topic_id AS topic_id FROM commitment_topic ct"
-            f" WHERE {statement.any('ct.commitment_id', 'ids', ids)} ORDER BY ct.commitment_id, ct.position"
+        for row in await rows(
+            sql(
+                "SELECT ct.commitment_id AS commitment_id, ct.topic_id AS topic_id FROM commitment_topic ct"
+                " WHERE {} ORDER BY ct.commitment_id, ct.position",
+                one_of("ct.commitment_id", ids),
+            )
         ):
             topics[row["commitment_id"]].append(str(row["topic_id"]))
         follow_ups: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        for row in await statement.rows(
-            "SELECT fec.commitment_id AS commitment_id, f.year AS year, e.assessment AS assessment"
-            " FROM follow_up_entry_commitment fec JOIN follow_up_entry e ON e.id = fec.entry_id"
-            " JOIN follow_up f ON f.id = e.follow_up_id"
-            f" WHERE {statement.any('fec.commitment_id', 'ids', ids)} AND {statement.visible('f', now)}"
-            " ORDER BY fec.commitment_id, f.year, e.position"
+        for row in await rows(
+            sql(
+                "SELECT fec.commitment_id AS commitment_id, f.year AS year, e.assessment AS assessment"
+                " FROM follow_up_entry_commitment fec JOIN follow_up_entry e ON e.id = fec.entry_id"
+                " JOIN follow_up f ON f.id = e.follow_up_id"
+                " WHERE {} AND {} ORDER BY fec.commitment_id, f.year, e.position",
+                one_of("fec.commitment_id", ids),
+                visible("f", now),
+            )
         ):
             follow_ups[row["commitment_id"]].append((int(row["year"]), str(row["assessment"])))
-        performers = await performed_by(statement, ids)
+        performers = await performed_by(ids)
         repeats: dict[int, list[str]] = defaultdict(list)
-        for row in await statement.rows(
-            "SELECT sc.commitment_id AS commitment_id, sc.target_slug AS slug, sc.target_key AS key"
-            f" FROM succession sc WHERE {statement.any('sc.commitment_id', 'ids', ids)}"
-            " ORDER BY sc.commitment_id, sc.position"
+        for row in await rows(
+            sql(
+                "SELECT sc.commitment_id AS commitment_id, sc.target_slug AS slug, sc.target_key AS key"
+                " FROM succession sc WHERE {} ORDER BY sc.commitment_id, sc.position",
+                one_of("sc.commitment_id", ids),
+            )
         ):
             repeats[row["commitment_id"]].append(f"{row['slug']}#{row['key']}")
         yield [
@@ -234,13 +246,15 @@ async def export_rows(
             return
 
 
-async def performed_by(statement: Statement, ids: list[int]) -> dict[int, list[str]]:
+async def performed_by(ids: list[int]) -> dict[int, list[str]]:
     """The slugs of the organisations performing each of the commitments, in order."""
     found: dict[int, list[str]] = defaultdict(list)
-    for row in await statement.rows(
-        "SELECT cp.commitment_id AS commitment_id, o.slug AS slug FROM commitment_performer cp"
-        f" JOIN organisation o ON o.id = cp.organisation_id WHERE {statement.any('cp.commitment_id', 'ids', ids)}"
-        " ORDER BY cp.commitment_id, cp.position"
+    for row in await rows(
+        sql(
+            "SELECT cp.commitment_id AS commitment_id, o.slug AS slug FROM commitment_performer cp"
+            " JOIN organisation o ON o.id = cp.organisation_id WHERE {} ORDER BY cp.commitment_id, cp.position",
+            one_of("cp.commitment_id", ids),
+        )
     ):
         found[row["commitment_id"]].append(str(row["slug"]))
     return found
@@ -381,10 +395,9 @@ async def target_rows(filter: CommitmentFilter | None, now: datetime | None = No
     now = now or datetime.now(UTC)
     last = 0
     while True:
-        statement = Statement.for_default_connection()
-        relation = target_relation(statement, [], filter, now)
+        relation = target_relation([], filter, now)
         # Targets only: the relation's results on no target have no tg.id.
-        relation.where.append(f"tg.id > {statement.bind('after', last)}")
+        relation.where.append(sql("tg.id > {}", last))
         select = [
             "tg.id AS id, c.id AS commitment_id, p.slug AS citizen_promise, c.key AS commitment_key,"
             " tg.key AS target_key, m.code AS municipality_code, m.name AS municipality_name,"
@@ -394,14 +407,14 @@ async def target_rows(filter: CommitmentFilter | None, now: datetime | None = No
             f" {STATUS_SQL} AS status, ts.reported_quantity AS reported_quantity,"
             " ts.approximate AS approximate"
         ]
-        page = await statement.rows(
-            relation_sql(relation, select) + f" ORDER BY tg.id LIMIT {statement.bind('limit', PAGE_SIZE)}",
+        page = await rows(
+            relation.sql(ITEMS, [], select) + sql(" ORDER BY tg.id LIMIT {}", PAGE_SIZE),
             Decode(dates=("deadline",), booleans=("approximate",)),
         )
         if not page:
             return
         last = int(page[-1]["id"])
-        performers = await performed_by(Statement.for_default_connection(), [row["commitment_id"] for row in page])
+        performers = await performed_by([row["commitment_id"] for row in page])
         yield [
             {
                 **{column.name: row.get(column.name) for column in TARGET_COLUMNS},

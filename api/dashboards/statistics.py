@@ -16,14 +16,16 @@ everyone. Now the series has at most YEARS_BACK + YEARS_AHEAD + 1 rows whatever 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from api.core.sql import Row, Statement
+from api.core.sql import Row, rows
 from api.dashboards.types import CommitmentStatistic, DimensionValue, StatisticsDimension
-from api.geography.filters import COMMITMENT_AREA, area_sql
-from api.promises.filters import CommitmentFilter
+from api.geography.filters import COMMITMENT_AREA
+from api.promises.filters import PROMISE_PLACES, CommitmentFilter, commitment_where
 from api.protection.errors import ClientError
+from models.sql import Fragment, sql, visible, year_of
 
 D = StatisticsDimension
 
@@ -80,141 +82,194 @@ COLUMNS: dict[StatisticsDimension, Column] = {
 }
 
 
+@dataclass(frozen=True)
+class Relation:
+    """What a statistics statement counts over: its CTEs, its FROM-part's joins, its conditions."""
+
+    ctes: list[Fragment]
+    joins: list[Fragment]
+    where: list[Fragment]
+    by_year: bool
+    # The year filtered for, bound once.
+    year: Fragment | None
+
+    def follow_ups_for_year(self, column: str) -> Fragment:
+        """Follow-ups count for the year of the group, else for the year filtered for, else any year."""
+        if self.by_year:
+            return sql.raw(f" AND {column} = y.year")
+        return sql(f" AND {column} = {{}}", self.year) if self.year is not None else sql.raw("")
+
+    def sql(self, table: str, columns: Sequence[Column], counts: Sequence[str]) -> Fragment:
+        """The statement over `table` (as `c`, or target statistics' rows `it`) selecting `counts`,
+        grouped by `columns` (each selected as key_i and label_i)."""
+        select = [
+            f"{column.key} AS key_{index}, {column.label} AS label_{index}" for index, column in enumerate(columns)
+        ]
+        select += counts
+        # No WITH when there is nothing to put in it (target statistics without YEAR).
+        statement = sql(
+            "{}SELECT {}\nFROM {}\n{}\nWHERE {}",
+            sql("WITH RECURSIVE {}\n", sql.join(self.ctes)) if self.ctes else sql.raw(""),
+            sql.raw(", ".join(select)),
+            sql.raw(table),
+            sql.join(self.joins, "\n"),
+            sql.join((sql("({})", condition) for condition in self.where), " AND "),
+        )
+        if columns:
+            grouped = dict.fromkeys(part for column in columns for part in (column.key, column.label, column.order))
+            order = ", ".join(f"{column.order}, {column.key}" for column in columns)
+            statement += sql.raw(f"\nGROUP BY {', '.join(grouped)}\nORDER BY {order}")
+        return statement
+
+
+def check_groups(what: str, group_by: list[StatisticsDimension], columns: Mapping[StatisticsDimension, Column]) -> None:
+    for dimension in group_by:
+        if dimension not in columns:
+            allowed = ", ".join(d.value for d in columns)
+            raise ClientError(f"{what} can be grouped by {allowed}, not by {dimension.value}")
+    if len(set(group_by)) != len(group_by):
+        raise ClientError("groupBy: each dimension may be given only once")
+
+
+def commitment_relation(
+    group_by: list[StatisticsDimension],
+    filter: CommitmentFilter,
+    visible_at: datetime | None,
+    now: datetime,
+    promise: str = "c.citizen_promise_id",
+    actor: str = "c.actor",
+) -> Relation:
+    """Each commitment `c` with its citizen promise `p` (visible), its municipality `m`, county
+    `co` and police region `r`; the year series `y` (with `bounds` b) when grouped by YEAR or
+    filtered by a year; AREA's and TOPIC's joins; the commitment filter. Commitment and target
+    statistics (api/dashboards/targets.py) both count over it; target statistics' rows name
+    their promise (`promise`) and actor (`actor`) also where they have no commitment."""
+    by_year = D.YEAR in group_by
+    start_year, end_year = year_of("p.period_start"), year_of("p.period_end")
+    ctes: list[Fragment] = []
+    joins = [sql.raw(f"JOIN citizen_promise p ON p.id = {promise}\n{PROMISE_PLACES}")]
+    year = None if filter.year is None else sql.value(filter.year)
+    if by_year or year is not None:
+        ctes += year_series(visible_at, now)
+        joins.append(sql.raw("CROSS JOIN bounds b"))
+    if by_year:
+        # The series ends at the latest year, so an open-ended period needs no end here;
+        # filtered for a year, the other years of a longer period are not asked for.
+        joins.append(
+            sql(
+                "JOIN years y ON y.year >= {} AND (p.period_end IS NULL OR y.year <= {}){}",
+                start_year,
+                end_year,
+                sql(" AND y.year = {}", year) if year is not None else sql.raw(""),
+            )
+        )
+    if D.AREA in group_by:
+        joins.append(sql.raw(AREA_JOIN))
+    if D.TOPIC in group_by:
+        joins.append(
+            sql.raw("JOIN commitment_topic ct ON ct.commitment_id = c.id\nJOIN topic t ON t.key = ct.topic_id")
+        )
+
+    def in_series(_: int) -> Fragment:
+        # A year outside the series counts nothing, as it has no group under YEAR.
+        assert year is not None
+        return sql(
+            "{} BETWEEN b.first_year AND b.last_year AND {} <= {} AND (p.period_end IS NULL OR {} >= {})",
+            year,
+            start_year,
+            year,
+            end_year,
+            year,
+        )
+
+    where = [visible("p", visible_at), *commitment_where(filter, year=in_series, actor=actor)]
+    return Relation(ctes, joins, where, by_year, year)
+
+
 def statistics_sql(
-    statement: Statement,
     group_by: list[StatisticsDimension],
     filter: CommitmentFilter | None,
     now: datetime,
     preview: bool = False,
-) -> str:
+) -> Fragment:
     """The one statement; in editorial preview drafts count too."""
     filter = filter or CommitmentFilter()
-    for dimension in group_by:
-        if dimension not in COLUMNS:
-            allowed = ", ".join(d.value for d in COLUMNS)
-            raise ClientError(f"commitment statistics can be grouped by {allowed}, not by {dimension.value}")
-    if len(set(group_by)) != len(group_by):
-        raise ClientError("groupBy: each dimension may be given only once")
-    by_year = D.YEAR in group_by
+    check_groups("commitment statistics", group_by, COLUMNS)
     visible_at = None if preview else now
-    start_year, end_year = statement.year_of("p.period_start"), statement.year_of("p.period_end")
-
-    ctes = [
-        "followed AS ("
-        " SELECT DISTINCT ec.commitment_id, f.year, e.assessment"
-        " FROM follow_up_entry_commitment ec"
-        " JOIN follow_up_entry e ON e.id = ec.entry_id"
-        " JOIN follow_up f ON f.id = e.follow_up_id"
-        f" WHERE {statement.visible('f', visible_at)})"
-    ]
-    joins = [
-        "JOIN citizen_promise p ON p.id = c.citizen_promise_id",
-        "JOIN municipality m ON m.code = p.municipality_id",
-        "JOIN county co ON co.code = m.county_id",
-        "LEFT JOIN police_unit r ON r.id = co.police_region_id",
-    ]
-    if by_year or filter.year is not None:
-        ctes += year_series(statement, visible_at, now)
-        joins.append("CROSS JOIN bounds b")
-    if by_year:
-        # The series ends at the latest year, so an open-ended period needs no end here.
-        years_on = f"y.year >= {start_year} AND (p.period_end IS NULL OR y.year <= {end_year})"
-        if filter.year is not None:
-            # Filtered for a year, the other years of a longer period are not asked for.
-            years_on += f" AND y.year = {statement.bind('year', filter.year)}"
-        joins.append(f"JOIN years y ON {years_on}")
-    if D.AREA in group_by:
-        joins.append(AREA_JOIN)
-    if D.TOPIC in group_by:
-        joins.append("JOIN commitment_topic ct ON ct.commitment_id = c.id")
-        joins.append("JOIN topic t ON t.key = ct.topic_id")
-    # Follow-ups count for the year of the group, else for the year filtered for, else any year.
-    followed_on = "fe.commitment_id = c.id"
-    if by_year:
-        followed_on += " AND fe.year = y.year"
-    elif filter.year is not None:
-        followed_on += f" AND fe.year = {statement.bind('year', filter.year)}"
-    joins.append(f"LEFT JOIN followed fe ON {followed_on}")
-
+    relation = commitment_relation(group_by, filter, visible_at, now)
+    relation.ctes.insert(
+        0,
+        sql(
+            "followed AS ("
+            " SELECT DISTINCT ec.commitment_id, f.year, e.assessment"
+            " FROM follow_up_entry_commitment ec"
+            " JOIN follow_up_entry e ON e.id = ec.entry_id"
+            " JOIN follow_up f ON f.id = e.follow_up_id"
+            " WHERE {})",
+            visible("f", visible_at),
+        ),
+    )
+    followed_on = relation.follow_ups_for_year("fe.year")
+    relation.joins.append(sql("LEFT JOIN followed fe ON fe.commitment_id = c.id{}", followed_on))
     # Two levels count once: a joint statement with activities under it is counted through them
     # (COUNTED_COMMITMENT), so "lovar att minska narkotikabrotten" and its three activities are 3.
-    where = [statement.visible("p", visible_at), COUNTED_COMMITMENT]
-    if filter.actor is not None:
-        where.append(f"c.actor = {statement.bind('actor', filter.actor.value)}")
-    if filter.municipality_code is not None:
-        where.append(f"p.municipality_id = {statement.bind('municipality_code', filter.municipality_code)}")
-    if filter.county_code is not None:
-        where.append(f"m.county_id = {statement.bind('county_code', filter.county_code)}")
-    if filter.police_region is not None:
-        where.append(f"r.name = {statement.bind('police_region', filter.police_region)}")
-    if filter.year is not None:
-        # A year outside the series counts nothing, as it has no group under YEAR.
-        year = statement.bind("year", filter.year)
-        where.append(
-            f"{year} BETWEEN b.first_year AND b.last_year"
-            f" AND {start_year} <= {year} AND (p.period_end IS NULL OR {end_year} >= {year})"
-        )
-    if filter.area is not None:
-        where.append(area_sql(statement, COMMITMENT_AREA, filter.area))
-    if filter.topic is not None:
-        topic = statement.bind("topic", filter.topic)
-        where.append(
-            f"EXISTS (SELECT 1 FROM commitment_topic ft WHERE ft.commitment_id = c.id AND ft.topic_id = {topic})"
-        )
-
-    columns = [COLUMNS[dimension] for dimension in group_by]
-    select = [f"{column.key} AS key_{index}, {column.label} AS label_{index}" for index, column in enumerate(columns)]
-    select += [
+    relation.where.insert(1, sql.raw(COUNTED_COMMITMENT))
+    counts = [
         "COUNT(DISTINCT c.id) AS commitments",
         "COUNT(DISTINCT p.id) AS citizen_promises",
         "COUNT(DISTINCT p.municipality_id) AS municipalities",
         "COUNT(DISTINCT fe.commitment_id) AS followed_up",
     ]
-    sql = (
-        f"WITH RECURSIVE {', '.join(ctes)}\n"
-        f"SELECT {', '.join(select)}\n"
-        f"FROM commitment c\n{chr(10).join(joins)}\n"
-        f"WHERE {' AND '.join(f'({condition})' for condition in where)}"
-    )
-    if columns:
-        grouped = dict.fromkeys(part for column in columns for part in (column.key, column.label, column.order))
-        sql += f"\nGROUP BY {', '.join(grouped)}"
-        sql += f"\nORDER BY {', '.join(f'{column.order}, {column.key}' for column in columns)}"
-    return sql
+    return relation.sql("commitment c", [COLUMNS[dimension] for dimension in group_by], counts)
 
 
-def year_series(statement: Statement, visible_at: datetime | None, now: datetime) -> list[str]:
+def year_series(visible_at: datetime | None, now: datetime) -> list[Fragment]:
     """CTEs `bounds` (first_year, last_year) and `years` (one row a year between them) of the
     visible citizen promises' periods, inside the window around `now`'s year.
 
     last_year is the latest start or end year of a period (an open-ended one's: this year), so
     an open-ended promise counts up to the latest year content has and no further."""
-    start_year, end_year = statement.year_of("p.period_start"), statement.year_of("p.period_end")
-    floor = statement.bind("years_from", now.year - YEARS_BACK)
-    ceiling = statement.bind("years_to", now.year + YEARS_AHEAD)
-    this_year = statement.bind("this_year", now.year)
-    last = f"COALESCE({end_year}, {this_year})"
-    last = f"CASE WHEN {last} < {start_year} THEN {start_year} ELSE {last} END"
+    start_year, end_year = year_of("p.period_start"), year_of("p.period_end")
+    floor = sql.value(now.year - YEARS_BACK)
+    ceiling = sql.value(now.year + YEARS_AHEAD)
+    last = sql("COALESCE({}, {})", end_year, now.year)
+    last = sql("CASE WHEN {} < {} THEN {} ELSE {} END", last, start_year, start_year, last)
     return [
-        "bounds AS ("
-        f" SELECT MIN(CASE WHEN {start_year} < {floor} THEN {floor} ELSE {start_year} END) AS first_year,"
-        f" MAX(CASE WHEN {last} > {ceiling} THEN {ceiling} ELSE {last} END) AS last_year"
-        " FROM citizen_promise p"
-        f" WHERE {statement.visible('p', visible_at)} AND {start_year} <= {ceiling}"
-        f" AND ({end_year} IS NULL OR {end_year} >= {floor}))",
-        "years(year) AS ("
-        " SELECT first_year FROM bounds WHERE first_year IS NOT NULL"
-        " UNION ALL"
-        " SELECT years.year + 1 FROM years, bounds WHERE years.year < bounds.last_year)",
+        sql(
+            "bounds AS ("
+            " SELECT MIN(CASE WHEN {} < {} THEN {} ELSE {} END) AS first_year,"
+            " MAX(CASE WHEN {} > {} THEN {} ELSE {} END) AS last_year"
+            " FROM citizen_promise p"
+            " WHERE {} AND {} <= {} AND ({} IS NULL OR {} >= {}))",
+            start_year,
+            floor,
+            floor,
+            start_year,
+            last,
+            ceiling,
+            ceiling,
+            last,
+            visible("p", visible_at),
+            start_year,
+            ceiling,
+            end_year,
+            end_year,
+            floor,
+        ),
+        sql.raw(
+            "years(year) AS ("
+            " SELECT first_year FROM bounds WHERE first_year IS NOT NULL"
+            " UNION ALL"
+            " SELECT years.year + 1 FROM years, bounds WHERE years.year < bounds.last_year)"
+        ),
     ]
 
 
 async def commitment_statistics(
     group_by: list[StatisticsDimension], filter: CommitmentFilter | None, now: datetime, preview: bool = False
 ) -> list[CommitmentStatistic]:
-    statement = Statement.for_default_connection()
-    rows = await statement.run(statistics_sql(statement, group_by, filter, now, preview))
-    return [_statistic(group_by, row) for row in rows]
+    found = await rows(statistics_sql(group_by, filter, now, preview))
+    return [_statistic(group_by, row) for row in found]
 
 
 def _statistic(group_by: list[StatisticsDimension], row: Row) -> CommitmentStatistic:

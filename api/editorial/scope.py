@@ -34,6 +34,7 @@ from typing import Any
 from api.editorial.access import Role, Viewer
 from models import CitizenPromise, Organisation
 from models.enums import PublicationStatus
+from models.sql import Fragment, sql
 from seed import format as fmt
 
 KIND_NAMES = {
@@ -161,24 +162,25 @@ def _codes(codes: frozenset[str]) -> str:
     return ", ".join(sorted(codes))
 
 
-def concerns_sql(alias: str, one_of: Callable[[str], str]) -> str:
+def concerns_sql(alias: str, one_of: Callable[[str], Fragment]) -> Fragment:
     """SQL: the row of `alias` (the read path's aliases: a agreement, p citizen_promise,
     f follow_up, s service_agreement, k contact) concerns a municipality `one_of(column)` accepts."""
     if alias == "a":
-        return (
+        return sql(
             "EXISTS (SELECT 1 FROM agreement_party scope_ap JOIN organisation scope_o"
             " ON scope_o.id = scope_ap.organisation_id"
-            f" WHERE scope_ap.agreement_id = a.id AND {one_of('scope_o.municipality_id')})"
+            " WHERE scope_ap.agreement_id = a.id AND {})",
+            one_of("scope_o.municipality_id"),
         )
     if alias == "f":
-        return (
-            "EXISTS (SELECT 1 FROM citizen_promise scope_p WHERE scope_p.id = f.citizen_promise_id"
-            f" AND {one_of('scope_p.municipality_id')})"
+        return sql(
+            "EXISTS (SELECT 1 FROM citizen_promise scope_p WHERE scope_p.id = f.citizen_promise_id AND {})",
+            one_of("scope_p.municipality_id"),
         )
     if alias == "k":
-        return (
-            "EXISTS (SELECT 1 FROM contact_municipality scope_km WHERE scope_km.contact_id = k.id"
-            f" AND {one_of('scope_km.municipality_id')})"
+        return sql(
+            "EXISTS (SELECT 1 FROM contact_municipality scope_km WHERE scope_km.contact_id = k.id AND {})",
+            one_of("scope_km.municipality_id"),
         )
     if alias in {"p", "s"}:
         return one_of(f"{alias}.municipality_id")

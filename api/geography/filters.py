@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.core.sql import Statement
+from models.sql import Fragment, sql
 
 # The place filters' descriptions, the same in every filter and argument that has them.
 MUNICIPALITY_CODE = 'Kommunkod, e.g. "1471".'
@@ -13,29 +13,36 @@ POLICE_REGION = 'The polisregion\'s name as the police write it ("Väst", "Nord"
 PLACE_OF_MUNICIPALITY = "JOIN county co ON co.code = m.county_id LEFT JOIN police_unit r ON r.id = co.police_region_id"
 
 
+# What place_sql compares: a municipality `m` joined as PLACE_OF_MUNICIPALITY.
+PLACE_COLUMNS = ("m.code", "m.county_id", "r.name")
+
+
 def place_sql(
-    statement: Statement, municipality_code: str | None, county_code: str | None, police_region: str | None
-) -> list[str]:
-    """Conditions on a municipality `m` joined as PLACE_OF_MUNICIPALITY."""
-    where = []
-    if municipality_code is not None:
-        where.append(f"m.code = {statement.bind('municipality_code', municipality_code)}")
-    if county_code is not None:
-        where.append(f"m.county_id = {statement.bind('county_code', county_code)}")
-    if police_region is not None:
-        where.append(f"r.name = {statement.bind('police_region', police_region)}")
-    return where
+    municipality_code: str | None,
+    county_code: str | None,
+    police_region: str | None,
+    columns: tuple[str, str, str] = PLACE_COLUMNS,
+) -> list[Fragment]:
+    """The place filter, for every list, statistic, export and search: conditions on the
+    kommunkod, county code and police region name `columns` (by default a municipality `m`
+    joined as PLACE_OF_MUNICIPALITY), those given."""
+    return [
+        sql(f"{column} = {{}}", value)
+        for column, value in zip(columns, (municipality_code, county_code, police_region), strict=True)
+        if value is not None
+    ]
 
 
-def area_sql(statement: Statement, column: str, slug: str) -> str:
+def area_sql(column: str, slug: str) -> Fragment:
     """`column` (an area id) is the area `slug` or an area below it, at any depth: a filter on a
     stadsdel finds what is for its neighbourhoods and places too. UNION (not UNION ALL) ends the
     recursion even on a cycle of parents, which validation refuses anyway; the chain is at most
     seed.validate.MAX_AREA_DEPTH long."""
-    bound = statement.bind("area", slug)
-    return (
-        f"{column} IN (WITH RECURSIVE area_below(id) AS (SELECT sa.id FROM area sa WHERE sa.slug = {bound}"
-        " UNION SELECT ca.id FROM area ca JOIN area_below ab ON ca.parent_id = ab.id) SELECT id FROM area_below)"
+    return sql(
+        "{} IN (WITH RECURSIVE area_below(id) AS (SELECT sa.id FROM area sa WHERE sa.slug = {}"
+        " UNION SELECT ca.id FROM area ca JOIN area_below ab ON ca.parent_id = ab.id) SELECT id FROM area_below)",
+        sql.raw(column),
+        slug,
     )
 
 

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from api.core.loaders import Loader, Row, RowLoader, RowsLoader, joined
 from api.core.sql import columns
+from models.sql import one_of, sql
 
 MUNICIPALITY_FIELDS = ("code", "name", "county_id", "local_police_area_id")
 POLICE_UNIT_FIELDS = ("id", "slug", "level", "name", "parent_id")
@@ -73,15 +74,17 @@ class MunicipalitiesByPoliceUnitLoader(Loader[int, list[Row]]):
     the local police areas below them."""
 
     async def load_batch(self, unique: list[int], keys: list[int]) -> list[list[Row]]:
-        statement = self.context.statement()
-        rows = await statement.rows(
-            f"SELECT {MUNICIPALITY_COLUMNS}, area.parent_id AS area_parent_id, co.police_region_id AS region_id"
-            " FROM municipality m JOIN county co ON co.code = m.county_id"
-            " LEFT JOIN police_unit area ON area.id = m.local_police_area_id"
-            f" WHERE {statement.any('m.local_police_area_id', 'ids', unique)}"
-            f" OR {statement.any('area.parent_id', 'ids', unique)}"
-            f" OR {statement.any('co.police_region_id', 'ids', unique)}"
-            " ORDER BY m.code"
+        ids = sql.value(unique)
+        rows = await self.context.rows(
+            sql(
+                f"SELECT {MUNICIPALITY_COLUMNS}, area.parent_id AS area_parent_id, co.police_region_id AS region_id"
+                " FROM municipality m JOIN county co ON co.code = m.county_id"
+                " LEFT JOIN police_unit area ON area.id = m.local_police_area_id"
+                " WHERE {} OR {} OR {} ORDER BY m.code",
+                one_of("m.local_police_area_id", ids),
+                one_of("area.parent_id", ids),
+                one_of("co.police_region_id", ids),
+            )
         )
         wanted = set(unique)
         grouped: dict[int, list[Row]] = defaultdict(list)
@@ -94,5 +97,5 @@ class MunicipalitiesByPoliceUnitLoader(Loader[int, list[Row]]):
 
 class CountiesLoader(Loader[None, list[Row]]):
     async def load_batch(self, unique: list[None], keys: list[None]) -> list[list[Row]]:
-        rows = await self.context.statement().rows(f"SELECT {COUNTY_COLUMNS} FROM county co ORDER BY co.code")
+        rows = await self.context.rows(sql.raw(f"SELECT {COUNTY_COLUMNS} FROM county co ORDER BY co.code"))
         return [rows for _ in keys]

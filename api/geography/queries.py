@@ -47,12 +47,11 @@ class GeographyQuery:
         inputs.check(county_code=county_code, police_region=police_region)
         settings = info.context.settings
         request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=1)
-        statement = info.context.statement()
         return await paginate(
-            statement,
+            info.context,
             columns=MUNICIPALITY_COLUMNS,
             tables=f"municipality m {PLACE_OF_MUNICIPALITY}",
-            where=place_sql(statement, None, county_code, police_region),
+            where=place_sql(None, county_code, police_region),
             keys=[SortKey("m.code", "sort_code")],
             request=request,
             build=Municipality.from_row,

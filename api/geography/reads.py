@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from api.compiled.declare import ByKey, GlobalId, Listing, Related, Root, Table, Value
+from api.compiled.declare import ByKey, GlobalId, Listing, Related, Root, Table, Value, Visible
 from api.core.pagination import SortKey
-from api.core.sql import Statement
 from api.geography.filters import PLACE_OF_MUNICIPALITY, place_sql
+from models.sql import Fragment
 
 # Newest period first; a period that is not known counts from the date the agreement is in
 # force from (api/agreements/loaders.py, sort_newest_first).
@@ -17,18 +17,18 @@ _AGREEMENTS_NEWEST_FIRST = (
 )
 
 
-def _active_on(statement: Statement, alias: str, arguments: Mapping[str, Any]) -> list[str]:
+def _active_on(alias: str, arguments: Mapping[str, Any]) -> list[Fragment]:
     from api.agreements.filters import active_on_sql
 
     date = arguments.get("active_on")
-    return [] if date is None else [active_on_sql(statement, alias, date)]
+    return [] if date is None else [active_on_sql(alias, date)]
 
 
-def _covers_year(statement: Statement, alias: str, arguments: Mapping[str, Any]) -> list[str]:
+def _covers_year(alias: str, arguments: Mapping[str, Any]) -> list[Fragment]:
     from api.promises.filters import covers_year_sql
 
     year = arguments.get("year")
-    return [] if year is None else [covers_year_sql(statement, alias, year)]
+    return [] if year is None else [covers_year_sql(alias, year)]
 
 
 MUNICIPALITY = Table(
@@ -74,7 +74,7 @@ MUNICIPALITY = Table(
     },
     table="municipality",
     key="{c}.code",
-    lookup="{c}.code = :key",
+    lookup="{c}.code = {key}",
 )
 
 COUNTY = Table(
@@ -88,7 +88,7 @@ COUNTY = Table(
     },
     table="county",
     key="{c}.code",
-    lookup="{c}.code = :key",
+    lookup="{c}.code = {key}",
 )
 
 POLICE_UNIT = Table(
@@ -129,8 +129,8 @@ AREA = Table(
 DECLARED = (MUNICIPALITY, COUNTY, POLICE_UNIT, AREA)
 
 
-def _municipalities_where(statement: Statement, context: Any, arguments: Mapping[str, Any]) -> list[str]:
-    return place_sql(statement, None, arguments.get("county_code"), arguments.get("police_region"))
+def _municipalities_where(visible: Visible, arguments: Mapping[str, Any]) -> list[Fragment]:
+    return place_sql(None, arguments.get("county_code"), arguments.get("police_region"))
 
 
 ROOTS: dict[str, Root] = {

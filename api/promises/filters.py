@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import strawberry
 
 from api.core.enums import described_enum
-from api.core.sql import Statement
 from api.geography.filters import (
     COMMITMENT_AREA,
     COUNTY_CODE,
@@ -18,6 +18,7 @@ from api.geography.filters import (
     place_sql,
 )
 from models.enums import Actor as Actor  # re-exported: the API's enum
+from models.sql import Fragment, sql
 
 # The model's enum is the GraphQL enum too, so the values are listed once.
 described_enum(
@@ -72,39 +73,52 @@ class CommitmentFilter:
     )
 
 
-def covers_year_sql(statement: Statement, alias: str, year: int) -> str:
+def covers_year_sql(alias: str, year: int) -> Fragment:
     """The period of `alias` covers some of the calendar year."""
-    last = statement.date("year_last_day", dt.date(year, 12, 31))
-    first = statement.date("year_first_day", dt.date(year, 1, 1))
-    return f"({alias}.period_start <= {last} AND ({alias}.period_end IS NULL OR {alias}.period_end >= {first}))"
+    a = sql.raw(alias)
+    return sql(
+        "({}.period_start <= {} AND ({}.period_end IS NULL OR {}.period_end >= {}))",
+        a,
+        dt.date(year, 12, 31),
+        a,
+        a,
+        dt.date(year, 1, 1),
+    )
 
 
-def citizen_promise_where(statement: Statement, value: CitizenPromiseFilter | None) -> list[str]:
+def citizen_promise_where(value: CitizenPromiseFilter | None) -> list[Fragment]:
     """Conditions on a citizen promise `p` joined as PROMISE_PLACES."""
     if value is None:
         return []
-    where = place_sql(statement, value.municipality_code, value.county_code, value.police_region)
+    where = place_sql(value.municipality_code, value.county_code, value.police_region)
     if value.year is not None:
-        where.append(covers_year_sql(statement, "p", value.year))
+        where.append(covers_year_sql("p", value.year))
     if value.area is not None:
-        where.append(area_sql(statement, "p.area_id", value.area))
+        where.append(area_sql("p.area_id", value.area))
     return where
 
 
-def commitment_where(statement: Statement, value: CommitmentFilter | None) -> list[str]:
-    """Conditions on a commitment `c` of citizen promise `p` joined as PROMISE_PLACES."""
+def commitment_where(
+    value: CommitmentFilter | None, year: Callable[[int], Fragment] | None = None, actor: str = "c.actor"
+) -> list[Fragment]:
+    """Conditions on a commitment `c` of citizen promise `p` joined as PROMISE_PLACES: the
+    commitment filter, for lists and statistics alike (`year`: what the year filter asks of
+    the promise; statistics ask it of their series of years; `actor`: whose actor the actor
+    filter asks for, target statistics' rows with no commitment having one of their own)."""
     if value is None:
         return []
-    where = place_sql(statement, value.municipality_code, value.county_code, value.police_region)
+    where = place_sql(value.municipality_code, value.county_code, value.police_region)
     if value.year is not None:
-        where.append(covers_year_sql(statement, "p", value.year))
+        where.append(covers_year_sql("p", value.year) if year is None else year(value.year))
     if value.actor is not None:
-        where.append(f"c.actor = {statement.bind('actor', value.actor.value)}")
+        where.append(sql(f"{actor} = {{}}", value.actor.value))
     if value.topic is not None:
-        topic = statement.bind("topic", value.topic)
-        where.append(
-            f"EXISTS (SELECT 1 FROM commitment_topic ft WHERE ft.commitment_id = c.id AND ft.topic_id = {topic})"
-        )
+        where.append(topic_sql(value.topic))
     if value.area is not None:
-        where.append(area_sql(statement, COMMITMENT_AREA, value.area))
+        where.append(area_sql(COMMITMENT_AREA, value.area))
     return where
+
+
+def topic_sql(topic: str) -> Fragment:
+    """The commitment `c` is tagged with the topic."""
+    return sql("EXISTS (SELECT 1 FROM commitment_topic ft WHERE ft.commitment_id = c.id AND ft.topic_id = {})", topic)

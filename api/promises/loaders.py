@@ -7,6 +7,7 @@ from api.core.loaders import Loader, Row, RowLoader, RowsLoader
 from api.core.sql import Decode, columns
 from api.people.loaders import ORGANISATION_FIELDS
 from api.promises.filters import Actor, covers_year_sql
+from models.sql import all_of, one_of, sql
 
 CITIZEN_PROMISE_FIELDS = (
     *CONTENT_FIELDS,
@@ -76,21 +77,25 @@ class CitizenPromisesByMunicipalityLoader(Loader[tuple[str, int | None], list[Ro
             codes_by_year[year].append(code)
         found: dict[tuple[str, int | None], list[Row]] = {key: [] for key in unique}
         for year, codes in codes_by_year.items():
-            statement = self.context.statement()
-            where = [statement.any("p.municipality_id", "codes", codes), self.context.visible_sql(statement, "p")]
+            where = [one_of("p.municipality_id", codes), self.context.visible_sql("p")]
             if year is not None:
-                where.append(covers_year_sql(statement, "p", year))
+                where.append(covers_year_sql("p", year))
             if not self.with_commitments:
-                rows = await statement.rows(
-                    f"SELECT {CITIZEN_PROMISE_COLUMNS} FROM citizen_promise p"
-                    f" WHERE {' AND '.join(where)} ORDER BY {NEWEST_FIRST}",
+                rows = await self.context.rows(
+                    sql(
+                        f"SELECT {CITIZEN_PROMISE_COLUMNS} FROM citizen_promise p WHERE {{}} ORDER BY {NEWEST_FIRST}",
+                        all_of(where),
+                    ),
                     CITIZEN_PROMISE_DECODE,
                 )
             else:
-                rows = await statement.rows(
-                    f"SELECT {CITIZEN_PROMISE_COLUMNS}, {columns('c', COMMITMENT_FIELDS, 'commitment__')}"
-                    " FROM citizen_promise p LEFT JOIN commitment c ON c.citizen_promise_id = p.id"
-                    f" WHERE {' AND '.join(where)} ORDER BY {NEWEST_FIRST}, c.document_order",
+                rows = await self.context.rows(
+                    sql(
+                        f"SELECT {CITIZEN_PROMISE_COLUMNS}, {columns('c', COMMITMENT_FIELDS, 'commitment__')}"
+                        " FROM citizen_promise p LEFT JOIN commitment c ON c.citizen_promise_id = p.id"
+                        f" WHERE {{}} ORDER BY {NEWEST_FIRST}, c.document_order",
+                        all_of(where),
+                    ),
                     CITIZEN_PROMISE_DECODE,
                 )
                 rows = self._keep_commitments(rows)
@@ -150,14 +155,16 @@ class CommitmentsByCitizenPromiseLoader(Loader[tuple[int, str | None], list[Row]
     async def load_batch(
         self, unique: list[tuple[int, str | None]], keys: list[tuple[int, str | None]]
     ) -> list[list[Row]]:
-        statement = self.context.statement()
-        where = [statement.any("c.citizen_promise_id", "ids", sorted({promise_id for promise_id, _ in unique}))]
+        where = [one_of("c.citizen_promise_id", sorted({promise_id for promise_id, _ in unique}))]
         actors = {actor for _, actor in unique}
         if None not in actors:
-            where.append(statement.any("c.actor", "actors", sorted(a for a in actors if a is not None)))
-        rows = await statement.rows(
-            f"SELECT {COMMITMENT_COLUMNS} FROM commitment c JOIN citizen_promise p ON p.id = c.citizen_promise_id"
-            f" WHERE {' AND '.join(where)} ORDER BY c.citizen_promise_id, c.document_order"
+            where.append(one_of("c.actor", sorted(a for a in actors if a is not None)))
+        rows = await self.context.rows(
+            sql(
+                f"SELECT {COMMITMENT_COLUMNS} FROM commitment c JOIN citizen_promise p ON p.id = c.citizen_promise_id"
+                " WHERE {} ORDER BY c.citizen_promise_id, c.document_order",
+                all_of(where),
+            )
         )
         grouped: dict[tuple[int, str | None], list[Row]] = defaultdict(list)
         for row in rows:
@@ -185,12 +192,14 @@ class CommitmentByKeyLoader(Loader[tuple[str, str], Row | None]):
     """By (citizen promise slug, commitment key): how global IDs and links name a commitment."""
 
     async def load_batch(self, unique: list[tuple[str, str]], keys: list[tuple[str, str]]) -> list[Row | None]:
-        statement = self.context.statement()
-        rows = await statement.rows(
-            f"SELECT {COMMITMENT_COLUMNS} FROM commitment c JOIN citizen_promise p ON p.id = c.citizen_promise_id"
-            f" WHERE {statement.any('p.slug', 'slugs', sorted({slug for slug, _ in unique}))}"
-            f" AND {statement.any('c.key', 'keys', sorted({key for _, key in unique}))}"
-            f" AND {self.context.visible_sql(statement, 'p')}"
+        rows = await self.context.rows(
+            sql(
+                f"SELECT {COMMITMENT_COLUMNS} FROM commitment c JOIN citizen_promise p ON p.id = c.citizen_promise_id"
+                " WHERE {} AND {} AND {}",
+                one_of("p.slug", sorted({slug for slug, _ in unique})),
+                one_of("c.key", sorted({key for _, key in unique})),
+                self.context.visible_sql("p"),
+            )
         )
         by_key = {(row["citizen_promise__slug"], row["key"]): row for row in rows}
         return [by_key.get(key) for key in keys]
@@ -237,8 +246,8 @@ class PartnersByCommitmentLoader(RowsLoader[int]):
 
 class TopicsLoader(Loader[None, list[Row]]):
     async def load_batch(self, unique: list[None], keys: list[None]) -> list[list[Row]]:
-        rows = await self.context.statement().rows(
-            "SELECT t.key AS key, t.label AS label FROM topic t ORDER BY t.position, t.key"
+        rows = await self.context.rows(
+            sql.raw("SELECT t.key AS key, t.label AS label FROM topic t ORDER BY t.position, t.key")
         )
         return [rows for _ in keys]
 

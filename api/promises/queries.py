@@ -58,12 +58,11 @@ class PromiseQuery:
         inputs.check(filter=filter)
         settings = info.context.settings
         request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=2)
-        statement = info.context.statement()
         return await paginate(
-            statement,
+            info.context,
             columns=CITIZEN_PROMISE_COLUMNS,
             tables=f"citizen_promise p {PROMISE_PLACES}",
-            where=[info.context.visible_sql(statement, "p"), *citizen_promise_where(statement, filter)],
+            where=[info.context.visible_sql("p"), *citizen_promise_where(filter)],
             keys=PROMISE_ORDER,
             request=request,
             build=CitizenPromise.from_row,
@@ -91,7 +90,6 @@ class PromiseQuery:
         request = page_request(
             first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=len(keys), tag=tag
         )
-        statement = info.context.statement()
         nodes = under(info, "edges.node")
         # The page joins each commitment's promise and its place anyway; when the query asks for
         # them, the same statement reads them too.
@@ -103,10 +101,10 @@ class PromiseQuery:
             await prefetch.commitments(info, rows, nodes)
 
         return await paginate(
-            statement,
+            info.context,
             columns=COMMITMENT_COLUMNS + (f", {prefetch.PROMISE_WITH_PLACE_COLUMNS}" if with_promises else ""),
             tables=commitment_tables(order_by, PROMISE_PLACES),
-            where=[info.context.visible_sql(statement, "p"), *commitment_where(statement, filter)],
+            where=[info.context.visible_sql("p"), *commitment_where(filter)],
             keys=keys,
             request=request,
             build=Commitment.from_row,

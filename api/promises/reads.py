@@ -16,17 +16,18 @@ from api.compiled.declare import (
     Text,
     Value,
     Values,
+    Visible,
     content_fields,
 )
-from api.core.sql import Statement
 from api.promises.filters import PROMISE_PLACES, citizen_promise_where, commitment_where
 from api.promises.ordering import COMMITMENT_ORDERS, CommitmentOrder, cursor_tag
 from api.promises.queries import PROMISE_ORDER
+from models.sql import Fragment, sql
 
 
-def _actor(statement: Statement, alias: str, arguments: Mapping[str, Any]) -> list[str]:
+def _actor(alias: str, arguments: Mapping[str, Any]) -> list[Fragment]:
     actor = arguments.get("actor")
-    return [] if actor is None else [f"{alias}.actor = {statement.bind('actor', actor.value)}"]
+    return [] if actor is None else [sql(f"{alias}.actor = {{}}", actor.value)]
 
 
 def _commitment_key(key: str) -> dict[str, str]:
@@ -146,7 +147,7 @@ COMMITMENT = Table(
     },
     table="commitment",
     key="(SELECT kp.slug FROM citizen_promise kp WHERE kp.id = {c}.citizen_promise_id) || '/' || {c}.key",
-    lookup="{j}.slug = :promise AND {c}.key = :commitment",
+    lookup="{j}.slug = {promise} AND {c}.key = {commitment}",
     lookup_source="JOIN citizen_promise {j} ON {j}.id = {c}.citizen_promise_id",
     lookup_visible=(("j", "p"),),
     split_key=_commitment_key,
@@ -216,12 +217,12 @@ SUCCESSION = Table(
 DECLARED = (CITIZEN_PROMISE, COMMITMENT, TARGET, TARGET_GROUP, SUCCESSION)
 
 
-def _promises_where(statement: Statement, context: Any, arguments: Mapping[str, Any]) -> list[str]:
-    return [context.visible_sql(statement, "p"), *citizen_promise_where(statement, arguments.get("filter"))]
+def _promises_where(visible: Visible, arguments: Mapping[str, Any]) -> list[Fragment]:
+    return [visible("p"), *citizen_promise_where(arguments.get("filter"))]
 
 
-def _commitments_where(statement: Statement, context: Any, arguments: Mapping[str, Any]) -> list[str]:
-    return [context.visible_sql(statement, "p"), *commitment_where(statement, arguments.get("filter"))]
+def _commitments_where(visible: Visible, arguments: Mapping[str, Any]) -> list[Fragment]:
+    return [visible("p"), *commitment_where(arguments.get("filter"))]
 
 
 def _commitments_order(arguments: Mapping[str, Any]) -> tuple[tuple[Any, ...], str | None]:

@@ -8,13 +8,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from api.editorial.scope import concerns_sql
+from api.geography.filters import place_sql
 from models.search.analysis import fts5_query, query_terms, query_words, tsquery_text
-from models.sql import Sql, placeholders
+from models.sql import Fragment, all_of, client_postgres, one_of, rows, sql, visible
 
 # Title matches weigh more than body matches: PostgreSQL ranks weight A (titles) 10 times
 # weight D (bodies) by default; SQLite's bm25 gets the same ratio as column weights.
@@ -60,79 +60,64 @@ async def find(
     terms = query_terms(criteria.query)
     if not terms or criteria.kinds == []:
         return Found(0, [], terms)
-    sql = Sql(client)
-    params: list[Any] = []
-    if sql.postgres:
-        source = "search_document d CROSS JOIN to_tsquery('swedish', ?) AS q"
-        params.append(tsquery_text(query_words(criteria.query)))
-        conditions = ["d.search_vector @@ q"]
+    if client_postgres(client):
+        source = sql(
+            "search_document d CROSS JOIN to_tsquery('swedish', {}) AS q", tsquery_text(query_words(criteria.query))
+        )
+        conditions = [sql.raw("d.search_vector @@ q")]
         score = _POSTGRES_SCORE
     else:
-        source = "search_text JOIN search_document d ON d.id = search_text.rowid"
-        conditions = ["search_text MATCH ?"]
-        params.append(fts5_query(terms))
+        source = sql.raw("search_text JOIN search_document d ON d.id = search_text.rowid")
+        conditions = [sql("search_text MATCH {}", fts5_query(terms))]
         score = _SQLITE_SCORE
-    source += (
+    source += sql.raw(
         " LEFT JOIN agreement a ON a.id = d.agreement_id"
         " LEFT JOIN citizen_promise p ON p.id = d.citizen_promise_id"
         " LEFT JOIN follow_up f ON f.id = d.follow_up_id"
         " LEFT JOIN commitment c ON c.id = d.commitment_id"
     )
     for column, alias in (("agreement_id", "a"), ("citizen_promise_id", "p"), ("follow_up_id", "f")):
-        condition, values = _shown(alias, now, preview, drafts_of)
-        conditions.append(f"(d.{column} IS NULL OR {condition})")
-        params += values
-    conditions.append("(d.commitment_id IS NULL OR c.id IS NOT NULL)")
+        conditions.append(sql(f"(d.{column} IS NULL OR {{}})", _shown(alias, now, preview, drafts_of)))
+    conditions.append(sql.raw("(d.commitment_id IS NULL OR c.id IS NOT NULL)"))
     if criteria.kinds is not None:
-        conditions.append(f"d.kind IN ({placeholders(criteria.kinds)})")
-        params += criteria.kinds
-    place, values = _place(criteria)
-    if place:
-        conditions.append(place)
-        params += values
-    where = " AND ".join(conditions)
-    count = await sql.rows(f"SELECT COUNT(*) AS total FROM {source} WHERE {where}", params)
-    rows = await sql.rows(
-        f"SELECT d.kind, d.item_id, d.title, d.body, {score} AS score FROM {source} WHERE {where}"
-        " ORDER BY score DESC, d.kind, d.item_id LIMIT ? OFFSET ?",
-        [*params, first, offset],
+        conditions.append(one_of("d.kind", list(criteria.kinds)))
+    places = place_sql(criteria.municipality_code, criteria.county_code, criteria.police_region, _PLACE_COLUMNS)
+    if places:
+        # Documents concerning a municipality that matches every given place (an agreement
+        # concerns each municipality party to it).
+        conditions.append(
+            sql("EXISTS (SELECT 1 FROM search_place s WHERE s.document_id = d.id AND {})", all_of(places))
+        )
+    where = all_of(conditions)
+    count = await rows(sql("SELECT COUNT(*) AS total FROM {} WHERE {}", source, where), client)
+    found = await rows(
+        sql(
+            f"SELECT d.kind, d.item_id, d.title, d.body, {score} AS score FROM {{}} WHERE {{}}"
+            " ORDER BY score DESC, d.kind, d.item_id LIMIT {} OFFSET {}",
+            source,
+            where,
+            first,
+            offset,
+        ),
+        client,
     )
-    matches = [Match(row["kind"], row["item_id"], row["title"], row["body"], float(row["score"])) for row in rows]
+    matches = [Match(row["kind"], row["item_id"], row["title"], row["body"], float(row["score"])) for row in found]
     return Found(int(count[0]["total"]), matches, terms)
 
 
-def _shown(alias: str, now: datetime, preview: bool, drafts_of: frozenset[str] | None) -> tuple[str, list[Any]]:
+# The place filter (api/geography/filters.py) over the places a document concerns.
+_PLACE_COLUMNS = ("s.municipality_code", "s.county_code", "s.police_region")
+
+
+def _shown(alias: str, now: datetime, preview: bool, drafts_of: frozenset[str] | None) -> Fragment:
     """The read path's visibility rule (Context.visible_sql in api/context.py): published and
     inside its publish_at/unpublish_at window; in preview everything (`preview`) or also what
     concerns a municipality of `drafts_of` (a scoped token's preview, api/editorial/scope.py).
     A missing row (deleted content) is never shown, not even in preview."""
     if preview:
-        return f"{alias}.id IS NOT NULL", []
-    shown = (
-        f"({alias}.status = 'PUBLISHED'"
-        f" AND ({alias}.publish_at IS NULL OR {alias}.publish_at <= ?)"
-        f" AND ({alias}.unpublish_at IS NULL OR {alias}.unpublish_at > ?))"
-    )
+        return sql.raw(f"{alias}.id IS NOT NULL")
+    shown = visible(alias, now)
     if not drafts_of:
-        return shown, [now, now]
-    codes = sorted(drafts_of)
-    own = concerns_sql(alias, lambda column: f"{column} IN ({placeholders(codes)})")
-    return f"({shown} OR {own})", [now, now, *codes]
-
-
-def _place(criteria: Criteria) -> tuple[str, list[Any]]:
-    """Documents concerning a municipality that matches every given place (an agreement
-    concerns each municipality party to it)."""
-    conditions = []
-    values: list[Any] = []
-    for column, value in (
-        ("municipality_code", criteria.municipality_code),
-        ("county_code", criteria.county_code),
-        ("police_region", criteria.police_region),
-    ):
-        if value is not None:
-            conditions.append(f"s.{column} = ?")
-            values.append(value)
-    if not conditions:
-        return "", []
-    return f"EXISTS (SELECT 1 FROM search_place s WHERE s.document_id = d.id AND {' AND '.join(conditions)})", values
+        return shown
+    codes = sql.value(sorted(drafts_of))
+    return sql("({} OR {})", shown, concerns_sql(alias, lambda column: one_of(column, codes)))

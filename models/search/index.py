@@ -24,7 +24,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.search.analysis import index_terms
-from models.sql import Sql, json_value, placeholders
+from models.sql import Sql, client_postgres, execute, json_value, one_of, rows, sql
 
 AGREEMENT = "AGREEMENT"
 CITIZEN_PROMISE = "CITIZEN_PROMISE"
@@ -55,7 +55,7 @@ async def content_written(
     `created`: those of them that were just created, so have no documents yet to replace
     (a whole-country load creates every item; skipping their deletes saved ten statements
     that each scanned the growing index, 1.4 s of a PostgreSQL load on the busy machine)."""
-    index = _Index(Sql(client), frozenset(created))
+    index = _Index(client, frozenset(created))
     for chunk in _chunks(item_ids):
         if kind == "agreements":
             await index.agreements(chunk)
@@ -69,7 +69,7 @@ async def content_written(
 
 
 async def content_deleted(kind: str, item_ids: list[int], client: BaseDBAsyncClient | None = None) -> None:
-    index = _Index(Sql(client))
+    index = _Index(client)
     for chunk in _chunks(item_ids):
         if kind == "agreements":
             await index.delete("kind = 'AGREEMENT' AND item_id", chunk)
@@ -85,15 +85,14 @@ async def content_deleted(kind: str, item_ids: list[int], client: BaseDBAsyncCli
 async def rebuild(client: BaseDBAsyncClient | None = None) -> dict[str, int]:
     """Empty the index and index all content again; returns documents per kind.
     Run it inside a transaction, so searches see the old index until it is done."""
-    sql = Sql(client)
-    await sql.execute("DELETE FROM search_place")
-    await sql.execute("DELETE FROM search_document")
+    await execute(sql.raw("DELETE FROM search_place"), client)
+    await execute(sql.raw("DELETE FROM search_document"), client)
     # Citizen promises bring their commitments and follow-ups along.
     for kind, table in (("agreements", "agreement"), ("citizen_promises", "citizen_promise")):
-        ids = [row["id"] for row in await sql.rows(f"SELECT id FROM {table} ORDER BY id")]
-        await content_written(kind, ids, sql.client, created=ids)
-    rows = await sql.rows("SELECT kind, COUNT(*) AS documents FROM search_document GROUP BY kind ORDER BY kind")
-    return {row["kind"]: int(row["documents"]) for row in rows}
+        ids = [row["id"] for row in await rows(sql.raw(f"SELECT id FROM {table} ORDER BY id"), client)]
+        await content_written(kind, ids, client, created=ids)
+    documents = sql.raw("SELECT kind, COUNT(*) AS documents FROM search_document GROUP BY kind ORDER BY kind")
+    return {row["kind"]: int(row["documents"]) for row in await rows(documents, client)}
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
@@ -124,22 +123,26 @@ def _join(parts: Iterable[str]) -> str:
 
 
 class _Index:
-    def __init__(self, sql: Sql, created: frozenset[int] = frozenset()) -> None:
-        self.sql = sql
+    def __init__(self, client: BaseDBAsyncClient | None, created: frozenset[int] = frozenset()) -> None:
+        self.client = client
+        self.postgres = client_postgres(client)
         self.created = created
+        # Documents and places go in as the seed writer's rows do (COPY or multi-row VALUES).
+        self.bulk = Sql(client)
+
+    async def rows(self, template: str, *parts: Any) -> list[dict[str, Any]]:
+        return await rows(sql(template, *parts), self.client)
 
     async def agreements(self, ids: list[int]) -> None:
-        rows = await self.sql.rows(
-            "SELECT id, title, summary_plain, sections, sections_plain, problem_areas FROM agreement"
-            f" WHERE id IN ({placeholders(ids)})",
-            ids,
+        found = await self.rows(
+            "SELECT id, title, summary_plain, sections, sections_plain, problem_areas FROM agreement WHERE {}",
+            one_of("id", ids),
         )
-        parties = await self.sql.rows(
+        parties = await self.rows(
             "SELECT p.agreement_id, o.municipality_id FROM agreement_party p"
             " JOIN organisation o ON o.id = p.organisation_id"
-            f" WHERE p.agreement_id IN ({placeholders(ids)}) AND o.municipality_id IS NOT NULL"
-            " ORDER BY p.agreement_id, p.position",
-            ids,
+            " WHERE {} AND o.municipality_id IS NOT NULL ORDER BY p.agreement_id, p.position",
+            one_of("p.agreement_id", ids),
         )
         codes: dict[int, list[str]] = defaultdict(list)
         for party in parties:
@@ -159,7 +162,7 @@ class _Index:
                 ),
                 municipality_codes=codes[row["id"]],
             )
-            for row in rows
+            for row in found
         ]
         await self.replace("kind = 'AGREEMENT' AND item_id", ids)
         await self.insert(documents)
@@ -167,17 +170,15 @@ class _Index:
     async def citizen_promises(self, ids: list[int]) -> None:
         """A promise and its commitments (written with it, and possibly gone from it), then its
         follow-ups: they concern the promise's municipality, which may have changed."""
-        rows = await self.sql.rows(
+        found = await self.rows(
             "SELECT id, title, summary_plain, problem_picture_plain, sections, sections_plain, municipality_id"
-            " FROM citizen_promise"
-            f" WHERE id IN ({placeholders(ids)})",
-            ids,
+            " FROM citizen_promise WHERE {}",
+            one_of("id", ids),
         )
-        commitments = await self.sql.rows(
+        commitments = await self.rows(
             "SELECT c.id, c.text, c.citizen_promise_id, p.municipality_id FROM commitment c"
-            " JOIN citizen_promise p ON p.id = c.citizen_promise_id"
-            f" WHERE c.citizen_promise_id IN ({placeholders(ids)})",
-            ids,
+            " JOIN citizen_promise p ON p.id = c.citizen_promise_id WHERE {}",
+            one_of("c.citizen_promise_id", ids),
         )
         documents = [
             Document(
@@ -194,38 +195,35 @@ class _Index:
                 ),
                 municipality_codes=[row["municipality_id"]],
             )
-            for row in rows
+            for row in found
         ]
         documents += [_commitment(row) for row in commitments]
         await self.replace("kind IN ('CITIZEN_PROMISE', 'COMMITMENT') AND citizen_promise_id", ids)
         await self.insert(documents)
-        follow_ups = await self.sql.rows(
-            f"SELECT id FROM follow_up WHERE citizen_promise_id IN ({placeholders(ids)})", ids
-        )
+        follow_ups = await self.rows("SELECT id FROM follow_up WHERE {}", one_of("citizen_promise_id", ids))
         # `created` names promises: their follow-ups (written before them) may have documents.
         for chunk in _chunks([row["id"] for row in follow_ups]):
-            await _Index(self.sql).follow_ups(chunk)
+            await _Index(self.client).follow_ups(chunk)
 
     async def commitments(self, ids: list[int]) -> None:
-        rows = await self.sql.rows(
+        found = await self.rows(
             "SELECT c.id, c.text, c.citizen_promise_id, p.municipality_id FROM commitment c"
-            f" JOIN citizen_promise p ON p.id = c.citizen_promise_id WHERE c.id IN ({placeholders(ids)})",
-            ids,
+            " JOIN citizen_promise p ON p.id = c.citizen_promise_id WHERE {}",
+            one_of("c.id", ids),
         )
-        documents = [_commitment(row) for row in rows]
+        documents = [_commitment(row) for row in found]
         await self.replace("kind = 'COMMITMENT' AND item_id", ids)
         await self.insert(documents)
 
     async def follow_ups(self, ids: list[int]) -> None:
-        rows = await self.sql.rows(
+        found = await self.rows(
             "SELECT f.id, f.title, f.summary_plain, f.citizen_promise_id, p.municipality_id FROM follow_up f"
-            f" JOIN citizen_promise p ON p.id = f.citizen_promise_id WHERE f.id IN ({placeholders(ids)})",
-            ids,
+            " JOIN citizen_promise p ON p.id = f.citizen_promise_id WHERE {}",
+            one_of("f.id", ids),
         )
-        entries = await self.sql.rows(
-            f"SELECT follow_up_id, narrative_plain FROM follow_up_entry WHERE follow_up_id IN ({placeholders(ids)})"
-            " ORDER BY follow_up_id, position",
-            ids,
+        entries = await self.rows(
+            "SELECT follow_up_id, narrative_plain FROM follow_up_entry WHERE {} ORDER BY follow_up_id, position",
+            one_of("follow_up_id", ids),
         )
         narratives: dict[int, list[str]] = defaultdict(list)
         for entry in entries:
@@ -240,7 +238,7 @@ class _Index:
                 body=_join([_plain(row["summary_plain"]), *narratives[row["id"]]]),
                 municipality_codes=[row["municipality_id"]],
             )
-            for row in rows
+            for row in found
         ]
         await self.replace("kind = 'FOLLOW_UP' AND item_id", ids)
         await self.insert(documents)
@@ -253,11 +251,12 @@ class _Index:
         """Delete the documents where `{condition} IN ids` (the condition ends with a column)."""
         if not ids:
             return
-        where = f"{condition} IN ({placeholders(ids)})"
-        await self.sql.execute(
-            f"DELETE FROM search_place WHERE document_id IN (SELECT id FROM search_document WHERE {where})", ids
+        where = one_of(condition, ids)
+        await execute(
+            sql("DELETE FROM search_place WHERE document_id IN (SELECT id FROM search_document WHERE {})", where),
+            self.client,
         )
-        await self.sql.execute(f"DELETE FROM search_document WHERE {where}", ids)
+        await execute(sql("DELETE FROM search_document WHERE {}", where), self.client)
 
     async def insert(self, documents: list[Document]) -> None:
         if not documents:
@@ -276,13 +275,13 @@ class _Index:
         for d in documents:
             row = [d.kind, d.item_id, d.agreement_id, d.citizen_promise_id, d.follow_up_id, d.commitment_id]
             row += [d.title, d.body]
-            if not self.sql.postgres:
+            if not self.postgres:
                 # PostgreSQL analyses the text itself (a generated tsvector column).
                 row += [index_terms(d.title), index_terms(d.body)]
             rows.append(row)
-        if not self.sql.postgres:
+        if not self.postgres:
             columns += ["title_terms", "body_terms"]
-        written = await self.sql.insert("search_document", columns, rows, " RETURNING id, kind, item_id")
+        written = await self.bulk.insert("search_document", columns, rows, " RETURNING id, kind, item_id")
         ids = {(row["kind"], row["item_id"]): row["id"] for row in written}
         await self.places(documents, ids)
 
@@ -292,14 +291,14 @@ class _Index:
         codes = sorted({code for d in documents for code in d.municipality_codes})
         if not codes:
             return
-        where = await self.sql.rows(
+        where = await self.rows(
             "SELECT m.code AS code, m.county_id AS county, r.name AS region FROM municipality m"
             " JOIN county c ON c.code = m.county_id LEFT JOIN police_unit r ON r.id = c.police_region_id"
-            f" WHERE m.code IN ({placeholders(codes)})",
-            codes,
+            " WHERE {}",
+            one_of("m.code", codes),
         )
         found = {row["code"]: (row["county"], row["region"]) for row in where}
-        await self.sql.insert(
+        await self.bulk.insert(
             "search_place",
             ["document_id", "municipality_code", "county_code", "police_region"],
             [
