@@ -34,7 +34,7 @@ from tortoise import Tortoise
 
 from api.compiled.compiler import Answer, Compiler, Unsupported
 from api.compiled.dialect import b64url, enum_value
-from api.core.sql import Statement, _fetch, default_dialect
+from api.core.sql import Statement, _compile, _fetch
 from api.protection.documents import Bounded
 
 log = logging.getLogger("samverkan.compiled")
@@ -76,7 +76,8 @@ class CompiledReads:
         key = (text, operation_name)
         if self.unsupported.get(key) is not None:
             return None
-        postgres = default_dialect() == "postgres"
+        client = Tortoise.get_connection("default")  # a context variable's look-up: once
+        postgres = client.capabilities.dialect == "postgres"
         viewer = context.viewer
         # A preview asked for by the request header (api/editorial/preview.py), before any field.
         asked = bool(context.preview_asked)
@@ -92,7 +93,7 @@ class CompiledReads:
         kept = self.compiled.get(request_key)
         if kept is not None:
             answers, context.preview = _at(kept[0], context.now, postgres), kept[1] or asked
-            return await self._answer(answers, postgres, context)
+            return await self._answer(answers, client, context)
         executor = self.schema.execution_context_class.build(
             self.schema._schema, document, raw_variable_values=variables, operation_name=operation_name
         )
@@ -116,7 +117,7 @@ class CompiledReads:
             context.preview = asked
             return None
         self.compiled.put(request_key, (answers, context.preview))
-        return await self._answer(answers, postgres, context)
+        return await self._answer(answers, client, context)
 
     def _kept_text(self, answer: Answer) -> Answer:
         """The answer with its SQL text shared with the answers of other variables of that shape."""
@@ -129,9 +130,9 @@ class CompiledReads:
             kept = sql
         return kept, values
 
-    async def _answer(self, answers: dict[str, Answer], postgres: bool, context: Any) -> ExecutionResult | None:
+    async def _answer(self, answers: dict[str, Answer], client: Any, context: Any) -> ExecutionResult | None:
         try:
-            texts = await self._run(answers, postgres)
+            texts = await self._run(answers, client)
         except Exception as reason:
             log.debug("a compiled statement failed, the reference path answers: %r", reason)
             self.fallbacks += 1
@@ -142,38 +143,52 @@ class CompiledReads:
         extensions = {"execution": "compiled"} if context.settings.debug_execution else None
         return ExecutionResult(data=data, extensions=extensions)
 
-    async def _run(self, answers: dict[str, Answer], postgres: bool) -> dict[str, str | None]:
+    async def _run(self, answers: dict[str, Answer], client: Any) -> dict[str, str | None]:
+        postgres = client.capabilities.dialect == "postgres"
+        pool = getattr(client, "_pool", None) if postgres else None
         if not postgres:
-            await _with_base64()
-        keys = list(answers)
-        statements = [answers[key] for key in keys]
-        if postgres:
-            found = await asyncio.gather(*(_one(answer) for answer in statements))
-        else:
-            found = [await _one(answer) for answer in statements]
-        return dict(zip(keys, found, strict=True))
+            await _with_base64(client)
+        if len(answers) == 1:  # the common case (`node`, each core document): no task to gather
+            ((key, answer),) = answers.items()
+            return {key: await _one(answer, postgres, pool)}
+        if not postgres:
+            return {key: await _one(answer, postgres, pool) for key, answer in answers.items()}
+        found = await asyncio.gather(*(_one(answer, postgres, pool) for answer in answers.values()))
+        return dict(zip(answers, found, strict=True))
 
 
 def _at(answers: dict[str, Answer], now: datetime, postgres: bool) -> dict[str, Answer]:
     """Kept answers for a request at `now`. Every value a statement binds follows from the
     document, its variables and the viewer kind, which key the kept statements, except the
     moment visibility is judged at (`:now`, api/core/sql.py, Statement.visible)."""
-    moment = Statement("postgres" if postgres else "sqlite")
-    moment.timestamp("now", now)
+    moment: Any = None
     fresh: dict[str, Answer] = {}
     for key, answer in answers.items():
         if isinstance(answer, str) or "now" not in answer[1]:
             fresh[key] = answer
-        else:
-            fresh[key] = (answer[0], {**answer[1], "now": moment.values["now"]})
+            continue
+        if moment is None:
+            statement = Statement("postgres" if postgres else "sqlite")
+            statement.timestamp("now", now)
+            moment = statement.values["now"]
+        fresh[key] = (answer[0], {**answer[1], "now": moment})
     return fresh
 
 
-async def _one(answer: Answer) -> str | None:
+async def _one(answer: Answer, postgres: bool, pool: Any) -> str | None:
+    """One root field's JSON text. On PostgreSQL straight from asyncpg's pool, as the limit app
+    (bench/limit.py) does: Tortoise's `execute_query_dict` adds three wrapping coroutines, a
+    connection wrapper and a dict per row, and nothing of Tortoise is needed here (a read
+    outside any transaction; a failure sends the request to the reference path, which meets
+    it again through Tortoise)."""
     if isinstance(answer, str):
         return answer
     text, values = answer
-    rows = await _fetch(text, values, default_dialect() == "postgres")
+    if pool is not None:
+        sql, names = _compile(text, True)
+        found = await pool.fetchval(sql, *[values[name] for name in names])
+        return None if found is None else str(found)
+    rows = await _fetch(text, values, postgres)
     value = rows[0]["j"]
     return None if value is None else str(value)
 
@@ -181,9 +196,8 @@ async def _one(answer: Answer) -> str | None:
 _registered: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
-async def _with_base64() -> None:
+async def _with_base64(client: Any) -> None:
     """SQLite has no base64: give its connection one, once (api/compiled/dialect.py)."""
-    client: Any = Tortoise.get_connection("default")
     async with client.acquire_connection() as connection:
         if connection in _registered:
             return
