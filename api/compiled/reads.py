@@ -150,10 +150,10 @@ class CompiledReads:
             await _with_base64(client)
         if len(answers) == 1:  # the common case (`node`, each core document): no task to gather
             ((key, answer),) = answers.items()
-            return {key: await _one(answer, postgres, pool)}
+            return {key: await _one(answer, client, pool)}
         if not postgres:
-            return {key: await _one(answer, postgres, pool) for key, answer in answers.items()}
-        found = await asyncio.gather(*(_one(answer, postgres, pool) for answer in answers.values()))
+            return {key: await _one(answer, client, pool) for key, answer in answers.items()}
+        found = await asyncio.gather(*(_one(answer, client, pool) for answer in answers.values()))
         return dict(zip(answers, found, strict=True))
 
 
@@ -175,20 +175,23 @@ def _at(answers: dict[str, Answer], now: datetime, postgres: bool) -> dict[str, 
     return fresh
 
 
-async def _one(answer: Answer, postgres: bool, pool: Any) -> str | None:
-    """One root field's JSON text. On PostgreSQL straight from asyncpg's pool, as the limit app
-    (bench/limit.py) does: Tortoise's `execute_query_dict` adds three wrapping coroutines, a
-    connection wrapper and a dict per row, and nothing of Tortoise is needed here (a read
-    outside any transaction; a failure sends the request to the reference path, which meets
-    it again through Tortoise)."""
+async def _one(answer: Answer, client: Any, pool: Any) -> str | None:
+    """One root field's JSON text. On PostgreSQL straight from asyncpg's pool (`pool`), as the
+    limit app (bench/limit.py) does: Tortoise's `execute_query_dict` adds three wrapping
+    coroutines, a connection wrapper and a dict per row, and nothing of Tortoise is needed here
+    (a read outside any transaction; a failure sends the request to the reference path, which
+    meets it again through Tortoise). The statement is logged as Tortoise logs its own (DEBUG,
+    `tortoise.db_client`), where statement counts are read."""
     if isinstance(answer, str):
         return answer
     text, values = answer
     if pool is not None:
         sql, names = _compile(text, True)
-        found = await pool.fetchval(sql, *[values[name] for name in names])
+        arguments = [values[name] for name in names]
+        client.log.debug("%s: %s", sql, arguments)
+        found = await pool.fetchval(sql, *arguments)
         return None if found is None else str(found)
-    rows = await _fetch(text, values, postgres)
+    rows = await _fetch(text, values, client.capabilities.dialect == "postgres")
     value = rows[0]["j"]
     return None if value is None else str(value)
 

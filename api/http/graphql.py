@@ -133,6 +133,21 @@ def _json_param(request: Request, name: str) -> Any:
         raise BadRequest(f"The '{name}' parameter is not valid JSON.") from None
 
 
+class GraphQLRequest(Request):
+    """A request whose headers are read from a dict made on first use: starlette's
+    `headers.get` encodes the name and decodes and compares header after header each time,
+    and a request here reads six of them."""
+
+    _named: dict[bytes, bytes] | None = None
+
+    def header(self, name: bytes) -> str | None:
+        """The first header of that (lower-case) name, as starlette's `headers.get` gives it."""
+        if self._named is None:
+            self._named = dict(reversed(self.scope["headers"]))
+        value = self._named.get(name)
+        return None if value is None else value.decode("latin-1")
+
+
 class GraphQLEndpoint:
     def __init__(self, schema: Schema, settings: Settings, rates: RateLimits | None = None) -> None:
         self.schema = schema
@@ -153,12 +168,12 @@ class GraphQLEndpoint:
         self.batch_statements = True
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        request = Request(scope, receive)
+        request = GraphQLRequest(scope, receive)
         response = await self.handle(request)
         await response(scope, receive, send)
 
-    async def handle(self, request: Request) -> Response:
-        request_id = request_id_for(request.headers.get("x-request-id"))
+    async def handle(self, request: GraphQLRequest) -> Response:
+        request_id = request_id_for(request.header(b"x-request-id"))
         request.state.request_id = request_id
         try:
             response = await self._handle(request, request_id)
@@ -181,11 +196,11 @@ class GraphQLEndpoint:
         response.raw_headers.append((b"x-request-id", request_id.encode()))
         return response
 
-    async def _handle(self, request: Request, request_id: str) -> Response:
+    async def _handle(self, request: GraphQLRequest, request_id: str) -> Response:
         method = request.method
         if method not in {"GET", "POST"}:
             raise BadRequest("GraphQL is served over GET (queries) and POST.", 405, {"allow": "GET, POST"})
-        accept = request.headers.get("accept")
+        accept = request.header(b"accept")
         if method == "GET" and self._wants_ide(request, accept):
             if not self.settings.graphiql:
                 raise BadRequest("GraphiQL is turned off on this server.", 404)
@@ -203,7 +218,7 @@ class GraphQLEndpoint:
                 "extensions": _json_param(request, "extensions"),
             }
         else:
-            content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            content_type = (request.header(b"content-type") or "").split(";")[0].strip().lower()
             if content_type != JSON:
                 raise BadRequest(f"POST bodies must be {JSON} (got '{content_type or 'nothing'}').", 415)
             body = await self._read_body(request)
@@ -220,15 +235,15 @@ class GraphQLEndpoint:
         body = orjson.dumps(_payload(result))
         headers = self._cache_headers(request, body, cacheable=method == "GET" and not result.errors)
         etag = headers.get("etag")
-        if etag is not None and etag in _etags(request.headers.get("if-none-match")):
+        if etag is not None and etag in _etags(request.header(b"if-none-match")):
             return Response(b"", status_code=304, media_type=media_type, headers=headers)
         return Response(body, status_code=status, media_type=media_type, headers=headers)
 
-    async def _admit(self, request: Request) -> Viewer:
+    async def _admit(self, request: GraphQLRequest) -> Viewer:
         """Who asks, counted against the read rate: a valid token by its name, anyone else (a
         wrong token too, so that guessing is limited) by the client address."""
         address = "address:" + self.rates.address(request.scope)
-        header = request.headers.get("authorization")
+        header = request.header(b"authorization")
         try:
             viewer = ANONYMOUS if header is None else await viewer_for(header)
         except TokenError as error:
@@ -242,10 +257,10 @@ class GraphQLEndpoint:
             raise RateLimited(refusal)
         return viewer
 
-    async def _read_body(self, request: Request) -> bytes:
+    async def _read_body(self, request: GraphQLRequest) -> bytes:
         """The body, read no further than the limit, so a huge upload costs no memory."""
         limit = self.settings.max_query_bytes
-        declared = request.headers.get("content-length", "")
+        declared = request.header(b"content-length") or ""
         if declared.isdigit() and int(declared) > limit:
             raise BadRequest(f"The request body is larger than {limit:,} bytes.", 413)
         chunks: list[bytes] = []
@@ -266,7 +281,7 @@ class GraphQLEndpoint:
         return "query" not in request.query_params and "text/html" in (accept or "")
 
     async def _execute(
-        self, request: Request, params: GraphQLParams, request_id: str, viewer: Viewer
+        self, request: GraphQLRequest, params: GraphQLParams, request_id: str, viewer: Viewer
     ) -> ExecutionResult:
         """Parse and validate (both cached by the document's text), check the operation may be
         sent this way, then run a query along its plan (api/execution.py) or, for what plans do
@@ -296,9 +311,7 @@ class GraphQLEndpoint:
             raise RateLimited(refusal)
         context = Context(request=request, settings=self.settings, request_id=request_id, viewer=viewer)
         try:
-            context.preview = context.preview_asked = preview_header(
-                request.headers.get(PREVIEW_HEADER), viewer.can_preview
-            )
+            context.preview = context.preview_asked = preview_header(request.header(_PREVIEW), viewer.can_preview)
         except ValueError as error:
             raise BadRequest(str(error)) from None
         REQUEST_ID.set(request_id)
@@ -360,7 +373,7 @@ class GraphQLEndpoint:
         return result
 
     async def _batch(
-        self, request: Request, data: list[Any], media_type: str, request_id: str, viewer: Viewer
+        self, request: GraphQLRequest, data: list[Any], media_type: str, request_id: str, viewer: Viewer
     ) -> Response:
         if not self.settings.batching:
             raise BadRequest("Batched requests are turned off on this server; send one operation per request.")
@@ -374,10 +387,10 @@ class GraphQLEndpoint:
         response.headers["cache-control"] = "no-store"
         return response
 
-    def _cache_headers(self, request: Request, body: bytes, *, cacheable: bool) -> dict[str, str]:
+    def _cache_headers(self, request: GraphQLRequest, body: bytes, *, cacheable: bool) -> dict[str, str]:
         if not cacheable:
             return _NOT_CACHEABLE
-        private = "authorization" in request.headers
+        private = request.header(b"authorization") is not None
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         return {
             "vary": _VARY,
@@ -386,6 +399,7 @@ class GraphQLEndpoint:
         }
 
 
+_PREVIEW = PREVIEW_HEADER.lower().encode()
 _VARY = f"Accept, Authorization, {PREVIEW_HEADER}"
 # The headers of an answer no cache may keep: POST, errors (a Response copies them).
 _NOT_CACHEABLE = {"vary": _VARY, "cache-control": "no-store"}
