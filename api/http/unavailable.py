@@ -12,11 +12,11 @@ as soon as the database is back, without a restart.
 from __future__ import annotations
 
 import logging
-import uuid
 from typing import Any
 
 import orjson
 
+from api.http.request_id import request_id_for
 from models.availability import DatabaseUnavailable, NotMigrated, explain
 
 logger = logging.getLogger("samverkan.database")
@@ -82,7 +82,7 @@ class DatabaseErrorsMiddleware:
             unavailable = await explain(error)
             if unavailable is None or started:
                 raise  # a bug, or an answer already under way (a streamed export): the server aborts it
-            request_id = scope.get("state", {}).get("request_id") or uuid.uuid4().hex
+            request_id = scope.get("state", {}).get("request_id") or request_id_for(None)
             logger.warning("request %s %s: %s", request_id, scope["path"], unavailable)
             body = _body(unavailable, request_id)
             headers = [*_headers(unavailable, request_id), (b"content-length", str(len(body)).encode())]
