@@ -32,7 +32,7 @@ from graphql import (
 )
 
 from api.compiled import registry
-from api.compiled.declare import GlobalId, Nested, Related, Text, Value, Values
+from api.compiled.declare import Everything, GlobalId, Nested, Related, Text, Value, Values
 
 Draw = Callable[[random.Random], Any]
 
@@ -119,6 +119,8 @@ class Corpus:
             return f"node(id: {id_}) {{ {self.node()} }}"
         field_type = get_named_type(definition.type)
         assert isinstance(field_type, GraphQLObjectType)
+        if isinstance(registry.roots()[name], Everything):
+            return f"{name} {{ {self.selection(field_type, 3)} }}"
         if name == "municipality":
             code = self.argument(definition.args["code"], lambda rng: rng.choice(samples.codes))
             return f"municipality(code: {code}) {{ {self.selection(field_type, 3)} }}"

@@ -289,6 +289,29 @@ async def test_rich_text_in_every_format_is_one_compiled_statement_from_the_stor
     assert agreement["plain"] == to_plain(agreement["markdown"]) and "<" not in agreement["plain"]
 
 
+REFERENCE_LISTS = """{
+  counties { __typename code name policeRegion { name level } municipalities { code name } }
+  topics { key label }
+  again: topics { label }
+}"""
+
+
+async def test_the_reference_lists_are_one_compiled_statement_each_in_the_reference_paths_order(
+    paths: Paths, sql_counter: QueryCounter
+) -> None:
+    """`counties` and `topics` (api/compiled/declare.py, Everything): every row, in the order
+    the reference path gives (counties by code, topics by their position), one statement per
+    root field."""
+    response = await paths.post(REFERENCE_LISTS)
+    assert response.json()["extensions"] == {"execution": "compiled"}
+    assert len(sql_counter.statements) == 3, sql_counter.statements
+    data = await paths.same(REFERENCE_LISTS)
+    codes = [county["code"] for county in data["counties"]]
+    assert len(codes) == 21 and codes == sorted(codes)
+    assert all(county["municipalities"] for county in data["counties"])
+    assert [topic["label"] for topic in data["topics"]] == [topic["label"] for topic in data["again"]]
+
+
 def _reference_count(counter: QueryCounter) -> int:
     """Statements the reference side of `Paths.same` sent: all after the compiled one."""
     # The compiled statement builds JSON; the reference path's statements select rows.

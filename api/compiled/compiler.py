@@ -56,6 +56,7 @@ from api.compiled import registry
 from api.compiled.declare import (
     SCOPED_TABLES,
     ByKey,
+    Everything,
     GlobalId,
     Listing,
     Nested,
@@ -181,6 +182,8 @@ class Compiler:
             return self.by_key(declared, definition, nodes, arguments[declared.argument])
         if isinstance(declared, Listing):
             return self.listing(declared, definition, nodes, arguments)
+        if isinstance(declared, Everything):
+            return self.everything(declared, definition, nodes)
         raise Unsupported(f"the root field {name} is not declared")
 
     def node(self, definition: GraphQLField, nodes: list[FieldNode], global_id: str) -> Answer:
@@ -210,6 +213,18 @@ class Compiler:
         where += [self.visible(rule, {"c": c, "j": j}[placeholder]) for placeholder, rule in table.lookup_visible]
         source = sql.raw(f"{table.table} {c} {table.lookup_source.format(c=c, j=j)}")
         return sql("SELECT (SELECT {} FROM {} WHERE {}) AS j", item, source, sql.join(where, " AND "))
+
+    def everything(self, declared: Everything, definition: GraphQLField, nodes: list[FieldNode]) -> Answer:
+        table = self.types[declared.target]
+        assert isinstance(table, Table)
+        item_type = get_named_type(definition.type)
+        assert isinstance(item_type, GraphQLObjectType)
+        c = self.alias()
+        item = self.object(table, c, item_type, nodes)
+        rows = self.dialect.array(
+            item, sql.raw(f"{table.table} {c}"), sql.raw("1 = 1"), sql.raw(declared.order.format(c=c))
+        )
+        return sql("SELECT {} AS j", rows)
 
     def listing(
         self, declared: Listing, definition: GraphQLField, nodes: list[FieldNode], arguments: Mapping[str, Any]

@@ -197,4 +197,13 @@ class Listing:
     ordered: Callable[[Mapping[str, Any]], tuple[tuple[Any, ...], str | None]] | None = None
 
 
-Root = ByKey | Listing
+@dataclass(frozen=True)
+class Everything:
+    """A root list of every row of `target`'s table, in `order` (`{c}` the row): reference data
+    such as `counties` and `topics`, which have no visibility rule and no pages."""
+
+    target: str
+    order: str
+
+
+Root = ByKey | Listing | Everything

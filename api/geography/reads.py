@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from api.compiled.declare import ByKey, GlobalId, Listing, Related, Root, Table, Value, Visible
+from api.compiled.declare import ByKey, Everything, GlobalId, Listing, Related, Root, Table, Value, Visible
 from api.core.pagination import SortKey
 from api.geography.filters import PLACE_OF_MUNICIPALITY, place_sql
 from models.sql import Fragment
@@ -135,6 +135,7 @@ def _municipalities_where(visible: Visible, arguments: Mapping[str, Any]) -> lis
 
 ROOTS: dict[str, Root] = {
     "municipality": ByKey("Municipality", "code"),
+    "counties": Everything("County", "{c}.code"),
     "municipalities": Listing(
         "Municipality",
         f"municipality m {PLACE_OF_MUNICIPALITY}",

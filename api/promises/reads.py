@@ -7,6 +7,7 @@ from typing import Any
 
 from api.compiled.declare import (
     ByKey,
+    Everything,
     GlobalId,
     Listing,
     Nested,
@@ -214,7 +215,10 @@ SUCCESSION = Table(
     table="succession",
 )
 
-DECLARED = (CITIZEN_PROMISE, COMMITMENT, TARGET, TARGET_GROUP, SUCCESSION)
+# The topics commitments are tagged with (api/promises/loaders.py, TopicsLoader): reference data.
+TOPIC = Table("Topic", {"key": Value("{c}.key"), "label": Value("{c}.label")}, table="topic", key="{c}.key")
+
+DECLARED = (CITIZEN_PROMISE, COMMITMENT, TARGET, TARGET_GROUP, SUCCESSION, TOPIC)
 
 
 def _promises_where(visible: Visible, arguments: Mapping[str, Any]) -> list[Fragment]:
@@ -232,6 +236,7 @@ def _commitments_order(arguments: Mapping[str, Any]) -> tuple[tuple[Any, ...], s
 
 ROOTS: dict[str, Root] = {
     "citizenPromise": ByKey("CitizenPromise", "slug"),
+    "topics": Everything("Topic", "{c}.position, {c}.key"),
     "citizenPromises": Listing(
         "CitizenPromise", f"citizen_promise p {PROMISE_PLACES}", "p", _promises_where, tuple(PROMISE_ORDER)
     ),
