@@ -22,7 +22,7 @@ from api.app import create_app
 from api.editorial.access import Role
 from api.http.graphql import GraphQLEndpoint
 from api.settings import Settings
-from models import Area, CitizenPromise, Commitment, Revision, ServicePoint
+from models import Agreement, Area, CitizenPromise, Commitment, PrintedRole, Revision, ServicePoint
 from seed import format as fmt
 from seed.export import export_texts, write_files
 from seed.pipeline import load_path
@@ -616,7 +616,8 @@ async def _a_mutation_refuses_the_same_as_a_file(secret: str) -> None:
 
 async def _the_database_refuses_an_area_of_another_municipality() -> None:
     """Below validation, the database itself keeps a promise's, a commitment's and a service
-    point's area in the municipality, and an area in use where it is (migration 0012)."""
+    point's area in the municipality, and an area in use where it is (migration 0012); a printed
+    role keeps its one owner (0014)."""
     rosengard = await Area.get(slug="malmo-rosengard")
     gotene = await CitizenPromise.get(slug="gotene-medborgarlofte-2019")
     elsewhere = await Area.create(
@@ -630,6 +631,14 @@ async def _the_database_refuses_an_area_of_another_municipality() -> None:
         Area.filter(id=rosengard.id).update(municipality_id="1471"),
     ):
         with pytest.raises(IntegrityError, match="area_in_municipality"):
+            await attempt
+    # A role printed without a person has exactly one owner, and a contact role a promise (0014).
+    agreement = await Agreement.get(slug="malmo-samverkansoverenskommelse-2024")
+    for attempt in (
+        PrintedRole.filter(kind="SIGNATORY", citizen_promise_id__not_isnull=True).update(agreement_id=agreement.id),
+        PrintedRole.filter(kind="CONTACT").update(kind="OTHER"),
+    ):
+        with pytest.raises(IntegrityError, match="printed_role_owner"):
             await attempt
     assert await _state() == before
     await elsewhere.delete()
