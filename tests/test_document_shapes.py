@@ -977,6 +977,14 @@ INVALID: list[tuple[str, str, str, str]] = [
         "Field required",
     ),
     (
+        "author-without-name.yaml",
+        PROMISE_HEAD.format(slug="annat-15")
+        + "follow_ups:\n  - slug: annat-15-uppfoljning\n    title: Uppföljning\n    citizen_promise: annat-15\n"
+        "    year: 2023\n    author: {title: Kommunpolis}\n",
+        "author: {title",
+        "Field required",
+    ),
+    (
         "ages-reversed.yaml",
         PROMISE_HEAD.format(slug="annat-5") + "    target_groups: [{label: ungdomar, age_from: 17, age_to: 13}]\n",
         "target_groups:",
