@@ -46,7 +46,12 @@ from api.geography.loaders import (
     MunicipalityByCodeLoader,
     PoliceUnitByIdLoader,
 )
-from api.people.loaders import ContactsByCitizenPromiseLoader, ContactsByMunicipalityLoader
+from api.people.loaders import (
+    ContactsByCitizenPromiseLoader,
+    ContactsByMunicipalityLoader,
+    PrintedRolesByAgreementLoader,
+    PrintedRolesByCitizenPromiseLoader,
+)
 from api.promises.loaders import (
     CITIZEN_PROMISE_DECODE,
     CITIZEN_PROMISE_FIELDS,
@@ -156,6 +161,8 @@ async def agreements(info: Ctx, rows: Sequence[Row], selections: Selections) -> 
         steps.append(_parties_of(info, ids, selections))  # the municipalities come with them
     if asks(selections, "signatories"):
         steps.append(SignatoriesByAgreementLoader.of(info).prefetch(ids))
+    if asks(selections, "signingRoles"):
+        steps.append(PrintedRolesByAgreementLoader.of(info).prefetch(ids))
     await together(*steps)
 
 
@@ -197,6 +204,8 @@ async def citizen_promises(info: Ctx, rows: Sequence[Row], selections: Selection
         steps.append(_then(loader.of(info).prefetch(ids), follow_ups, info, selections, "followUps"))
     if asks(selections, "contacts"):
         steps.append(ContactsByCitizenPromiseLoader.of(info).prefetch(ids))
+    if asks(selections, "signingRoles") or asks(selections, "contactRoles"):
+        steps.append(PrintedRolesByCitizenPromiseLoader.of(info).prefetch(ids))
     await together(*steps)
 
 

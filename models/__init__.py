@@ -22,6 +22,7 @@ from models.promises import (
     CommitmentPerformer,
     CommitmentTarget,
     CommitmentTopic,
+    PrintedRole,
     TargetGroup,
     Topic,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "Organisation",
     "Person",
     "PoliceUnit",
+    "PrintedRole",
     "Review",
     "Revision",
     "ServiceAgreement",

@@ -1,7 +1,8 @@
 """Organisations, people and contacts.
 
 Personal data (names, e-mail, phone of officials) lives only in `Person`, so it can be hidden
-or erased in one place; signatories and contacts refer to a person.
+or erased in one place; signatories and contacts refer to a person. A role printed without a
+person ("kommunens trygghetssamordnare") is no person: it is a `PrintedRole` (models/promises.py).
 """
 
 from __future__ import annotations

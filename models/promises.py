@@ -268,3 +268,37 @@ class TargetGroup(Model):
     class Meta:
         table = "target_group"
         indexes = (Index(fields=("citizen_promise_id",)), Index(fields=("commitment_id",)))
+
+
+class PrintedRole(Model):
+    """A role printed without a person ("kommunens trygghetssamordnare"): a signatory of an
+    agreement or a citizen promise (`kind` SIGNATORY) or a contact a citizen promise prints
+    (CONTACT), with its organisation and, for a signatory, the date and place signed. Its own
+    table rather than a nullable `person_id` on `signatory`: the contract's `Signatory.person`
+    and `Contact.name` stay non-null, and SQLite would have to rebuild `signatory` to relax
+    NOT NULL. `position` shares the numbering of the named signatories of the same document, so
+    the printed order of both survives a seed export."""
+
+    id = fields.IntField(primary_key=True)
+    agreement: fields.ForeignKeyNullableRelation[Agreement] = fields.ForeignKeyField(
+        "models.Agreement", related_name="printed_roles", null=True, on_delete=fields.CASCADE
+    )
+    citizen_promise: fields.ForeignKeyNullableRelation[CitizenPromise] = fields.ForeignKeyField(
+        "models.CitizenPromise", related_name="printed_roles", null=True, on_delete=fields.CASCADE
+    )
+    kind = fields.CharField(max_length=20)
+    position = fields.IntField()
+    role = fields.CharField(max_length=300)
+    organisation: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="printed_roles", null=True, on_delete=fields.RESTRICT
+    )
+    signed_on = fields.DateField(null=True)
+    place = fields.CharField(max_length=200, null=True)
+
+    class Meta:
+        table = "printed_role"
+        indexes = (
+            Index(fields=("agreement_id",)),
+            Index(fields=("citizen_promise_id",)),
+            Index(fields=("organisation_id",)),
+        )

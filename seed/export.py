@@ -37,6 +37,7 @@ from models import (
     GovernanceBody,
     GovernanceBodyMember,
     Organisation,
+    PrintedRole,
     ServiceAgreement,
     ServiceAgreementParty,
     ServicePoint,
@@ -221,6 +222,7 @@ POINT_FIELDS = (
     "note",
 )
 SIGNATORY_FIELDS = ("person__name", "title", "organisation__slug", "signed_on", "place")
+ROLE_FIELDS = ("kind", "position", "role", "organisation__slug", "signed_on", "place")
 
 
 def _signatory(row: dict[str, Any]) -> dict[str, Any]:
@@ -231,6 +233,17 @@ def _signatory(row: dict[str, Any]) -> dict[str, Any]:
         "signed_on": row["signed_on"],
         "place": row["place"],
     }
+
+
+def _signatures(named: list[dict[str, Any]], roles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A document's signatories as printed: the named ones and the roles signed without a name
+    (printed_role SIGNATORY), in the one numbering they share."""
+    unnamed = [{**row, "person__name": None, "title": row["role"]} for row in roles if row["kind"] == "SIGNATORY"]
+    return [_signatory(row) for row in sorted([*named, *unnamed], key=lambda row: row["position"])]
+
+
+def _contact_roles(roles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"role": r["role"], "organisation": r["organisation__slug"]} for r in roles if r["kind"] == "CONTACT"]
 
 
 SUCCESSION_FIELDS = ("kind", "target_slug", "target_key", "reference")
@@ -263,7 +276,8 @@ async def export_agreements(slugs: Sequence[str] | None = None) -> dict[str, Sto
     )
     ids = [row["id"] for row in rows]
     parties = await _children(AgreementParty, "agreement_id", ids, "organisation__slug")
-    signatories = await _children(Signatory, "agreement_id", ids, *SIGNATORY_FIELDS)
+    signatories = await _children(Signatory, "agreement_id", ids, "position", *SIGNATORY_FIELDS)
+    roles = await _children(PrintedRole, "agreement_id", ids, *ROLE_FIELDS)
     bodies = await _children(
         GovernanceBody, "agreement_id", ids, "id", "key", "name", "role", "meetings_per_year", "cadence", "parent__key"
     )
@@ -298,7 +312,7 @@ async def export_agreements(slugs: Sequence[str] | None = None) -> dict[str, Sto
                 ),
                 "period": _period(row),
                 "parties": [p["organisation__slug"] for p in parties[row["id"]]],
-                "signatories": [_signatory(s) for s in signatories[row["id"]]],
+                "signatories": _signatures(signatories[row["id"]], roles[row["id"]]),
                 "bodies": [
                     {
                         "key": b["key"],
@@ -362,7 +376,10 @@ async def export_citizen_promises(slugs: Sequence[str] | None = None) -> dict[st
     targets = await _children(CommitmentTarget, "commitment_id", commitment_ids, *TARGET_FIELDS)
     contacts = await _children(CitizenPromiseContact, "citizen_promise_id", ids, "contact__slug")
     promise_parties = await _children(CitizenPromiseParty, "citizen_promise_id", ids, "organisation__slug")
-    promise_signatories = await _children(CitizenPromiseSignatory, "citizen_promise_id", ids, *SIGNATORY_FIELDS)
+    promise_signatories = await _children(
+        CitizenPromiseSignatory, "citizen_promise_id", ids, "position", *SIGNATORY_FIELDS
+    )
+    promise_roles = await _children(PrintedRole, "citizen_promise_id", ids, *ROLE_FIELDS)
     promise_groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
     commitment_groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for group_rows in (
@@ -398,7 +415,8 @@ async def export_citizen_promises(slugs: Sequence[str] | None = None) -> dict[st
                 "period": _period(row),
                 "parties": [p["organisation__slug"] for p in promise_parties[row["id"]]],
                 "signed_on": row["signed_on"],
-                "signatories": [_signatory(s) for s in promise_signatories[row["id"]]],
+                "signatories": _signatures(promise_signatories[row["id"]], promise_roles[row["id"]]),
+                "contact_roles": _contact_roles(promise_roles[row["id"]]),
                 "target_groups": promise_groups[row["id"]],
                 "commitments": [
                     {

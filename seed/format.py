@@ -184,11 +184,35 @@ class Area(Strict):
 
 
 class Signatory(Strict):
-    name: Label
+    """A signature as printed: a person's `name` (personal data) with the `title` under it, or a
+    role printed without a person ("Kommunens trygghetssamordnare"): no name, the role in
+    `title`, which it then needs. A name with no title is a person as before."""
+
+    name: Label | None = None
     title: Title | None = None
     organisation: Slug | None = None
     signed_on: Date | None = None
     place: Label | None = None
+
+    @model_validator(mode="after")
+    def _role_only_has_role(self) -> Signatory:
+        if self.name is None and self.title is None:
+            raise ValueError("a signatory printed without a name (a role only) needs its role in title")
+        return self
+
+
+class Author(Signatory):
+    """Who wrote and signed a follow-up: a named person (a kommunpolis)."""
+
+    name: Label
+
+
+class ContactRole(Strict):
+    """A contact a citizen promise prints as a role only, without a person ("kontakta
+    kommunens trygghetssamordnare"), and the organisation it belongs to, where printed."""
+
+    role: Title
+    organisation: Slug | None = None
 
 
 class GovernanceBody(Strict):
@@ -352,6 +376,8 @@ class CitizenPromise(Item):
     sections: list[Section] = Field(default_factory=list)
     commitments: list[Commitment] = Field(default_factory=list)
     contacts: list[Slug] = Field(default_factory=list)
+    # Contacts printed as a role only, without a person, in the order printed.
+    contact_roles: list[ContactRole] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
     # CONTINUES or REPLACES: the earlier promises it follows on from.
     succession: list[Succession] = Field(default_factory=list)
@@ -397,7 +423,7 @@ class FollowUp(Item):
     span_number: int | None = None
     period: Period | None = None
     # Who wrote and signed it (a kommunpolis): a name, title and organisation as printed.
-    author: Signatory | None = None
+    author: Author | None = None
     summary: Text | None = None
     entries: list[FollowUpEntry] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)

@@ -265,7 +265,7 @@ def _organisations_of(item: dict[str, Any]) -> set[str]:
     found = set(item.get("parties", []))
     if item.get("organisation"):
         found.add(item["organisation"])
-    for person in [*item.get("signatories", []), item.get("author") or {}]:
+    for person in [*item.get("signatories", []), *item.get("contact_roles", []), item.get("author") or {}]:
         if person.get("organisation"):
             found.add(person["organisation"])
     for body in item.get("bodies", []):

@@ -179,6 +179,7 @@ def references(bundle: Bundle) -> dict[str, set[str]]:
                 found["contacts"].update(item.contacts)
                 found["organisations"].update(item.parties)
                 found["organisations"].update(s.organisation for s in item.signatories if s.organisation)
+                found["organisations"].update(r.organisation for r in item.contact_roles if r.organisation)
                 if item.agreement:
                     found["agreements"].add(item.agreement)
                 if item.area:
@@ -330,6 +331,8 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
                         " one of its parties",
                     )
                 )
+        for index, role in enumerate(promise.contact_roles):
+            need(located, ("contact_roles", index, "organisation"), role.organisation, organisations, "organisation")
         keys: set[str] = set()
         targets: set[str] = set()
         for index, commitment in enumerate(promise.commitments):

@@ -42,6 +42,7 @@ from models import (
     Organisation,
     Person,
     PoliceUnit,
+    PrintedRole,
     Revision,
     ServiceAgreementParty,
     ServicePoint,
@@ -314,7 +315,12 @@ class Writer:
         if kind == "contacts":
             people = [(item.name, item.email, item.phone, True) for item in items]
         elif kind in ("agreements", "citizen_promises"):
-            people = [(signatory.name, None, None, False) for item in items for signatory in item.signatories]
+            people = [
+                (signatory.name, None, None, False)
+                for item in items
+                for signatory in item.signatories
+                if signatory.name is not None
+            ]
         elif kind == "follow_ups":
             people = [(item.author.name, None, None, False) for item in items if item.author]
         needed = [key for key in dict.fromkeys(fmt.person_key(name) for name, *_ in people) if key not in self.people]
@@ -429,6 +435,7 @@ class Writer:
         ]
         await _replace(rows, AgreementParty, "agreement_id", written, parties)
         await _replace(rows, Signatory, "agreement_id", written, self._signatories(written, "agreement_id"))
+        await _replace(rows, PrintedRole, "agreement_id", written, self._printed_roles(written, "agreement_id"))
         await self._governance(rows, written)
 
     async def _governance(self, rows: Rows, written: Sequence[_Written]) -> None:
@@ -504,7 +511,41 @@ class Writer:
             }
             for w in written
             for position, signatory in enumerate(w.item.signatories, start=1)
+            if signatory.name is not None
         ]
+
+    def _printed_roles(self, written: Sequence[_Written], parent: str) -> list[Row]:
+        """The roles agreements or citizen promises print without a person: signatories with no
+        name, numbered among the named ones so the printed order survives, and a promise's
+        contact roles."""
+        rows: list[Row] = [
+            {
+                parent: w.id,
+                "kind": "SIGNATORY",
+                "position": position,
+                "role": signatory.title,
+                "organisation_id": self.organisation_ids.get(signatory.organisation or ""),
+                "signed_on": signatory.signed_on,
+                "place": signatory.place,
+            }
+            for w in written
+            for position, signatory in enumerate(w.item.signatories, start=1)
+            if signatory.name is None
+        ]
+        rows += [
+            {
+                parent: w.id,
+                "kind": "CONTACT",
+                "position": position,
+                "role": contact.role,
+                "organisation_id": self.organisation_ids.get(contact.organisation or ""),
+                "signed_on": None,
+                "place": None,
+            }
+            for w in written
+            for position, contact in enumerate(getattr(w.item, "contact_roles", ()), start=1)
+        ]
+        return rows
 
     async def _children_citizen_promises(self, rows: Rows, written: Sequence[_Written]) -> None:
         contacts = [
@@ -525,6 +566,9 @@ class Writer:
             "citizen_promise_id",
             written,
             self._signatories(written, "citizen_promise_id"),
+        )
+        await _replace(
+            rows, PrintedRole, "citizen_promise_id", written, self._printed_roles(written, "citizen_promise_id")
         )
         await self._commitments(rows, written)
         # A promise's target groups and its commitments', once the commitments have their ids.

@@ -22,7 +22,7 @@ from api.app import create_app
 from api.editorial.access import Role
 from api.http.graphql import GraphQLEndpoint
 from api.settings import Settings
-from models import Area, CitizenPromise, Commitment, Revision, ServicePoint
+from models import Agreement, Area, CitizenPromise, Commitment, PrintedRole, Revision, ServicePoint
 from seed import format as fmt
 from seed.export import export_texts, write_files
 from seed.pipeline import load_path
@@ -78,6 +78,11 @@ DOCUMENT: dict[str, list[Any]] = {
             "status": "PUBLISHED",
             "title": "Samverkansöverenskommelse Malmö 2024",
             "parties": ["malmo-stad", "lpo-malmo-ost"],
+            # A role signing without a person printed, before a named signatory.
+            "signatories": [
+                {"title": "Kommundirektör", "organisation": "malmo-stad", "place": "Malmö"},
+                {"name": "Dora Exempelsson", "title": "Lokalpolisområdeschef", "organisation": "lpo-malmo-ost"},
+            ],
             # Governance as data: a chefssamråd four times a year with an operative group below it.
             "bodies": [
                 {
@@ -126,6 +131,8 @@ DOCUMENT: dict[str, list[Any]] = {
             "signed_on": "2024-02-15",
             "signatories": [
                 {"name": "Anna Exempelsson", "title": "Stadsområdesdirektör", "organisation": "malmo-stadsomrade-ost"},
+                # Provenance: a role printed without a person, between the named signatories.
+                {"title": "Stadsområdets trygghetssamordnare", "organisation": "malmo-stadsomrade-ost"},
                 {
                     "name": "Bo Exempelsson",
                     "title": "Lokalpolisområdeschef",
@@ -182,6 +189,11 @@ DOCUMENT: dict[str, list[Any]] = {
                     "text": "Kontrollera fler fordon vid Rosengårds station.",
                     "parent": "tillsammans-2",
                 },
+            ],
+            # Contacts printed as a role only, without a person.
+            "contact_roles": [
+                {"role": "Kommunens trygghetssamordnare", "organisation": "malmo-stad"},
+                {"role": "Områdespolisen"},
             ],
             # Succession: it continues the promise for the whole city (here) and replaces an
             # earlier one of the stadsdel that is not here, named by its printed reference only.
@@ -263,10 +275,12 @@ DOCUMENT: dict[str, list[Any]] = {
     ],
 }
 
+ROLE = "role organisation { slug } signedOn place"
 AREA = "slug kind name municipality { code } parent { slug }"
 GROUP = "label position ageFrom ageTo schoolYear"
 AGREEMENT_READ = """{
   agreement(slug: "malmo-samverkansoverenskommelse-2024") {
+    signatories { person { name title } } signingRoles { role organisation { slug } signedOn place }
     bodies { key position name role meetingsPerYear cadence members { slug } parent { key } }
     followUpRules { position form timesPerYear reportedTo phrase responsible { key } atMeetingsOf { key } }
   }
@@ -295,6 +309,7 @@ READ = f"""query($slug: String!) {{
     targetGroups {{ {GROUP} }}
     parties {{ slug kind }} signedOn
     signatories {{ person {{ name title organisation {{ slug }} }} signedOn place }}
+    signingRoles {{ {ROLE} }} contactRoles {{ {ROLE} }}
     commitments {{ key area {{ {AREA} }} parent {{ key }} activities {{ key }} targetGroups {{ {GROUP} }} }}
   }}
   municipality(code: "1280") {{ areas {{ slug }} }}
@@ -350,6 +365,19 @@ def _groups(written: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def _roles(written: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What GraphQL gives for roles printed without a person (a signatory's role is its title)."""
+    return [
+        {
+            "role": r.get("role", r.get("title")),
+            "organisation": {"slug": r["organisation"]} if "organisation" in r else None,
+            "signedOn": r.get("signed_on"),
+            "place": r.get("place"),
+        }
+        for r in written
+    ]
+
+
 def _unpublished(document: fmt.Document) -> fmt.Document:
     lists = {
         kind: [item.model_copy(update={"published_at": None}) for item in getattr(document, kind)]
@@ -387,8 +415,14 @@ async def test_a_document_with_areas_round_trips_load_graphql_export_load(fresh:
             "place": None,
         }
         for s in promise["signatories"]
+        if "name" in s
     ]
+    printed = data["citizenPromise"]
+    # Roles printed without a person: in lists of their own, in the order printed, no name anywhere.
+    assert printed["signingRoles"] == _roles([s for s in promise["signatories"] if "name" not in s])
+    assert printed["contactRoles"] == _roles(promise["contact_roles"])
     assert whole["citizenPromise"]["parties"] == [] and whole["citizenPromise"]["signatories"] == []
+    assert whole["citizenPromise"]["signingRoles"] == [] and whole["citizenPromise"]["contactRoles"] == []
 
     async with make_client() as client:
         follow_up = (await graphql(client, FOLLOW_UP_READ, {"slug": FOLLOW_UP}))["followUp"]
@@ -407,6 +441,10 @@ async def test_a_document_with_areas_round_trips_load_graphql_export_load(fresh:
         }
         for position, b in enumerate(written_agreement["bodies"], start=1)
     ]
+    assert agreement["signatories"] == [
+        {"person": {"name": s["name"], "title": s["title"]}} for s in written_agreement["signatories"] if "name" in s
+    ]
+    assert agreement["signingRoles"] == _roles([s for s in written_agreement["signatories"] if "name" not in s])
     assert agreement["followUpRules"] == [
         {
             "position": position,
@@ -578,7 +616,8 @@ async def _a_mutation_refuses_the_same_as_a_file(secret: str) -> None:
 
 async def _the_database_refuses_an_area_of_another_municipality() -> None:
     """Below validation, the database itself keeps a promise's, a commitment's and a service
-    point's area in the municipality, and an area in use where it is (migration 0012)."""
+    point's area in the municipality, and an area in use where it is (migration 0012); a printed
+    role keeps its one owner (0014)."""
     rosengard = await Area.get(slug="malmo-rosengard")
     gotene = await CitizenPromise.get(slug="gotene-medborgarlofte-2019")
     elsewhere = await Area.create(
@@ -592,6 +631,14 @@ async def _the_database_refuses_an_area_of_another_municipality() -> None:
         Area.filter(id=rosengard.id).update(municipality_id="1471"),
     ):
         with pytest.raises(IntegrityError, match="area_in_municipality"):
+            await attempt
+    # A role printed without a person has exactly one owner, and a contact role a promise (0014).
+    agreement = await Agreement.get(slug="malmo-samverkansoverenskommelse-2024")
+    for attempt in (
+        PrintedRole.filter(kind="SIGNATORY", citizen_promise_id__not_isnull=True).update(agreement_id=agreement.id),
+        PrintedRole.filter(kind="CONTACT").update(kind="OTHER"),
+    ):
+        with pytest.raises(IntegrityError, match="printed_role_owner"):
             await attempt
     assert await _state() == before
     await elsewhere.delete()
@@ -915,6 +962,27 @@ INVALID: list[tuple[str, str, str, str]] = [
         + "    succession:\n      - {kind: CONTINUES, target: gotene-medborgarlofte-2023-2024}\n",
         "target: gotene-medborgarlofte-2023-2024",
         "'gotene-medborgarlofte-2023-2024' (åren 2023 och 2024) is not of an earlier period than 'annat-12' (2023)",
+    ),
+    (
+        "role-only-without-role.yaml",
+        PROMISE_HEAD.format(slug="annat-13")
+        + "    signatories:\n      - {organisation: gotene-kommun, place: Götene}\n",
+        "place: Götene",
+        "a signatory printed without a name (a role only) needs its role in title",
+    ),
+    (
+        "contact-role-without-role.yaml",
+        PROMISE_HEAD.format(slug="annat-14") + "    contact_roles:\n      - {organisation: gotene-kommun}\n",
+        "- {organisation: gotene-kommun}",
+        "Field required",
+    ),
+    (
+        "author-without-name.yaml",
+        PROMISE_HEAD.format(slug="annat-15")
+        + "follow_ups:\n  - slug: annat-15-uppfoljning\n    title: Uppföljning\n    citizen_promise: annat-15\n"
+        "    year: 2023\n    author: {title: Kommunpolis}\n",
+        "author: {title",
+        "Field required",
     ),
     (
         "ages-reversed.yaml",

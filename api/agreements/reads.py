@@ -44,6 +44,9 @@ AGREEMENT = Table(
             "{j}.position",
         ),
         "signatories": Related("Signatory", "signatory {c}", "{c}.agreement_id = {p}.id", "{c}.position"),
+        "signingRoles": Related(
+            "PrintedRole", "printed_role {c}", "{c}.agreement_id = {p}.id AND {c}.kind = 'SIGNATORY'", "{c}.position"
+        ),
         "bodies": Related("GovernanceBody", "governance_body {c}", "{c}.agreement_id = {p}.id", "{c}.position"),
         "followUpRules": Related("FollowUpRule", "follow_up_rule {c}", "{c}.agreement_id = {p}.id", "{c}.position"),
         "citizenPromises": Related(

@@ -20,7 +20,8 @@ from api.core.content import ContentItem, Period, Section, content_fields, secti
 from api.core.enums import described_enum
 from api.core.loaders import BUILDERS, Maybe, Row, each, optional
 from api.geography.types import Municipality
-from api.people.types import Organisation, Person
+from api.people.loaders import PrintedRolesByAgreementLoader
+from api.people.types import Organisation, Person, PrintedRole, signing_roles
 from api.promises.loaders import CitizenPromisesByAgreementLoader
 from models.enums import FollowUpForm as FollowUpForm  # re-exported: the API's enum
 
@@ -103,6 +104,14 @@ class Agreement(ContentItem):
     @strawberry.field(description="Who signed it, in the order printed.", graphql_type=list[Signatory])
     def signatories(self, info: Info[Context, Any]) -> Maybe[list[Signatory]]:
         return SignatoriesByAgreementLoader.of(info).resolve(self.pk, each(Signatory.from_row))
+
+    @strawberry.field(
+        description='The roles that signed it without a person printed ("Kommunens trygghetssamordnare"),'
+        " in the order printed; the signatories with a name are in `signatories`.",
+        graphql_type=list[PrintedRole],
+    )
+    def signing_roles(self, info: Info[Context, Any]) -> Maybe[list[PrintedRole]]:
+        return PrintedRolesByAgreementLoader.of(info).resolve(self.pk, signing_roles)
 
     @strawberry.field(
         description="The bodies the agreement sets up or relies on (trygghetsråd, BRÅ-grupp, chefssamråd, an"

@@ -1,1 +1,1 @@
-"""Organisations, people (signatories) and contacts."""
+"""Organisations, people (signatories), contacts, and the roles printed without a person."""

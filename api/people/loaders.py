@@ -72,3 +72,28 @@ class MunicipalitiesByContactLoader(RowsLoader[int]):
     )
     key_column = "km.contact_id"
     order_by = "km.contact_id, km.position"
+
+
+# A document's roles printed without a person (printed_role), both kinds in one statement: the
+# signing roles and the contact roles are the rows of one kind each (api/people/types.py).
+PRINTED_ROLE_COLUMNS = (
+    "r.agreement_id AS agreement_id, r.citizen_promise_id AS citizen_promise_id, r.kind AS kind, r.role AS role,"
+    " r.organisation_id AS organisation_id, r.signed_on AS signed_on, r.place AS place"
+)
+PRINTED_ROLE_DECODE = Decode(dates=("signed_on",))
+
+
+class PrintedRolesByAgreementLoader(RowsLoader[int]):
+    group_field = "agreement_id"
+    select = f"SELECT {PRINTED_ROLE_COLUMNS} FROM printed_role r"
+    key_column = "r.agreement_id"
+    order_by = "r.agreement_id, r.position"
+    decode = PRINTED_ROLE_DECODE
+
+
+class PrintedRolesByCitizenPromiseLoader(RowsLoader[int]):
+    group_field = "citizen_promise_id"
+    select = f"SELECT {PRINTED_ROLE_COLUMNS} FROM printed_role r"
+    key_column = "r.citizen_promise_id"
+    order_by = "r.citizen_promise_id, r.position"
+    decode = PRINTED_ROLE_DECODE

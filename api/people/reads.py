@@ -46,4 +46,16 @@ CONTACT = Table(
     lookup_visible=(("c", "k"),),
 )
 
-DECLARED = (ORGANISATION, CONTACT)
+# A role printed without a person (printed_role, migration 0014): no personal data.
+PRINTED_ROLE = Table(
+    "PrintedRole",
+    {
+        "role": Value("{c}.role"),
+        "signedOn": Value("{c}.signed_on", "date"),
+        "place": Value("{c}.place"),
+        "organisation": Related("Organisation", "organisation {c}", "{c}.id = {p}.organisation_id", many=False),
+    },
+    table="printed_role",
+)
+
+DECLARED = (ORGANISATION, CONTACT, PRINTED_ROLE)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import strawberry
@@ -112,3 +113,42 @@ class Contact(Node):
     async def municipalities(self, info: Info[Context, Any]) -> list[Municipality]:
         rows = await MunicipalitiesByContactLoader.of(info).load(self.pk)
         return [Municipality.from_row(row) for row in rows]
+
+
+# A role printed without a person ("kommunens trygghetssamordnare") has no place in `Signatory`
+# or `Contact`: the contract keeps their `person` and `name` non-null. It is a `PrintedRole`
+# instead, in lists of its own beside them (`signingRoles`, `contactRoles`), read from
+# printed_role (migration 0014), which holds no personal data.
+@strawberry.type(
+    description="A role a document prints without a person, e.g. a signature or a contact given only as"
+    ' "Kommunens trygghetssamordnare". No name: the document prints none.'
+)
+class PrintedRole:
+    role: str = strawberry.field(description='As printed, e.g. "Kommunens trygghetssamordnare".')
+    signed_on: dt.date | None = strawberry.field(
+        description="For a signing role: when it was signed, where printed; null for a contact role."
+    )
+    place: str | None = strawberry.field(
+        description="For a signing role: where it was signed, where printed; null for a contact role."
+    )
+    organisation_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: Row) -> PrintedRole:
+        return cls(
+            role=row["role"], signed_on=row["signed_on"], place=row["place"], organisation_id=row["organisation_id"]
+        )
+
+    @strawberry.field(description="The organisation the role belongs to (or signed for), where printed.")
+    async def organisation(self, info: Info[Context, Any]) -> Organisation | None:
+        return await organisation(info, self.organisation_id)
+
+
+def signing_roles(rows: list[Row]) -> list[PrintedRole]:
+    """A document's roles signed without a person, from its printed_role rows."""
+    return [PrintedRole.from_row(row) for row in rows if row["kind"] == "SIGNATORY"]
+
+
+def contact_roles(rows: list[Row]) -> list[PrintedRole]:
+    """A citizen promise's contacts printed as a role only, from its printed_role rows."""
+    return [PrintedRole.from_row(row) for row in rows if row["kind"] == "CONTACT"]

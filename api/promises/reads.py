@@ -62,6 +62,18 @@ CITIZEN_PROMISE = Table(
         "signatories": Related(
             "Signatory", "citizen_promise_signatory {c}", "{c}.citizen_promise_id = {p}.id", "{c}.position"
         ),
+        "signingRoles": Related(
+            "PrintedRole",
+            "printed_role {c}",
+            "{c}.citizen_promise_id = {p}.id AND {c}.kind = 'SIGNATORY'",
+            "{c}.position",
+        ),
+        "contactRoles": Related(
+            "PrintedRole",
+            "printed_role {c}",
+            "{c}.citizen_promise_id = {p}.id AND {c}.kind = 'CONTACT'",
+            "{c}.position",
+        ),
         "agreement": Related(
             "Agreement", "agreement {c}", "{c}.id = {p}.agreement_id", many=False, visible=(("c", "a"),)
         ),

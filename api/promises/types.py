@@ -17,8 +17,8 @@ from api.core.text import FormatArgument, Rendered, TextFormat, render, rendered
 from api.followups.loaders import EntriesByCommitmentLoader, FollowUpsByCitizenPromiseLoader
 from api.geography.loaders import MunicipalityByCodeLoader
 from api.geography.types import Area, Municipality, area
-from api.people.loaders import ContactsByCitizenPromiseLoader
-from api.people.types import Contact, Organisation
+from api.people.loaders import ContactsByCitizenPromiseLoader, PrintedRolesByCitizenPromiseLoader
+from api.people.types import Contact, Organisation, PrintedRole, contact_roles, signing_roles
 from api.promises.filters import Actor
 from api.promises.loaders import (
     ActivitiesByCommitmentLoader,
@@ -242,6 +242,14 @@ class CitizenPromise(ContentItem):
         return SignatoriesByCitizenPromiseLoader.of(info).resolve(self.pk, each(Signatory.from_row))
 
     @strawberry.field(
+        description='The roles that signed the promise without a person printed ("Kommunens'
+        ' trygghetssamordnare"), in the order printed; the signatories with a name are in `signatories`.',
+        graphql_type=list[PrintedRole],
+    )
+    def signing_roles(self, info: Info[Context, Any]) -> Maybe[list[PrintedRole]]:
+        return PrintedRolesByCitizenPromiseLoader.of(info).resolve(self.pk, signing_roles)
+
+    @strawberry.field(
         description="The samverkansöverenskommelse it belongs under, if known and visible.",
         graphql_type=Agreement | None,
     )
@@ -271,6 +279,14 @@ class CitizenPromise(ContentItem):
     )
     def contacts(self, info: Info[Context, Any]) -> Maybe[list[Contact]]:
         return ContactsByCitizenPromiseLoader.of(info).resolve(self.pk, each(Contact.from_row))
+
+    @strawberry.field(
+        description='The contacts the promise prints as a role only, without a person ("kontakta kommunens'
+        ' trygghetssamordnare"), in the order printed; the named contacts are in `contacts`.',
+        graphql_type=list[PrintedRole],
+    )
+    def contact_roles(self, info: Info[Context, Any]) -> Maybe[list[PrintedRole]]:
+        return PrintedRolesByCitizenPromiseLoader.of(info).resolve(self.pk, contact_roles)
 
     @strawberry.field(
         description="The earlier promises it continues or replaces, in the order printed; empty: none printed.",
