@@ -279,10 +279,21 @@ class _Index:
                 # PostgreSQL analyses the text itself (a generated tsvector column).
                 row += [index_terms(d.title), index_terms(d.body)]
             rows.append(row)
-        if not self.postgres:
+        if self.postgres:
+            # Ids taken from the sequence in one statement, so the documents go in by COPY
+            # (which returns nothing) with their ids given.
+            taken = await self.rows(
+                "SELECT nextval(pg_get_serial_sequence('search_document', 'id')) AS id FROM generate_series(1, {})",
+                sql.value(len(rows)),
+            )
+            for row, taken_id in zip(rows, taken, strict=True):
+                row.insert(0, taken_id["id"])
+            await self.bulk.insert("search_document", ["id", *columns], rows)
+            ids = {(d.kind, d.item_id): row[0] for d, row in zip(documents, rows, strict=True)}
+        else:
             columns += ["title_terms", "body_terms"]
-        written = await self.bulk.insert("search_document", columns, rows, " RETURNING id, kind, item_id")
-        ids = {(row["kind"], row["item_id"]): row["id"] for row in written}
+            written = await self.bulk.insert("search_document", columns, rows, " RETURNING id, kind, item_id")
+            ids = {(row["kind"], row["item_id"]): row["id"] for row in written}
         await self.places(documents, ids)
 
     async def places(self, documents: list[Document], ids: dict[tuple[str, int], int]) -> None:
