@@ -7,7 +7,7 @@ from pathlib import Path
 
 from seed.load import Invalidated, ProgressCallback, Summary, dependencies, load_bundle, reference_known
 from seed.reference import read_reference
-from seed.validate import Bundle, cross_check, index_documents, parse_files, seed_files
+from seed.validate import Bundle, cross_check, index_documents, read_files, seed_files
 from seed.yamlio import Problem
 
 
@@ -22,9 +22,10 @@ async def check_path(path: Path, *, database: bool = True) -> Checked:
     """Read and validate every seed file under `path`; writes nothing. Without `database`,
     against the reference data only: what only a database could confirm is `bundle.unchecked`."""
     files = seed_files(path)
-    bundle, problems = index_documents(parse_files(files))
+    parsed, problems = read_files(files)
+    bundle, more = index_documents(parsed)
     known = (await dependencies(bundle, lock=False)).known(read_reference()) if database else reference_known()
-    return Checked(files, bundle, problems + cross_check(bundle, known))
+    return Checked(files, bundle, problems + more + cross_check(bundle, known))
 
 
 async def load_path(

@@ -6,9 +6,7 @@ field path and, for files, the line.
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,42 +87,15 @@ def seed_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
 
 
-# From this many files on, seed files are parsed by two forked processes while this one validates
-# each as it arrives: parsing is most of a big load's client time (the whole country's 290 files,
-# 11 MB, about 3.6 s on one core), forking two workers costs about 20 ms, more than a handful of
-# files take to parse, and taking a parsed file back (unpickling) costs a sixth of parsing it.
-PARALLEL_FILES = 32
-
-
-def _read_one(job: tuple[Path, str]) -> ParsedFile | Problem:
-    path, display = job
-    try:
-        return read(path, display)
-    except SeedFileError as error:
-        return error.problem
-
-
-def parse_files(paths: Iterable[Path], base: Path | None = None) -> Iterator[ParsedFile | Problem]:
-    """Every file parsed (seed.yamlio.read), or its problem, in the order given, as they come."""
-    jobs = [(path, str(path.relative_to(base)) if base and path.is_relative_to(base) else str(path)) for path in paths]
-    if len(jobs) < PARALLEL_FILES:
-        yield from map(_read_one, jobs)
-        return
-    # fork: the workers need nothing but this module, already imported (spawn would import the
-    # whole command again); they only parse and send back plain data.
-    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield from pool.map(_read_one, jobs, chunksize=4)
-
-
 def read_files(paths: Iterable[Path], base: Path | None = None) -> tuple[list[ParsedFile], list[Problem]]:
-    """The files parsed, and the problems of those that could not be."""
     parsed: list[ParsedFile] = []
     problems: list[Problem] = []
-    for result in parse_files(paths, base):
-        if isinstance(result, Problem):
-            problems.append(result)
-        else:
-            parsed.append(result)
+    for path in paths:
+        display = str(path.relative_to(base)) if base and path.is_relative_to(base) else str(path)
+        try:
+            parsed.append(read(path, display))
+        except SeedFileError as error:
+            problems.append(error.problem)
     return parsed, problems
 
 
@@ -150,17 +121,11 @@ def validate_documents(files: list[ParsedFile], known: Known) -> tuple[Bundle, l
     return bundle, problems + cross_check(bundle, known)
 
 
-def index_documents(files: Iterable[ParsedFile | Problem]) -> tuple[Bundle, list[Problem]]:
-    """Each file against the format, indexed by type and slug; nothing read from the database.
-    `files` may still be arriving (parse_files): each is checked as it comes; a file that could
-    not be parsed is a problem already."""
-    bundle = Bundle()
+def index_documents(files: list[ParsedFile]) -> tuple[Bundle, list[Problem]]:
+    """Each file against the format, indexed by type and slug; nothing read from the database."""
+    bundle = Bundle(files=files)
     problems: list[Problem] = []
     for parsed in files:
-        if isinstance(parsed, Problem):
-            problems.append(parsed)
-            continue
-        bundle.files.append(parsed)
         name = parsed.display
         if not isinstance(parsed.data, dict):
             problems.append(Problem(name, 1, "(file)", "a seed file is a mapping of lists (organisations:, …)"))

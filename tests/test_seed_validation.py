@@ -22,8 +22,6 @@ from models import (
 )
 from seed.export import export_texts
 from seed.pipeline import load_path
-from seed.validate import PARALLEL_FILES, _read_one, parse_files, read_files
-from seed.yamlio import Problem
 from tests.conftest import ROOT, SEED_CONTENT, Database, _Registry
 
 PROMISE_2019 = "gotene-medborgarlofte-2019.yaml"
@@ -223,26 +221,3 @@ async def test_cli_reports_file_line_field_and_exits_non_zero(registry: _Registr
     line = _line_of(path, "POLISEN")
     assert f"{path}:{line}: citizen_promises[0].commitments[" in result.stderr
     assert "actor" in result.stderr and "nothing was written" in result.stderr
-
-
-def test_many_files_are_parsed_in_worker_processes_as_one_would_in_order(tmp_path: Path) -> None:
-    # From PARALLEL_FILES files on, parsing moves to two forked workers: the files, their lines
-    # and the problems of unreadable ones come back as parsing each here gives them, in order.
-    sources = sorted(SEED_CONTENT.glob("*.yaml"))
-    paths = []
-    for number in range(PARALLEL_FILES + 2):
-        path = tmp_path / f"{number:03}.yaml"
-        path.write_bytes(sources[number % len(sources)].read_bytes())
-        paths.append(path)
-    paths[5].write_bytes(b"agreements:\n  - slug: \xff\n")
-    paths[20].write_text("agreements:\n  - slug: [\n", encoding="utf-8")
-    one_by_one = [_read_one((path, path.name)) for path in paths]
-    assert [type(result) for result in one_by_one].count(Problem) == 2
-    assert list(parse_files(paths, tmp_path)) == one_by_one
-    parsed, problems = read_files(paths, tmp_path)
-    assert [str(problem) for problem in problems] == [
-        "005.yaml:2: (file): not UTF-8: byte 0xff cannot be decoded",
-        str(one_by_one[20]),
-    ]
-    assert str(one_by_one[20]).startswith("020.yaml:3: (file): invalid YAML")
-    assert [file.display for file in parsed] == [path.name for index, path in enumerate(paths) if index not in (5, 20)]
