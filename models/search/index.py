@@ -6,12 +6,13 @@ A document holds plain text (the renderings the writer stored beside the Markdow
 models/rendered.py: the index renders nothing) and the municipalities it concerns; whether it
 may be shown is decided when searching, from the content rows.
 
-Documents are written in bulk (models.sql.Sql.insert, their ids returned), their places from one
-lookup of the municipalities they name, and the documents of items just created are not looked
-for to be replaced. A whole-country load indexes 30,581 documents; that cost 4.8 s of the SQLite
-load's CPU when each document's places were an INSERT … SELECT of their own and each text was
-rendered as Markdown, and costs 1.8 s now (most of it the Swedish analysis for FTS5; PostgreSQL
-analyses in the database: 1.0 s here, 1.3 s there).
+Documents are written in bulk (models.sql.Sql.insert: on PostgreSQL one COPY, their ids taken
+from the sequence in one statement first, as COPY returns none; on SQLite VALUES lists with
+RETURNING), their places from one lookup of the municipalities they name, and the documents of
+items just created are not looked for to be replaced. A whole-country load indexes 30,581
+documents; that cost 4.8 s of the SQLite load's CPU when each document's places were an INSERT …
+SELECT of their own and each text was rendered as Markdown, and costs 1.8 s now (most of it the
+Swedish analysis for FTS5; PostgreSQL analyses in the database: 1.0 s here, 1.3 s there).
 """
 
 from __future__ import annotations
