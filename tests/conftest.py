@@ -4,10 +4,11 @@ Each run (each pytest-xdist worker) migrates one SQLite file and one PostgreSQL 
 (created for the run, dropped after it) and seeds a copy of each. Reading tests share the seeded
 ones; writing tests get a fresh copy of them (`fresh`), and tests that need a migrated database
 without content a copy of the migrated one (`empty`, `registry.migrated`). Copies, not
-migrations: `samverkan migrate` of an empty database costs about 6 s of CPU (Tortoise replays
-every operation's model state, 152 operations), a copy a few milliseconds (SQLite: the file;
-PostgreSQL: CREATE DATABASE … TEMPLATE). Without a reachable PostgreSQL its tests skip, except under CI=true,
-where that is a failure.
+migrations: `samverkan migrate` of an empty database costs about 1.5 s of CPU (Tortoise replays
+every operation's model state, 152 operations; models/database.py), a copy a few milliseconds
+(SQLite: the file; PostgreSQL: CREATE DATABASE … TEMPLATE). A test's own copy is dropped when the
+test ends, in a thread beside the next tests (`_Registry.release`). Without a reachable
+PostgreSQL its tests skip, except under CI=true, where that is a failure.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import queue
 import shutil
+import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -84,6 +87,8 @@ class _Registry:
         self.seeded: dict[str, Database] = {}
         self.templates: dict[str, Database] = {}
         self.postgres_problem: str | bool | None = False  # False: not checked yet
+        self._released: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._dropper: threading.Thread | None = None
 
     async def require(self, backend: str) -> None:
         if backend != "postgres":
@@ -141,10 +146,34 @@ class _Registry:
         self.postgres.append(name)
         return Database("postgres", with_database_name(POSTGRES_SERVER, name))
 
+    def release(self, database: Database) -> None:
+        """A test's own copy is no longer needed: a PostgreSQL one is dropped now, in a thread of
+        its own, while the next tests run. Each DROP DATABASE waits for a checkpoint of the whole
+        server (0.3-4 s here), which at the run's end, for a worker's 70-odd copies, came after
+        the last test (11-18 s even eight at a time); during the run it waits beside them."""
+        if database.backend == "sqlite":
+            Path(database.url.removeprefix("sqlite://")).unlink(missing_ok=True)
+            return
+        name = database.url.rsplit("/", 1)[1]
+        self.postgres.remove(name)
+        if self._dropper is None:
+            self._dropper = threading.Thread(target=self._drop_released, daemon=True)
+            self._dropper.start()
+        self._released.put(name)
+
+    def _drop_released(self) -> None:
+        while (name := self._released.get()) is not None:
+            try:
+                asyncio.run(drop_postgres_database(POSTGRES_SERVER, name))
+            except Exception:  # dropped again, with the rest, at the end
+                self.postgres.append(name)
+
     async def drop_all(self) -> None:
-        """Drops every database of the run, eight at a time: each DROP DATABASE waits for a
-        checkpoint of the whole server, and drops waiting together share one, where dropping a
-        worker's 70-odd copies one after the other took 0.3-4 s each, minutes at the run's end."""
+        """Waits for the released databases, then drops every one of the run still there, eight at
+        a time (drops waiting together share one checkpoint)."""
+        if self._dropper is not None:
+            self._released.put(None)
+            await asyncio.to_thread(self._dropper.join)
         limit = asyncio.Semaphore(8)
 
         async def drop(name: str) -> None:
@@ -237,6 +266,7 @@ async def fresh(registry: _Registry, backend: str) -> AsyncIterator[Database]:
     await open_database(database.url)
     yield database
     await close_database()
+    registry.release(database)
 
 
 @pytest_asyncio.fixture
@@ -246,6 +276,7 @@ async def empty(registry: _Registry, backend: str) -> AsyncIterator[Database]:
     await open_database(database.url)
     yield database
     await close_database()
+    registry.release(database)
 
 
 def make_client(settings: Settings | None = None) -> httpx.AsyncClient:
