@@ -8,7 +8,9 @@ conflict, not overwritten; an item without an entry is based on the server's cur
 Areas (`areas:` at the top of a file) travel like organisations: pull writes those its items
 name, with the areas they lie in, in their files; push checks the files against the server's
 areas and refuses to send one the server does not have (an administrator adds them, by a seed
-load), since no mutation writes areas.
+load), since no mutation writes areas. A municipality's contact roles (an organisation's
+`contact_roles`) come with its organisation, and the organisations they name with them; push
+refuses a file whose contact roles differ from the server's, for the same reason.
 
 Push does not publish: an item's `status` is not sent (state moves only through the server's
 review workflow, api/editorial/review.py). A new item is created as a DRAFT, a changed one keeps
@@ -157,11 +159,17 @@ def push(path: Path, url: str, token: str) -> tuple[PushSummary, list[Problem]]:
         if problems:
             return summary, problems
         on_server = {o["item"]["slug"]: o["item"] for o in references["organisations"]}
-        for slug in bundle.organisations:
+        for slug, located in bundle.organisations.items():
             if slug not in on_server:
                 summary.counts["refused"] += 1
                 summary.messages.append(
                     f"organisation '{slug}': not on the server; organisations are added by an administrator"
+                )
+            elif fmt.dump(located.item).get("contact_roles", []) != on_server[slug].get("contact_roles", []):
+                summary.counts["refused"] += 1
+                summary.messages.append(
+                    f"organisation '{slug}': contact_roles differ from the server's; a municipality's contact roles"
+                    " are changed by an administrator"
                 )
         areas_on_server = {a["item"]["slug"] for a in references["areas"]}
         for slug in bundle.areas:
@@ -237,6 +245,10 @@ def write_pulled(folder: Path, rows: list[dict[str, Any]], references: dict[str,
         revisions[row["kind"]][row["item"]["slug"]] = row["revision"]
         organisations.update(_organisations_of(row["item"]))
         areas.update(_areas_of(row["item"]))
+    # An organisation comes with those its contact roles (a municipality's) belong to.
+    contact_roles = {o["item"]["slug"]: o["item"].get("contact_roles", []) for o in references["organisations"]}
+    for slug in list(organisations):
+        organisations.update(r["organisation"] for r in contact_roles.get(slug, []) if r.get("organisation"))
     for organisation in references["organisations"]:
         if organisation["item"]["slug"] in organisations:
             documents[organisation["document"]]["organisations"].append(organisation["item"])
