@@ -33,7 +33,7 @@ import httpx
 from models.enums import PublicationStatus
 from seed import format as fmt
 from seed.reference import read_reference
-from seed.validate import Known, read_files, seed_files, validate_documents
+from seed.validate import Bundle, Known, read_files, seed_files, validate_documents
 from seed.yamlio import Problem
 from seed.yamlio import dump as dump_yaml
 
@@ -158,24 +158,9 @@ def push(path: Path, url: str, token: str) -> tuple[PushSummary, list[Problem]]:
         problems.extend(more)
         if problems:
             return summary, problems
-        on_server = {o["item"]["slug"]: o["item"] for o in references["organisations"]}
-        for slug, located in bundle.organisations.items():
-            if slug not in on_server:
-                summary.counts["refused"] += 1
-                summary.messages.append(
-                    f"organisation '{slug}': not on the server; organisations are added by an administrator"
-                )
-            elif fmt.dump(located.item).get("contact_roles", []) != on_server[slug].get("contact_roles", []):
-                summary.counts["refused"] += 1
-                summary.messages.append(
-                    f"organisation '{slug}': contact_roles differ from the server's; a municipality's contact roles"
-                    " are changed by an administrator"
-                )
-        areas_on_server = {a["item"]["slug"] for a in references["areas"]}
-        for slug in bundle.areas:
-            if slug not in areas_on_server:
-                summary.counts["refused"] += 1
-                summary.messages.append(f"area '{slug}': not on the server; areas are added by an administrator")
+        for message in refused_references(bundle, references):
+            summary.counts["refused"] += 1
+            summary.messages.append(message)
         remote = server.items()
         manifest_path = _manifest_path(path)
         manifest = _read_manifest(manifest_path)
@@ -223,6 +208,27 @@ def push(path: Path, url: str, token: str) -> tuple[PushSummary, list[Problem]]:
                         summary.messages.append(f"{where}: {slug}: {problem['field']}: {problem['message']}")
         _write_manifest(manifest_path, manifest)
     return summary, []
+
+
+def refused_references(bundle: Bundle, references: dict[str, Any]) -> list[str]:
+    """What push cannot send, since no mutation writes it: organisations and areas the server
+    does not have, and a municipality's contact roles (an organisation's `contact_roles`) other
+    than the server's. An administrator changes those by a seed load."""
+    refused = []
+    on_server = {o["item"]["slug"]: o["item"] for o in references["organisations"]}
+    for slug, located in bundle.organisations.items():
+        if slug not in on_server:
+            refused.append(f"organisation '{slug}': not on the server; organisations are added by an administrator")
+        elif fmt.dump(located.item).get("contact_roles", []) != on_server[slug].get("contact_roles", []):
+            refused.append(
+                f"organisation '{slug}': contact_roles differ from the server's; a municipality's contact roles"
+                " are changed by an administrator"
+            )
+    areas_on_server = {a["item"]["slug"] for a in references["areas"]}
+    for slug in bundle.areas:
+        if slug not in areas_on_server:
+            refused.append(f"area '{slug}': not on the server; areas are added by an administrator")
+    return refused
 
 
 def pull(folder: Path, url: str, token: str) -> list[Path]:
