@@ -49,8 +49,10 @@ from api.geography.loaders import (
 from api.people.loaders import (
     ContactsByCitizenPromiseLoader,
     ContactsByMunicipalityLoader,
+    PrintedRoleByFollowUpLoader,
     PrintedRolesByAgreementLoader,
     PrintedRolesByCitizenPromiseLoader,
+    PrintedRolesByMunicipalityLoader,
 )
 from api.promises.loaders import (
     CITIZEN_PROMISE_DECODE,
@@ -127,6 +129,8 @@ async def municipalities(info: Ctx, rows: Sequence[Row], selections: Selections)
         steps.append(ServiceAgreementsByMunicipalityLoader.of(info).prefetch(codes))
     if asks(selections, "contacts"):
         steps.append(ContactsByMunicipalityLoader.of(info).prefetch(codes))
+    if asks(selections, "contactRoles"):
+        steps.append(PrintedRolesByMunicipalityLoader.of(info).prefetch(codes))
     await together(*steps)
 
 
@@ -240,6 +244,8 @@ async def follow_ups(info: Ctx, rows: Sequence[Row], selections: Selections) -> 
         )
     if asks(selections, "citizenPromise"):
         steps.append(_their_promises(info, rows, selections))
+    if asks(selections, "authorRole"):
+        steps.append(PrintedRoleByFollowUpLoader.of(info).prefetch(_present([row["id"] for row in rows])))
     await together(*steps)
 
 

@@ -20,7 +20,7 @@ from api.followups.queries import FollowUpQuery
 from api.followups.types import FollowUp, FollowUpEntry
 from api.geography.queries import GeographyQuery
 from api.node import RESOLVERS, NodeQuery
-from api.people.types import Contact, Organisation
+from api.people.types import Contact, Organisation, PrintedRole
 from api.promises.queries import PromiseQuery
 from api.promises.types import CitizenPromise
 from api.search.queries import SearchQuery
@@ -36,6 +36,7 @@ BUILDERS.update(
         "Contact": Contact.from_row,
         "FollowUp": FollowUp.from_row,
         "FollowUpEntry": FollowUpEntry.from_row,
+        "PrintedRole": PrintedRole.from_row,
         "ServiceAgreement": ServiceAgreement.from_row,
     }
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.indexes import Index
@@ -13,6 +13,9 @@ from models.content import ContentItem
 from models.enums import Actor, Interval, TargetQualifier
 from models.geography import Area, Municipality
 from models.people import Contact, Organisation, Person
+
+if TYPE_CHECKING:
+    from models.followups import FollowUp
 
 
 class CitizenPromise(ContentItem):
@@ -272,12 +275,19 @@ class TargetGroup(Model):
 
 class PrintedRole(Model):
     """A role printed without a person ("kommunens trygghetssamordnare"): a signatory of an
-    agreement or a citizen promise (`kind` SIGNATORY) or a contact a citizen promise prints
-    (CONTACT), with its organisation and, for a signatory, the date and place signed. Its own
-    table rather than a nullable `person_id` on `signatory`: the contract's `Signatory.person`
-    and `Contact.name` stay non-null, and SQLite would have to rebuild `signatory` to relax
-    NOT NULL. `position` shares the numbering of the named signatories of the same document, so
-    the printed order of both survives a seed export."""
+    agreement or a citizen promise (`kind` SIGNATORY), a contact a citizen promise prints or a
+    contact of a municipality (CONTACT), or the author who signs a follow-up (AUTHOR), with its
+    organisation and, for a signatory or an author, the date and place signed. Its own table
+    rather than a nullable `person_id` on `signatory` or `follow_up_author`: the contract's
+    `Signatory.person` and `Contact.name` stay non-null, and SQLite would have to rebuild those
+    tables to relax NOT NULL. `position` shares the numbering of the named signatories of the
+    same document, so the printed order of both survives a seed export.
+
+    Exactly one owner (migrations 0014 and 0015 hold it in the database): an agreement, a
+    citizen promise, a follow-up (at most one AUTHOR each: a follow-up's author is a person in
+    `follow_up_author` or a role here), or a municipality's organisation (`municipality_organisation`,
+    kind MUNICIPALITY: the contacts the municipality prints as a role only, e.g. "kommunpolisen i
+    Götene")."""
 
     id = fields.IntField(primary_key=True)
     agreement: fields.ForeignKeyNullableRelation[Agreement] = fields.ForeignKeyField(
@@ -285,6 +295,12 @@ class PrintedRole(Model):
     )
     citizen_promise: fields.ForeignKeyNullableRelation[CitizenPromise] = fields.ForeignKeyField(
         "models.CitizenPromise", related_name="printed_roles", null=True, on_delete=fields.CASCADE
+    )
+    follow_up: fields.ForeignKeyNullableRelation[FollowUp] = fields.ForeignKeyField(
+        "models.FollowUp", related_name="printed_roles", null=True, on_delete=fields.CASCADE
+    )
+    municipality_organisation: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="municipality_contact_roles", null=True, on_delete=fields.CASCADE
     )
     kind = fields.CharField(max_length=20)
     position = fields.IntField()
@@ -301,4 +317,5 @@ class PrintedRole(Model):
             Index(fields=("agreement_id",)),
             Index(fields=("citizen_promise_id",)),
             Index(fields=("organisation_id",)),
+            Index(fields=("municipality_organisation_id",)),
         )

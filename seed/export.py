@@ -466,6 +466,10 @@ async def export_follow_ups(slugs: Sequence[str] | None = None) -> dict[str, Sto
     select = _Select(FollowUpAuthor, ["follow_up_id", *SIGNATORY_FIELDS])
     for author in await select.where_in("follow_up_id", ids, ["follow_up_id"]):
         authors[author["follow_up_id"]] = _signatory(author)
+    # An author printed as a role only (printed_role AUTHOR): no name, the role in title.
+    for group in (await _children(PrintedRole, "follow_up_id", ids, *ROLE_FIELDS)).values():
+        for role in group:
+            authors[role["follow_up_id"]] = _signatory({**role, "person__name": None, "title": role["role"]})
     announced = await _children(Succession, "follow_up_id", ids, *SUCCESSION_FIELDS)
     entry_ids = [entry["id"] for group in entries.values() for entry in group]
     links = await _children(FollowUpEntryCommitment, "entry_id", entry_ids, "commitment__key")
@@ -581,6 +585,8 @@ async def export_organisations(
     rows = await _all_or(
         _Select(Organisation, ["id", "slug", "kind", "name", "municipality_id", "police_unit__slug", "document"]), slugs
     )
+    # A municipality's contacts printed as a role only, in the order printed.
+    roles = await _children(PrintedRole, "municipality_organisation_id", [row["id"] for row in rows], *ROLE_FIELDS)
     return {
         row["slug"]: (
             row["id"],
@@ -590,6 +596,7 @@ async def export_organisations(
                 name=row["name"],
                 municipality=row["municipality_id"],
                 police_unit=row["police_unit__slug"],
+                contact_roles=[fmt.ContactRole(**role) for role in _contact_roles(roles[row["id"]])],
             ),
             row["document"],
         )

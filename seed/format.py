@@ -154,12 +154,26 @@ class Item(Strict):
         return self
 
 
+class ContactRole(Strict):
+    """A contact printed as a role only, without a person ("kontakta kommunens
+    trygghetssamordnare"), by a citizen promise or for a municipality (on its MUNICIPALITY
+    organisation), and the organisation the role belongs to, where printed."""
+
+    role: Title
+    organisation: Slug | None = None
+
+
 class Organisation(Strict):
+    """A party or a body. An organisation of kind MUNICIPALITY stands for its municipality, and
+    its `contact_roles` are the municipality's contacts printed as a role only, without a
+    person ("Kommunpolisen i Götene"), in the order printed."""
+
     slug: Slug
     kind: OrganisationKind
     name: Title
     municipality: MunicipalityCode | None = None
     police_unit: Slug | None = None
+    contact_roles: list[ContactRole] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _links_match_kind(self) -> Organisation:
@@ -167,6 +181,11 @@ class Organisation(Strict):
             raise ValueError("only a MUNICIPALITY organisation names a municipality")
         if self.police_unit and self.kind != OrganisationKind.POLICE:
             raise ValueError("only a POLICE organisation names a police_unit")
+        if self.contact_roles and self.municipality is None:
+            raise ValueError(
+                "contact_roles are a municipality's contacts: only a MUNICIPALITY organisation that names its"
+                " municipality has them"
+            )
         return self
 
 
@@ -202,17 +221,9 @@ class Signatory(Strict):
 
 
 class Author(Signatory):
-    """Who wrote and signed a follow-up: a named person (a kommunpolis)."""
-
-    name: Label
-
-
-class ContactRole(Strict):
-    """A contact a citizen promise prints as a role only, without a person ("kontakta
-    kommunens trygghetssamordnare"), and the organisation it belongs to, where printed."""
-
-    role: Title
-    organisation: Slug | None = None
+    """Who wrote and signed a follow-up: a named person (a kommunpolis), or a role printed
+    without a person ("Kommunpolisen i Götene"): no name, the role in `title`, which it then
+    needs."""
 
 
 class GovernanceBody(Strict):
@@ -422,7 +433,8 @@ class FollowUp(Item):
     span: FollowUpSpan = FollowUpSpan.YEAR
     span_number: int | None = None
     period: Period | None = None
-    # Who wrote and signed it (a kommunpolis): a name, title and organisation as printed.
+    # Who wrote and signed it (a kommunpolis): a name, title and organisation as printed, or a
+    # role printed without a person (no name, the role in title).
     author: Author | None = None
     summary: Text | None = None
     entries: list[FollowUpEntry] = Field(default_factory=list)

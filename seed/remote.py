@@ -8,7 +8,9 @@ conflict, not overwritten; an item without an entry is based on the server's cur
 Areas (`areas:` at the top of a file) travel like organisations: pull writes those its items
 name, with the areas they lie in, in their files; push checks the files against the server's
 areas and refuses to send one the server does not have (an administrator adds them, by a seed
-load), since no mutation writes areas.
+load), since no mutation writes areas. A municipality's contact roles (an organisation's
+`contact_roles`) come with its organisation, and the organisations they name with them; push
+refuses a file whose contact roles differ from the server's, for the same reason.
 
 Push does not publish: an item's `status` is not sent (state moves only through the server's
 review workflow, api/editorial/review.py). A new item is created as a DRAFT, a changed one keeps
@@ -31,7 +33,7 @@ import httpx
 from models.enums import PublicationStatus
 from seed import format as fmt
 from seed.reference import read_reference
-from seed.validate import Known, read_files, seed_files, validate_documents
+from seed.validate import Bundle, Known, read_files, seed_files, validate_documents
 from seed.yamlio import Problem
 from seed.yamlio import dump as dump_yaml
 
@@ -156,18 +158,9 @@ def push(path: Path, url: str, token: str) -> tuple[PushSummary, list[Problem]]:
         problems.extend(more)
         if problems:
             return summary, problems
-        on_server = {o["item"]["slug"]: o["item"] for o in references["organisations"]}
-        for slug in bundle.organisations:
-            if slug not in on_server:
-                summary.counts["refused"] += 1
-                summary.messages.append(
-                    f"organisation '{slug}': not on the server; organisations are added by an administrator"
-                )
-        areas_on_server = {a["item"]["slug"] for a in references["areas"]}
-        for slug in bundle.areas:
-            if slug not in areas_on_server:
-                summary.counts["refused"] += 1
-                summary.messages.append(f"area '{slug}': not on the server; areas are added by an administrator")
+        for message in refused_references(bundle, references):
+            summary.counts["refused"] += 1
+            summary.messages.append(message)
         remote = server.items()
         manifest_path = _manifest_path(path)
         manifest = _read_manifest(manifest_path)
@@ -217,6 +210,27 @@ def push(path: Path, url: str, token: str) -> tuple[PushSummary, list[Problem]]:
     return summary, []
 
 
+def refused_references(bundle: Bundle, references: dict[str, Any]) -> list[str]:
+    """What push cannot send, since no mutation writes it: organisations and areas the server
+    does not have, and a municipality's contact roles (an organisation's `contact_roles`) other
+    than the server's. An administrator changes those by a seed load."""
+    refused = []
+    on_server = {o["item"]["slug"]: o["item"] for o in references["organisations"]}
+    for slug, located in bundle.organisations.items():
+        if slug not in on_server:
+            refused.append(f"organisation '{slug}': not on the server; organisations are added by an administrator")
+        elif fmt.dump(located.item).get("contact_roles", []) != on_server[slug].get("contact_roles", []):
+            refused.append(
+                f"organisation '{slug}': contact_roles differ from the server's; a municipality's contact roles"
+                " are changed by an administrator"
+            )
+    areas_on_server = {a["item"]["slug"] for a in references["areas"]}
+    for slug in bundle.areas:
+        if slug not in areas_on_server:
+            refused.append(f"area '{slug}': not on the server; areas are added by an administrator")
+    return refused
+
+
 def pull(folder: Path, url: str, token: str) -> list[Path]:
     """Write the token's content (and the organisations and areas it refers to) as seed files."""
     with Server(url, token) as server:
@@ -237,6 +251,10 @@ def write_pulled(folder: Path, rows: list[dict[str, Any]], references: dict[str,
         revisions[row["kind"]][row["item"]["slug"]] = row["revision"]
         organisations.update(_organisations_of(row["item"]))
         areas.update(_areas_of(row["item"]))
+    # An organisation comes with those its contact roles (a municipality's) belong to.
+    contact_roles = {o["item"]["slug"]: o["item"].get("contact_roles", []) for o in references["organisations"]}
+    for slug in list(organisations):
+        organisations.update(r["organisation"] for r in contact_roles.get(slug, []) if r.get("organisation"))
     for organisation in references["organisations"]:
         if organisation["item"]["slug"] in organisations:
             documents[organisation["document"]]["organisations"].append(organisation["item"])

@@ -168,6 +168,7 @@ def references(bundle: Bundle) -> dict[str, set[str]]:
         assert isinstance(located.item, fmt.Organisation)
         if located.item.police_unit:
             found["police_units"].add(located.item.police_unit)
+        found["organisations"].update(r.organisation for r in located.item.contact_roles if r.organisation)
     for kind, items in bundle.items.items():
         for located in items.values():
             item = located.item
@@ -271,6 +272,8 @@ def cross_check(bundle: Bundle, known: Known) -> list[Problem]:
         assert isinstance(organisation, fmt.Organisation)
         need(located, ("municipality",), organisation.municipality, known.municipalities, "kommunkod", False)
         need(located, ("police_unit",), organisation.police_unit, known.police_units, "police unit")
+        for index, role in enumerate(organisation.contact_roles):
+            need(located, ("contact_roles", index, "organisation"), role.organisation, organisations, "organisation")
 
     areas = _check_areas(bundle, known, problems, report)
 

@@ -152,6 +152,25 @@ class Writer:
         for row in await rows.select(Organisation, ("slug", "id"), "slug", [row["slug"] for row in new]):
             self.organisation_ids[row["slug"]] = row["id"]
         await rows.update(Organisation, changed)
+        # A municipality's contacts printed as a role only, once every organisation of the batch
+        # (which they may name) has its id.
+        await rows.delete(PrintedRole, "municipality_organisation_id", [row["id"] for row in changed])
+        await rows.insert(
+            PrintedRole,
+            [
+                {
+                    "municipality_organisation_id": organisation_id or self.organisation_ids[organisation.slug],
+                    "kind": "CONTACT",
+                    "position": position,
+                    "role": contact.role,
+                    "organisation_id": self.organisation_ids.get(contact.organisation or ""),
+                    "signed_on": None,
+                    "place": None,
+                }
+                for organisation, _, organisation_id in organisations
+                for position, contact in enumerate(organisation.contact_roles, start=1)
+            ],
+        )
 
     async def areas(self, areas: Sequence[tuple[fmt.Area, str, int | None]]) -> None:
         """Create (id None) or update areas, given with their document; parents are set after
@@ -322,7 +341,7 @@ class Writer:
                 if signatory.name is not None
             ]
         elif kind == "follow_ups":
-            people = [(item.author.name, None, None, False) for item in items if item.author]
+            people = [(item.author.name, None, None, False) for item in items if item.author and item.author.name]
         needed = [key for key in dict.fromkeys(fmt.person_key(name) for name, *_ in people) if key not in self.people]
         for found in await rows.select(Person, ("id", "key", "name", "email", "phone"), "key", needed):
             self.people[found["key"]] = found
@@ -773,9 +792,24 @@ class Writer:
                 "place": w.item.author.place,
             }
             for w in written
-            if w.item.author
+            if w.item.author and w.item.author.name is not None
         ]
         await _replace(rows, FollowUpAuthor, "follow_up_id", written, authors)
+        # An author printed as a role only, no person: printed_role AUTHOR, one per follow-up.
+        author_roles = [
+            {
+                "follow_up_id": w.id,
+                "kind": "AUTHOR",
+                "position": 1,
+                "role": w.item.author.title,
+                "organisation_id": self.organisation_ids.get(w.item.author.organisation or ""),
+                "signed_on": w.item.author.signed_on,
+                "place": w.item.author.place,
+            }
+            for w in written
+            if w.item.author and w.item.author.name is None
+        ]
+        await _replace(rows, PrintedRole, "follow_up_id", written, author_roles)
         announced = [
             _succession_row(link, position, follow_up_id=w.id)
             for w in written

@@ -1,7 +1,8 @@
 """The shapes real documents take (issue 18), on both databases, through the real GraphQL
 endpoint: a made-up document with each pattern (areas, two levels, target groups, promise
 parties, follow-up structure, governance, service points with opening hours, succession,
-provenance) round-trips load → GraphQL → export → load, and through `seed pull`; area filters
+provenance, roles printed without a person as signatories, contacts, a follow-up's author and a
+municipality's contacts) round-trips load → GraphQL → export → load, and through `seed pull`; area filters
 find an area's own items and those below it; statistics by area add up to their municipality;
 coverage counts areas and rolls them up; every invalid shape is refused with file and line in
 one load, and the database itself refuses an area of another municipality."""
@@ -9,6 +10,7 @@ one load, and the database itself refuses an area of another municipality."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from pathlib import Path
 from typing import Any
@@ -22,11 +24,21 @@ from api.app import create_app
 from api.editorial.access import Role
 from api.http.graphql import GraphQLEndpoint
 from api.settings import Settings
-from models import Agreement, Area, CitizenPromise, Commitment, PrintedRole, Revision, ServicePoint
+from models import (
+    Agreement,
+    Area,
+    CitizenPromise,
+    Commitment,
+    FollowUp,
+    Organisation,
+    PrintedRole,
+    Revision,
+    ServicePoint,
+)
 from seed import format as fmt
 from seed.export import export_texts, write_files
 from seed.pipeline import load_path
-from seed.remote import ITEMS, REFERENCES, server_known, write_pulled
+from seed.remote import ITEMS, REFERENCES, refused_references, server_known, write_pulled
 from seed.validate import read_files, seed_files, validate_documents
 from seed.yamlio import read
 from tests.conftest import Database, graphql, make_client
@@ -36,6 +48,8 @@ from tests.editorial import call, gid, mutate, token
 ROSENGARD = "malmo-rosengard-2024"
 WHOLE = "malmo-medborgarlofte-2023"
 FOLLOW_UP = "malmo-rosengard-uppfoljning-2024"
+# The second tertial's follow-up, signed by a role without a person.
+SIGNED_BY_ROLE = "malmo-rosengard-uppfoljning-2024-tertial-2"
 
 # A made-up document (Malmö, kommunkod 1280, län 12): a stadsdel with a neighbourhood, a centre
 # and a school below it, a second stadsdel without a promise; a promise for the stadsdel whose
@@ -44,7 +58,17 @@ FOLLOW_UP = "malmo-rosengard-uppfoljning-2024"
 DOCUMENT: dict[str, list[Any]] = {
     "organisations": [
         {"slug": "lpo-malmo-ost", "kind": "POLICE", "name": "Lokalpolisområde Malmö öst"},
-        {"slug": "malmo-stad", "kind": "MUNICIPALITY", "name": "Malmö stad", "municipality": "1280"},
+        {
+            "slug": "malmo-stad",
+            "kind": "MUNICIPALITY",
+            "name": "Malmö stad",
+            "municipality": "1280",
+            # Provenance: the municipality's contacts printed as a role only, without a person.
+            "contact_roles": [
+                {"role": "Kommunpolisen i Malmö", "organisation": "lpo-malmo-ost"},
+                {"role": "Stadens trygghetssamordnare"},
+            ],
+        },
         {"slug": "malmo-stadsomrade-ost", "kind": "OTHER", "name": "Stadsområdesförvaltning Öster"},
     ],
     "areas": [
@@ -232,7 +256,23 @@ DOCUMENT: dict[str, list[Any]] = {
             "succession": [
                 {"kind": "ANNOUNCES", "target": "malmo-rosengard-2025", "reference": "Medborgarlöfte Rosengård 2025"}
             ],
-        }
+        },
+        {
+            "slug": SIGNED_BY_ROLE,
+            "status": "PUBLISHED",
+            "title": "Uppföljning Rosengård 2024, tertial 2",
+            "citizen_promise": ROSENGARD,
+            "year": 2024,
+            "span": "TERTIAL",
+            "span_number": 2,
+            # Provenance: signed by a role printed without a person (no name, the role in title).
+            "author": {
+                "title": "Kommunpolisen i Rosengård",
+                "organisation": "lpo-malmo-ost",
+                "signed_on": "2024-09-02",
+                "place": "Malmö",
+            },
+        },
     ],
     # Service points: a library desk, a mobile police office one day a week, a temporary
     # arrangement with an end date; opening hours as printed and typed beside them.
@@ -289,6 +329,7 @@ FOLLOW_UP_READ = """query($slug: String!) {
   followUp(slug: $slug) {
     year span spanNumber period { start end label }
     author { person { name title organisation { slug } } signedOn place }
+    authorRole { role organisation { slug } signedOn place }
     entries { heading actor commitments { key } }
     citizenPromise { commitments { key followUpEntries { position } } }
   }
@@ -312,7 +353,7 @@ READ = f"""query($slug: String!) {{
     signingRoles {{ {ROLE} }} contactRoles {{ {ROLE} }}
     commitments {{ key area {{ {AREA} }} parent {{ key }} activities {{ key }} targetGroups {{ {GROUP} }} }}
   }}
-  municipality(code: "1280") {{ areas {{ slug }} }}
+  municipality(code: "1280") {{ areas {{ slug }} contacts {{ slug }} contactRoles {{ {ROLE} }} }}
 }}"""
 
 
@@ -466,6 +507,16 @@ async def test_a_document_with_areas_round_trips_load_graphql_export_load(fresh:
         "signedOn": None,
         "place": None,
     }
+    assert follow_up["authorRole"] is None
+    # An author printed as a role only: `authorRole`, with its organisation, date and place; no
+    # person, so `author` is null.
+    async with make_client() as client:
+        by_role = (await graphql(client, FOLLOW_UP_READ, {"slug": SIGNED_BY_ROLE}))["followUp"]
+    assert (by_role["author"], by_role["authorRole"]) == (None, _roles([DOCUMENT["follow_ups"][1]["author"]])[0])
+    # The municipality's contacts printed as a role only, in the order printed, beside the named
+    # ones (none here); Götene's organisation prints none.
+    assert data["municipality"]["contacts"] == []
+    assert data["municipality"]["contactRoles"] == _roles(DOCUMENT["organisations"][1]["contact_roles"])
     assert follow_up["entries"] == [
         {"heading": e["heading"], "actor": e["actor"], "commitments": [{"key": k} for k in e["commitments"]]}
         for e in written["entries"]
@@ -576,8 +627,19 @@ async def _pull_writes_the_areas_and_push_accepts_them(folder: Path, exported: s
     assert {a.slug for a in pulled.areas} == _lying_in(named) != {a.slug for a in whole.areas}
     assert pulled == whole.model_copy(update={"areas": [a for a in whole.areas if a.slug in _lying_in(named)]})
     parsed, problems = read_files(seed_files(folder))
-    _, more = validate_documents(parsed, server_known(references))
+    bundle, more = validate_documents(parsed, server_known(references))
     assert not problems + more, [str(p) for p in problems + more]
+    # Push sends the pulled municipality's contact roles unchanged, and refuses changed ones
+    # (no mutation writes organisations).
+    assert refused_references(bundle, references) == []
+    malmo = bundle.organisations["malmo-stad"]
+    assert isinstance(malmo.item, fmt.Organisation)
+    changed = malmo.item.model_copy(update={"contact_roles": malmo.item.contact_roles[:1]})
+    bundle.organisations["malmo-stad"] = dataclasses.replace(malmo, item=changed)
+    assert refused_references(bundle, references) == [
+        "organisation 'malmo-stad': contact_roles differ from the server's; a municipality's contact roles are"
+        " changed by an administrator"
+    ]
     await _a_mutation_refuses_the_same_as_a_file(secret)
 
 
@@ -632,14 +694,27 @@ async def _the_database_refuses_an_area_of_another_municipality() -> None:
     ):
         with pytest.raises(IntegrityError, match="area_in_municipality"):
             await attempt
-    # A role printed without a person has exactly one owner, and a contact role a promise (0014).
+    # A role printed without a person has exactly one owner of its kind (0014, 0015): a
+    # signatory an agreement or a promise, a contact a promise or a municipality's organisation,
+    # an author a follow-up, which has at most one.
     agreement = await Agreement.get(slug="malmo-samverkansoverenskommelse-2024")
+    follow_up = await FollowUp.get(slug=FOLLOW_UP)
+    malmo = await Organisation.get(slug="malmo-stad")
     for attempt in (
         PrintedRole.filter(kind="SIGNATORY", citizen_promise_id__not_isnull=True).update(agreement_id=agreement.id),
         PrintedRole.filter(kind="CONTACT").update(kind="OTHER"),
+        PrintedRole.filter(kind="CONTACT", municipality_organisation_id=malmo.id).update(follow_up_id=follow_up.id),
+        PrintedRole.filter(kind="AUTHOR").update(kind="SIGNATORY"),
+        PrintedRole.filter(kind="SIGNATORY", agreement_id=agreement.id).update(
+            agreement_id=None, municipality_organisation_id=malmo.id
+        ),
     ):
         with pytest.raises(IntegrityError, match="printed_role_owner"):
             await attempt
+    signed_by_role = await FollowUp.get(slug=SIGNED_BY_ROLE)
+    one_author = r"printed_role_one_author|UNIQUE constraint failed: printed_role\.follow_up_id"
+    with pytest.raises(IntegrityError, match=one_author):
+        await PrintedRole.create(follow_up_id=signed_by_role.id, kind="AUTHOR", position=1, role="Kommunpolis")
     assert await _state() == before
     await elsewhere.delete()
 
@@ -705,7 +780,10 @@ async def _statistics_by_area_add_up_to_their_municipality() -> None:
     # Each commitment is in one area group: the groups add up to the municipality.
     assert sum(g["commitments"] for g in by_area) == total[0]["commitments"] == len(_counted())
     reported = {
-        (f["citizen_promise"], key) for f in DOCUMENT["follow_ups"] for e in f["entries"] for key in e["commitments"]
+        (f["citizen_promise"], key)
+        for f in DOCUMENT["follow_ups"]
+        for e in f.get("entries", [])
+        for key in e["commitments"]
     }
     assert sum(g["followedUp"] for g in by_area) == total[0]["followedUp"] == len(reported & _counted())
     # The stadsdel's filter counts the commitments of its places too, of its one promise; the
@@ -977,11 +1055,40 @@ INVALID: list[tuple[str, str, str, str]] = [
         "Field required",
     ),
     (
-        "author-without-name.yaml",
+        "author-without-name-or-role.yaml",
         PROMISE_HEAD.format(slug="annat-15")
         + "follow_ups:\n  - slug: annat-15-uppfoljning\n    title: Uppföljning\n    citizen_promise: annat-15\n"
-        "    year: 2023\n    author: {title: Kommunpolis}\n",
-        "author: {title",
+        "    year: 2023\n    author: {organisation: gotene-kommun, place: Götene}\n",
+        "author: {organisation",
+        "a signatory printed without a name (a role only) needs its role in title",
+    ),
+    (
+        "author-role-unknown-organisation.yaml",
+        PROMISE_HEAD.format(slug="annat-16")
+        + "follow_ups:\n  - slug: annat-16-uppfoljning\n    title: Uppföljning\n    citizen_promise: annat-16\n"
+        "    year: 2023\n    author: {title: Kommunpolisen i Götene, organisation: okand-polis}\n",
+        "organisation: okand-polis",
+        "unknown organisation 'okand-polis'",
+    ),
+    (
+        "contact-roles-not-a-municipality.yaml",
+        "organisations:\n  - slug: annat-forvaltning\n    kind: OTHER\n    name: Förvaltningen\n"
+        "    contact_roles:\n      - {role: Samordnaren}\n",
+        "slug: annat-forvaltning",
+        "contact_roles are a municipality's contacts: only a MUNICIPALITY organisation that names its municipality",
+    ),
+    (
+        "contact-role-unknown-organisation.yaml",
+        'organisations:\n  - slug: annat-kommun\n    kind: MUNICIPALITY\n    name: Annat\n    municipality: "1471"\n'
+        "    contact_roles:\n      - {role: Kommunpolisen, organisation: okand-polisomrade}\n",
+        "organisation: okand-polisomrade",
+        "unknown organisation 'okand-polisomrade'",
+    ),
+    (
+        "municipality-contact-role-without-role.yaml",
+        'organisations:\n  - slug: annat-kommun-2\n    kind: MUNICIPALITY\n    name: Annat\n    municipality: "1471"\n'
+        "    contact_roles:\n      - {organisation: gotene-kommun}\n",
+        "- {organisation: gotene-kommun}",
         "Field required",
     ),
     (
@@ -994,7 +1101,8 @@ INVALID: list[tuple[str, str, str, str]] = [
 
 
 async def _state() -> tuple[dict[str, str], list[int]]:
-    return await export_texts(), [await m.all().count() for m in (Area, CitizenPromise, Commitment, Revision)]
+    counted = (Area, CitizenPromise, Commitment, Organisation, PrintedRole, Revision)
+    return await export_texts(), [await m.all().count() for m in counted]
 
 
 async def test_every_invalid_shape_is_refused_with_file_and_line_and_nothing_written(

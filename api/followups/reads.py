@@ -18,6 +18,9 @@ FOLLOW_UP = Table(
         "span": Value("{c}.span", "enum"),
         "spanNumber": Value("{c}.span_number", "number"),
         "author": Related("Signatory", "follow_up_author {c}", "{c}.follow_up_id = {p}.id", many=False),
+        "authorRole": Related(
+            "PrintedRole", "printed_role {c}", "{c}.follow_up_id = {p}.id AND {c}.kind = 'AUTHOR'", many=False
+        ),
         "period": PERIOD,
         "citizenPromise": Related(
             "CitizenPromise",

@@ -19,6 +19,8 @@ from api.followups.loaders import (
     ResultsByEntryLoader,
     TargetStatusesByFollowUpLoader,
 )
+from api.people.loaders import PrintedRoleByFollowUpLoader
+from api.people.types import PrintedRole
 from api.promises.filters import Actor
 from api.promises.loaders import CitizenPromiseByIdLoader, SuccessionByFollowUpLoader, TargetByIdLoader
 from api.promises.types import CitizenPromise, Commitment, Interval, Succession, Target
@@ -118,6 +120,14 @@ class FollowUp(ContentItem):
     )
     def author(self, info: Info[Context, Any]) -> Maybe[Signatory | None]:
         return AuthorByFollowUpLoader.of(info).resolve(self.pk, optional(Signatory.from_row))
+
+    @strawberry.field(
+        description='Who signed it when it prints a role without a person ("Kommunpolisen i Götene"); null: no'
+        " such role printed (a named author is in `author`, and a follow-up has at most one of the two).",
+        graphql_type=PrintedRole | None,
+    )
+    def author_role(self, info: Info[Context, Any]) -> Maybe[PrintedRole | None]:
+        return PrintedRoleByFollowUpLoader.of(info).resolve(self.pk, optional(PrintedRole.from_row))
 
     @strawberry.field(description="In document order.", graphql_type=list["FollowUpEntry"])
     def entries(self, info: Info[Context, Any]) -> Maybe[list[FollowUpEntry]]:

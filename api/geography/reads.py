@@ -70,6 +70,12 @@ MUNICIPALITY = Table(
             "{c}.role, {c}.slug",
             visible=(("c", "k"),),
         ),
+        "contactRoles": Related(
+            "PrintedRole",
+            "organisation {j} JOIN printed_role {c} ON {c}.municipality_organisation_id = {j}.id",
+            "{j}.municipality_id = {p}.code",
+            "{j}.slug, {c}.position",
+        ),
         "areas": Related("Area", "area {c}", "{c}.municipality_id = {p}.code", "{c}.name, {c}.slug"),
     },
     table="municipality",

@@ -21,7 +21,7 @@ from api.geography.loaders import (
     MunicipalityByCodeLoader,
     PoliceUnitByIdLoader,
 )
-from api.people.loaders import ContactsByMunicipalityLoader
+from api.people.loaders import ContactsByMunicipalityLoader, PrintedRolesByMunicipalityLoader
 from api.promises.loaders import CitizenPromisesByMunicipalityLoader
 from api.services.loaders import ServiceAgreementsByMunicipalityLoader
 from models.enums import AreaKind as AreaKind  # re-exported: the API's enums
@@ -29,7 +29,7 @@ from models.enums import PoliceUnitLevel as PoliceUnitLevel
 
 if TYPE_CHECKING:
     from api.agreements.types import Agreement
-    from api.people.types import Contact
+    from api.people.types import Contact, PrintedRole
     from api.promises.types import CitizenPromise
     from api.services.types import ServiceAgreement
 
@@ -193,6 +193,15 @@ class Municipality(Node):
     )
     def contacts(self, info: Info[Context, Any]) -> Maybe[list[Contact]]:
         return ContactsByMunicipalityLoader.of(info).resolve(self.code, each(BUILDERS["Contact"]))
+
+    @strawberry.field(
+        description='The contacts the municipality prints as a role only, without a person ("Kommunpolisen i'
+        ' Götene"): those of its organisations of kind MUNICIPALITY, by organisation slug, then in the order'
+        " printed; the named contacts are in `contacts`.",
+        graphql_type=list[Annotated["PrintedRole", strawberry.lazy("api.people.types")]],
+    )
+    def contact_roles(self, info: Info[Context, Any]) -> Maybe[list[PrintedRole]]:
+        return PrintedRolesByMunicipalityLoader.of(info).resolve(self.code, each(BUILDERS["PrintedRole"]))
 
     @strawberry.field(
         description="The areas below the municipality content names (stadsdelar, tätorter, neighbourhoods,"

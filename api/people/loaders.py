@@ -75,7 +75,8 @@ class MunicipalitiesByContactLoader(RowsLoader[int]):
 
 
 # A document's roles printed without a person (printed_role), both kinds in one statement: the
-# signing roles and the contact roles are the rows of one kind each (api/people/types.py).
+# signing roles and the contact roles are the rows of one kind each (api/people/types.py). A
+# follow-up's author role and a municipality's contact roles have owners of their own.
 PRINTED_ROLE_COLUMNS = (
     "r.agreement_id AS agreement_id, r.citizen_promise_id AS citizen_promise_id, r.kind AS kind, r.role AS role,"
     " r.organisation_id AS organisation_id, r.signed_on AS signed_on, r.place AS place"
@@ -96,4 +97,27 @@ class PrintedRolesByCitizenPromiseLoader(RowsLoader[int]):
     select = f"SELECT {PRINTED_ROLE_COLUMNS} FROM printed_role r"
     key_column = "r.citizen_promise_id"
     order_by = "r.citizen_promise_id, r.position"
+    decode = PRINTED_ROLE_DECODE
+
+
+class PrintedRoleByFollowUpLoader(RowLoader[int]):
+    """A follow-up's author printed as a role only (printed_role AUTHOR, at most one)."""
+
+    key_field = "follow_up_id"
+    select = f"SELECT r.follow_up_id AS follow_up_id, {PRINTED_ROLE_COLUMNS} FROM printed_role r"
+    key_column = "r.follow_up_id"
+    decode = PRINTED_ROLE_DECODE
+
+
+class PrintedRolesByMunicipalityLoader(RowsLoader[str]):
+    """A municipality's contacts printed as a role only: the CONTACT rows of its organisations of
+    kind MUNICIPALITY, by organisation slug, then in the order printed."""
+
+    group_field = "municipality_id"
+    select = (
+        f"SELECT mo.municipality_id AS municipality_id, {PRINTED_ROLE_COLUMNS}"
+        " FROM printed_role r JOIN organisation mo ON mo.id = r.municipality_organisation_id"
+    )
+    key_column = "mo.municipality_id"
+    order_by = "mo.municipality_id, mo.slug, r.position"
     decode = PRINTED_ROLE_DECODE

@@ -46,7 +46,7 @@ CONTACT = Table(
     lookup_visible=(("c", "k"),),
 )
 
-# A role printed without a person (printed_role, migration 0014): no personal data.
+# A role printed without a person (printed_role, migrations 0014 and 0015): no personal data.
 PRINTED_ROLE = Table(
     "PrintedRole",
     {

@@ -117,19 +117,19 @@ class Contact(Node):
 
 # A role printed without a person ("kommunens trygghetssamordnare") has no place in `Signatory`
 # or `Contact`: the contract keeps their `person` and `name` non-null. It is a `PrintedRole`
-# instead, in lists of its own beside them (`signingRoles`, `contactRoles`), read from
-# printed_role (migration 0014), which holds no personal data.
+# instead, in fields of its own beside them (`signingRoles`, `contactRoles`, `authorRole`), read
+# from printed_role (migrations 0014 and 0015), which holds no personal data.
 @strawberry.type(
-    description="A role a document prints without a person, e.g. a signature or a contact given only as"
-    ' "Kommunens trygghetssamordnare". No name: the document prints none.'
+    description="A role a document prints without a person, e.g. a signature, a follow-up's author or a contact"
+    ' given only as "Kommunens trygghetssamordnare". No name: the document prints none.'
 )
 class PrintedRole:
     role: str = strawberry.field(description='As printed, e.g. "Kommunens trygghetssamordnare".')
     signed_on: dt.date | None = strawberry.field(
-        description="For a signing role: when it was signed, where printed; null for a contact role."
+        description="For a signing role or an author: when it was signed, where printed; null for a contact role."
     )
     place: str | None = strawberry.field(
-        description="For a signing role: where it was signed, where printed; null for a contact role."
+        description="For a signing role or an author: where it was signed, where printed; null for a contact role."
     )
     organisation_id: strawberry.Private[int | None]
 
