@@ -1,5 +1,6 @@
 """Samverkan's content model (Tortoise ORM)."""
 
+from models import _tortoise  # noqa: F401  (before the models: how Tortoise makes their classes)
 from models.agreements import Agreement, AgreementParty, FollowUpRule, GovernanceBody, GovernanceBodyMember, Signatory
 from models.editorial import Activity, ApiToken, Approval, Erasure, Review, Revision
 from models.followups import (
