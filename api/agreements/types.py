@@ -10,7 +10,7 @@ from api.context import Context
 from api.core.content import ContentItem, Period, Section, content_fields, sections
 from api.core.enums import described_enum
 from api.core.loaders import Maybe, Row
-from api.core.relations import related
+from api.core.relations import declared_values, related
 from api.geography.types import Municipality
 from api.people.types import Organisation, Person, PrintedRole
 from models.enums import FollowUpForm as FollowUpForm  # re-exported: the API's enum
@@ -27,11 +27,8 @@ class Signatory:
 
     @classmethod
     def from_row(cls, row: Row) -> Signatory:
-        return cls(
-            person=Person(name=row["person__name"], title=row["title"], row=row),
-            signed_on=row["signed_on"],
-            place=row["place"],
-        )
+        person = Person(name=row["person__name"], title=row["title"], row=row)
+        return cls(**declared_values(cls, row), person=person)
 
 
 @strawberry.type(description="A named problem area with its sub-problems, e.g. Trafik: Hastighetsöverträdelser, …")
@@ -59,11 +56,9 @@ class Agreement(ContentItem):
     @classmethod
     def from_row(cls, row: Row) -> Agreement:
         return cls(
+            **declared_values(cls, row),
             **content_fields(row),
-            title=row["title"],
             period=Period.from_row(row),
-            signed_on=row["signed_on"],
-            signed_place=row["signed_place"],
             section_list=sections(row),
             problem_area_data=row["problem_areas"],
         )
@@ -149,15 +144,7 @@ class GovernanceBody:
 
     @classmethod
     def from_row(cls, row: Row) -> GovernanceBody:
-        return cls(
-            key=row["key"],
-            position=row["position"],
-            name=row["name"],
-            role=row["role"],
-            meetings_per_year=row["meetings_per_year"],
-            cadence=row["cadence"],
-            row=row,
-        )
+        return cls(**declared_values(cls, row), row=row)
 
     @strawberry.field(description="Its parties or members, in the order printed.", graphql_type=list[Organisation])
     def members(self, info: Info[Context, Any]) -> Maybe[list[Organisation]]:
@@ -181,14 +168,7 @@ class FollowUpRule:
 
     @classmethod
     def from_row(cls, row: Row) -> FollowUpRule:
-        return cls(
-            position=row["position"],
-            form=FollowUpForm(row["form"]),
-            times_per_year=row["times_per_year"],
-            reported_to=row["reported_to"],
-            phrase=row["phrase"],
-            row=row,
-        )
+        return cls(**declared_values(cls, row), row=row)
 
     @strawberry.field(description="The body responsible for it.", graphql_type=GovernanceBody | None)
     def responsible(self, info: Info[Context, Any]) -> Maybe[GovernanceBody | None]:

@@ -127,15 +127,10 @@ class ContentItem(Node):
 
 
 def content_fields(row: Row) -> dict[str, Any]:
+    """What an item's row gives besides the values its declaration reads (api/core/relations.py,
+    declared_values): its key, timestamps, rich text and links."""
     return {
         "node_key": row["slug"],
-        "slug": row["slug"],
-        "status": PublicationStatus(row["status"]),
-        "source_url": row["source_url"],
-        "source_published_on": row["source_published_on"],
-        "source_updated_on": row["source_updated_on"],
-        "source_incomplete": row["source_incomplete"],
-        "source_note": row["source_note"],
         "published_at": row["published_at"],
         "updated_at": row["updated_at"],
         "pk": row["id"],

@@ -9,7 +9,9 @@ field. Nothing here is written per relation.
   than a column (a contact's name from `person`, as `name`; a nested shape's, prefixed with
   its field: a signatory's `person__name`). Columns are converted as the table's model types
   them (dates, timestamps, JSON and booleans, which SQLite keeps as text or integers); a view
-  without a model as its declared values' kinds say.
+  without a model as its declared values' kinds say. A type's `from_row` takes its plain
+  fields' values as the declaration reads them (`declared_values`), so a scalar field is its
+  declaration and its strawberry field's type and description, nothing more.
 - A relation is read for every parent of one level in one statement (`RelationLoader`, a
   per-request DataLoader keyed by the relation and its arguments): the declared source and
   order, the declared join turned into a condition on a set of parent keys bound as one
@@ -35,6 +37,11 @@ from functools import cache
 from string import Formatter
 from typing import Any
 
+from strawberry.types.base import StrawberryOptional
+from strawberry.types.enum import StrawberryEnumDefinition
+from strawberry.types.private import is_private
+from strawberry.utils.str_converters import to_camel_case
+
 from api.compiled.declare import SCOPED_TABLES, Everything, Nested, Related, Root, Shape, Table, Value, Values
 from api.context import Context
 from api.core.loaders import BUILDERS, Loader, Maybe, Row, each, optional
@@ -55,7 +62,7 @@ MODELS: dict[str, Any] = {}
 # parent {p} (only when its table is joined).
 ALIASES = {"c": "rc", "j": "rj", "j2": "rj2", "p": "rp"}
 
-_COLUMN = re.compile(r"^\{c\}\.(\w+)$")
+_COLUMN = re.compile(r"^\{c\}\.\"?(\w+)\"?$")
 # A join on one parent column: `X = {p}.column`, then conditions that do not name the parent.
 _KEYED = re.compile(r"^(?P<child>[^=]+?) = \{p\}\.(?P<column>\w+)(?: AND (?P<rest>.+))?$")
 _TABLE_OF_C = re.compile(r"(?:^|JOIN )(\w+) \{c\}")
@@ -157,6 +164,43 @@ def _table(type_name: str) -> str:
     shape = _declared(type_name)
     assert isinstance(shape, Table), f"{type_name} has no table of its own"
     return shape.table
+
+
+# ---------------------------------------------------------------- the types' values
+
+
+@cache
+def _values_of(cls: type) -> tuple[tuple[str, str, Callable[[Any], Any] | None], ...]:
+    """(Python name, row column, conversion) of the strawberry type's plain fields that its
+    declaration gives a value: a column (`{c}.number`: `number`) or an SQL expression (selected
+    under the field's name, see RowShape)."""
+    definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
+    shape = _declared(definition.name)
+    found = []
+    for strawberry_field in definition.fields:
+        if strawberry_field.base_resolver is not None or is_private(strawberry_field.type_annotation.annotation):
+            continue
+        name = strawberry_field.graphql_name or to_camel_case(strawberry_field.python_name)
+        declared = shape.fields.get(name)
+        if not isinstance(declared, Value):
+            continue  # nested shapes, rich text and the like: the type builds them
+        match = _COLUMN.match(declared.sql)
+        type_ = strawberry_field.type
+        if isinstance(type_, StrawberryOptional):
+            type_ = type_.of_type
+        convert = type_.wrapped_cls if isinstance(type_, StrawberryEnumDefinition) else None
+        found.append((strawberry_field.python_name, match.group(1) if match else name, convert))
+    return tuple(found)
+
+
+def declared_values(cls: type, row: Row) -> dict[str, Any]:
+    """The values of the type's plain fields in `row`, as its declaration reads them (enums as
+    the model's enum): what `from_row` need not list field by field."""
+    values: dict[str, Any] = {}
+    for name, column, convert in _values_of(cls):
+        value = row[column]
+        values[name] = value if convert is None or value is None else convert(value)
+    return values
 
 
 # ---------------------------------------------------------------- visibility

@@ -10,7 +10,7 @@ from api.context import Context
 from api.core.content import ContentItem, Period, content_fields
 from api.core.enums import described_enum
 from api.core.loaders import Maybe, Row
-from api.core.relations import related
+from api.core.relations import declared_values, related
 from api.core.text import FormatArgument, Rendered, TextFormat, render
 from api.promises.filters import Actor
 from api.promises.types import CitizenPromise, Commitment, Interval, Succession, Target
@@ -79,14 +79,7 @@ class FollowUp(ContentItem):
 
     @classmethod
     def from_row(cls, row: Row) -> FollowUp:
-        return cls(
-            **content_fields(row),
-            title=row["title"],
-            year=row["year"],
-            span=FollowUpSpan(row["span"]),
-            span_number=row["span_number"],
-            period=Period.from_row(row),
-        )
+        return cls(**declared_values(cls, row), **content_fields(row), period=Period.from_row(row))
 
     @strawberry.field(description="The medborgarlöfte it follows up.", graphql_type=CitizenPromise)
     def citizen_promise(self, info: Info[Context, Any]) -> Maybe[CitizenPromise]:
@@ -137,14 +130,8 @@ class FollowUpEntry:
 
     @classmethod
     def from_row(cls, row: Row) -> FollowUpEntry:
-        return cls(
-            assessment=Assessment(row["assessment"]),
-            position=row["position"],
-            heading=row["heading"],
-            actor=Actor(row["actor"]) if row["actor"] is not None else None,
-            row=row,
-            narrative_text=Rendered(row["narrative"], row["narrative_html"], row["narrative_plain"]),
-        )
+        narrative = Rendered(row["narrative"], row["narrative_html"], row["narrative_plain"])
+        return cls(**declared_values(cls, row), row=row, narrative_text=narrative)
 
     @strawberry.field(description="What was done, as written (Markdown as stored, or as `format` asks).")
     def narrative(self, format: FormatArgument = TextFormat.MARKDOWN) -> str:
@@ -185,16 +172,7 @@ class FollowUpResult:
 
     @classmethod
     def from_row(cls, row: Row) -> FollowUpResult:
-        return cls(
-            position=row["position"],
-            quantity=row["quantity"],
-            approximate=row["approximate"],
-            counted=row["counted"],
-            interval=Interval(row["interval"]) if row["interval"] is not None else None,
-            period=Period.from_row(row),
-            phrase=row["phrase"],
-            row=row,
-        )
+        return cls(**declared_values(cls, row), period=Period.from_row(row), row=row)
 
     @strawberry.field(description="The target it reports on, if any.", graphql_type=Target | None)
     def target(self, info: Info[Context, Any]) -> Maybe[Target | None]:
@@ -213,13 +191,7 @@ class TargetStatusReport:
 
     @classmethod
     def from_row(cls, row: Row) -> TargetStatusReport:
-        return cls(
-            status=TargetStatus(row["status"]),
-            reported_quantity=row["reported_quantity"],
-            approximate=row["approximate"],
-            results=int(row["results"]),
-            row=row,
-        )
+        return cls(**{**declared_values(cls, row), "results": int(row["results"])}, row=row)
 
     @strawberry.field(description="The target of the promise the status is of.", graphql_type=Target)
     def target(self, info: Info[Context, Any]) -> Maybe[Target]:

@@ -10,7 +10,7 @@ from api.context import Context
 from api.core import inputs
 from api.core.enums import described_enum
 from api.core.loaders import Maybe, Row
-from api.core.relations import related
+from api.core.relations import declared_values, related
 from api.core.relay import Node
 from models.enums import AreaKind as AreaKind  # re-exported: the API's enums
 from models.enums import PoliceUnitLevel as PoliceUnitLevel
@@ -59,9 +59,7 @@ class PoliceUnit(Node):
 
     @classmethod
     def from_row(cls, row: Row) -> PoliceUnit:
-        return cls(
-            node_key=row["slug"], level=PoliceUnitLevel(row["level"]), name=row["name"], slug=row["slug"], row=row
-        )
+        return cls(**declared_values(cls, row), node_key=row["slug"], row=row)
 
     @strawberry.field(description="The unit one level up; null for a region.", graphql_type=Optional["PoliceUnit"])
     def parent(self, info: Info[Context, Any]) -> Maybe[PoliceUnit | None]:
@@ -84,7 +82,7 @@ class County(Node):
 
     @classmethod
     def from_row(cls, row: Row) -> County:
-        return cls(node_key=row["code"], code=row["code"], name=row["name"], row=row)
+        return cls(**declared_values(cls, row), node_key=row["code"], row=row)
 
     @strawberry.field(description="The polisregion the county belongs to.", graphql_type=PoliceUnit | None)
     def police_region(self, info: Info[Context, Any]) -> Maybe[PoliceUnit | None]:
@@ -103,7 +101,7 @@ class Municipality(Node):
 
     @classmethod
     def from_row(cls, row: Row) -> Municipality:
-        return cls(node_key=row["code"], code=row["code"], name=row["name"], row=row)
+        return cls(**declared_values(cls, row), node_key=row["code"], row=row)
 
     @strawberry.field(description="The län it lies in.", graphql_type=County)
     def county(self, info: Info[Context, Any]) -> Maybe[County]:
@@ -180,7 +178,7 @@ class Area:
 
     @classmethod
     def from_row(cls, row: Row) -> Area:
-        return cls(slug=row["slug"], kind=AreaKind(row["kind"]), name=row["name"], row=row)
+        return cls(**declared_values(cls, row), row=row)
 
     @strawberry.field(description="The municipality the area lies in.", graphql_type=Municipality)
     def municipality(self, info: Info[Context, Any]) -> Maybe[Municipality]:

@@ -9,7 +9,7 @@ from strawberry.types import Info
 from api.context import Context
 from api.core.enums import described_enum
 from api.core.loaders import Maybe, Row
-from api.core.relations import related
+from api.core.relations import declared_values, related
 from api.core.relay import Node
 from api.geography.types import Municipality, PoliceUnit
 from models.enums import OrganisationKind as OrganisationKind  # re-exported: the API's enum
@@ -35,9 +35,7 @@ class Organisation(Node):
 
     @classmethod
     def from_row(cls, row: Row) -> Organisation:
-        return cls(
-            node_key=row["slug"], kind=OrganisationKind(row["kind"]), name=row["name"], slug=row["slug"], row=row
-        )
+        return cls(**declared_values(cls, row), node_key=row["slug"], row=row)
 
     @strawberry.field(
         description="The kommun it is, for kind MUNICIPALITY; otherwise null.", graphql_type=Municipality | None
@@ -78,15 +76,7 @@ class Contact(Node):
     @classmethod
     def from_row(cls, row: Row) -> Contact:
         # The name, e-mail and phone are the person's, as api/people/reads.py declares them.
-        return cls(
-            node_key=row["slug"],
-            role=row["role"],
-            name=row["name"],
-            email=row["email"],
-            phone=row["phone"],
-            slug=row["slug"],
-            row=row,
-        )
+        return cls(**declared_values(cls, row), node_key=row["slug"], row=row)
 
     @strawberry.field(
         description="The organisation the contact works for, where printed.", graphql_type=Organisation | None
@@ -121,7 +111,7 @@ class PrintedRole:
 
     @classmethod
     def from_row(cls, row: Row) -> PrintedRole:
-        return cls(role=row["role"], signed_on=row["signed_on"], place=row["place"], row=row)
+        return cls(**declared_values(cls, row), row=row)
 
     @strawberry.field(
         description="The organisation the role belongs to (or signed for), where printed.",

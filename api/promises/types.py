@@ -11,7 +11,7 @@ from api.context import Context
 from api.core.content import ContentItem, Period, Section, content_fields, sections
 from api.core.enums import described_enum
 from api.core.loaders import Maybe, Row
-from api.core.relations import related
+from api.core.relations import declared_values, related
 from api.core.relay import Node
 from api.core.text import FormatArgument, Rendered, TextFormat, render, rendered
 from api.geography.types import Area, Municipality
@@ -69,7 +69,7 @@ class Topic:
 
     @classmethod
     def from_row(cls, row: Row) -> Topic:
-        return cls(key=row["key"], label=row["label"])
+        return cls(**declared_values(cls, row))
 
 
 @strawberry.type(
@@ -87,13 +87,7 @@ class TargetGroup:
 
     @classmethod
     def from_row(cls, row: Row) -> TargetGroup:
-        return cls(
-            label=row["label"],
-            position=row["position"],
-            age_from=row["age_from"],
-            age_to=row["age_to"],
-            school_year=row["school_year"],
-        )
+        return cls(**declared_values(cls, row))
 
 
 @strawberry.type(
@@ -113,14 +107,7 @@ class Succession:
 
     @classmethod
     def from_row(cls, row: Row) -> Succession:
-        key = row["target_key"]
-        return cls(
-            kind=SuccessionKind(row["kind"]),
-            position=row["position"],
-            target=row["target_slug"] + (f"#{key}" if key else ""),
-            reference=row["reference"],
-            row=row,
-        )
+        return cls(**declared_values(cls, row), row=row)
 
     @strawberry.field(
         description="The citizen promise named (CONTINUES, REPLACES, ANNOUNCES) when it is here and visible; null"
@@ -153,10 +140,9 @@ class CitizenPromise(ContentItem):
         period = Period.from_row(row)
         assert period is not None  # a citizen promise always has a period
         return cls(
+            **declared_values(cls, row),
             **content_fields(row),
-            title=row["title"],
             period=period,
-            signed_on=row["signed_on"],
             problem_picture_text=rendered(row, "problem_picture"),
             section_list=sections(row),
         )
@@ -276,17 +262,7 @@ class Commitment(Node):
 
     @classmethod
     def from_row(cls, row: Row) -> Commitment:
-        return cls(
-            node_key=row["node_key"],
-            key=row["key"],
-            actor=Actor(row["actor"]),
-            actor_label=row["actor_label"],
-            number=row["number"],
-            text=row["text"],
-            position=row["position"],
-            document_order=row["document_order"],
-            row=row,
-        )
+        return cls(**declared_values(cls, row), node_key=row["node_key"], row=row)
 
     @strawberry.field(
         description='Two levels: the joint statement this activity stands under ("Kommunen och polisen lovar att'
@@ -380,17 +356,7 @@ class Target:
 
     @classmethod
     def from_row(cls, row: Row) -> Target:
-        return cls(
-            key=row["key"],
-            position=row["position"],
-            quantity=row["quantity"],
-            qualifier=TargetQualifier(row["qualifier"]),
-            counted=row["counted"],
-            interval=Interval(row["interval"]) if row["interval"] is not None else None,
-            deadline=row["deadline"],
-            phrase=row["phrase"],
-            row=row,
-        )
+        return cls(**declared_values(cls, row), row=row)
 
     @strawberry.field(description="The commitment the target is part of.", graphql_type=Commitment)
     def commitment(self, info: Info[Context, Any]) -> Maybe[Commitment]:

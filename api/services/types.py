@@ -10,7 +10,7 @@ from api.context import Context
 from api.core.content import ContentItem, content_fields
 from api.core.enums import described_enum
 from api.core.loaders import Maybe, Row
-from api.core.relations import related
+from api.core.relations import declared_values, related
 from api.geography.types import Area, Municipality
 from api.people.types import Organisation
 from models.enums import ServicePointKind as ServicePointKind  # re-exported: the API's enum
@@ -51,19 +51,7 @@ class ServicePoint:
 
     @classmethod
     def from_row(cls, row: Row) -> ServicePoint:
-        return cls(
-            key=row["key"],
-            position=row["position"],
-            name=row["name"],
-            kind=ServicePointKind(row["kind"]),
-            address=row["address"],
-            opening_hours_text=row["opening_hours_text"],
-            opening_hours=row["opening_hours"],
-            valid_from=row["valid_from"],
-            valid_until=row["valid_until"],
-            note=row["note"],
-            row=row,
-        )
+        return cls(**declared_values(cls, row), row=row)
 
     @strawberry.field(
         description="The area below the municipality it is in (a tätort, a centre), when named; null: none.",
@@ -87,14 +75,7 @@ class ServiceAgreement(ContentItem):
 
     @classmethod
     def from_row(cls, row: Row) -> ServiceAgreement:
-        return cls(
-            **content_fields(row),
-            title=row["title"],
-            provider=row["provider"],
-            since=row["since"],
-            since_label=row["since_label"],
-            services=list(row["services"]),
-        )
+        return cls(**declared_values(cls, row), **content_fields(row))
 
     @strawberry.field(description="The kommun where the services are performed.", graphql_type=Municipality)
     def municipality(self, info: Info[Context, Any]) -> Maybe[Municipality]:
