@@ -253,7 +253,7 @@ def relation(parent: str, field: str) -> Relation:
     if not isinstance(declared, Related | Values):
         raise LookupError(f"{parent}.{field} is not a declared relation")
     keyed = _KEYED.match(declared.where)
-    if keyed is not None and "{p}" not in (keyed.group("rest") or ""):
+    if keyed is not None and "{p}" not in (keyed.group("rest") or "") and " OR " not in keyed.group("child"):
         parent_column = keyed.group("column")
         matched = keyed.group("child").strip().format(**ALIASES)
         source = declared.source.format(**ALIASES)
