@@ -26,7 +26,8 @@ class Context:
     preview_asked: bool = False
     # Who asks (from the Authorization header); anonymous reads published content only.
     viewer: Viewer = ANONYMOUS
-    loaders: dict[type, Any] = field(default_factory=dict)
+    # A loader by its class, or by its class and what it reads (api/core/relations.py).
+    loaders: dict[Any, Any] = field(default_factory=dict)
     request_id: str = "-"
     # Set for queries: their SELECTs may go to PostgreSQL together (api/core/sql.py, Batch).
     batch: Batch | None = None

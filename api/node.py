@@ -1,58 +1,43 @@
-"""`node(id:)`: any object by its global ID, through the same loaders and visibility as lists."""
+"""`node(id:)`: any object by its global ID, found as its declaration says (Table.lookup,
+api/core/relations.py) with the same visibility as lists."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
-from api.agreements.loaders import AgreementBySlugLoader
-from api.agreements.types import Agreement
 from api.context import Context
+from api.core.relations import lookup
 from api.core.relay import Node, NodeResolver, from_global_id, resolve_node
-from api.followups.loaders import FollowUpBySlugLoader
-from api.followups.types import FollowUp
-from api.geography.loaders import CountyByCodeLoader, MunicipalityByCodeLoader, PoliceUnitBySlugLoader
-from api.geography.types import County, Municipality, PoliceUnit
-from api.people.loaders import ContactBySlugLoader, OrganisationBySlugLoader
-from api.people.types import Contact, Organisation
-from api.promises.loaders import CitizenPromiseBySlugLoader, CommitmentByKeyLoader
-from api.promises.types import CitizenPromise, Commitment
-from api.services.loaders import ServiceAgreementBySlugLoader
-from api.services.types import ServiceAgreement
 
 Resolver = NodeResolver
 
+# The types `node(id:)` finds.
+NODE_TYPES = (
+    "Municipality",
+    "County",
+    "PoliceUnit",
+    "Organisation",
+    "Contact",
+    "Agreement",
+    "CitizenPromise",
+    "FollowUp",
+    "ServiceAgreement",
+    "Commitment",
+)
 
-def _by(loader: Any, build: Callable[[Any], Node]) -> Resolver:
+
+def _by(type_name: str) -> Resolver:
     async def resolve(info: Info[Context, Any], key: str) -> Node | None:
-        row = await loader.of(info).load(key)
-        return build(row) if row else None
+        found: Node | None = await lookup(info.context, type_name, key)
+        return found
 
     return resolve
 
 
-async def _commitment(info: Info[Context, Any], key: str) -> Node | None:
-    # Links in seed files write `promise-slug#key`; global IDs carry `promise-slug/key`.
-    promise_slug, _, commitment_key = key.replace("#", "/").partition("/")
-    row = await CommitmentByKeyLoader.of(info).load((promise_slug, commitment_key))
-    return Commitment.from_row(row) if row else None
-
-
-RESOLVERS: dict[str, Resolver] = {
-    "Municipality": _by(MunicipalityByCodeLoader, Municipality.from_row),
-    "County": _by(CountyByCodeLoader, County.from_row),
-    "PoliceUnit": _by(PoliceUnitBySlugLoader, PoliceUnit.from_row),
-    "Organisation": _by(OrganisationBySlugLoader, Organisation.from_row),
-    "Contact": _by(ContactBySlugLoader, Contact.from_row),
-    "Agreement": _by(AgreementBySlugLoader, Agreement.from_row),
-    "CitizenPromise": _by(CitizenPromiseBySlugLoader, CitizenPromise.from_row),
-    "FollowUp": _by(FollowUpBySlugLoader, FollowUp.from_row),
-    "ServiceAgreement": _by(ServiceAgreementBySlugLoader, ServiceAgreement.from_row),
-    "Commitment": _commitment,
-}
+RESOLVERS: dict[str, Resolver] = {type_name: _by(type_name) for type_name in NODE_TYPES}
 
 
 @strawberry.type

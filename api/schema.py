@@ -10,35 +10,70 @@ from graphql import ASTValidationRule, GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from tortoise.models import Model
 
+import models
 from api.agreements.queries import AgreementQuery
-from api.agreements.types import Agreement
+from api.agreements.types import Agreement, FollowUpRule, GovernanceBody, Signatory
+from api.compiled import registry
+from api.core import relations
 from api.core.loaders import BUILDERS
 from api.core.relay import NODE_RESOLVERS, Node
 from api.dashboards.queries import DashboardQuery
 from api.followups.queries import FollowUpQuery
-from api.followups.types import FollowUp, FollowUpEntry
+from api.followups.types import FollowUp, FollowUpEntry, FollowUpResult, TargetStatusReport
 from api.geography.queries import GeographyQuery
+from api.geography.types import Area, County, Municipality, PoliceUnit
 from api.node import RESOLVERS, NodeQuery
 from api.people.types import Contact, Organisation, PrintedRole
 from api.promises.queries import PromiseQuery
-from api.promises.types import CitizenPromise
+from api.promises.types import CitizenPromise, Commitment, Succession, Target, TargetGroup, Topic
 from api.search.queries import SearchQuery
-from api.services.types import ServiceAgreement
+from api.services.types import ServiceAgreement, ServicePoint
 from api.settings import Settings
 
-# Composition: what the lower modules look up by type name is filled in here, once.
+# Composition: what the lower modules look up by type name is filled in here, once. The
+# reference path reads each declared type's rows and relations from the declarations
+# (api/core/relations.py) and builds them with the type's `from_row`.
 NODE_RESOLVERS.update(RESOLVERS)
 BUILDERS.update(
     {
-        "Agreement": Agreement.from_row,
-        "CitizenPromise": CitizenPromise.from_row,
-        "Contact": Contact.from_row,
-        "FollowUp": FollowUp.from_row,
-        "FollowUpEntry": FollowUpEntry.from_row,
-        "PrintedRole": PrintedRole.from_row,
-        "ServiceAgreement": ServiceAgreement.from_row,
+        built.__name__: built.from_row  # type: ignore[attr-defined]
+        for built in (
+            Agreement,
+            Area,
+            CitizenPromise,
+            Commitment,
+            Contact,
+            County,
+            FollowUp,
+            FollowUpEntry,
+            FollowUpResult,
+            FollowUpRule,
+            GovernanceBody,
+            Municipality,
+            Organisation,
+            PoliceUnit,
+            PrintedRole,
+            ServiceAgreement,
+            ServicePoint,
+            Signatory,
+            Succession,
+            Target,
+            TargetGroup,
+            TargetStatusReport,
+            Topic,
+        )
     }
+)
+relations.compose(
+    registry.types(),
+    registry.roots(),
+    {
+        model._meta.db_table: model
+        for model in vars(models).values()
+        if isinstance(model, type) and issubclass(model, Model) and not model._meta.abstract
+    },
 )
 
 Query = merge_types(

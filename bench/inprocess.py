@@ -54,7 +54,7 @@ async def _measure(url: str, postgres_url: str, requests: int) -> list[dict[str,
 
     await open_database(url)
     try:
-        app = create_app(Settings(debug_execution=True), manage_database=False)
+        app = create_app(Settings(debug_execution=True, rate_limits=False), manage_database=False)
         endpoint = next(r.endpoint for r in app.routes if getattr(r, "path", "") == "/graphql")  # type: ignore[attr-defined]
         assert isinstance(endpoint, GraphQLEndpoint)
         queries = await build_queries(postgres_url)

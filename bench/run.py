@@ -462,7 +462,7 @@ CATEGORIES = (
     ("Tortoise connection handling (pool, transactions)", ("tortoise",)),
     ("GraphQL execution (planned, graphql-core, strawberry)", ("api/execution.py", "graphql/", "strawberry")),
     # py-spy names our files relative to the project: "(api/…".
-    ("Samverkan resolvers, loaders, look-ahead and types", ("(api/", "/api/")),
+    ("Samverkan resolvers, loaders, relations and types", ("(api/", "/api/")),
     ("HTTP (uvicorn, starlette, httptools)", ("uvicorn", "starlette", "httptools")),
     ("JSON (orjson)", ("orjson",)),
     ("pydantic / datetime / other", ("",)),

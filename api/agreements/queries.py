@@ -6,19 +6,17 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from api import prefetch
 from api.agreements.filters import AgreementFilter, agreement_where
-from api.agreements.loaders import AGREEMENT_COLUMNS, AGREEMENT_DECODE, AgreementBySlugLoader
 from api.agreements.types import Agreement
 from api.context import Context
 from api.core import inputs
-from api.core.lookahead import under
 from api.core.pagination import SortKey, paginate
+from api.core.relations import lookup, row_columns, row_decode
 from api.core.relay import After, Connection, First, Slug, page_request
 from models.sql import sql
 
 # Newest period first; an unknown period counts from the date the agreement is in force from
-# (api/agreements/loaders.py, sort_newest_first): the list's order and the compiled path's.
+# the list's order, the compiled path's and, in api/geography/reads.py, a municipality's agreements'.
 AGREEMENT_ORDER = (
     SortKey(
         sql("COALESCE(a.period_start, a.signed_on, a.source_published_on, {})", dt.date(1, 1, 1)),
@@ -37,8 +35,8 @@ class AgreementQuery:
     )
     async def agreement(self, info: Info[Context, Any], slug: Slug) -> Agreement | None:
         inputs.check(slug=slug)
-        row = await AgreementBySlugLoader.of(info).load(slug)
-        return Agreement.from_row(row) if row else None
+        found: Agreement | None = await lookup(info.context, "Agreement", slug)
+        return found
 
     @strawberry.field(description="Newest period first.")
     async def agreements(
@@ -53,12 +51,11 @@ class AgreementQuery:
         request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=2)
         return await paginate(
             info.context,
-            columns=AGREEMENT_COLUMNS,
+            columns=row_columns("Agreement", "a"),
             tables="agreement a",
             where=[info.context.visible_sql("a"), *agreement_where("a", filter)],
             keys=AGREEMENT_ORDER,
             request=request,
             build=Agreement.from_row,
-            decode=AGREEMENT_DECODE,
-            prefetch=lambda rows: prefetch.agreements(info, rows, under(info, "edges.node")),
+            decode=row_decode("Agreement"),
         )

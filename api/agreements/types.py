@@ -6,23 +6,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import strawberry
 from strawberry.types import Info
 
-from api.agreements.loaders import (
-    BodiesByAgreementLoader,
-    BodyByIdLoader,
-    FollowUpRulesByAgreementLoader,
-    MembersByBodyLoader,
-    MunicipalitiesByAgreementLoader,
-    PartiesByAgreementLoader,
-    SignatoriesByAgreementLoader,
-)
 from api.context import Context
 from api.core.content import ContentItem, Period, Section, content_fields, sections
 from api.core.enums import described_enum
-from api.core.loaders import BUILDERS, Maybe, Row, each, optional
+from api.core.loaders import Maybe, Row
+from api.core.relations import declared_values, related
 from api.geography.types import Municipality
-from api.people.loaders import PrintedRolesByAgreementLoader
-from api.people.types import Organisation, Person, PrintedRole, signing_roles
-from api.promises.loaders import CitizenPromisesByAgreementLoader
+from api.people.types import Organisation, Person, PrintedRole
 from models.enums import FollowUpForm as FollowUpForm  # re-exported: the API's enum
 
 if TYPE_CHECKING:
@@ -37,11 +27,8 @@ class Signatory:
 
     @classmethod
     def from_row(cls, row: Row) -> Signatory:
-        return cls(
-            person=Person(name=row["person__name"], title=row["title"], organisation_id=row["organisation_id"]),
-            signed_on=row["signed_on"],
-            place=row["place"],
-        )
+        person = Person(name=row["person__name"], title=row["title"], row=row)
+        return cls(**declared_values(cls, row), person=person)
 
 
 @strawberry.type(description="A named problem area with its sub-problems, e.g. Trafik: Hastighetsöverträdelser, …")
@@ -69,11 +56,9 @@ class Agreement(ContentItem):
     @classmethod
     def from_row(cls, row: Row) -> Agreement:
         return cls(
+            **declared_values(cls, row),
             **content_fields(row),
-            title=row["title"],
             period=Period.from_row(row),
-            signed_on=row["signed_on"],
-            signed_place=row["signed_place"],
             section_list=sections(row),
             problem_area_data=row["problem_areas"],
         )
@@ -95,15 +80,15 @@ class Agreement(ContentItem):
         graphql_type=list[Organisation],
     )
     def parties(self, info: Info[Context, Any]) -> Maybe[list[Organisation]]:
-        return PartiesByAgreementLoader.of(info).resolve(self.pk, each(Organisation.from_row))
+        return related(info.context, "Agreement", "parties", self.row)
 
     @strawberry.field(description="The kommuner among its parties.", graphql_type=list[Municipality])
     def municipalities(self, info: Info[Context, Any]) -> Maybe[list[Municipality]]:
-        return MunicipalitiesByAgreementLoader.of(info).resolve(self.pk, each(Municipality.from_row))
+        return related(info.context, "Agreement", "municipalities", self.row)
 
     @strawberry.field(description="Who signed it, in the order printed.", graphql_type=list[Signatory])
     def signatories(self, info: Info[Context, Any]) -> Maybe[list[Signatory]]:
-        return SignatoriesByAgreementLoader.of(info).resolve(self.pk, each(Signatory.from_row))
+        return related(info.context, "Agreement", "signatories", self.row)
 
     @strawberry.field(
         description='The roles that signed it without a person printed ("Kommunens trygghetssamordnare"),'
@@ -111,7 +96,7 @@ class Agreement(ContentItem):
         graphql_type=list[PrintedRole],
     )
     def signing_roles(self, info: Info[Context, Any]) -> Maybe[list[PrintedRole]]:
-        return PrintedRolesByAgreementLoader.of(info).resolve(self.pk, signing_roles)
+        return related(info.context, "Agreement", "signingRoles", self.row)
 
     @strawberry.field(
         description="The bodies the agreement sets up or relies on (trygghetsråd, BRÅ-grupp, chefssamråd, an"
@@ -119,7 +104,7 @@ class Agreement(ContentItem):
         graphql_type=list["GovernanceBody"],
     )
     def bodies(self, info: Info[Context, Any]) -> Maybe[list[GovernanceBody]]:
-        return BodiesByAgreementLoader.of(info).resolve(self.pk, each(GovernanceBody.from_row))
+        return related(info.context, "Agreement", "bodies", self.row)
 
     @strawberry.field(
         description="How the agreement says it is followed up (skriftligt once a year, muntligt at each meeting,"
@@ -127,14 +112,14 @@ class Agreement(ContentItem):
         graphql_type=list["FollowUpRule"],
     )
     def follow_up_rules(self, info: Info[Context, Any]) -> Maybe[list[FollowUpRule]]:
-        return FollowUpRulesByAgreementLoader.of(info).resolve(self.pk, each(FollowUpRule.from_row))
+        return related(info.context, "Agreement", "followUpRules", self.row)
 
-    @strawberry.field(description="The visible medborgarlöften made under it, newest period first.")
-    async def citizen_promises(
-        self, info: Info[Context, Any]
-    ) -> list[Annotated[CitizenPromise, strawberry.lazy("api.promises.types")]]:
-        build = BUILDERS["CitizenPromise"]
-        return [build(row) for row in await CitizenPromisesByAgreementLoader.of(info).load(self.pk)]
+    @strawberry.field(
+        description="The visible medborgarlöften made under it, newest period first.",
+        graphql_type=list[Annotated["CitizenPromise", strawberry.lazy("api.promises.types")]],
+    )
+    def citizen_promises(self, info: Info[Context, Any]) -> Maybe[list[CitizenPromise]]:
+        return related(info.context, "Agreement", "citizenPromises", self.row)
 
 
 described_enum(
@@ -155,37 +140,21 @@ class GovernanceBody:
     role: str | None = strawberry.field(description="What the agreement says it does, as printed.")
     meetings_per_year: int | None = strawberry.field(description="How many times a year it meets, when printed.")
     cadence: str | None = strawberry.field(description='The cadence as printed, e.g. "fyra gånger per år".')
-    pk: strawberry.Private[int]
-    parent_id: strawberry.Private[int | None]
+    row: strawberry.Private[Row]
 
     @classmethod
     def from_row(cls, row: Row) -> GovernanceBody:
-        return cls(
-            key=row["key"],
-            position=row["position"],
-            name=row["name"],
-            role=row["role"],
-            meetings_per_year=row["meetings_per_year"],
-            cadence=row["cadence"],
-            pk=row["id"],
-            parent_id=row["parent_id"],
-        )
+        return cls(**declared_values(cls, row), row=row)
 
     @strawberry.field(description="Its parties or members, in the order printed.", graphql_type=list[Organisation])
     def members(self, info: Info[Context, Any]) -> Maybe[list[Organisation]]:
-        return MembersByBodyLoader.of(info).resolve(self.pk, each(Organisation.from_row))
+        return related(info.context, "GovernanceBody", "members", self.row)
 
     @strawberry.field(
         description="The body it is below (same agreement); null: none.", graphql_type=Optional["GovernanceBody"]
     )
     def parent(self, info: Info[Context, Any]) -> Maybe[GovernanceBody | None]:
-        return body(info, self.parent_id)
-
-
-def body(info: Info[Context, Any], body_id: int | None) -> Maybe[GovernanceBody | None]:
-    if body_id is None:
-        return None
-    return BodyByIdLoader.of(info).resolve(body_id, optional(GovernanceBody.from_row))
+        return related(info.context, "GovernanceBody", "parent", self.row)
 
 
 @strawberry.type(description="How an agreement is followed up, typed beside the words printed.")
@@ -195,25 +164,16 @@ class FollowUpRule:
     times_per_year: int | None = strawberry.field(description='How often a year, when printed ("en gång/år": 1).')
     reported_to: str | None = strawberry.field(description='To whom it is reported, e.g. "kommunstyrelsen".')
     phrase: str = strawberry.field(description="The words printed.")
-    responsible_id: strawberry.Private[int | None]
-    at_meetings_of_id: strawberry.Private[int | None]
+    row: strawberry.Private[Row]
 
     @classmethod
     def from_row(cls, row: Row) -> FollowUpRule:
-        return cls(
-            position=row["position"],
-            form=FollowUpForm(row["form"]),
-            times_per_year=row["times_per_year"],
-            reported_to=row["reported_to"],
-            phrase=row["phrase"],
-            responsible_id=row["responsible_id"],
-            at_meetings_of_id=row["at_meetings_of_id"],
-        )
+        return cls(**declared_values(cls, row), row=row)
 
     @strawberry.field(description="The body responsible for it.", graphql_type=GovernanceBody | None)
     def responsible(self, info: Info[Context, Any]) -> Maybe[GovernanceBody | None]:
-        return body(info, self.responsible_id)
+        return related(info.context, "FollowUpRule", "responsible", self.row)
 
     @strawberry.field(description="The body at whose meetings it is given.", graphql_type=GovernanceBody | None)
     def at_meetings_of(self, info: Info[Context, Any]) -> Maybe[GovernanceBody | None]:
-        return body(info, self.at_meetings_of_id)
+        return related(info.context, "FollowUpRule", "atMeetingsOf", self.row)

@@ -1,1 +1,2 @@
-"""What every domain of the API shares: SQL, loaders, look-ahead, IDs, pagination, text rendering."""
+"""What every domain of the API shares: SQL, loaders, the reference path's relations, IDs,
+pagination, text rendering."""

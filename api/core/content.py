@@ -12,7 +12,6 @@ from api.context import Context
 from api.core.enums import described_enum
 from api.core.loaders import Row
 from api.core.relay import Node, resolve_node
-from api.core.sql import Decode
 from api.core.text import FormatArgument, Rendered, TextFormat, render, rendered
 from models.enums import PublicationStatus as PublicationStatus  # re-exported: the API's enum
 
@@ -90,30 +89,6 @@ class Link:
         return await resolve_node(info, self.target_ref["type"], self.target_ref["slug"])
 
 
-CONTENT_FIELDS = (
-    "id",
-    "slug",
-    "status",
-    "source_url",
-    "source_published_on",
-    "source_updated_on",
-    "source_incomplete",
-    "source_note",
-    "published_at",
-    "updated_at",
-    "summary",
-    "summary_html",
-    "summary_plain",
-)
-CONTENT_DECODE = Decode(
-    dates=("source_published_on", "source_updated_on"),
-    datetimes=("published_at", "updated_at"),
-    json=("links",),
-    booleans=("source_incomplete",),
-)
-PERIOD_DECODE = Decode(dates=("period_start", "period_end"))
-
-
 @strawberry.type
 class ContentItem(Node):
     """Fields of every editable item; each GraphQL type lists them itself."""
@@ -135,6 +110,8 @@ class ContentItem(Node):
     published_at: dt.datetime | None = strawberry.field(description="First published here.")
     updated_at: dt.datetime = strawberry.field(description="Last changed here.")
     pk: strawberry.Private[int]
+    # The row it was read as (api/core/relations.py): what its relations are read from.
+    row: strawberry.Private[Row]
     summary_text: strawberry.Private[Rendered | None]
     link_data: strawberry.Private[list[dict[str, Any]]]
 
@@ -150,18 +127,14 @@ class ContentItem(Node):
 
 
 def content_fields(row: Row) -> dict[str, Any]:
+    """What an item's row gives besides the values its declaration reads (api/core/relations.py,
+    declared_values): its key, timestamps, rich text and links."""
     return {
         "node_key": row["slug"],
-        "slug": row["slug"],
-        "status": PublicationStatus(row["status"]),
-        "source_url": row["source_url"],
-        "source_published_on": row["source_published_on"],
-        "source_updated_on": row["source_updated_on"],
-        "source_incomplete": row["source_incomplete"],
-        "source_note": row["source_note"],
         "published_at": row["published_at"],
         "updated_at": row["updated_at"],
         "pk": row["id"],
+        "row": row,
         "summary_text": rendered(row, "summary"),
         "link_data": row.get("links") or [],
     }

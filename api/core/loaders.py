@@ -1,18 +1,18 @@
-"""DataLoaders, one instance per request: `SomethingByKeyLoader.of(info).load(key)`.
+"""DataLoaders, one instance per request: `SomethingLoader.of(info).load(key)`.
 
-Each loader answers a whole batch of keys with one query and returns results in key order.
+Each loader answers a whole batch of keys with one query and returns results in key order. The
+reference path's relations and lookups are loaders derived from the declarations
+(api/core/relations.py); the others here are for what no declaration describes (coverage's
+missing municipalities).
 
 Resolvers use `resolve(key, build)`, which gives the built value itself when this request has
-read the key already and an awaitable otherwise. A list's resolver `prefetch`es what the query
-asks of its items (api/prefetch.py), so the items' resolvers answer at once: one statement per
-level, and no awaitable, future or task per item, which is where GraphQL execution spends its
-time on lists.
+read the key already and an awaitable otherwise: the items of a list ask together, so a
+relation costs one statement per level, and an object read twice is built once.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from functools import cache
 from typing import Any, Generic, Self, TypeAlias, TypeVar
 
@@ -20,9 +20,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from api.context import Context
-from api.core.sql import NOTHING
 from api.core.sql import Row as Row  # re-exported: the row type loaders return
-from models.sql import all_of, one_of, sql
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -33,9 +31,9 @@ Maybe: TypeAlias = T | Awaitable[T]
 _MISSING: Any = object()
 
 # The row builders (`from_row`) of the types, by GraphQL type name, registered when the schema is
-# composed (api/schema.py). A field whose items are of a type from a domain above its own
-# (Municipality.agreements: api/agreements imports api/geography) builds them through here, so
-# the lower domain imports the higher one's loaders, which import no types, and never its types.
+# composed (api/schema.py). A relation's items are built through here (api/core/relations.py),
+# so a field whose items are of a type from a domain above its own (Municipality.agreements:
+# api/agreements imports api/geography) never imports that domain's types.
 BUILDERS: dict[str, Callable[[Row], Any]] = {}
 
 
@@ -71,15 +69,6 @@ class Loader(DataLoader[K, V], Generic[K, V]):
     async def _build_later(self, key: K, build: Callable[[V], T]) -> T:
         return build(await self.load(key))
 
-    async def prefetch(self, keys: Iterable[K]) -> list[V]:
-        """Load in one batch the keys this request has not asked for yet and keep them, so
-        `resolve` answers at once; the values of all `keys`, in order."""
-        keys = list(keys)
-        missing = [key for key in dict.fromkeys(keys) if key not in self.loaded and self.cache_map.get(key) is None]
-        if missing:
-            self.prime_many(dict(zip(missing, await self.load_batch(missing, missing), strict=True)))
-        return [self.loaded[key] if key in self.loaded else await self.load(key) for key in keys]
-
     def load(self, key: K) -> Awaitable[V]:
         value = self.loaded.get(key, _MISSING)
         if value is _MISSING:
@@ -106,69 +95,6 @@ class Loader(DataLoader[K, V], Generic[K, V]):
         raise NotImplementedError
 
 
-class Selecting:
-    """A loader whose rows one SELECT gives: `select` ("SELECT … FROM …"), matched on
-    `key_column`, with the publication rules of the tables aliased in `visible`."""
-
-    context: Context
-    select = ""
-    key_column = ""
-    visible: tuple[str, ...] = ()
-    order_by = ""
-    decode = NOTHING
-
-    async def fetch(self, keys: list[Any]) -> Iterable[Row]:
-        where = [one_of(self.key_column, keys)]
-        where += [self.context.visible_sql(alias) for alias in self.visible]
-        order = f" ORDER BY {self.order_by}" if self.order_by else ""
-        return await self.context.rows(
-            sql("{} WHERE {}{}", sql.raw(self.select), all_of(where), sql.raw(order)), self.decode
-        )
-
-
-class RowLoader(Selecting, Loader[K, Row | None]):
-    """One row per key, or None (missing or not visible)."""
-
-    key_field = "id"
-
-    async def load_batch(self, unique: list[K], keys: list[K]) -> list[Row | None]:
-        by_key = {row[self.key_field]: row for row in await self.fetch(unique)}
-        return [by_key.get(key) for key in keys]
-
-    def prime_rows(self, rows: Iterable[Row]) -> None:
-        """Keep rows another statement read (a join), so this loader need not read them again."""
-        self.prime_many({row[self.key_field]: row for row in rows})
-
-
-class RowsLoader(Selecting, Loader[K, list[Row]]):
-    """All rows per key, in the order the query gives them."""
-
-    group_field = "id"
-
-    async def load_batch(self, unique: list[K], keys: list[K]) -> list[list[Row]]:
-        grouped: dict[Any, list[Row]] = defaultdict(list)
-        for row in await self.fetch(unique):
-            grouped[row[self.group_field]].append(row)
-        return [grouped.get(key, []) for key in keys]
-
-    def prime_rows(self, keys: Iterable[K], rows: Iterable[Row]) -> None:
-        """Keep the rows of `keys` another statement read: all of them, none missing."""
-        grouped: dict[Any, list[Row]] = {key: [] for key in keys}
-        for row in rows:
-            grouped[row[self.group_field]].append(row)
-        self.prime_many(grouped)
-
-
-def joined(rows: Iterable[Row], prefix: str, names: Iterable[str], key: str) -> list[Row]:
-    """The rows a join selected as `prefix` + name, under their own names, each once by `key`."""
-    columns = [(name, prefix + name) for name in names]
-    found: dict[Any, Row] = {}
-    for row in rows:
-        if row[prefix + key] is not None and row[prefix + key] not in found:
-            found[row[prefix + key]] = {name: row[column] for name, column in columns}
-    return list(found.values())
-
-
 @cache
 def each(build: Callable[[Row], T]) -> Callable[[list[Row]], list[T]]:
     """`build` for every row of a list."""
@@ -179,14 +105,3 @@ def each(build: Callable[[Row], T]) -> Callable[[list[Row]], list[T]]:
 def optional(build: Callable[[Row], T]) -> Callable[[Row | None], T | None]:
     """`build` for a row that may be missing (not there or not visible)."""
     return lambda row: None if row is None else build(row)
-
-
-@cache
-def required(build: Callable[[Row], T]) -> Callable[[Row | None], T]:
-    """`build` for a row that a foreign key or a visibility rule guarantees is there."""
-
-    def build_present(row: Row | None) -> T:
-        assert row is not None
-        return build(row)
-
-    return build_present

@@ -4,7 +4,7 @@ stay stable while content changes."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -91,11 +91,11 @@ async def paginate(
     request: PageRequest,
     build: Callable[[Row], T],
     decode: Decode = NOTHING,
-    prefetch: Callable[[list[Row]], Awaitable[None]] | None = None,
     tag: str | None = None,
 ) -> Connection[T]:
-    """One statement for the page (one row more, to know if there is a next page) and the total;
-    then `prefetch` loads what the query asks of the page's items (api/prefetch.py)."""
+    """One statement for the page (one row more, to know if there is a next page) and the total.
+    What the query asks of the page's items is read by their relations, for the whole page at
+    once (api/core/relations.py)."""
     condition = all_of(where)
     # Uncorrelated, so the database counts once per statement, not per row.
     count = sql("(SELECT COUNT(*) FROM {} WHERE {})", sql.raw(tables), condition)
@@ -124,7 +124,5 @@ async def paginate(
         total = (await context.rows(sql("SELECT {} AS total_count", count)))[0]["total_count"]
     has_next = len(rows) > request.first
     rows = rows[: request.first]
-    if prefetch is not None:
-        await prefetch(rows)
     cursors = [encode_cursor([_json_value(row[key.name]) for key in keys], tag) for row in rows]
     return connection([build(row) for row in rows], cursors, request=request, has_next=has_next, total=int(total))

@@ -203,11 +203,5 @@ async def rows(statement: Fragment, decode: Decode = NOTHING, batch: Batch | Non
     return _convert(await fetch(statement, postgres), _converters(decode, postgres))
 
 
-@lru_cache(maxsize=256)
-def columns(alias: str, names: tuple[str, ...], prefix: str = "") -> str:
-    """`alias.name AS prefixname, …` for a SELECT list (kept: loaders ask for the same lists)."""
-    return ", ".join(f"{alias}.{name} AS {prefix}{name}" for name in names)
-
-
 def default_dialect() -> str:
     return str(Tortoise.get_connection("default").capabilities.dialect)

@@ -7,8 +7,8 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.core import inputs
+from api.core.relations import lookup
 from api.core.relay import Slug
-from api.followups.loaders import FollowUpBySlugLoader
 from api.followups.types import FollowUp
 
 
@@ -17,5 +17,5 @@ class FollowUpQuery:
     @strawberry.field(description="One uppföljning by its slug; null if there is none (or it is not visible).")
     async def follow_up(self, info: Info[Context, Any], slug: Slug) -> FollowUp | None:
         inputs.check(slug=slug)
-        row = await FollowUpBySlugLoader.of(info).load(slug)
-        return FollowUp.from_row(row) if row else None
+        found: FollowUp | None = await lookup(info.context, "FollowUp", slug)
+        return found

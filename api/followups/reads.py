@@ -1,6 +1,6 @@
 """What follow-ups and their entries read, declared once (api/compiled/declare.py).
 
-A follow-up is visible when it and its citizen promise are (api/followups/loaders.py)."""
+A follow-up is visible when it and its citizen promise are."""
 
 from __future__ import annotations
 

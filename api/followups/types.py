@@ -9,20 +9,11 @@ from api.agreements.types import Signatory
 from api.context import Context
 from api.core.content import ContentItem, Period, content_fields
 from api.core.enums import described_enum
-from api.core.loaders import Maybe, Row, each, optional, required
+from api.core.loaders import Maybe, Row
+from api.core.relations import declared_values, related
 from api.core.text import FormatArgument, Rendered, TextFormat, render
-from api.followups.loaders import (
-    AuthorByFollowUpLoader,
-    CommitmentsByEntryLoader,
-    EntriesByFollowUpLoader,
-    FollowUpByIdLoader,
-    ResultsByEntryLoader,
-    TargetStatusesByFollowUpLoader,
-)
-from api.people.loaders import PrintedRoleByFollowUpLoader
 from api.people.types import PrintedRole
 from api.promises.filters import Actor
-from api.promises.loaders import CitizenPromiseByIdLoader, SuccessionByFollowUpLoader, TargetByIdLoader
 from api.promises.types import CitizenPromise, Commitment, Interval, Succession, Target
 from models.enums import Assessment as Assessment  # re-exported: the API's enum
 from models.enums import FollowUpSpan as FollowUpSpan
@@ -86,24 +77,14 @@ class FollowUp(ContentItem):
         description="Which halvår (1–2) or tertial (1–3) of the year; null for a yearly follow-up."
     )
     period: Period | None = strawberry.field(description="When it covers something else than one calendar year.")
-    citizen_promise_id: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: Row) -> FollowUp:
-        return cls(
-            **content_fields(row),
-            title=row["title"],
-            year=row["year"],
-            span=FollowUpSpan(row["span"]),
-            span_number=row["span_number"],
-            period=Period.from_row(row),
-            citizen_promise_id=row["citizen_promise_id"],
-        )
+        return cls(**declared_values(cls, row), **content_fields(row), period=Period.from_row(row))
 
     @strawberry.field(description="The medborgarlöfte it follows up.", graphql_type=CitizenPromise)
     def citizen_promise(self, info: Info[Context, Any]) -> Maybe[CitizenPromise]:
-        # Follow-ups are only visible with their citizen promise.
-        return CitizenPromiseByIdLoader.of(info).resolve(self.citizen_promise_id, required(CitizenPromise.from_row))
+        return related(info.context, "FollowUp", "citizenPromise", self.row)
 
     @strawberry.field(
         description="Every target of the promise's commitments, in document order, with its derived status for this"
@@ -111,7 +92,7 @@ class FollowUp(ContentItem):
         graphql_type=list["TargetStatusReport"],
     )
     def target_statuses(self, info: Info[Context, Any]) -> Maybe[list[TargetStatusReport]]:
-        return TargetStatusesByFollowUpLoader.of(info).resolve(self.pk, each(TargetStatusReport.from_row))
+        return related(info.context, "FollowUp", "targetStatuses", self.row)
 
     @strawberry.field(
         description="Who wrote and signed it, as printed (a kommunpolis); null: not printed. The name is personal"
@@ -119,7 +100,7 @@ class FollowUp(ContentItem):
         graphql_type=Signatory | None,
     )
     def author(self, info: Info[Context, Any]) -> Maybe[Signatory | None]:
-        return AuthorByFollowUpLoader.of(info).resolve(self.pk, optional(Signatory.from_row))
+        return related(info.context, "FollowUp", "author", self.row)
 
     @strawberry.field(
         description='Who signed it when it prints a role without a person ("Kommunpolisen i Götene"); null: no'
@@ -127,18 +108,18 @@ class FollowUp(ContentItem):
         graphql_type=PrintedRole | None,
     )
     def author_role(self, info: Info[Context, Any]) -> Maybe[PrintedRole | None]:
-        return PrintedRoleByFollowUpLoader.of(info).resolve(self.pk, optional(PrintedRole.from_row))
+        return related(info.context, "FollowUp", "authorRole", self.row)
 
     @strawberry.field(description="In document order.", graphql_type=list["FollowUpEntry"])
     def entries(self, info: Info[Context, Any]) -> Maybe[list[FollowUpEntry]]:
-        return EntriesByFollowUpLoader.of(info).resolve(self.pk, each(FollowUpEntry.from_row))
+        return related(info.context, "FollowUp", "entries", self.row)
 
     @strawberry.field(
         description="The next promise it announces, in the order printed; empty: none printed.",
         graphql_type=list[Succession],
     )
     def succession(self, info: Info[Context, Any]) -> Maybe[list[Succession]]:
-        return SuccessionByFollowUpLoader.of(info).resolve(self.pk, each(Succession.from_row))
+        return related(info.context, "FollowUp", "succession", self.row)
 
 
 @strawberry.type(
@@ -153,21 +134,13 @@ class FollowUpEntry:
     actor: Actor | None = strawberry.field(
         description="The actor the entry speaks for (one the promise's commitments have); null: not one actor."
     )
-    pk: strawberry.Private[int]
-    follow_up_id: strawberry.Private[int]
+    row: strawberry.Private[Row]
     narrative_text: strawberry.Private[Rendered]
 
     @classmethod
     def from_row(cls, row: Row) -> FollowUpEntry:
-        return cls(
-            assessment=Assessment(row["assessment"]),
-            position=row["position"],
-            heading=row["heading"],
-            actor=Actor(row["actor"]) if row["actor"] is not None else None,
-            pk=row["id"],
-            follow_up_id=row["follow_up_id"],
-            narrative_text=Rendered(row["narrative"], row["narrative_html"], row["narrative_plain"]),
-        )
+        narrative = Rendered(row["narrative"], row["narrative_html"], row["narrative_plain"])
+        return cls(**declared_values(cls, row), row=row, narrative_text=narrative)
 
     @strawberry.field(description="What was done, as written (Markdown as stored, or as `format` asks).")
     def narrative(self, format: FormatArgument = TextFormat.MARKDOWN) -> str:
@@ -179,18 +152,17 @@ class FollowUpEntry:
         graphql_type=list[Commitment],
     )
     def commitments(self, info: Info[Context, Any]) -> Maybe[list[Commitment]]:
-        return CommitmentsByEntryLoader.of(info).resolve(self.pk, each(Commitment.from_row))
+        return related(info.context, "FollowUpEntry", "commitments", self.row)
 
     @strawberry.field(description="The uppföljning it is part of.", graphql_type=FollowUp)
     def follow_up(self, info: Info[Context, Any]) -> Maybe[FollowUp]:
-        # Entries are only read through visible follow-ups.
-        return FollowUpByIdLoader.of(info).resolve(self.follow_up_id, required(FollowUp.from_row))
+        return related(info.context, "FollowUpEntry", "followUp", self.row)
 
     @strawberry.field(
         description="Counted results the entry prints, in the order printed.", graphql_type=list["FollowUpResult"]
     )
     def results(self, info: Info[Context, Any]) -> Maybe[list[FollowUpResult]]:
-        return ResultsByEntryLoader.of(info).resolve(self.pk, each(FollowUpResult.from_row))
+        return related(info.context, "FollowUpEntry", "results", self.row)
 
 
 @strawberry.type(
@@ -205,26 +177,15 @@ class FollowUpResult:
     interval: Interval | None = strawberry.field(description='The span the number counts over ("under året": YEAR).')
     period: Period | None = strawberry.field(description="The dates it covers, when printed.")
     phrase: str = strawberry.field(description="The words printed.")
-    target_id: strawberry.Private[int | None]
+    row: strawberry.Private[Row]
 
     @classmethod
     def from_row(cls, row: Row) -> FollowUpResult:
-        return cls(
-            position=row["position"],
-            quantity=row["quantity"],
-            approximate=row["approximate"],
-            counted=row["counted"],
-            interval=Interval(row["interval"]) if row["interval"] is not None else None,
-            period=Period.from_row(row),
-            phrase=row["phrase"],
-            target_id=row["target_id"],
-        )
+        return cls(**declared_values(cls, row), period=Period.from_row(row), row=row)
 
     @strawberry.field(description="The target it reports on, if any.", graphql_type=Target | None)
     def target(self, info: Info[Context, Any]) -> Maybe[Target | None]:
-        if self.target_id is None:
-            return None
-        return TargetByIdLoader.of(info).resolve(self.target_id, optional(Target.from_row))
+        return related(info.context, "FollowUpResult", "target", self.row)
 
 
 @strawberry.type(description="A target with its derived status for one follow-up (see TargetStatus for the table).")
@@ -235,18 +196,12 @@ class TargetStatusReport:
     )
     approximate: bool = strawberry.field(description="A linked result is approximate: compared by its stated number.")
     results: int = strawberry.field(description="How many of the follow-up's results are linked to the target.")
-    target_id: strawberry.Private[int]
+    row: strawberry.Private[Row]
 
     @classmethod
     def from_row(cls, row: Row) -> TargetStatusReport:
-        return cls(
-            status=TargetStatus(row["status"]),
-            reported_quantity=row["reported_quantity"],
-            approximate=row["approximate"],
-            results=int(row["results"]),
-            target_id=row["target_id"],
-        )
+        return cls(**{**declared_values(cls, row), "results": int(row["results"])}, row=row)
 
     @strawberry.field(description="The target of the promise the status is of.", graphql_type=Target)
     def target(self, info: Info[Context, Any]) -> Maybe[Target]:
-        return TargetByIdLoader.of(info).resolve(self.target_id, required(Target.from_row))
+        return related(info.context, "TargetStatusReport", "target", self.row)

@@ -5,14 +5,12 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from api import prefetch
 from api.context import Context
 from api.core import inputs
-from api.core.lookahead import under
 from api.core.pagination import SortKey, paginate
+from api.core.relations import everything, lookup, row_columns, row_decode
 from api.core.relay import After, Connection, First, page_request
 from api.geography.filters import COUNTY_CODE, PLACE_OF_MUNICIPALITY, POLICE_REGION, place_sql
-from api.geography.loaders import MUNICIPALITY_COLUMNS, CountiesLoader, MunicipalityByCodeLoader
 from api.geography.types import County, Municipality
 
 
@@ -25,11 +23,8 @@ class GeographyQuery:
         code: Annotated[str, strawberry.argument(description='Kommunkod, four digits, e.g. "1471".')],
     ) -> Municipality | None:
         inputs.check(code=code)
-        row = await MunicipalityByCodeLoader.of(info).load(code)
-        if row is None:
-            return None
-        await prefetch.municipalities(info, [row], under(info))
-        return Municipality.from_row(row)
+        found: Municipality | None = await lookup(info.context, "Municipality", code)
+        return found
 
     @strawberry.field(description="All 290 municipalities, by kommunkod.")
     async def municipalities(
@@ -49,15 +44,16 @@ class GeographyQuery:
         request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=1)
         return await paginate(
             info.context,
-            columns=MUNICIPALITY_COLUMNS,
+            columns=row_columns("Municipality", "m"),
             tables=f"municipality m {PLACE_OF_MUNICIPALITY}",
             where=place_sql(None, county_code, police_region),
             keys=[SortKey("m.code", "sort_code")],
             request=request,
             build=Municipality.from_row,
-            prefetch=lambda rows: prefetch.municipalities(info, rows, under(info, "edges.node")),
+            decode=row_decode("Municipality"),
         )
 
     @strawberry.field(description="The 21 counties (län), by code.")
     async def counties(self, info: Info[Context, Any]) -> list[County]:
-        return [County.from_row(row) for row in await CountiesLoader.of(info).load(None)]
+        found: list[County] = await everything(info.context, "counties")
+        return found

@@ -11,7 +11,7 @@ from api.geography.filters import PLACE_OF_MUNICIPALITY, place_sql
 from models.sql import Fragment
 
 # Newest period first; a period that is not known counts from the date the agreement is in
-# force from (api/agreements/loaders.py, sort_newest_first).
+# force from (as the agreements list, api/agreements/queries.py, AGREEMENT_ORDER).
 _AGREEMENTS_NEWEST_FIRST = (
     "COALESCE({c}.period_start, {c}.signed_on, {c}.source_published_on, '0001-01-01') DESC, {c}.slug"
 )
@@ -106,7 +106,7 @@ POLICE_UNIT = Table(
         "slug": Value("{c}.slug"),
         "parent": Related("PoliceUnit", "police_unit {c}", "{c}.id = {p}.parent_id", many=False),
         # A region serves the municipalities of its counties, the others those of the local
-        # police areas below them (api/geography/loaders.py).
+        # police areas below them.
         "municipalities": Related(
             "Municipality",
             "municipality {c} JOIN county {j} ON {j}.code = {c}.county_id"

@@ -6,24 +6,12 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import strawberry
 from strawberry.types import Info
 
-from api.agreements.loaders import AgreementsByMunicipalityLoader
 from api.context import Context
 from api.core import inputs
 from api.core.enums import described_enum
-from api.core.loaders import BUILDERS, Maybe, Row, each, optional, required
+from api.core.loaders import Maybe, Row
+from api.core.relations import declared_values, related
 from api.core.relay import Node
-from api.geography.loaders import (
-    AreaByIdLoader,
-    AreasByMunicipalityLoader,
-    CountyByCodeLoader,
-    MunicipalitiesByCountyLoader,
-    MunicipalitiesByPoliceUnitLoader,
-    MunicipalityByCodeLoader,
-    PoliceUnitByIdLoader,
-)
-from api.people.loaders import ContactsByMunicipalityLoader, PrintedRolesByMunicipalityLoader
-from api.promises.loaders import CitizenPromisesByMunicipalityLoader
-from api.services.loaders import ServiceAgreementsByMunicipalityLoader
 from models.enums import AreaKind as AreaKind  # re-exported: the API's enums
 from models.enums import PoliceUnitLevel as PoliceUnitLevel
 
@@ -67,23 +55,15 @@ class PoliceUnit(Node):
     level: PoliceUnitLevel = strawberry.field(description="Which of the three levels it is.")
     name: str = strawberry.field(description='As the police write it, e.g. "Väst", "Skaraborg", "Västra Skaraborg".')
     slug: str = strawberry.field(description="Stable key from the reference data (seed/reference/police_units.yaml).")
-    pk: strawberry.Private[int]
-    parent_id: strawberry.Private[int | None]
+    row: strawberry.Private[Row]
 
     @classmethod
     def from_row(cls, row: Row) -> PoliceUnit:
-        return cls(
-            node_key=row["slug"],
-            level=PoliceUnitLevel(row["level"]),
-            name=row["name"],
-            slug=row["slug"],
-            pk=row["id"],
-            parent_id=row["parent_id"],
-        )
+        return cls(**declared_values(cls, row), node_key=row["slug"], row=row)
 
     @strawberry.field(description="The unit one level up; null for a region.", graphql_type=Optional["PoliceUnit"])
     def parent(self, info: Info[Context, Any]) -> Maybe[PoliceUnit | None]:
-        return police_unit(info, self.parent_id)
+        return related(info.context, "PoliceUnit", "parent", self.row)
 
     @strawberry.field(
         description="The municipalities it serves, by kommunkod: a region's through its counties, the others'"
@@ -91,66 +71,48 @@ class PoliceUnit(Node):
         graphql_type=list["Municipality"],
     )
     def municipalities(self, info: Info[Context, Any]) -> Maybe[list[Municipality]]:
-        return MunicipalitiesByPoliceUnitLoader.of(info).resolve(self.pk, each(Municipality.from_row))
-
-
-def police_unit(info: Info[Context, Any], unit_id: int | None) -> Maybe[PoliceUnit | None]:
-    if unit_id is None:
-        return None
-    return PoliceUnitByIdLoader.of(info).resolve(unit_id, optional(PoliceUnit.from_row))
+        return related(info.context, "PoliceUnit", "municipalities", self.row)
 
 
 @strawberry.type(description="Län: one of the 21 counties, identified by its two-digit code.")
 class County(Node):
     code: str = strawberry.field(description='Two digits, e.g. "14".')
     name: str = strawberry.field(description='E.g. "Västra Götalands län".')
-    police_region_id: strawberry.Private[int | None]
+    row: strawberry.Private[Row]
 
     @classmethod
     def from_row(cls, row: Row) -> County:
-        return cls(
-            node_key=row["code"],
-            code=row["code"],
-            name=row["name"],
-            police_region_id=row["police_region_id"],
-        )
+        return cls(**declared_values(cls, row), node_key=row["code"], row=row)
 
     @strawberry.field(description="The polisregion the county belongs to.", graphql_type=PoliceUnit | None)
     def police_region(self, info: Info[Context, Any]) -> Maybe[PoliceUnit | None]:
-        return police_unit(info, self.police_region_id)
+        return related(info.context, "County", "policeRegion", self.row)
 
     @strawberry.field(description="Its municipalities, by kommunkod.", graphql_type=list["Municipality"])
     def municipalities(self, info: Info[Context, Any]) -> Maybe[list[Municipality]]:
-        return MunicipalitiesByCountyLoader.of(info).resolve(self.code, each(Municipality.from_row))
+        return related(info.context, "County", "municipalities", self.row)
 
 
 @strawberry.type(description="Kommun: one of the 290 municipalities, identified by its four-digit kommunkod.")
 class Municipality(Node):
     code: str = strawberry.field(description='Kommunkod, four digits, e.g. "1471".')
     name: str = strawberry.field(description='E.g. "Götene".')
-    county_code: strawberry.Private[str]
-    local_police_area_id: strawberry.Private[int | None]
+    row: strawberry.Private[Row]
 
     @classmethod
     def from_row(cls, row: Row) -> Municipality:
-        return cls(
-            node_key=row["code"],
-            code=row["code"],
-            name=row["name"],
-            county_code=row["county_id"],
-            local_police_area_id=row["local_police_area_id"],
-        )
+        return cls(**declared_values(cls, row), node_key=row["code"], row=row)
 
     @strawberry.field(description="The län it lies in.", graphql_type=County)
     def county(self, info: Info[Context, Any]) -> Maybe[County]:
-        return CountyByCodeLoader.of(info).resolve(self.county_code, required(County.from_row))
+        return related(info.context, "Municipality", "county", self.row)
 
     @strawberry.field(
         description="Its lokalpolisområde, the police's party to its samverkansöverenskommelse.",
         graphql_type=PoliceUnit | None,
     )
     def local_police_area(self, info: Info[Context, Any]) -> Maybe[PoliceUnit | None]:
-        return police_unit(info, self.local_police_area_id)
+        return related(info.context, "Municipality", "localPoliceArea", self.row)
 
     @strawberry.field(
         description="All agreements, or those in force on the date (see AgreementFilter).",
@@ -164,7 +126,7 @@ class Municipality(Node):
         ] = None,
     ) -> Maybe[list[Agreement]]:
         inputs.check(active_on=active_on)
-        return AgreementsByMunicipalityLoader.of(info).resolve((self.code, active_on), each(BUILDERS["Agreement"]))
+        return related(info.context, "Municipality", "agreements", self.row, active_on=active_on)
 
     @strawberry.field(
         description="All citizen promises, or those whose period covers the year.",
@@ -178,21 +140,21 @@ class Municipality(Node):
         ] = None,
     ) -> Maybe[list[CitizenPromise]]:
         inputs.check(year=year)
-        return CitizenPromisesByMunicipalityLoader.of(info).resolve((self.code, year), each(BUILDERS["CitizenPromise"]))
+        return related(info.context, "Municipality", "citizenPromises", self.row, year=year)
 
     @strawberry.field(
         description="Its samtjänstavtal (service agreements).",
         graphql_type=list[Annotated["ServiceAgreement", strawberry.lazy("api.services.types")]],
     )
     def service_agreements(self, info: Info[Context, Any]) -> Maybe[list[ServiceAgreement]]:
-        return ServiceAgreementsByMunicipalityLoader.of(info).resolve(self.code, each(BUILDERS["ServiceAgreement"]))
+        return related(info.context, "Municipality", "serviceAgreements", self.row)
 
     @strawberry.field(
         description="Everyone named as serving this municipality.",
         graphql_type=list[Annotated["Contact", strawberry.lazy("api.people.types")]],
     )
     def contacts(self, info: Info[Context, Any]) -> Maybe[list[Contact]]:
-        return ContactsByMunicipalityLoader.of(info).resolve(self.code, each(BUILDERS["Contact"]))
+        return related(info.context, "Municipality", "contacts", self.row)
 
     @strawberry.field(
         description='The contacts the municipality prints as a role only, without a person ("Kommunpolisen i'
@@ -201,7 +163,7 @@ class Municipality(Node):
         graphql_type=list[Annotated["PrintedRole", strawberry.lazy("api.people.types")]],
     )
     def contact_roles(self, info: Info[Context, Any]) -> Maybe[list[PrintedRole]]:
-        return PrintedRolesByMunicipalityLoader.of(info).resolve(self.code, each(BUILDERS["PrintedRole"]))
+        return related(info.context, "Municipality", "contactRoles", self.row)
 
     @strawberry.field(
         description="The areas below the municipality content names (stadsdelar, tätorter, neighbourhoods,"
@@ -209,7 +171,7 @@ class Municipality(Node):
         graphql_type=list["Area"],
     )
     def areas(self, info: Info[Context, Any]) -> Maybe[list[Area]]:
-        return AreasByMunicipalityLoader.of(info).resolve(self.code, each(Area.from_row))
+        return related(info.context, "Municipality", "areas", self.row)
 
 
 @strawberry.type(
@@ -221,32 +183,19 @@ class Area:
     slug: str = strawberry.field(description='Unique, e.g. "stockholm-rinkeby-kista".')
     kind: AreaKind = strawberry.field(description="What kind of area it is.")
     name: str = strawberry.field(description='As printed, e.g. "Rinkeby-Kista".')
-    municipality_code: strawberry.Private[str]
-    parent_id: strawberry.Private[int | None]
+    row: strawberry.Private[Row]
 
     @classmethod
     def from_row(cls, row: Row) -> Area:
-        return cls(
-            slug=row["slug"],
-            kind=AreaKind(row["kind"]),
-            name=row["name"],
-            municipality_code=row["municipality_id"],
-            parent_id=row["parent_id"],
-        )
+        return cls(**declared_values(cls, row), row=row)
 
     @strawberry.field(description="The municipality the area lies in.", graphql_type=Municipality)
     def municipality(self, info: Info[Context, Any]) -> Maybe[Municipality]:
-        return MunicipalityByCodeLoader.of(info).resolve(self.municipality_code, required(Municipality.from_row))
+        return related(info.context, "Area", "municipality", self.row)
 
     @strawberry.field(
         description="The area it lies in (same municipality); null: directly in the municipality.",
         graphql_type=Optional["Area"],
     )
     def parent(self, info: Info[Context, Any]) -> Maybe[Area | None]:
-        return area(info, self.parent_id)
-
-
-def area(info: Info[Context, Any], area_id: int | None) -> Maybe[Area | None]:
-    if area_id is None:
-        return None
-    return AreaByIdLoader.of(info).resolve(area_id, optional(Area.from_row))
+        return related(info.context, "Area", "parent", self.row)

@@ -1,7 +1,7 @@
 """What organisations and contacts read, declared once (api/compiled/declare.py).
 
-Personal data (a contact's name, e-mail, phone) is read from `person` here and in
-api/people/loaders.py only."""
+Personal data (a contact's name, e-mail, phone) is read from `person` here only (the
+compiled path and the reference path read these declarations, api/core/relations.py)."""
 
 from __future__ import annotations
 

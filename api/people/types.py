@@ -9,10 +9,9 @@ from strawberry.types import Info
 from api.context import Context
 from api.core.enums import described_enum
 from api.core.loaders import Maybe, Row
+from api.core.relations import declared_values, related
 from api.core.relay import Node
-from api.geography.loaders import MunicipalityByCodeLoader
-from api.geography.types import Municipality, PoliceUnit, police_unit
-from api.people.loaders import MunicipalitiesByContactLoader, OrganisationByIdLoader
+from api.geography.types import Municipality, PoliceUnit
 from models.enums import OrganisationKind as OrganisationKind  # re-exported: the API's enum
 
 # The model's enum is the GraphQL enum too, so the values are listed once.
@@ -32,52 +31,35 @@ class Organisation(Node):
     kind: OrganisationKind = strawberry.field(description="Kommun, police or other.")
     name: str = strawberry.field(description='As printed, e.g. "Götene kommun".')
     slug: str = strawberry.field(description="Stable key; seed files refer to the organisation by it.")
-    municipality_code: strawberry.Private[str | None]
-    police_unit_id: strawberry.Private[int | None]
+    row: strawberry.Private[Row]
 
     @classmethod
     def from_row(cls, row: Row) -> Organisation:
-        return cls(
-            node_key=row["slug"],
-            kind=OrganisationKind(row["kind"]),
-            name=row["name"],
-            slug=row["slug"],
-            municipality_code=row["municipality_id"],
-            police_unit_id=row["police_unit_id"],
-        )
+        return cls(**declared_values(cls, row), node_key=row["slug"], row=row)
 
-    @strawberry.field(description="The kommun it is, for kind MUNICIPALITY; otherwise null.")
-    async def municipality(self, info: Info[Context, Any]) -> Municipality | None:
-        return await municipality(info, self.municipality_code)
+    @strawberry.field(
+        description="The kommun it is, for kind MUNICIPALITY; otherwise null.", graphql_type=Municipality | None
+    )
+    def municipality(self, info: Info[Context, Any]) -> Maybe[Municipality | None]:
+        return related(info.context, "Organisation", "municipality", self.row)
 
     @strawberry.field(description="The police unit it is, for kind POLICE where known.", graphql_type=PoliceUnit | None)
     def police_unit(self, info: Info[Context, Any]) -> Maybe[PoliceUnit | None]:
-        return police_unit(info, self.police_unit_id)
-
-
-async def municipality(info: Info[Context, Any], code: str | None) -> Municipality | None:
-    if code is None:
-        return None
-    row = await MunicipalityByCodeLoader.of(info).load(code)
-    return Municipality.from_row(row) if row else None
-
-
-async def organisation(info: Info[Context, Any], organisation_id: int | None) -> Organisation | None:
-    if organisation_id is None:
-        return None
-    row = await OrganisationByIdLoader.of(info).load(organisation_id)
-    return Organisation.from_row(row) if row else None
+        return related(info.context, "Organisation", "policeUnit", self.row)
 
 
 @strawberry.type(description="A named person: a signatory of an agreement.")
 class Person:
     name: str = strawberry.field(description="Full name (personal data).")
     title: str | None = strawberry.field(description='As printed, e.g. "Kommunstyrelsens ordförande".')
-    organisation_id: strawberry.Private[int | None]
+    # The row of the signature it is printed in (a signatory, a follow-up's author).
+    row: strawberry.Private[Row]
 
-    @strawberry.field(description="The organisation the person signed for, where printed.")
-    async def organisation(self, info: Info[Context, Any]) -> Organisation | None:
-        return await organisation(info, self.organisation_id)
+    @strawberry.field(
+        description="The organisation the person signed for, where printed.", graphql_type=Organisation | None
+    )
+    def organisation(self, info: Info[Context, Any]) -> Maybe[Organisation | None]:
+        return related(info.context, "Person", "organisation", self.row)
 
 
 @strawberry.type(
@@ -89,30 +71,24 @@ class Contact(Node):
     email: str | None = strawberry.field(description="E-mail address, where published (personal data).")
     phone: str | None = strawberry.field(description="Phone number as printed, where published (personal data).")
     slug: str = strawberry.field(description="Stable key; citizen promises refer to the contact by it.")
-    pk: strawberry.Private[int]
-    organisation_id: strawberry.Private[int | None]
+    row: strawberry.Private[Row]
 
     @classmethod
     def from_row(cls, row: Row) -> Contact:
-        return cls(
-            node_key=row["slug"],
-            role=row["role"],
-            name=row["person__name"],
-            email=row["person__email"],
-            phone=row["person__phone"],
-            slug=row["slug"],
-            pk=row["id"],
-            organisation_id=row["organisation_id"],
-        )
+        # The name, e-mail and phone are the person's, as api/people/reads.py declares them.
+        return cls(**declared_values(cls, row), node_key=row["slug"], row=row)
 
-    @strawberry.field(description="The organisation the contact works for, where printed.")
-    async def organisation(self, info: Info[Context, Any]) -> Organisation | None:
-        return await organisation(info, self.organisation_id)
+    @strawberry.field(
+        description="The organisation the contact works for, where printed.", graphql_type=Organisation | None
+    )
+    def organisation(self, info: Info[Context, Any]) -> Maybe[Organisation | None]:
+        return related(info.context, "Contact", "organisation", self.row)
 
-    @strawberry.field(description="The municipalities the contact serves, in the order printed.")
-    async def municipalities(self, info: Info[Context, Any]) -> list[Municipality]:
-        rows = await MunicipalitiesByContactLoader.of(info).load(self.pk)
-        return [Municipality.from_row(row) for row in rows]
+    @strawberry.field(
+        description="The municipalities the contact serves, in the order printed.", graphql_type=list[Municipality]
+    )
+    def municipalities(self, info: Info[Context, Any]) -> Maybe[list[Municipality]]:
+        return related(info.context, "Contact", "municipalities", self.row)
 
 
 # A role printed without a person ("kommunens trygghetssamordnare") has no place in `Signatory`
@@ -131,24 +107,15 @@ class PrintedRole:
     place: str | None = strawberry.field(
         description="For a signing role or an author: where it was signed, where printed; null for a contact role."
     )
-    organisation_id: strawberry.Private[int | None]
+    row: strawberry.Private[Row]
 
     @classmethod
     def from_row(cls, row: Row) -> PrintedRole:
-        return cls(
-            role=row["role"], signed_on=row["signed_on"], place=row["place"], organisation_id=row["organisation_id"]
-        )
+        return cls(**declared_values(cls, row), row=row)
 
-    @strawberry.field(description="The organisation the role belongs to (or signed for), where printed.")
-    async def organisation(self, info: Info[Context, Any]) -> Organisation | None:
-        return await organisation(info, self.organisation_id)
-
-
-def signing_roles(rows: list[Row]) -> list[PrintedRole]:
-    """A document's roles signed without a person, from its printed_role rows."""
-    return [PrintedRole.from_row(row) for row in rows if row["kind"] == "SIGNATORY"]
-
-
-def contact_roles(rows: list[Row]) -> list[PrintedRole]:
-    """A citizen promise's contacts printed as a role only, from its printed_role rows."""
-    return [PrintedRole.from_row(row) for row in rows if row["kind"] == "CONTACT"]
+    @strawberry.field(
+        description="The organisation the role belongs to (or signed for), where printed.",
+        graphql_type=Organisation | None,
+    )
+    def organisation(self, info: Info[Context, Any]) -> Maybe[Organisation | None]:
+        return related(info.context, "PrintedRole", "organisation", self.row)

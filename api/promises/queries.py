@@ -5,27 +5,17 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from api import prefetch
 from api.context import Context
 from api.core import inputs
-from api.core.loaders import Row
-from api.core.lookahead import asks, under
 from api.core.pagination import SortKey, paginate
+from api.core.relations import everything, lookup, row_columns, row_decode
 from api.core.relay import After, Connection, First, Slug, page_request
-from api.core.sql import NOTHING
 from api.promises.filters import (
     PROMISE_PLACES,
     CitizenPromiseFilter,
     CommitmentFilter,
     citizen_promise_where,
     commitment_where,
-)
-from api.promises.loaders import (
-    CITIZEN_PROMISE_COLUMNS,
-    CITIZEN_PROMISE_DECODE,
-    COMMITMENT_COLUMNS,
-    CitizenPromiseBySlugLoader,
-    TopicsLoader,
 )
 from api.promises.ordering import COMMITMENT_ORDERS, CommitmentOrder, commitment_tables, cursor_tag
 from api.promises.types import CitizenPromise, Commitment, Topic
@@ -41,11 +31,8 @@ class PromiseQuery:
     @strawberry.field(description="One medborgarlöfte by its slug; null if there is none (or it is not visible).")
     async def citizen_promise(self, info: Info[Context, Any], slug: Slug) -> CitizenPromise | None:
         inputs.check(slug=slug)
-        row = await CitizenPromiseBySlugLoader.of(info).load(slug)
-        if row is None:
-            return None
-        await prefetch.citizen_promises(info, [row], under(info))
-        return CitizenPromise.from_row(row)
+        found: CitizenPromise | None = await lookup(info.context, "CitizenPromise", slug)
+        return found
 
     @strawberry.field(description="Newest period first.")
     async def citizen_promises(
@@ -60,14 +47,13 @@ class PromiseQuery:
         request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=2)
         return await paginate(
             info.context,
-            columns=CITIZEN_PROMISE_COLUMNS,
+            columns=row_columns("CitizenPromise", "p"),
             tables=f"citizen_promise p {PROMISE_PLACES}",
             where=[info.context.visible_sql("p"), *citizen_promise_where(filter)],
             keys=PROMISE_ORDER,
             request=request,
             build=CitizenPromise.from_row,
-            decode=CITIZEN_PROMISE_DECODE,
-            prefetch=lambda rows: prefetch.citizen_promises(info, rows, under(info, "edges.node")),
+            decode=row_decode("CitizenPromise"),
         )
 
     @strawberry.field(
@@ -90,29 +76,19 @@ class PromiseQuery:
         request = page_request(
             first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=len(keys), tag=tag
         )
-        nodes = under(info, "edges.node")
-        # The page joins each commitment's promise and its place anyway; when the query asks for
-        # them, the same statement reads them too.
-        with_promises = asks(nodes, "citizenPromise")
-
-        async def load_ahead(rows: list[Row]) -> None:
-            if with_promises:
-                prefetch.prime_promises_with_places(info, rows)
-            await prefetch.commitments(info, rows, nodes)
-
         return await paginate(
             info.context,
-            columns=COMMITMENT_COLUMNS + (f", {prefetch.PROMISE_WITH_PLACE_COLUMNS}" if with_promises else ""),
+            columns=row_columns("Commitment", "c"),
             tables=commitment_tables(order_by, PROMISE_PLACES),
             where=[info.context.visible_sql("p"), *commitment_where(filter)],
             keys=keys,
             request=request,
             build=Commitment.from_row,
-            decode=prefetch.PROMISE_WITH_PLACE_DECODE if with_promises else NOTHING,
-            prefetch=load_ahead,
+            decode=row_decode("Commitment"),
             tag=tag,
         )
 
     @strawberry.field(description="The controlled topic vocabulary.")
     async def topics(self, info: Info[Context, Any]) -> list[Topic]:
-        return [Topic(key=row["key"], label=row["label"]) for row in await TopicsLoader.of(info).load(None)]
+        found: list[Topic] = await everything(info.context, "topics")
+        return found

@@ -227,7 +227,7 @@ SUCCESSION = Table(
     table="succession",
 )
 
-# The topics commitments are tagged with (api/promises/loaders.py, TopicsLoader): reference data.
+# The topics commitments are tagged with: reference data.
 TOPIC = Table("Topic", {"key": Value("{c}.key"), "label": Value("{c}.label")}, table="topic", key="{c}.key")
 
 DECLARED = (CITIZEN_PROMISE, COMMITMENT, TARGET, TARGET_GROUP, SUCCESSION, TOPIC)

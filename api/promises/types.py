@@ -6,38 +6,17 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import strawberry
 from strawberry.types import Info
 
-from api.agreements.loaders import AgreementByIdLoader
 from api.agreements.types import Agreement, Signatory
 from api.context import Context
 from api.core.content import ContentItem, Period, Section, content_fields, sections
 from api.core.enums import described_enum
-from api.core.loaders import BUILDERS, Maybe, Row, each, optional, required
+from api.core.loaders import Maybe, Row
+from api.core.relations import declared_values, related
 from api.core.relay import Node
 from api.core.text import FormatArgument, Rendered, TextFormat, render, rendered
-from api.followups.loaders import EntriesByCommitmentLoader, FollowUpsByCitizenPromiseLoader
-from api.geography.loaders import MunicipalityByCodeLoader
-from api.geography.types import Area, Municipality, area
-from api.people.loaders import ContactsByCitizenPromiseLoader, PrintedRolesByCitizenPromiseLoader
-from api.people.types import Contact, Organisation, PrintedRole, contact_roles, signing_roles
+from api.geography.types import Area, Municipality
+from api.people.types import Contact, Organisation, PrintedRole
 from api.promises.filters import Actor
-from api.promises.loaders import (
-    ActivitiesByCommitmentLoader,
-    CitizenPromiseByIdLoader,
-    CitizenPromiseBySlugLoader,
-    CommitmentByIdLoader,
-    CommitmentByKeyLoader,
-    CommitmentsByCitizenPromiseLoader,
-    PartiesByCitizenPromiseLoader,
-    PartnersByCommitmentLoader,
-    PerformersByCommitmentLoader,
-    SignatoriesByCitizenPromiseLoader,
-    SuccessionByCitizenPromiseLoader,
-    SuccessionByCommitmentLoader,
-    TargetGroupsByCitizenPromiseLoader,
-    TargetGroupsByCommitmentLoader,
-    TargetsByCommitmentLoader,
-    TopicsByCommitmentLoader,
-)
 from models.enums import Interval as Interval  # re-exported: the API's enums
 from models.enums import SuccessionKind as SuccessionKind
 from models.enums import TargetQualifier as TargetQualifier
@@ -83,14 +62,14 @@ described_enum(
 )
 
 
-def topic_keys(rows: list[Row]) -> list[str]:
-    return [row["topic_id"] for row in rows]
-
-
 @strawberry.type(description="A topic of the controlled vocabulary; Commitment.topics holds the keys.")
 class Topic:
     key: str = strawberry.field(description='Stable key, e.g. "narkotika"; filters and Commitment.topics use it.')
     label: str = strawberry.field(description='In Swedish, for display, e.g. "Narkotika".')
+
+    @classmethod
+    def from_row(cls, row: Row) -> Topic:
+        return cls(**declared_values(cls, row))
 
 
 @strawberry.type(
@@ -108,13 +87,7 @@ class TargetGroup:
 
     @classmethod
     def from_row(cls, row: Row) -> TargetGroup:
-        return cls(
-            label=row["label"],
-            position=row["position"],
-            age_from=row["age_from"],
-            age_to=row["age_to"],
-            school_year=row["school_year"],
-        )
+        return cls(**declared_values(cls, row))
 
 
 @strawberry.type(
@@ -130,20 +103,11 @@ class Succession:
     reference: str | None = strawberry.field(
         description='The reference as printed, e.g. "Medborgarlöfte 2022"; null: none printed.'
     )
-    target_slug: strawberry.Private[str]
-    target_key: strawberry.Private[str | None]
+    row: strawberry.Private[Row]
 
     @classmethod
     def from_row(cls, row: Row) -> Succession:
-        key = row["target_key"]
-        return cls(
-            kind=SuccessionKind(row["kind"]),
-            position=row["position"],
-            target=row["target_slug"] + (f"#{key}" if key else ""),
-            reference=row["reference"],
-            target_slug=row["target_slug"],
-            target_key=key,
-        )
+        return cls(**declared_values(cls, row), row=row)
 
     @strawberry.field(
         description="The citizen promise named (CONTINUES, REPLACES, ANNOUNCES) when it is here and visible; null"
@@ -151,29 +115,20 @@ class Succession:
         graphql_type=Optional["CitizenPromise"],
     )
     def citizen_promise(self, info: Info[Context, Any]) -> Maybe[CitizenPromise | None]:
-        if self.target_key is not None:
-            return None
-        return CitizenPromiseBySlugLoader.of(info).resolve(self.target_slug, optional(CitizenPromise.from_row))
+        return related(info.context, "Succession", "citizenPromise", self.row)
 
     @strawberry.field(
         description="The commitment named (REPEATS) when it is here and its promise visible; null otherwise.",
         graphql_type=Optional["Commitment"],
     )
     def commitment(self, info: Info[Context, Any]) -> Maybe[Commitment | None]:
-        if self.target_key is None:
-            return None
-        return CommitmentByKeyLoader.of(info).resolve(
-            (self.target_slug, self.target_key), optional(Commitment.from_row)
-        )
+        return related(info.context, "Succession", "commitment", self.row)
 
 
 @strawberry.type(description="Medborgarlöfte: what the parties promise the citizens of one municipality for a period.")
 class CitizenPromise(ContentItem):
     title: str = strawberry.field(description='As printed, e.g. "Medborgarlöfte 2023–2024".')
     period: Period = strawberry.field(description="The period the promises are for (always known).")
-    municipality_code: strawberry.Private[str]
-    agreement_id: strawberry.Private[int | None]
-    area_id: strawberry.Private[int | None]
     signed_on: dt.date | None = strawberry.field(
         description="The day the promise's parties signed it, when printed (a signatory may print its own)."
     )
@@ -185,13 +140,9 @@ class CitizenPromise(ContentItem):
         period = Period.from_row(row)
         assert period is not None  # a citizen promise always has a period
         return cls(
+            **declared_values(cls, row),
             **content_fields(row),
-            title=row["title"],
             period=period,
-            municipality_code=row["municipality_id"],
-            agreement_id=row["agreement_id"],
-            area_id=row["area_id"],
-            signed_on=row["signed_on"],
             problem_picture_text=rendered(row, "problem_picture"),
             section_list=sections(row),
         )
@@ -208,7 +159,7 @@ class CitizenPromise(ContentItem):
 
     @strawberry.field(description="The kommun the promises are made to.", graphql_type=Municipality)
     def municipality(self, info: Info[Context, Any]) -> Maybe[Municipality]:
-        return MunicipalityByCodeLoader.of(info).resolve(self.municipality_code, required(Municipality.from_row))
+        return related(info.context, "CitizenPromise", "municipality", self.row)
 
     @strawberry.field(
         description="The area below the municipality the promise is for (a stadsdel, a tätort); null: the whole"
@@ -216,14 +167,14 @@ class CitizenPromise(ContentItem):
         graphql_type=Area | None,
     )
     def area(self, info: Info[Context, Any]) -> Maybe[Area | None]:
-        return area(info, self.area_id)
+        return related(info.context, "CitizenPromise", "area", self.row)
 
     @strawberry.field(
         description="Who the promise as a whole is for, in the order printed (a commitment's own groups are on it).",
         graphql_type=list[TargetGroup],
     )
     def target_groups(self, info: Info[Context, Any]) -> Maybe[list[TargetGroup]]:
-        return TargetGroupsByCitizenPromiseLoader.of(info).resolve(self.pk, each(TargetGroup.from_row))
+        return related(info.context, "CitizenPromise", "targetGroups", self.row)
 
     @strawberry.field(
         description="The promise's own parties as printed (a stadsdelsförvaltning, a lokalpolisområde), in the order"
@@ -232,14 +183,14 @@ class CitizenPromise(ContentItem):
         graphql_type=list[Organisation],
     )
     def parties(self, info: Info[Context, Any]) -> Maybe[list[Organisation]]:
-        return PartiesByCitizenPromiseLoader.of(info).resolve(self.pk, each(Organisation.from_row))
+        return related(info.context, "CitizenPromise", "parties", self.row)
 
     @strawberry.field(
         description="Who signed the promise, in the order printed; names are personal data (Person).",
         graphql_type=list[Signatory],
     )
     def signatories(self, info: Info[Context, Any]) -> Maybe[list[Signatory]]:
-        return SignatoriesByCitizenPromiseLoader.of(info).resolve(self.pk, each(Signatory.from_row))
+        return related(info.context, "CitizenPromise", "signatories", self.row)
 
     @strawberry.field(
         description='The roles that signed the promise without a person printed ("Kommunens'
@@ -247,16 +198,14 @@ class CitizenPromise(ContentItem):
         graphql_type=list[PrintedRole],
     )
     def signing_roles(self, info: Info[Context, Any]) -> Maybe[list[PrintedRole]]:
-        return PrintedRolesByCitizenPromiseLoader.of(info).resolve(self.pk, signing_roles)
+        return related(info.context, "CitizenPromise", "signingRoles", self.row)
 
     @strawberry.field(
         description="The samverkansöverenskommelse it belongs under, if known and visible.",
         graphql_type=Agreement | None,
     )
     def agreement(self, info: Info[Context, Any]) -> Maybe[Agreement | None]:
-        if self.agreement_id is None:
-            return None
-        return AgreementByIdLoader.of(info).resolve(self.agreement_id, optional(Agreement.from_row))
+        return related(info.context, "CitizenPromise", "agreement", self.row)
 
     @strawberry.field(description="In document order.", graphql_type=list["Commitment"])
     def commitments(
@@ -264,21 +213,20 @@ class CitizenPromise(ContentItem):
         info: Info[Context, Any],
         actor: Annotated[Actor | None, strawberry.argument(description="Only this actor's commitments.")] = None,
     ) -> Maybe[list[Commitment]]:
-        key = (self.pk, actor.value if actor else None)
-        return CommitmentsByCitizenPromiseLoader.of(info).resolve(key, each(Commitment.from_row))
+        return related(info.context, "CitizenPromise", "commitments", self.row, actor=actor)
 
     @strawberry.field(
         description="Its uppföljningar (follow-ups), oldest first.",
         graphql_type=list[Annotated["FollowUp", strawberry.lazy("api.followups.types")]],
     )
     def follow_ups(self, info: Info[Context, Any]) -> Maybe[list[FollowUp]]:
-        return FollowUpsByCitizenPromiseLoader.of(info).resolve(self.pk, each(BUILDERS["FollowUp"]))
+        return related(info.context, "CitizenPromise", "followUps", self.row)
 
     @strawberry.field(
         description="Whom the public can contact about the promises, as printed.", graphql_type=list[Contact]
     )
     def contacts(self, info: Info[Context, Any]) -> Maybe[list[Contact]]:
-        return ContactsByCitizenPromiseLoader.of(info).resolve(self.pk, each(Contact.from_row))
+        return related(info.context, "CitizenPromise", "contacts", self.row)
 
     @strawberry.field(
         description='The contacts the promise prints as a role only, without a person ("kontakta kommunens'
@@ -286,14 +234,14 @@ class CitizenPromise(ContentItem):
         graphql_type=list[PrintedRole],
     )
     def contact_roles(self, info: Info[Context, Any]) -> Maybe[list[PrintedRole]]:
-        return PrintedRolesByCitizenPromiseLoader.of(info).resolve(self.pk, contact_roles)
+        return related(info.context, "CitizenPromise", "contactRoles", self.row)
 
     @strawberry.field(
         description="The earlier promises it continues or replaces, in the order printed; empty: none printed.",
         graphql_type=list[Succession],
     )
     def succession(self, info: Info[Context, Any]) -> Maybe[list[Succession]]:
-        return SuccessionByCitizenPromiseLoader.of(info).resolve(self.pk, each(Succession.from_row))
+        return related(info.context, "CitizenPromise", "succession", self.row)
 
 
 @strawberry.type(
@@ -310,27 +258,11 @@ class Commitment(Node):
     text: str = strawberry.field(description="What is promised, as printed.")
     position: int = strawberry.field(description="Order inside its actor group, from 1.")
     document_order: int = strawberry.field(description="Order in the document across all actors, from 1.")
-    pk: strawberry.Private[int]
-    citizen_promise_id: strawberry.Private[int]
-    area_id: strawberry.Private[int | None]
-    parent_id: strawberry.Private[int | None]
+    row: strawberry.Private[Row]
 
     @classmethod
     def from_row(cls, row: Row) -> Commitment:
-        return cls(
-            node_key=f"{row['citizen_promise__slug']}/{row['key']}",
-            key=row["key"],
-            actor=Actor(row["actor"]),
-            actor_label=row["actor_label"],
-            number=row["number"],
-            text=row["text"],
-            position=row["position"],
-            document_order=row["document_order"],
-            pk=row["id"],
-            citizen_promise_id=row["citizen_promise_id"],
-            area_id=row["area_id"],
-            parent_id=row["parent_id"],
-        )
+        return cls(**declared_values(cls, row), node_key=row["node_key"], row=row)
 
     @strawberry.field(
         description='Two levels: the joint statement this activity stands under ("Kommunen och polisen lovar att'
@@ -338,11 +270,7 @@ class Commitment(Node):
         graphql_type=Optional["Commitment"],
     )
     def parent(self, info: Info[Context, Any]) -> Maybe[Commitment | None]:
-        if self.parent_id is None:
-            return None
-        from api.promises.loaders import CommitmentByIdLoader
-
-        return CommitmentByIdLoader.of(info).resolve(self.parent_id, optional(Commitment.from_row))
+        return related(info.context, "Commitment", "parent", self.row)
 
     @strawberry.field(
         description="The activities under this joint statement, in document order; empty: none. Statistics count"
@@ -350,14 +278,14 @@ class Commitment(Node):
         graphql_type=list["Commitment"],
     )
     def activities(self, info: Info[Context, Any]) -> Maybe[list[Commitment]]:
-        return ActivitiesByCommitmentLoader.of(info).resolve(self.pk, each(Commitment.from_row))
+        return related(info.context, "Commitment", "activities", self.row)
 
     @strawberry.field(
         description='Who the commitment is for, in the order printed ("årskurs 7"); empty: none printed.',
         graphql_type=list[TargetGroup],
     )
     def target_groups(self, info: Info[Context, Any]) -> Maybe[list[TargetGroup]]:
-        return TargetGroupsByCommitmentLoader.of(info).resolve(self.pk, each(TargetGroup.from_row))
+        return related(info.context, "Commitment", "targetGroups", self.row)
 
     @strawberry.field(
         description="The area the commitment names (a centre, a street, a school, a station); null: its citizen"
@@ -366,17 +294,17 @@ class Commitment(Node):
         graphql_type=Area | None,
     )
     def area(self, info: Info[Context, Any]) -> Maybe[Area | None]:
-        return area(info, self.area_id)
+        return related(info.context, "Commitment", "area", self.row)
 
     @strawberry.field(
         description='Topic keys, e.g. "narkotika", "trafik", "trygghetsvandring".', graphql_type=list[str]
     )
     def topics(self, info: Info[Context, Any]) -> Maybe[list[str]]:
-        return TopicsByCommitmentLoader.of(info).resolve(self.pk, topic_keys)
+        return related(info.context, "Commitment", "topics", self.row)
 
     @strawberry.field(description="Organisations the commitment names as taking part.", graphql_type=list[Organisation])
     def partners(self, info: Info[Context, Any]) -> Maybe[list[Organisation]]:
-        return PartnersByCommitmentLoader.of(info).resolve(self.pk, each(Organisation.from_row))
+        return related(info.context, "Commitment", "partners", self.row)
 
     @strawberry.field(
         description="Organisations that do the work (actor OTHER names at least one): a housing company, a rescue"
@@ -384,32 +312,31 @@ class Commitment(Node):
         graphql_type=list[Organisation],
     )
     def performed_by(self, info: Info[Context, Any]) -> Maybe[list[Organisation]]:
-        return PerformersByCommitmentLoader.of(info).resolve(self.pk, each(Organisation.from_row))
+        return related(info.context, "Commitment", "performedBy", self.row)
 
     @strawberry.field(
         description="Measurable targets the commitment prints, in the order printed.", graphql_type=list["Target"]
     )
     def targets(self, info: Info[Context, Any]) -> Maybe[list[Target]]:
-        return TargetsByCommitmentLoader.of(info).resolve(self.pk, each(Target.from_row))
+        return related(info.context, "Commitment", "targets", self.row)
 
     @strawberry.field(description="The medborgarlöfte it is part of.", graphql_type=CitizenPromise)
     def citizen_promise(self, info: Info[Context, Any]) -> Maybe[CitizenPromise]:
-        # Commitments are only read through visible promises, so the row is there.
-        return CitizenPromiseByIdLoader.of(info).resolve(self.citizen_promise_id, required(CitizenPromise.from_row))
+        return related(info.context, "Commitment", "citizenPromise", self.row)
 
     @strawberry.field(
         description="The visible follow-up entries reporting on it, oldest follow-up first.",
         graphql_type=list[Annotated["FollowUpEntry", strawberry.lazy("api.followups.types")]],
     )
     def follow_up_entries(self, info: Info[Context, Any]) -> Maybe[list[FollowUpEntry]]:
-        return EntriesByCommitmentLoader.of(info).resolve(self.pk, each(BUILDERS["FollowUpEntry"]))
+        return related(info.context, "Commitment", "followUpEntries", self.row)
 
     @strawberry.field(
         description="The commitments of earlier periods it repeats, in the order printed; empty: none printed.",
         graphql_type=list[Succession],
     )
     def succession(self, info: Info[Context, Any]) -> Maybe[list[Succession]]:
-        return SuccessionByCommitmentLoader.of(info).resolve(self.pk, each(Succession.from_row))
+        return related(info.context, "Commitment", "succession", self.row)
 
 
 @strawberry.type(
@@ -425,25 +352,12 @@ class Target:
     interval: Interval | None = strawberry.field(description="Null: over the promise's period, or by the deadline.")
     deadline: dt.date | None = strawberry.field(description='A date printed instead of an interval ("senast …").')
     phrase: str = strawberry.field(description='The words printed, e.g. "minst sex trygghetsvandringar under året".')
-    pk: strawberry.Private[int]
-    commitment_id: strawberry.Private[int]
+    row: strawberry.Private[Row]
 
     @classmethod
     def from_row(cls, row: Row) -> Target:
-        return cls(
-            key=row["key"],
-            position=row["position"],
-            quantity=row["quantity"],
-            qualifier=TargetQualifier(row["qualifier"]),
-            counted=row["counted"],
-            interval=Interval(row["interval"]) if row["interval"] is not None else None,
-            deadline=row["deadline"],
-            phrase=row["phrase"],
-            pk=row["id"],
-            commitment_id=row["commitment_id"],
-        )
+        return cls(**declared_values(cls, row), row=row)
 
     @strawberry.field(description="The commitment the target is part of.", graphql_type=Commitment)
     def commitment(self, info: Info[Context, Any]) -> Maybe[Commitment]:
-        # Targets are only read through visible commitments and follow-ups of visible promises.
-        return CommitmentByIdLoader.of(info).resolve(self.commitment_id, required(Commitment.from_row))
+        return related(info.context, "Target", "commitment", self.row)

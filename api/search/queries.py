@@ -9,15 +9,13 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from api.agreements.loaders import AgreementByIdLoader
 from api.agreements.types import Agreement
 from api.context import Context
 from api.core import inputs
 from api.core.inputs import BadInput
+from api.core.relations import by_id
 from api.core.relay import After, Connection, First, connection, encode_cursor, page_request
-from api.followups.loaders import FollowUpByIdLoader
 from api.followups.types import FollowUp
-from api.promises.loaders import CitizenPromiseByIdLoader, CommitmentByIdLoader
 from api.promises.types import CitizenPromise, Commitment
 from api.search.finder import Criteria, Match, find
 from api.search.types import SearchFilter, SearchResult
@@ -104,14 +102,16 @@ def _offset(after: list[Any] | None) -> int:
 
 
 async def _hit(info: Info[Context, Any], match: Match) -> Agreement | CitizenPromise | Commitment | FollowUp | None:
-    if match.kind == index.AGREEMENT:
-        row = await AgreementByIdLoader.of(info).load(match.item_id)
-        return Agreement.from_row(row) if row else None
-    if match.kind == index.CITIZEN_PROMISE:
-        row = await CitizenPromiseByIdLoader.of(info).load(match.item_id)
-        return CitizenPromise.from_row(row) if row else None
-    if match.kind == index.COMMITMENT:
-        row = await CommitmentByIdLoader.of(info).load(match.item_id)
-        return Commitment.from_row(row) if row else None
-    row = await FollowUpByIdLoader.of(info).load(match.item_id)
-    return FollowUp.from_row(row) if row else None
+    found: Agreement | CitizenPromise | Commitment | FollowUp | None = await by_id(
+        info.context, _TYPES[match.kind], match.item_id
+    )
+    return found
+
+
+# The GraphQL type of each kind of search document.
+_TYPES = {
+    index.AGREEMENT: "Agreement",
+    index.CITIZEN_PROMISE: "CitizenPromise",
+    index.COMMITMENT: "Commitment",
+    index.FOLLOW_UP: "FollowUp",
+}

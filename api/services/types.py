@@ -9,10 +9,10 @@ from strawberry.types import Info
 from api.context import Context
 from api.core.content import ContentItem, content_fields
 from api.core.enums import described_enum
-from api.core.loaders import Maybe, Row, each
-from api.geography.types import Area, Municipality, area
-from api.people.types import Organisation, municipality
-from api.services.loaders import PartiesByServiceAgreementLoader, PointsByServiceAgreementLoader
+from api.core.loaders import Maybe, Row
+from api.core.relations import declared_values, related
+from api.geography.types import Area, Municipality
+from api.people.types import Organisation
 from models.enums import ServicePointKind as ServicePointKind  # re-exported: the API's enum
 
 described_enum(
@@ -47,30 +47,18 @@ class ServicePoint:
     note: str | None = strawberry.field(
         description='What is printed about the arrangement, e.g. "Tillfälligt i stadshuset under ombyggnaden".'
     )
-    area_id: strawberry.Private[int | None]
+    row: strawberry.Private[Row]
 
     @classmethod
     def from_row(cls, row: Row) -> ServicePoint:
-        return cls(
-            key=row["key"],
-            position=row["position"],
-            name=row["name"],
-            kind=ServicePointKind(row["kind"]),
-            address=row["address"],
-            opening_hours_text=row["opening_hours_text"],
-            opening_hours=row["opening_hours"],
-            valid_from=row["valid_from"],
-            valid_until=row["valid_until"],
-            note=row["note"],
-            area_id=row["area_id"],
-        )
+        return cls(**declared_values(cls, row), row=row)
 
     @strawberry.field(
         description="The area below the municipality it is in (a tätort, a centre), when named; null: none.",
         graphql_type=Area | None,
     )
     def area(self, info: Info[Context, Any]) -> Maybe[Area | None]:
-        return area(info, self.area_id)
+        return related(info.context, "ServicePoint", "area", self.row)
 
 
 @strawberry.type(description="Samtjänstavtal: the municipality performs some police services, e.g. at a library.")
@@ -84,33 +72,24 @@ class ServiceAgreement(ContentItem):
     services: list[str] = strawberry.field(
         description='The police services performed, as printed, e.g. "Lämnar ut blanketter.".'
     )
-    municipality_code: strawberry.Private[str]
 
     @classmethod
     def from_row(cls, row: Row) -> ServiceAgreement:
-        return cls(
-            **content_fields(row),
-            title=row["title"],
-            provider=row["provider"],
-            since=row["since"],
-            since_label=row["since_label"],
-            services=list(row["services"]),
-            municipality_code=row["municipality_id"],
-        )
+        return cls(**declared_values(cls, row), **content_fields(row))
 
-    @strawberry.field(description="The kommun where the services are performed.")
-    async def municipality(self, info: Info[Context, Any]) -> Municipality:
-        found = await municipality(info, self.municipality_code)
-        assert found is not None  # a foreign key guarantees it
-        return found
+    @strawberry.field(description="The kommun where the services are performed.", graphql_type=Municipality)
+    def municipality(self, info: Info[Context, Any]) -> Maybe[Municipality]:
+        return related(info.context, "ServiceAgreement", "municipality", self.row)
 
-    @strawberry.field(description="The parties to the agreement, in the order printed.")
-    async def parties(self, info: Info[Context, Any]) -> list[Organisation]:
-        return [Organisation.from_row(row) for row in await PartiesByServiceAgreementLoader.of(info).load(self.pk)]
+    @strawberry.field(
+        description="The parties to the agreement, in the order printed.", graphql_type=list[Organisation]
+    )
+    def parties(self, info: Info[Context, Any]) -> Maybe[list[Organisation]]:
+        return related(info.context, "ServiceAgreement", "parties", self.row)
 
     @strawberry.field(
         description="Where the services are given, in the order printed; empty: none printed.",
         graphql_type=list[ServicePoint],
     )
     def points(self, info: Info[Context, Any]) -> Maybe[list[ServicePoint]]:
-        return PointsByServiceAgreementLoader.of(info).resolve(self.pk, each(ServicePoint.from_row))
+        return related(info.context, "ServiceAgreement", "points", self.row)
