@@ -140,7 +140,7 @@ class CompiledReads:
             context.preview = bool(context.preview_asked)
             return None
         self.answered += 1
-        data = {key: orjson.Fragment(value.encode() if value is not None else b"null") for key, value in texts.items()}
+        data = {key: orjson.Fragment(value if value is not None else b"null") for key, value in texts.items()}
         extensions = {"execution": "compiled"} if context.settings.debug_execution else None
         return ExecutionResult(data=data, extensions=extensions)
 
