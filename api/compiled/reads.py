@@ -94,7 +94,7 @@ class CompiledReads:
         kept = self.compiled.get(request_key)
         if kept is not None:
             context.preview = kept[1] or asked
-            return await self._answer(kept[0], client, context)
+            return await self._answer(kept[0], client, postgres, context)
         executor = self.schema.execution_context_class.build(
             self.schema._schema, document, raw_variable_values=variables, operation_name=operation_name
         )
@@ -118,7 +118,7 @@ class CompiledReads:
             context.preview = asked
             return None
         self.compiled.put(request_key, (answers, context.preview))
-        return await self._answer(answers, client, context)
+        return await self._answer(answers, client, postgres, context)
 
     def _kept(self, answer: Answer, postgres: bool) -> Kept:
         """The answer compiled, its SQL text shared with the answers of other variables of that shape."""
@@ -131,9 +131,18 @@ class CompiledReads:
             kept = compiled.text
         return Compiled(kept, compiled.bound, compiled.late, compiled.postgres)
 
-    async def _answer(self, answers: dict[str, Kept], client: Any, context: Any) -> ExecutionResult | None:
+    async def _answer(
+        self, answers: dict[str, Kept], client: Any, postgres: bool, context: Any
+    ) -> ExecutionResult | None:
         try:
-            texts = await self._run(answers, client, context.now)
+            if len(answers) == 1:  # the common case (`node`, each core document): no task, no level more
+                ((key, answer),) = answers.items()
+                pool = getattr(client, "_pool", None) if postgres else None
+                if not postgres:
+                    await _with_base64(client)
+                texts = {key: await _one(answer, context.now, client, pool)}
+            else:
+                texts = await self._run(answers, client, postgres, context.now)
         except Exception as reason:
             log.debug("a compiled statement failed, the reference path answers: %r", reason)
             self.fallbacks += 1
@@ -144,16 +153,13 @@ class CompiledReads:
         extensions = {"execution": "compiled"} if context.settings.debug_execution else None
         return ExecutionResult(data=data, extensions=extensions)
 
-    async def _run(self, answers: dict[str, Kept], client: Any, now: datetime) -> dict[str, str | None]:
-        postgres = client.capabilities.dialect == "postgres"
-        pool = getattr(client, "_pool", None) if postgres else None
+    async def _run(self, answers: dict[str, Kept], client: Any, postgres: bool, now: datetime) -> dict[str, str | None]:
+        """The JSON texts of several root fields: side by side on PostgreSQL, one after another
+        on SQLite (one connection)."""
         if not postgres:
             await _with_base64(client)
-        if len(answers) == 1:  # the common case (`node`, each core document): no task to gather
-            ((key, answer),) = answers.items()
-            return {key: await _one(answer, now, client, pool)}
-        if not postgres:
-            return {key: await _one(answer, now, client, pool) for key, answer in answers.items()}
+            return {key: await _one(answer, now, client, None) for key, answer in answers.items()}
+        pool = getattr(client, "_pool", None)
         found = await asyncio.gather(*(_one(answer, now, client, pool) for answer in answers.values()))
         return dict(zip(answers, found, strict=True))
 

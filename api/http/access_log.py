@@ -59,14 +59,12 @@ class AccessLog:
         handler = self.handler
         assert handler is not None
         line = self.asctime(time.time()) + self.prefix + LINE % (client, method, path, status, milliseconds, request_id)
-        handler.acquire()
-        try:
-            handler.stream.write(line + handler.terminator)
-            handler.stream.flush()
-        except Exception:  # a stream that fails: `logging` reports it as it would have
-            logger.info(LINE, client, method, path, status, milliseconds, request_id)
-        finally:
-            handler.release()
+        with handler.lock:  # type: ignore[union-attr]  # a StreamHandler has one from its start
+            try:
+                handler.stream.write(line + handler.terminator)
+                handler.stream.flush()
+            except Exception:  # a stream that fails: `logging` reports it as it would have
+                logger.info(LINE, client, method, path, status, milliseconds, request_id)
 
     def _direct(self) -> bool:
         """Whether the line may skip `logging`: configured as at start-up, and on at INFO."""

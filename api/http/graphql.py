@@ -10,9 +10,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
-from dataclasses import dataclass
 from inspect import isawaitable
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from graphql import (
@@ -54,8 +53,7 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 
 
-@dataclass(frozen=True)
-class GraphQLParams:
+class GraphQLParams(NamedTuple):  # a tuple: half the cost of a frozen dataclass, made per request
     query: str
     variables: dict[str, Any] | None
     operation_name: str | None
