@@ -31,7 +31,7 @@ from typing import Any
 import orjson
 from graphql import DocumentNode, ExecutionResult, OperationDefinitionNode, OperationType
 from strawberry import Schema
-from tortoise import Tortoise
+from tortoise.context import require_context
 
 from api.compiled.compiler import MOMENT, Answer, Compiler, Unsupported
 from api.compiled.dialect import b64url, enum_value
@@ -39,6 +39,7 @@ from api.protection.documents import Bounded
 from models.sql import Compiled
 
 log = logging.getLogger("samverkan.compiled")
+_QUERY = OperationType.QUERY  # an enum member looked up on its class costs about 0.3 µs in Python 3.11
 
 
 @dataclass
@@ -72,12 +73,14 @@ class CompiledReads:
         context: Any,
     ) -> ExecutionResult | None:
         """The result, or None when the reference path must answer."""
-        if not self.enabled or operation.operation != OperationType.QUERY:
+        if not self.enabled or operation.operation is not _QUERY:
             return None
         key = (text, operation_name)
         if self.unsupported.get(key) is not None:
             return None
-        client = Tortoise.get_connection("default")  # a context variable's look-up: once
+        # Tortoise.get_connection("default") without its deprecated wrapper and the import it
+        # runs each call (1-2 µs): the same context look-up, once per request.
+        client = require_context().connections.get("default")
         postgres = client.capabilities.dialect == "postgres"
         viewer = context.viewer
         # A preview asked for by the request header (api/editorial/preview.py), before any field.

@@ -21,7 +21,6 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     execute,
-    get_operation_ast,
 )
 from starlette.requests import Request
 from starlette.responses import Response
@@ -292,7 +291,7 @@ class GraphQLEndpoint:
         document = prepared.document
         if document is None or prepared.errors:
             return ExecutionResult(data=None, errors=prepared.errors)
-        operation = get_operation_ast(document, params.operation_name)
+        operation = prepared.operation(params.operation_name)
         if operation is None:
             message = (
                 f"No operation named '{params.operation_name}' in the document."
@@ -300,13 +299,13 @@ class GraphQLEndpoint:
                 else "The document holds several operations; say which one with 'operationName'."
             )
             return ExecutionResult(data=None, errors=[GraphQLError(message)])
-        if operation.operation == OperationType.MUTATION and request.method == "GET":
+        kind = operation.operation
+        if kind is _MUTATION and request.method == "GET":
             raise BadRequest("Mutations are sent with POST, not GET.", 405, {"allow": "POST"})
-        if operation.operation == OperationType.SUBSCRIPTION:
+        if kind is _SUBSCRIPTION:
             raise BadRequest("Subscriptions are not served here.", 405, {"allow": "POST"})
         tiers = self.rates.tiers(
-            write=operation.operation == OperationType.MUTATION,
-            cost=prepared.cost(operation.name.value if operation.name else None),
+            write=kind is _MUTATION, cost=prepared.cost(operation.name.value if operation.name else None)
         )
         if tiers and (refusal := await self.rates.hit(client, tiers)):
             raise RateLimited(refusal)
@@ -316,7 +315,7 @@ class GraphQLEndpoint:
         except ValueError as error:
             raise BadRequest(str(error)) from None
         REQUEST_ID.set(request_id)
-        if operation.operation != OperationType.QUERY:
+        if kind is not _QUERY:
             return await self._run(params, document, operation, context, request_id)
         if self.batch_statements:
             context.batch = Batch()
@@ -402,6 +401,8 @@ class GraphQLEndpoint:
 _PREVIEW = PREVIEW_HEADER.lower().encode()
 _VARY = f"Accept, Authorization, {PREVIEW_HEADER}"
 _READ = [Tier.READ]
+# An enum member looked up on its class costs about 0.3 µs in Python 3.11: once, here.
+_QUERY, _MUTATION, _SUBSCRIPTION = OperationType.QUERY, OperationType.MUTATION, OperationType.SUBSCRIPTION
 # The headers of an answer no cache may keep: POST, errors.
 _NOT_CACHEABLE_RAW = [(b"vary", _VARY.encode()), (b"cache-control", b"no-store")]
 _MEDIA_TYPES = {media: media.encode() for media in (JSON, GRAPHQL_RESPONSE)}
