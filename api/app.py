@@ -4,7 +4,7 @@ Starlette routes every path but one. `/graphql`, nearly every request the API an
 from the application's own call straight to its stack: the request layer (api/http/guard.py),
 CORS when configured, and the endpoint, the same layers in the same order as through
 Starlette's, without Starlette's error and exception middlewares, router and route around
-them (48 of the 424 Python calls of a `node` request were Starlette's). Those add nothing for
+them (28 of the 428 Python calls of a `node` request). Those add nothing for
 this endpoint: it answers every error itself (api/http/graphql.py), and what would still escape
 it (none is known) the server answers 500 as Starlette's error middleware would. A deployment
 under a root path (`root_path` in the ASGI scope) goes through Starlette's router, which

@@ -12,7 +12,9 @@ that could filter, redirect or reformat the line) the line is written to that ha
 directly, with the date and time formatted once per second, exactly as the formatter would
 write it. Any other configuration (a handler of its own for the logger, a filter, another
 handler or format on the root, a level that turns it off) is seen on the next line, and the
-line then goes through `logging` as before.
+line then goes through `logging` as before. Written directly a line costs a quarter to a third
+of what it costs through `logging` (34–51 µs against 126–176 µs to /dev/null, timeit, at load
+average 13 on the 2-core machine, where every figure was about four times its idle value).
 """
 
 from __future__ import annotations

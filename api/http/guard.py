@@ -9,7 +9,7 @@ and the deadline of its body.
   is answered 408 (api/http/server.py).
 
 These were three middlewares, each a coroutine level of its own with its own `send` wrapper that
-every response message went through: 15 of the 424 Python calls of a `node` request. One layer
+every response message went through: 15 of the 428 Python calls of a `node` request. One layer
 with one wrapper does the same work.
 """
 
