@@ -3,17 +3,22 @@ where a database answers; the protocol tests need only one)."""
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from api.app import create_app
+from api.http.access_log import FORMAT, AccessLog
 from api.settings import Settings
 from tests.conftest import IN_CI, ROOT, Database, QueryCounter, make_client
 from tests.servers import free_port, wait_until_up_blocking
@@ -155,6 +160,57 @@ async def test_cors_is_configurable(seeded: Database) -> None:
         assert opened.headers["access-control-allow-origin"] == "https://www.gotene.se"
         other = await client.options("/graphql", headers={**preflight, "origin": "https://elsewhere.example"})
         assert other.headers.get("access-control-allow-origin") != "https://elsewhere.example"
+
+
+@sqlite_only
+async def test_graphql_has_the_same_layers_on_its_own_path_and_through_the_router(
+    seeded: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """/graphql is answered before Starlette's router (api/app.py); under a root path, which the
+    router strips, through the router. Both answer alike and write the same access line."""
+    caplog.set_level(logging.INFO, logger="samverkan.access")
+    app = create_app(Settings(rate_limits=False), manage_database=False)
+    for root_path in ("", "/api"):
+        transport = httpx.ASGITransport(app=app, root_path=root_path)
+        async with httpx.AsyncClient(transport=transport, base_url="http://samverkan.test") as client:
+            response = await client.post(f"{root_path}/graphql", json={"query": QUERY}, headers={"x-request-id": "r1"})
+        assert response.status_code == 200 and response.json() == {"data": {"municipality": {"name": "Götene"}}}
+        assert response.headers["x-request-id"] == "r1" and response.headers["cache-control"] == "no-store"
+        [line] = [r.getMessage() for r in caplog.records if r.name == "samverkan.access"]
+        assert f'"POST {root_path}/graphql" 200 ' in line and line.endswith(" request_id=r1"), line
+        caplog.clear()
+
+
+def test_the_access_line_written_directly_is_the_line_logging_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While logging is configured as the server configures it, the access line skips `logging`
+    (api/http/access_log.py); any other configuration is honoured on the next line."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter(FORMAT))
+    root, access_logger = logging.getLogger(), logging.getLogger("samverkan.access")
+    monkeypatch.setattr(root, "handlers", [handler])
+    level = root.level
+    root.setLevel(logging.INFO)
+    try:
+        access = AccessLog()
+        moment = 1_764_612_345.0789
+        monkeypatch.setattr(time, "time", lambda: moment)  # the record's time too
+        line = ("127.0.0.1", "POST", "/graphql", "200", 1.26, "abc")
+        assert access._direct()
+        access.write(*line)
+        direct = stream.getvalue()
+        assert direct.endswith(' INFO samverkan.access 127.0.0.1 "POST /graphql" 200 1.3ms request_id=abc\n')
+        handler.addFilter(lambda record: True)  # configured otherwise: through logging, the same line
+        assert not access._direct()
+        access.write(*line)
+        assert stream.getvalue() == direct * 2
+        handler.filters.clear()
+        access_logger.setLevel(logging.WARNING)  # turned off
+        access.write(*line)
+        assert stream.getvalue() == direct * 2
+    finally:
+        access_logger.setLevel(logging.NOTSET)
+        root.setLevel(level)
 
 
 async def test_health_and_readiness(client: httpx.AsyncClient) -> None:

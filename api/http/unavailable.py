@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from api.http.request_id import request_id_for
-from models.availability import DatabaseUnavailable, NotMigrated, explain
+from models.availability import DatabaseUnavailable, NotMigrated
 
 logger = logging.getLogger("samverkan.database")
 
@@ -58,33 +58,15 @@ def quiet_driver_logs() -> None:
         pool.addFilter(_WithoutTraceback())
 
 
-class DatabaseErrorsMiddleware:
-    """Turns an error escaping the app that means "the database is not there" into 503."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def send_noting(message: Any) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_noting)
-        except Exception as error:
-            unavailable = await explain(error)
-            if unavailable is None or started:
-                raise  # a bug, or an answer already under way (a streamed export): the server aborts it
-            request_id = scope.get("state", {}).get("request_id") or request_id_for(None)
-            logger.warning("request %s %s: %s", request_id, scope["path"], unavailable)
-            body = _body(unavailable, request_id)
-            headers = [*_headers(unavailable, request_id), (b"content-length", str(len(body)).encode())]
-            await send({"type": "http.response.start", "status": 503, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
+def answer_unavailable(unavailable: DatabaseUnavailable, scope: Any) -> list[dict[str, Any]]:
+    """The ASGI messages of the 503 for a request that met `unavailable`, which is logged. The
+    request layer (api/http/guard.py) sends them for whatever escaped the app before its answer
+    started."""
+    request_id = scope.get("state", {}).get("request_id") or request_id_for(None)
+    logger.warning("request %s %s: %s", request_id, scope["path"], unavailable)
+    body = _body(unavailable, request_id)
+    headers = [*_headers(unavailable, request_id), (b"content-length", str(len(body)).encode())]
+    return [
+        {"type": "http.response.start", "status": 503, "headers": headers},
+        {"type": "http.response.body", "body": body},
+    ]

@@ -24,7 +24,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, parse, specified_rules, validate
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    get_operation_ast,
+    parse,
+    specified_rules,
+    validate,
+)
 from graphql.validation import OverlappingFieldsCanBeMergedRule, ValidationContext
 from graphql.validation.validate import ValidationAbortedError
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
@@ -65,9 +75,21 @@ class Prepared:
     document: DocumentNode | None
     errors: list[GraphQLError]
     costs: dict[str | None, int] = field(default_factory=dict)
+    # The operations found by name (None: the only one), as `get_operation_ast` finds them.
+    operations: dict[str | None, OperationDefinitionNode] = field(default_factory=dict)
 
     def cost(self, operation_name: str | None) -> int:
         return self.costs.get(operation_name, 0)
+
+    def operation(self, operation_name: str | None) -> OperationDefinitionNode | None:
+        """The operation a request names; kept only when found, so names that are not in the
+        document cost no memory."""
+        found = self.operations.get(operation_name)
+        if found is None and self.document is not None:
+            found = get_operation_ast(self.document, operation_name)
+            if found is not None:
+                self.operations[operation_name] = found
+        return found
 
 
 def bounded_merging_rule(comparisons: int) -> type[ASTValidationRule]:
