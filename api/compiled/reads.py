@@ -90,6 +90,8 @@ class CompiledReads:
             viewer.can_preview,
             viewer.municipalities,
             postgres,
+            # Statistics' window of years is the request's year's (api/dashboards/statistics.py).
+            context.now.year,
         )
         kept = self.compiled.get(request_key)
         if kept is not None:
