@@ -553,11 +553,12 @@ async def test_the_dashboards_are_one_compiled_statement_per_root_field_whatever
         sizes.append(len(data["byActor"]) + sum(len(group["withoutPromise"]) for group in data["regionGaps"]))
     assert max(sizes) >= 10 and min(sizes) == 0, sizes
     admin, gotene = await token(Role.ADMIN), await token(Role.EDITOR, ["1471"])
-    for group_by, year, county in (
+    groupings: list[tuple[list[str], int | None, str | None]] = [
         ([], None, None),
         (["ACTOR", "YEAR"], 2031, "14"),
         (["MUNICIPALITY", "TOPIC", "YEAR"], None, None),
-    ):
+    ]
+    for group_by, year, county in groupings:
         variables = {"groupBy": group_by, "year": year, "county": county}
         for auth, preview in ((None, False), (admin, True), (gotene, True)):
             data = await paths.same(STATISTICS, variables, auth, preview=preview)
