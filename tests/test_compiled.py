@@ -558,8 +558,8 @@ async def test_the_dashboards_are_one_compiled_statement_per_root_field_whatever
         (["ACTOR", "YEAR"], 2031, "14"),
         (["MUNICIPALITY", "TOPIC", "YEAR"], None, None),
     ]
-    for group_by, year, county in groupings:
-        variables = {"groupBy": group_by, "year": year, "county": county}
+    for group_by, in_year, county in groupings:
+        variables = {"groupBy": group_by, "year": in_year, "county": county}
         for auth, preview in ((None, False), (admin, True), (gotene, True)):
             data = await paths.same(STATISTICS, variables, auth, preview=preview)
             sql_counter.statements.clear()
