@@ -3,7 +3,8 @@ per root field that builds that field's JSON in the database.
 
 Covered: the root fields the domains declare (`ROOTS` in api/<domain>/reads.py: objects by key
 and Relay connections with `first`/`after`, `pageInfo`, `totalCount`, the contract's filters
-and, where a list has several, its orders with their tagged cursors) and `node(id:)`; below
+and, where a list has several, its orders with their tagged cursors; grouped roots, the rows of
+a statistics or coverage GROUP BY statement, api/dashboards/reads.py) and `node(id:)`; below
 them every declared field and relation, with fragments, inline fragments, aliases, variables,
 `__typename` and `@include`/`@skip`. Anything else raises
 `Unsupported`, and the reference path (api/execution.py, graphql-core) answers instead: fields

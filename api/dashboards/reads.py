@@ -16,12 +16,13 @@ from api.dashboards.statistics import statistics_sql
 from api.dashboards.targets import target_statistics_sql
 from models.sql import Fragment, sql
 
-# A grouped row's coordinate `index` of `dimension`: its key and label as text, as
-# api/dashboards/statistics.py's dimension_value prints them.
+# A grouped row's number in the statement's order: what a failure of its SQL is tied to.
 ROW = "{c}.n"
 
 
 def _dimension_value(index: int, dimension: str) -> Shape:
+    """A grouped row's coordinate `index`, of `dimension`: its key and label as text, as
+    api/dashboards/statistics.py's dimension_value prints them."""
     return Shape(
         "DimensionValue",
         {
