@@ -15,6 +15,7 @@ from api.core.relay import to_global_id
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT.parent / "shared" / "contract" / "queries" / "core"
+DASHBOARDS = ROOT.parent / "shared" / "contract" / "queries" / "dashboards"
 POSTGRAPHILE_QUERIES = Path(__file__).resolve().parent / "postgraphile" / "queries"
 
 # The content describes the spring of 2026; the pages read 2025, the last year with a follow-up.
@@ -314,4 +315,34 @@ async def build_queries(database_url: str) -> list[Query]:
             _regional_samverkan,
             _regional_postgraphile,
         ),
+    ]
+
+
+@dataclass
+class Dashboard:
+    """A dashboard contract document (../shared/contract/queries/dashboards/) with its variables:
+    Samverkan only, PostGraphile has no equivalent (statistics, coverage, search)."""
+
+    name: str
+    document: str
+    variables: list[Json]
+
+
+# Words the generated content has (bench/generate.py), and one it has not.
+SEARCH_WORDS = ("trygghet", "narkotika", "trafik", "ungdomar", "belysning", "skolan", "trygghetsvandring", "zebra")
+
+
+def build_dashboards() -> list[Dashboard]:
+    """region-overview for every police region and three years; search for a handful of words."""
+
+    def read(name: str) -> str:
+        return (DASHBOARDS / f"{name}.graphql").read_text(encoding="utf-8")
+
+    return [
+        Dashboard(
+            "region-overview",
+            read("region-overview"),
+            [{"region": region, "year": year} for year in (2023, 2024, 2025) for region in REGIONS],
+        ),
+        Dashboard("search", read("search"), [{"q": word, "after": None} for word in SEARCH_WORDS]),
     ]

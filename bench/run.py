@@ -6,7 +6,9 @@
 Steps: generate seed files for 290 municipalities; load them with `samverkan seed load` into a
 throwaway SQLite file and a throwaway PostgreSQL database (timed); start the servers; check
 that Samverkan and PostGraphile return the same content; count SQL statements per request;
-then load each server with wrk, interleaved, and take medians over rounds.
+then load each server with wrk, interleaved, and take medians over rounds. The dashboard
+contract documents (region-overview, search) are measured the same way on Samverkan alone
+(PostgreSQL one worker, SQLite), with no ratio: PostGraphile has no equivalent of them.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +32,7 @@ import httpx
 
 from bench.generate import generate
 from bench.pgcount import StatementCounter
-from bench.queries import Query, build_queries
+from bench.queries import Dashboard, Query, build_dashboards, build_queries
 from models.database import create_postgres_database, drop_postgres_database
 
 BENCH = Path(__file__).resolve().parent
@@ -265,8 +268,13 @@ def check_same_content(
     return checked
 
 
-def count_statements(queries: list[Query], postgres_url: str, samples: int = 10) -> dict[str, dict[str, float]]:
-    """SQL statements per request, counted on the wire for both servers."""
+def count_statements(
+    queries: list[Query],
+    postgres_url: str,
+    samples: int = 10,
+    dashboards: Sequence[Dashboard] = (),
+) -> dict[str, dict[str, float]]:
+    """SQL statements per request, counted on the wire for both servers (dashboards: Samverkan's)."""
     counter = StatementCounter(upstream_port=int(postgres_url.rsplit(":", 1)[1].split("/", 1)[0]))
     port = counter.start()
     proxied = postgres_url.replace(":5432/", f":{port}/")
@@ -293,6 +301,13 @@ def count_statements(queries: list[Query], postgres_url: str, samples: int = 10)
                     _post(server.url, document, sample)
                 per_request = (counter.statements - before) / len(variables[:samples])
                 counts.setdefault(query.name, {})[server.kind] = round(per_request, 2)
+        for dashboard in dashboards:
+            _post(servers[0].url, dashboard.document, dashboard.variables[-1])
+            before = counter.statements
+            for sample in dashboard.variables[:samples]:
+                _post(servers[0].url, dashboard.document, sample)
+            per_request = (counter.statements - before) / len(dashboard.variables[:samples])
+            counts[dashboard.name] = {"samverkan": round(per_request, 2)}
     finally:
         for server in servers:
             server.stop()
@@ -347,6 +362,30 @@ end
     )
 
 
+def write_dashboard_scripts(dashboards: list[Dashboard]) -> dict[tuple[str, str], Path]:
+    folder = WORK / "lua"
+    folder.mkdir(parents=True, exist_ok=True)
+    scripts = {}
+    for dashboard in dashboards:
+        path = folder / f"{dashboard.name}.samverkan.lua"
+        bodies = [json.dumps({"query": dashboard.document, "variables": v}) for v in dashboard.variables]
+        path.write_text(_lua(bodies), encoding="utf-8")
+        scripts[(dashboard.name, "samverkan")] = path
+    return scripts
+
+
+def check_dashboards(dashboards: list[Dashboard], servers: list[Server]) -> dict[str, int]:
+    """Every dashboard request answered without an error by every server (no PostGraphile to compare with)."""
+    checked = {}
+    for dashboard in dashboards:
+        for server in servers:
+            for variables in dashboard.variables:
+                _post(server.url, dashboard.document, variables)
+        checked[dashboard.name] = len(dashboard.variables)
+        print(f"answered: {dashboard.name}, {checked[dashboard.name]} requests on {len(servers)} servers", flush=True)
+    return checked
+
+
 def write_scripts(queries: list[Query]) -> dict[tuple[str, str], Path]:
     scripts = {}
     folder = WORK / "lua"
@@ -393,18 +432,25 @@ class Target:
 
 
 def measure(
-    targets: list[Target], queries: list[Query], scripts: dict[tuple[str, str], Path], settings: Settings
+    targets: list[Target],
+    queries: list[Query],
+    scripts: dict[tuple[str, str], Path],
+    settings: Settings,
+    dashboards: Sequence[Dashboard] = (),
+    dashboard_targets: Sequence[Target] = (),
 ) -> None:
+    """Every query on every target, and every dashboard on its targets, each round."""
+    work: list[tuple[str, Sequence[Target]]] = [(query.name, targets) for query in queries]
+    work += [(dashboard.name, dashboard_targets) for dashboard in dashboards]
     for round_number in range(settings.rounds):
-        # Interleave: every round visits every server, starting with a different one.
-        shift = round_number % len(targets)
-        order = targets[shift:] + targets[:shift]
-        for query in queries:
-            for target in order:
-                script = scripts[(query.name, target.variant)]
+        for name, on in work:
+            # Interleave: every round visits every server, starting with a different one.
+            shift = round_number % len(on)
+            for target in [*on[shift:], *on[:shift]]:
+                script = scripts[(name, target.variant)]
                 wrk(target.server.url, script, settings.warmup)
                 sample = wrk(target.server.url, script, settings.window)
-                target.samples.setdefault(query.name, []).append(sample)
+                target.samples.setdefault(name, []).append(sample)
         print(f"round {round_number + 1}/{settings.rounds} done", flush=True)
 
 
@@ -512,7 +558,8 @@ def run(settings: Settings) -> dict[str, Any]:
     servers: list[Server] = []
     try:
         queries = asyncio.run(build_queries(postgres_url))
-        statements = count_statements(queries, postgres_url)
+        dashboards = build_dashboards()
+        statements = count_statements(queries, postgres_url, dashboards=dashboards)
         pg1 = samverkan_server("samverkan-pg-1w", postgres_url, 8781, 1, SERVER_CPU)
         pg2 = samverkan_server("samverkan-pg-2w", postgres_url, 8782, 2, BOTH_CPUS)
         lite = samverkan_server("samverkan-sqlite-1w", sqlite_url, 8783, 1, SERVER_CPU)
@@ -524,7 +571,8 @@ def run(settings: Settings) -> dict[str, Any]:
         for server in servers:
             server.wait_ready()
         checked = check_same_content(queries, [pg1, lite, limit], graphile, settings.check_every)
-        scripts = write_scripts(queries)
+        checked.update(check_dashboards(dashboards, [pg1, lite]))
+        scripts = {**write_scripts(queries), **write_dashboard_scripts(dashboards)}
         targets = [
             Target("samverkan-pg-1w", pg1, "samverkan"),
             Target("samverkan-pg-1w-warm", pg1, "samverkan-warm"),
@@ -533,7 +581,11 @@ def run(settings: Settings) -> dict[str, Any]:
             Target("postgraphile", graphile, "postgraphile"),
             Target("limit", limit, "samverkan"),
         ]
-        measure(targets, queries, scripts, settings)
+        dashboard_targets = [
+            Target("samverkan-pg-1w", pg1, "samverkan"),
+            Target("samverkan-sqlite-1w", lite, "samverkan"),
+        ]
+        measure(targets, queries, scripts, settings, dashboards, dashboard_targets)
         rss = {server.name: server.peak_rss_mb() for server in servers}
         profile_path = profile(pg1, scripts, queries, 8) if settings.profile else None
     finally:
@@ -587,9 +639,43 @@ def run(settings: Settings) -> dict[str, Any]:
             }
             for label, target in by_label.items()
         }
+    # The dashboards: Samverkan alone, no ratio (PostGraphile has no equivalent).
+    result_dashboards: dict[str, Any] = {}
+    dashboard_detail: dict[str, Any] = {}
+    for dashboard in dashboards:
+        pg, sqlite = (target.samples[dashboard.name] for target in dashboard_targets)
+        result_dashboards[dashboard.name] = {
+            "rps_cold": median(pg, "rps"),
+            "p50_ms": median(pg, "p50_ms"),
+            "p99_ms": median(pg, "p99_ms"),
+            "rps_sqlite_cold": median(sqlite, "rps"),
+            "p99_ms_sqlite": median(sqlite, "p99_ms"),
+            "sql_per_request": statements[dashboard.name]["samverkan"],
+        }
+        refused = {
+            target.label: failure(target.samples[dashboard.name])
+            for target in dashboard_targets
+            if failure(target.samples[dashboard.name]) is not None
+        }
+        if refused:
+            result_dashboards[dashboard.name]["errors"] = refused
+        dashboard_detail[dashboard.name] = {
+            target.label: {
+                "rps": median(target.samples[dashboard.name], "rps"),
+                "p50_ms": median(target.samples[dashboard.name], "p50_ms"),
+                "p99_ms": median(target.samples[dashboard.name], "p99_ms"),
+                "errors": int(sum(s["errors"] for s in target.samples[dashboard.name])),
+                "first_error": failure(target.samples[dashboard.name]),
+                "requests": int(sum(s["requests"] for s in target.samples[dashboard.name])),
+                "sql_per_request": statements[dashboard.name]["samverkan"] if "sqlite" not in target.label else None,
+                "rounds": [round(s["rps"], 1) for s in target.samples[dashboard.name]],
+            }
+            for target in dashboard_targets
+        }
     samverkan_rss = [rss[name] for name in ("samverkan-pg-1w", "samverkan-pg-2w", "samverkan-sqlite-1w")]
     return {
         "queries": result_queries,
+        "dashboards": result_dashboards,
         "load_commitments_per_s": load_rates,
         "peak_rss_mb": max(samverkan_rss),
         "run": {
@@ -621,6 +707,7 @@ def run(settings: Settings) -> dict[str, Any]:
             "seconds": round(time.perf_counter() - started, 1),
         },
         "detail": detail,
+        "dashboard_detail": dashboard_detail,
     }
 
 
@@ -651,6 +738,16 @@ def table(result: dict[str, Any]) -> str:
             )
             if row["first_error"]:
                 failures.append(f"{name} on {label}: {row['first_error']}")
+    for name, per_server in result.get("dashboard_detail", {}).items():
+        for label, row in per_server.items():
+            sql = "–" if row["sql_per_request"] is None else f"{row['sql_per_request']:g}"
+            spread = f"{min(row['rounds']):,.0f}–{max(row['rounds']):,.0f}"
+            rows.append(
+                f"| {name} | {label} | {row['rps']:,.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {spread}"
+                f" | {row['errors']} | {sql} | no equivalent | – |"
+            )
+            if row["first_error"]:
+                failures.append(f"{name} on {label}: {row['first_error']}")
     rss = ", ".join(f"{name} {mb:.0f} MB" for name, mb in result["run"]["peak_rss_mb_per_worker"].items())
     load = result["load_commitments_per_s"]
     rows.append("")
@@ -677,7 +774,7 @@ def main() -> None:
     (RESULTS / "latest.md").write_text(table(result) + "\n", encoding="utf-8")
     if result["run"]["profile"]:
         print((ROOT / result["run"]["profile"]).read_text(encoding="utf-8"), flush=True)
-    summary = {key: result[key] for key in ("queries", "load_commitments_per_s", "peak_rss_mb")}
+    summary = {key: result[key] for key in ("queries", "load_commitments_per_s", "peak_rss_mb", "dashboards")}
     print(json.dumps(summary, ensure_ascii=False), flush=True)
     sys.exit(0)
 

@@ -2,13 +2,14 @@
 compiled path with the reference path (tests/test_compiled.py).
 
 The documents are built from the declarations themselves (api/compiled/registry.py) and the
-schema's types: root fields the domains declare and `node`, random subsets of the declared
-fields down to a depth, with arguments, aliases, `__typename`, inline and named fragments and
-`@include`/`@skip`. Every argument but `first` and every directive condition is a variable of the type the
-schema gives it, so one document is asked with several random sets of values (`Query.values`):
-validating a random document costs graphql-core about 20 ms, most of a query's cost here, and
-the compiled path's statement differs with which optional arguments are given anyway. Lists
-stay short (`first` up to 5) so that answers stay small.
+schema's types: root fields the domains declare and `node` (statistics and coverage grouped by
+random dimensions), random subsets of the declared fields down to a depth, with arguments,
+aliases, `__typename`, inline and named fragments and `@include`/`@skip`. Every argument but
+`first` and every directive condition is a variable of the type the schema gives it, so one
+document is asked with several random sets of values (`Query.values`): validating a random
+document costs graphql-core about 20 ms, most of a query's cost here, and the compiled path's
+statement differs with which optional arguments are given anyway. Lists stay short (`first` up
+to 5) so that answers stay small.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from graphql import (
 )
 
 from api.compiled import registry
-from api.compiled.declare import Everything, GlobalId, Nested, Related, Text, Value, Values
+from api.compiled.declare import Derived, Everything, GlobalId, Group, Grouped, Nested, Related, Text, Value, Values
 
 Draw = Callable[[random.Random], Any]
 
@@ -121,6 +122,8 @@ class Corpus:
         assert isinstance(field_type, GraphQLObjectType)
         if isinstance(registry.roots()[name], Everything):
             return f"{name} {{ {self.selection(field_type, 3)} }}"
+        if isinstance(registry.roots()[name], Grouped):
+            return f"{name}({self.grouping(name, definition)}) {{ {self.selection(field_type, 2)} }}"
         if name == "municipality":
             code = self.argument(definition.args["code"], lambda rng: rng.choice(samples.codes))
             return f"municipality(code: {code}) {{ {self.selection(field_type, 3)} }}"
@@ -145,6 +148,34 @@ class Corpus:
             orders = list(order_type.values)
             arguments.append(f"orderBy: {self.argument(definition.args['orderBy'], lambda rng: rng.choice(orders))}")
         return f"{name}({', '.join(arguments)}) {{ {self.connection(field_type)} }}"
+
+    def grouping(self, name: str, definition: Any) -> str:
+        """Statistics' and coverage's arguments: up to two dimensions (statistics, each allowed
+        for that root: a refused grouping is the reference path's error) or one (coverage)."""
+        samples = self.samples
+        if name == "coverage":
+            groups = ["POLICE_REGION", "COUNTY", "MUNICIPALITY", "AREA"]
+            arguments = [
+                f"groupBy: {self.argument(definition.args['groupBy'], lambda rng: rng.choice(groups))}",
+                f"year: {self.argument(definition.args['year'], lambda rng: rng.choice(samples.years))}",
+            ]
+            for place in ("countyCode", "policeRegion"):
+                if self.chance(0.4):
+                    values = samples.counties if place == "countyCode" else samples.regions
+                    arguments.append(f"{place}: {self.argument(definition.args[place], _maybe(values))}")
+            return ", ".join(arguments)
+        dimensions = ["POLICE_REGION", "COUNTY", "MUNICIPALITY", "ACTOR", "YEAR", "TOPIC", "AREA"]
+        dimensions.append("ASSESSMENT" if name == "commitmentStatistics" else "COUNTED")
+        group_by = self.argument(
+            definition.args["groupBy"], lambda rng: rng.sample(dimensions, rng.choice([0, 1, 1, 2, 2]))
+        )
+        arguments = [f"groupBy: {group_by}"]
+        if self.chance(0.7):
+            filter_type = get_named_type(definition.args["filter"].type)
+            assert isinstance(filter_type, GraphQLInputObjectType)
+            draw = self.filter(set(filter_type.fields))
+            arguments.append(f"filter: {self.argument(definition.args['filter'], draw)}")
+        return ", ".join(arguments)
 
     def filter(self, fields: set[str]) -> Draw:
         """A random filter of the fields the input type has (or none at all), drawn anew per set."""
@@ -207,9 +238,11 @@ class Corpus:
         return " ".join(parts)
 
     def selection(self, object_type: GraphQLObjectType, depth: int, prefix: str = "") -> str:
-        shape = self.types[object_type.name]
+        shape = self.types.get(object_type.name)
+        if shape is None:  # a group's coordinates (DimensionValue, Group): declared per dimension
+            return " ".join(self.rng.sample(list(object_type.fields), self.rng.randint(1, len(object_type.fields))))
         names = [name for name in shape.fields if name in object_type.fields]
-        leaves = [name for name in names if not isinstance(shape.fields[name], Related | Nested)]
+        leaves = [name for name in names if not isinstance(shape.fields[name], Related | Nested | Group | Derived)]
         chosen = self.rng.sample(names, min(len(names), self.rng.randint(1, 4)))
         if depth <= 0:
             chosen = [name for name in chosen if name in leaves] or [self.pick(leaves)]
@@ -259,6 +292,9 @@ class Corpus:
                 if argument in definition.args
             ]
             arguments = f"({', '.join(given)})" if given else ""
+        if isinstance(declared, Derived):  # coverage's missing municipalities: of a kind, always given
+            kinds = ["AGREEMENT", "CITIZEN_PROMISE", "FOLLOW_UP"]
+            arguments = f"(kind: {self.argument(definition.args['kind'], lambda rng: rng.choice(kinds))})"
         head = f"{alias}{name}{arguments}{directive}"
         if isinstance(declared, Value | Text | GlobalId | Values):
             return head

@@ -54,6 +54,7 @@ from tests.differential import Differential
 from tests.editorial import gid, token
 
 CORE = SHARED / "contract" / "queries" / "core"
+DASHBOARDS = SHARED / "contract" / "queries" / "dashboards"
 
 
 def _endpoint(app: Starlette) -> GraphQLEndpoint:
@@ -78,29 +79,46 @@ class Paths:
         self.compiled = endpoint.planned.compiled
 
     async def post(
-        self, query: str, variables: dict[str, Any] | None = None, auth: str | None = None, operation: str | None = None
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        auth: str | None = None,
+        operation: str | None = None,
+        preview: bool = False,
     ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {auth}"} if auth else {}
+        if preview:
+            headers["Samverkan-Preview"] = "true"
         body = {"query": query, "variables": variables or {}, **({"operationName": operation} if operation else {})}
         return await self.client.post("/graphql", json=body, headers=headers)
 
     async def reference(
-        self, query: str, variables: dict[str, Any] | None = None, auth: str | None = None, operation: str | None = None
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        auth: str | None = None,
+        operation: str | None = None,
+        preview: bool = False,
     ) -> httpx.Response:
         self.compiled.enabled = False
         try:
-            return await self.post(query, variables, auth, operation)
+            return await self.post(query, variables, auth, operation, preview)
         finally:
             self.compiled.enabled = True
 
     async def same(
-        self, query: str, variables: dict[str, Any] | None = None, auth: str | None = None, operation: str | None = None
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        auth: str | None = None,
+        operation: str | None = None,
+        preview: bool = False,
     ) -> Any:
         """Both answers, asserted equal (key order kept); the compiled one must have been compiled."""
         answered = self.compiled.answered
-        compiled = await self.post(query, variables, auth, operation)
+        compiled = await self.post(query, variables, auth, operation, preview)
         assert self.compiled.answered == answered + 1, (query, variables, self.compiled.unsupported.items)
-        reference = await self.reference(query, variables, auth, operation)
+        reference = await self.reference(query, variables, auth, operation, preview)
         assert compiled.status_code == reference.status_code == 200, compiled.text
         assert _parsed(compiled) == _parsed(reference), (query, variables)
         body = compiled.json()
@@ -501,6 +519,62 @@ async def test_previews_show_the_drafts_of_the_tokens_scope_as_the_reference_pat
                 assert ("gotene-utkast-2031" in slugs) == (preview and auth is not None)
                 assert ("ange-utkast-2031" in slugs) == (preview and auth == admin)
                 assert ("many-schemalagt-2030" in slugs) == (preview and auth == admin)
+
+
+STATISTICS = """query ($groupBy: [StatisticsDimension!]!, $year: Int, $county: String) {
+  s: commitmentStatistics(groupBy: $groupBy, filter: { year: $year, countyCode: $county }) {
+    __typename group { label key dimension } n: commitments citizenPromises municipalities followedUp
+  }
+  t: targetStatistics(groupBy: $groupBy, filter: { year: $year, countyCode: $county }) {
+    group { key } targets commitments promisedQuantity reportedQuantity notReported met exceeded missed
+  }
+  c: coverage(groupBy: AREA, year: 2025, countyCode: $county) {
+    group { key label } areas areasWithCitizenPromise areasWithFollowUp
+    missing(kind: FOLLOW_UP) { code county { name } citizenPromises { slug } }
+  }
+}"""
+
+
+async def test_the_dashboards_are_one_compiled_statement_per_root_field_whatever_their_size(
+    paths: Paths, sql_counter: QueryCounter
+) -> None:
+    """The region overview (../shared/contract/queries/dashboards/) and statistics grouped by
+    nothing up to three dimensions: the compiled path answers as the reference path does (in
+    the reference path's order, labels and counts), with one statement per root field however
+    many groups and missing municipalities; in a preview an admin counts drafts too, a scoped
+    editor published content only, as the reference path does."""
+    overview = (DASHBOARDS / "region-overview.graphql").read_text("utf-8")
+    sizes = []
+    for region, year in (("Väst", 2023), ("Väst", 2031), ("Nord", 2019), ("Ingen", 2025)):
+        sql_counter.statements.clear()
+        await paths.post(overview, {"region": region, "year": year})
+        assert len(sql_counter.statements) == 3, sql_counter.statements
+        data = await paths.same(overview, {"region": region, "year": year})
+        sizes.append(len(data["byActor"]) + sum(len(group["withoutPromise"]) for group in data["regionGaps"]))
+    assert max(sizes) >= 10 and min(sizes) == 0, sizes
+    admin, gotene = await token(Role.ADMIN), await token(Role.EDITOR, ["1471"])
+    groupings: list[tuple[list[str], int | None, str | None]] = [
+        ([], None, None),
+        (["ACTOR", "YEAR"], 2031, "14"),
+        (["MUNICIPALITY", "TOPIC", "YEAR"], None, None),
+    ]
+    for group_by, in_year, county in groupings:
+        variables = {"groupBy": group_by, "year": in_year, "county": county}
+        for auth, preview in ((None, False), (admin, True), (gotene, True)):
+            data = await paths.same(STATISTICS, variables, auth, preview=preview)
+            sql_counter.statements.clear()
+            await paths.post(STATISTICS, variables, auth, preview=preview)
+            # Besides the token's look-up.
+            statements = [text for text in sql_counter.statements if "token_hash" not in text]
+            assert len(statements) == 3, statements
+            assert all(len(row["group"]) == len(group_by) for row in data["s"] + data["t"])
+    # Drafts of 2031 (DRAFTS) count in the admin's preview only.
+    variables = {"groupBy": ["YEAR"], "year": 2031, "county": "14"}
+    counted = [
+        sum(row["n"] for row in (await paths.same(STATISTICS, variables, auth, preview=True))["s"])
+        for auth in (admin, gotene)
+    ]
+    assert counted[0] > counted[1], counted
 
 
 # The generated corpus (tests/compiled_corpus.py) in `make test`: documents per database, each

@@ -10,6 +10,9 @@ from typing import Any
 import httpx
 import pytest_asyncio
 
+from api.app import create_app
+from api.http.graphql import GraphQLEndpoint
+from api.settings import Settings
 from tests.conftest import Database, QueryCounter, graphql, make_client
 from tests.dashboard_content import MunicipalityFacts, load_extra_content, municipality_facts
 
@@ -141,8 +144,23 @@ async def test_grouping_by_anything_else_is_refused(client: httpx.AsyncClient) -
         )
 
 
-async def test_missing_lists_take_one_statement_per_kind(client: httpx.AsyncClient, sql_counter: QueryCounter) -> None:
-    rows = await coverage(client, "MUNICIPALITY", 2023)
-    assert len(rows) == 290
-    # One for the counts, one per kind for the missing lists of all 290 groups.
-    assert len(sql_counter.statements) == 4, sql_counter.statements
+async def test_missing_lists_take_one_statement_in_all_or_one_per_kind_on_the_reference_path(
+    seeded: Database, sql_counter: QueryCounter
+) -> None:
+    app = create_app(Settings(rate_limits=False, debug_execution=True), manage_database=False)
+    endpoint = next(route.endpoint for route in app.routes if getattr(route, "path", "") == "/graphql")  # type: ignore[attr-defined]
+    assert isinstance(endpoint, GraphQLEndpoint)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://samverkan.test") as client:
+        rows = await coverage(client, "MUNICIPALITY", 2023)
+        assert len(rows) == 290
+        # Compiled (api/dashboards/reads.py): the counts and the missing lists of all 290 groups
+        # in one statement (the differential check's reference statements are not counted).
+        assert len(sql_counter.statements) == 1, sql_counter.statements
+        sql_counter.statements.clear()
+        endpoint.planned.compiled.enabled = False
+        try:
+            assert await coverage(client, "MUNICIPALITY", 2023) == rows
+        finally:
+            endpoint.planned.compiled.enabled = True
+        # The reference path: one for the counts, one per kind for the missing lists of all groups.
+        assert len(sql_counter.statements) == 4, sql_counter.statements

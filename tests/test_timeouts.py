@@ -135,27 +135,37 @@ async def test_a_query_past_the_limit_gets_a_clear_timeout_error_and_is_not_run_
     bulk: httpx.AsyncClient, sql_counter: QueryCounter
 ) -> None:
     directive = STATISTICS.replace("filter: $filter)", "filter: $filter) @include(if: true)")
-    # Planned execution, then graphql-core's (a directive); both media types answer 200: the
-    # request was valid and executed, and a field's error is a GraphQL error, not an HTTP one.
-    for query, accept, path in (
-        (STATISTICS, "application/json", None),
-        (STATISTICS, "application/graphql-response+json", None),
-        (directive, "application/json", ["commitmentStatistics"]),
-    ):
-        before = len(sql_counter.statements)
-        response = await bulk.post(
-            "/graphql", json={"query": query, "variables": {"groupBy": ["ACTOR"]}}, headers={"accept": accept}
-        )
-        assert response.status_code == 200, response.text
-        assert response.headers["content-type"].startswith(accept)
-        assert response.headers["cache-control"] == "no-store"
-        body = response.json()
-        [error] = body["errors"]
-        assert error["message"].startswith(f"The query took longer than the {LIMIT:g} s limit and was stopped.")
-        assert error["extensions"]["code"] == "TIMEOUT"
-        assert error.get("path") == path
-        assert body["data"] is None
-        assert len(sql_counter.statements) - before == 1  # one statement, not sent again
+    # The compiled path (api/compiled/), whose timeout is not answered again along the reference
+    # path, then planned execution and graphql-core's (a directive) with the compiled path off;
+    # both media types answer 200: the request was valid and executed, and a field's error is a
+    # GraphQL error, not an HTTP one.
+    async with make_client(Settings(statement_timeout=LIMIT, compiled_reads=False)) as reference:
+        for client, query, accept, path in (
+            (bulk, STATISTICS, "application/json", None),
+            (bulk, directive, "application/graphql-response+json", None),
+            (reference, STATISTICS, "application/json", None),
+            (reference, directive, "application/json", ["commitmentStatistics"]),
+        ):
+            await _times_out(client, sql_counter, query, accept, path)
+
+
+async def _times_out(
+    client: httpx.AsyncClient, sql_counter: QueryCounter, query: str, accept: str, path: list[str] | None
+) -> None:
+    before = len(sql_counter.statements)
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": {"groupBy": ["ACTOR"]}}, headers={"accept": accept}
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(accept)
+    assert response.headers["cache-control"] == "no-store"
+    body = response.json()
+    [error] = body["errors"]
+    assert error["message"].startswith(f"The query took longer than the {LIMIT:g} s limit and was stopped.")
+    assert error["extensions"]["code"] == "TIMEOUT"
+    assert error.get("path") == path
+    assert body["data"] is None
+    assert len(sql_counter.statements) - before == 1  # one statement, not sent again
 
 
 @pytest_asyncio.fixture

@@ -3,12 +3,13 @@ per root field that builds that field's JSON in the database.
 
 Covered: the root fields the domains declare (`ROOTS` in api/<domain>/reads.py: objects by key
 and Relay connections with `first`/`after`, `pageInfo`, `totalCount`, the contract's filters
-and, where a list has several, its orders with their tagged cursors) and `node(id:)`; below
+and, where a list has several, its orders with their tagged cursors; grouped roots, the rows of
+a statistics or coverage GROUP BY statement, api/dashboards/reads.py) and `node(id:)`; below
 them every declared field and relation, with fragments, inline fragments, aliases, variables,
 `__typename` and `@include`/`@skip`. Anything else raises
 `Unsupported`, and the reference path (api/execution.py, graphql-core) answers instead: fields
 not declared (sections, links, timestamps), introspection, search,
-dashboards, mutations, a refused argument (its error is the reference path's to word).
+mutations, a refused argument (its error is the reference path's to word).
 
 Visibility is part of each relation's SQL, as the loaders apply it: published and inside its
 schedule at the request's moment; in an editorial preview also the rows the token may edit
@@ -56,8 +57,12 @@ from api.compiled import registry
 from api.compiled.declare import (
     SCOPED_TABLES,
     ByKey,
+    Derived,
     Everything,
     GlobalId,
+    Group,
+    Grouped,
+    Grouping,
     Listing,
     Nested,
     Related,
@@ -116,6 +121,9 @@ class Compiler:
         self.roots = registry.roots()
         self.count = 0
         self.moment = sql.late(MOMENT)
+        # While a grouped root compiles: its request and the dimensions it groups by.
+        self.grouping: Grouping | None = None
+        self.dimensions: list[str] = []
 
     # ------------------------------------------------------------ the operation
 
@@ -184,6 +192,8 @@ class Compiler:
             return self.listing(declared, definition, nodes, arguments)
         if isinstance(declared, Everything):
             return self.everything(declared, definition, nodes)
+        if isinstance(declared, Grouped):
+            return self.grouped(declared, definition, nodes, arguments)
         raise Unsupported(f"the root field {name} is not declared")
 
     def node(self, definition: GraphQLField, nodes: list[FieldNode], global_id: str) -> Answer:
@@ -224,6 +234,27 @@ class Compiler:
         rows = self.dialect.array(
             item, sql.raw(f"{table.table} {c}"), sql.raw("1 = 1"), sql.raw(declared.order.format(c=c))
         )
+        return sql("SELECT {} AS j", rows)
+
+    def grouped(
+        self, declared: Grouped, definition: GraphQLField, nodes: list[FieldNode], arguments: Mapping[str, Any]
+    ) -> Answer:
+        """The rows of the root's own statement (statistics, coverage), each as its Shape, in
+        the statement's order (its column `n`). Statistics count published content, or in a
+        preview that sees everything every draft too, as the reference path does."""
+        shape = self.types[declared.target]
+        item_type = get_named_type(definition.type)
+        assert isinstance(item_type, GraphQLObjectType)
+        moment = None if self.context.sees_everything else self.moment
+        self.grouping = Grouping(arguments, moment, self.context.now)
+        self.dimensions = declared.dimensions(arguments)
+        try:
+            s = self.alias()
+            item = self.object(shape, s, item_type, nodes)
+            source = sql(f"({{}}) {s}", declared.statement(self.grouping))
+            rows = self.dialect.array(item, source, sql.raw("1 = 1"), sql.raw(f"{s}.n"))
+        finally:
+            self.grouping, self.dimensions = None, []
         return sql("SELECT {} AS j", rows)
 
     def listing(
@@ -389,6 +420,23 @@ class Compiler:
             )
         if isinstance(declared, Related):
             return self.related(shape, declared, alias, definition, nodes, arguments)
+        if isinstance(declared, Group):
+            item_type = get_named_type(definition.type)
+            assert isinstance(item_type, GraphQLObjectType)
+            items = [
+                self.object(declared.shape(index, dimension), alias, item_type, nodes)
+                for index, dimension in enumerate(self.dimensions)
+            ]
+            return self.dialect.nested(self.dialect.listed(items))
+        if isinstance(declared, Derived):
+            if self.grouping is None:
+                raise Unsupported(f"{definition} outside its grouped root")
+            target = self.types[declared.target]
+            target_type = get_named_type(definition.type)
+            assert isinstance(target_type, GraphQLObjectType)
+            source, where, order = declared.rows(self.grouping, alias, arguments)
+            item = self.object(target, declared.alias, target_type, nodes)
+            return self.dialect.nested(self.dialect.array(item, source, where, sql.raw(order)))
         raise Unsupported(f"a field of kind {type(declared).__name__}")
 
     def related(
@@ -489,10 +537,11 @@ def _selections(nodes: list[FieldNode]) -> list[SelectionSetNode]:
 
 
 def _row_key(shape: Shape) -> str:
-    """The column that names a row of the shape's table (municipalities and counties: their code)."""
-    if isinstance(shape, Table) and shape.key == "{c}.code":
-        return "{c}.code"
-    return "{c}.id"
+    """The column that names a row of the shape's table (municipalities and counties: their code;
+    a shape of no table of its own: its anchor)."""
+    if isinstance(shape, Table):
+        return "{c}.code" if shape.key == "{c}.code" else "{c}.id"
+    return shape.anchor
 
 
 def _is_list(type_: GraphQLOutputType) -> bool:

@@ -13,7 +13,9 @@ data, not code that runs per request:
   `GlobalId`,
   `Nested` (a Shape), `Related` (a relation: rows of another Table joined to this row, one or a
   list, with their order, visibility, arguments and whether the schema promises a value), and
-  `Values` (a list of scalars read from a table, e.g. topic keys).
+  `Values` (a list of scalars read from a table, e.g. topic keys); on the rows of a grouped
+  root (statistics, coverage) `Group` (the row's group, one object per dimension grouped by)
+  and `Derived` (rows of a Table related to the grouped row by the root's arguments).
 
 SQL templates name rows by placeholders: `{c}` the row being described (the child, for a
 relation), `{p}` its parent's row, `{j}` a join table of the relation. The compiler gives every
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 from models.sql import Fragment
@@ -103,13 +106,35 @@ class Values:
     kind: Kind = "text"
 
 
-Field = Value | Text | GlobalId | Nested | Related | Values
+@dataclass(frozen=True)
+class Group:
+    """A grouped row's group (`Grouped` roots): one object per dimension the root groups by,
+    the i-th of them `shape(i, dimension)`, a Shape reading the row's columns of that index."""
+
+    shape: Callable[[int, str], Shape]
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A list of rows of `target` (as `alias`) for a grouped row, joined to it by the root's
+    request: `rows(grouping, row alias, field arguments)` gives the FROM-part, the condition
+    and the order."""
+
+    target: str
+    alias: str
+    rows: Callable[[Grouping, str, Mapping[str, Any]], tuple[Fragment, Fragment, str]]
+
+
+Field = Value | Text | GlobalId | Nested | Related | Values | Group | Derived
 
 
 @dataclass(frozen=True)
 class Shape:
     name: str
     fields: Mapping[str, Field]
+    # The column a failure is tied to (Dialect.fail_if_null, Dialect.enum): a Table's key
+    # column; a grouped row's number `n`.
+    anchor: str = "{c}.id"
 
 
 @dataclass(frozen=True)
@@ -206,4 +231,28 @@ class Everything:
     order: str
 
 
-Root = ByKey | Listing | Everything
+@dataclass(frozen=True)
+class Grouping:
+    """What a grouped root's statement is built for: the root field's arguments (Python names),
+    the moment visibility is judged at (None: a preview that sees everything, as the reference
+    path counts; else bound when the statement runs) and the request's time, of which only the
+    year is read (statistics' window of years: the kept statements are keyed by it,
+    api/compiled/reads.py)."""
+
+    arguments: Mapping[str, Any]
+    moment: Fragment | None
+    now: datetime
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """A root list of the rows one statement gives (statistics, coverage: GROUP BY), each an
+    object of the Shape `target` read from the row's columns, in the order of its column `n`.
+    `dimensions` are the dimensions grouped by (enum values, for `Group`)."""
+
+    target: str
+    statement: Callable[[Grouping], Fragment]
+    dimensions: Callable[[Mapping[str, Any]], list[str]]
+
+
+Root = ByKey | Listing | Everything | Grouped

@@ -62,6 +62,12 @@ class Dialect:
             )
         return fragment
 
+    def listed(self, items: list[Fragment]) -> Fragment:
+        """A JSON list of the given JSON values, in that order."""
+        if self.postgres:
+            return sql("json_build_array({})", sql.join(items))
+        return sql("json_array({})", sql.join(sql("json({})", item) for item in items))
+
     def array(self, item: Fragment, source: Fragment, where: Fragment, order: Fragment) -> Fragment:
         """The JSON list of `item` over the rows of `source` that match `where`, in `order`."""
         ordered = sql(" ORDER BY {}", order) if order else order

@@ -8,7 +8,8 @@ when the compiler does not cover its document, when an argument is refused (the 
 words the error), when the viewer asks for a preview it may not see, or when a statement fails
 (the compiled SQL fails on purpose where the schema promises a value the data lacks, so that
 null propagation and the error are the reference path's). Reads have no side effects, so
-answering again is safe.
+answering again is safe; a statement stopped by the time limit is not answered again (the
+reference path would take as long): the endpoint answers with the timeout error.
 
 Which documents the compiler covers is kept per document text and operation, so a document it
 does not cover costs one dictionary look-up per request after the first. The statements of a
@@ -37,6 +38,7 @@ from api.compiled.compiler import MOMENT, Answer, Compiler, Unsupported
 from api.compiled.dialect import b64url, enum_value
 from api.protection.documents import Bounded
 from models.sql import Compiled
+from models.statement_timeout import is_statement_timeout
 
 log = logging.getLogger("samverkan.compiled")
 _QUERY = OperationType.QUERY  # an enum member looked up on its class costs about 0.3 µs in Python 3.11
@@ -93,6 +95,8 @@ class CompiledReads:
             viewer.can_preview,
             viewer.municipalities,
             postgres,
+            # Statistics' window of years is the request's year's (api/dashboards/statistics.py).
+            context.now.year,
         )
         kept = self.compiled.get(request_key)
         if kept is not None:
@@ -147,6 +151,8 @@ class CompiledReads:
             else:
                 texts = await self._run(answers, client, postgres, context.now)
         except Exception as reason:
+            if is_statement_timeout(reason):
+                raise  # not run again along the reference path, which would take as long: the endpoint words it
             log.debug("a compiled statement failed, the reference path answers: %r", reason)
             self.fallbacks += 1
             context.preview = bool(context.preview_asked)

@@ -11,6 +11,7 @@ from api.compiled.declare import PERIOD_SHAPE, Root, Shape
 @cache
 def types() -> dict[str, Shape]:
     from api.agreements import reads as agreements
+    from api.dashboards import reads as dashboards
     from api.followups import reads as followups
     from api.geography import reads as geography
     from api.people import reads as people
@@ -18,7 +19,7 @@ def types() -> dict[str, Shape]:
     from api.services import reads as services
 
     declared: list[Shape] = [PERIOD_SHAPE]
-    for module in (geography, agreements, promises, followups, services, people):
+    for module in (geography, agreements, promises, followups, services, people, dashboards):
         declared.extend(module.DECLARED)
     return {shape.name: shape for shape in declared}
 
@@ -26,11 +27,12 @@ def types() -> dict[str, Shape]:
 @cache
 def roots() -> dict[str, Root]:
     from api.agreements import reads as agreements
+    from api.dashboards import reads as dashboards
     from api.followups import reads as followups
     from api.geography import reads as geography
     from api.promises import reads as promises
 
     found: dict[str, Root] = {}
-    for module in (geography, agreements, promises, followups):
+    for module in (geography, agreements, promises, followups, dashboards):
         found.update(module.ROOTS)
     return found

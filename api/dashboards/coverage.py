@@ -129,7 +129,11 @@ def check_group(group_by: StatisticsDimension) -> tuple[str, str, str]:
     return GROUPS[group_by]
 
 
-def covered_sql(kind: CoverageKind, year: int, now: datetime | None) -> Fragment:
+# When visibility is judged: a moment, a late-bound one (the compiled path), or None (drafts too).
+Moment = datetime | Fragment | None
+
+
+def covered_sql(kind: CoverageKind, year: int, now: Moment) -> Fragment:
     """SELECT of the codes of municipalities that have `kind` for `year` (`now=None`: drafts too)."""
     if kind is CoverageKind.AGREEMENT:
         # Without a period: in force from its signing date, else the printed publication date,
@@ -166,7 +170,7 @@ def covered_sql(kind: CoverageKind, year: int, now: datetime | None) -> Fragment
     )
 
 
-def _promise_in_force(year: int | Fragment, now: datetime | None) -> Fragment:
+def _promise_in_force(year: int | Fragment, now: Moment) -> Fragment:
     return sql(
         "{} AND {} <= {} AND (p.period_end IS NULL OR {} >= {})",
         visible("p", now),
@@ -177,11 +181,11 @@ def _promise_in_force(year: int | Fragment, now: datetime | None) -> Fragment:
     )
 
 
-def _follow_up_of(year: int | Fragment, now: datetime | None) -> Fragment:
+def _follow_up_of(year: int | Fragment, now: Moment) -> Fragment:
     return sql("{} AND {} AND f.year = {}", visible("f", now), visible("p", now), year)
 
 
-def area_covered_sql(year: int | Fragment, now: datetime | None) -> Fragment:
+def area_covered_sql(year: int | Fragment, now: Moment) -> Fragment:
     """SELECT of every area (area_id, code, areas = 1, with_promise, with_follow_up as 0 or 1)."""
     for_area = (
         "p.municipality_id = ar.municipality_id AND (p.area_id IS NULL"
@@ -204,8 +208,10 @@ def coverage_sql(
     year: int,
     county_code: str | None,
     police_region: str | None,
-    now: datetime | None,
+    now: Moment,
 ) -> Fragment:
+    """One row per group: key_0, label_0, the counts, and `n` numbering the rows in their order
+    (for the compiled path's JSON list, api/dashboards/reads.py)."""
     key, label, order = check_group(group_by)
     if group_by is D.AREA:
         areas_join = "LEFT JOIN area_covered ac ON ac.area_id = ar.id"
@@ -219,11 +225,12 @@ def coverage_sql(
         "area_covered AS ({}),\n"
         "area_counts AS (SELECT code, SUM(areas) AS areas, SUM(with_promise) AS with_promise,"
         " SUM(with_follow_up) AS with_follow_up FROM area_covered GROUP BY code)\n"
-        f"SELECT {key} AS key, {label} AS label, COUNT(*) AS municipalities,"
+        f"SELECT {key} AS key_0, {label} AS label_0, COUNT(*) AS municipalities,"
         " COUNT(wa.code) AS with_agreement, COUNT(wp.code) AS with_citizen_promise,"
         " COUNT(wf.code) AS with_follow_up, COALESCE(SUM(ac.areas), 0) AS areas,"
         " COALESCE(SUM(ac.with_promise), 0) AS areas_with_citizen_promise,"
-        " COALESCE(SUM(ac.with_follow_up), 0) AS areas_with_follow_up\n"
+        " COALESCE(SUM(ac.with_follow_up), 0) AS areas_with_follow_up,"
+        f" ROW_NUMBER() OVER (ORDER BY {order}, {key}) AS n\n"
         f"FROM {register(group_by)}\n"
         "LEFT JOIN with_agreement wa ON wa.code = m.code\n"
         "LEFT JOIN with_promise wp ON wp.code = m.code\n"
@@ -246,17 +253,32 @@ def missing_sql(
     group_by: StatisticsDimension,
     keys: list[str],
     restrict: Restriction,
-    now: datetime | None,
+    now: Moment,
 ) -> Fragment:
     """The municipalities of the given groups (as restricted) without `kind`, each with its group's key."""
     key, _, _ = check_group(group_by)
     return sql(
         f"SELECT {key} AS group_key, m.code, m.name, m.county_id, m.local_police_area_id\n"
         f"FROM {register(group_by)}\n"
-        "WHERE {} AND {}\n"
-        "AND m.code NOT IN ({})\n"
+        "WHERE {}\n"
         "ORDER BY m.code",
-        one_of(key, keys),
+        missing_where(kind, year, group_by, one_of(key, keys), restrict, now),
+    )
+
+
+def missing_where(
+    kind: CoverageKind,
+    year: int,
+    group_by: StatisticsDimension,
+    in_groups: Fragment,
+    restrict: Restriction,
+    now: Moment,
+) -> Fragment:
+    """The condition on a municipality `m` of the register (`register(group_by)`) of being in
+    the groups `in_groups` selects, inside the restriction, and without `kind` for the year."""
+    return sql(
+        "{} AND {} AND m.code NOT IN ({})",
+        in_groups,
         all_of(place_sql(None, *restrict)),
         covered_sql(kind, year, now),
     )
@@ -288,9 +310,9 @@ async def missing(
 
 
 def _statistic(group_by: StatisticsDimension, year: int, restrict: Restriction, row: Row) -> CoverageStatistic:
-    key = str(row["key"])
+    key = str(row["key_0"])
     return CoverageStatistic(
-        group=[DimensionValue(dimension=group_by, key=key, label=str(row["label"]))],
+        group=[DimensionValue(dimension=group_by, key=key, label=str(row["label_0"]))],
         municipalities=int(row["municipalities"]),
         with_agreement=int(row["with_agreement"]),
         with_citizen_promise=int(row["with_citizen_promise"]),

@@ -45,6 +45,14 @@ ASSESSMENT_LABELS = {
     "NOT_ASSESSED": "Ej bedömt",
 }
 ASSESSMENT = "COALESCE(fe.assessment, 'NOT_ASSESSED')"
+
+
+def labelled(key: str, labels: Mapping[str, str]) -> str:
+    """SQL of a key's Swedish label (a key not listed: itself)."""
+    cases = " ".join(f"WHEN '{value}' THEN '{label}'" for value, label in labels.items())
+    return f"CASE {key} {cases} ELSE {key} END"
+
+
 AREA_JOIN = f"LEFT JOIN area ar ON ar.id = {COMMITMENT_AREA}"
 # What commitment statistics count: every commitment `c` without activities under it.
 COUNTED_COMMITMENT = "NOT EXISTS (SELECT 1 FROM commitment ch WHERE ch.parent_id = c.id)"
@@ -67,7 +75,7 @@ COLUMNS: dict[StatisticsDimension, Column] = {
     D.POLICE_REGION: Column("COALESCE(r.name, '')", "'Polisregion ' || COALESCE(r.name, '')", "r.id"),
     D.COUNTY: Column("co.code", "co.name", "co.code"),
     D.MUNICIPALITY: Column("m.code", "m.name", "m.code"),
-    D.ACTOR: Column("c.actor", "c.actor", "c.actor"),
+    D.ACTOR: Column("c.actor", labelled("c.actor", ACTOR_LABELS), "c.actor"),
     D.YEAR: Column("y.year", "y.year", "y.year"),
     D.TOPIC: Column("t.key", "t.label", "t.position"),
     # Joined as AREA_JOIN: each commitment is in exactly one group (its own area, else its
@@ -75,7 +83,7 @@ COLUMNS: dict[StatisticsDimension, Column] = {
     D.AREA: Column("COALESCE(ar.slug, '')", "COALESCE(ar.name, 'Hela kommunen')", "COALESCE(ar.slug, '')"),
     D.ASSESSMENT: Column(
         ASSESSMENT,
-        ASSESSMENT,
+        labelled(ASSESSMENT, ASSESSMENT_LABELS),
         f"CASE {ASSESSMENT} WHEN 'FULFILLED' THEN 1 WHEN 'PARTLY_FULFILLED' THEN 2"
         " WHEN 'NOT_FULFILLED' THEN 3 ELSE 4 END",
     ),
@@ -101,11 +109,14 @@ class Relation:
 
     def sql(self, table: str, columns: Sequence[Column], counts: Sequence[str]) -> Fragment:
         """The statement over `table` (as `c`, or target statistics' rows `it`) selecting `counts`,
-        grouped by `columns` (each selected as key_i and label_i)."""
+        grouped by `columns` (each selected as key_i and label_i), each row numbered in its
+        order (`n`, for the compiled path's JSON list, api/dashboards/reads.py)."""
+        order = ", ".join(f"{column.order}, {column.key}" for column in columns)
         select = [
             f"{column.key} AS key_{index}, {column.label} AS label_{index}" for index, column in enumerate(columns)
         ]
         select += counts
+        select.append(f"ROW_NUMBER() OVER (ORDER BY {order}) AS n" if columns else "1 AS n")
         # No WITH when there is nothing to put in it (target statistics without YEAR).
         statement = sql(
             "{}SELECT {}\nFROM {}\n{}\nWHERE {}",
@@ -117,7 +128,6 @@ class Relation:
         )
         if columns:
             grouped = dict.fromkeys(part for column in columns for part in (column.key, column.label, column.order))
-            order = ", ".join(f"{column.order}, {column.key}" for column in columns)
             statement += sql.raw(f"\nGROUP BY {', '.join(grouped)}\nORDER BY {order}")
         return statement
 
@@ -134,7 +144,7 @@ def check_groups(what: str, group_by: list[StatisticsDimension], columns: Mappin
 def commitment_relation(
     group_by: list[StatisticsDimension],
     filter: CommitmentFilter,
-    visible_at: datetime | None,
+    visible_at: datetime | Fragment | None,
     now: datetime,
     promise: str = "c.citizen_promise_id",
     actor: str = "c.actor",
@@ -191,11 +201,14 @@ def statistics_sql(
     filter: CommitmentFilter | None,
     now: datetime,
     preview: bool = False,
+    moment: Fragment | None = None,
 ) -> Fragment:
-    """The one statement; in editorial preview drafts count too."""
+    """The one statement; in editorial preview drafts count too. Visibility is judged at `now`,
+    or at `moment` when given (the compiled path binds the request's moment when it runs; `now`
+    then gives only the window of years)."""
     filter = filter or CommitmentFilter()
     check_groups("commitment statistics", group_by, COLUMNS)
-    visible_at = None if preview else now
+    visible_at = None if preview else moment if moment is not None else now
     relation = commitment_relation(group_by, filter, visible_at, now)
     relation.ctes.insert(
         0,
@@ -223,7 +236,7 @@ def statistics_sql(
     return relation.sql("commitment c", [COLUMNS[dimension] for dimension in group_by], counts)
 
 
-def year_series(visible_at: datetime | None, now: datetime) -> list[Fragment]:
+def year_series(visible_at: datetime | Fragment | None, now: datetime) -> list[Fragment]:
     """CTEs `bounds` (first_year, last_year) and `years` (one row a year between them) of the
     visible citizen promises' periods, inside the window around `now`'s year.
 
@@ -283,9 +296,5 @@ def _statistic(group_by: list[StatisticsDimension], row: Row) -> CommitmentStati
 
 
 def dimension_value(dimension: StatisticsDimension, key: object, label: object) -> DimensionValue:
-    text = str(key)
-    if dimension is D.ACTOR:
-        label = ACTOR_LABELS.get(text, text)
-    elif dimension is D.ASSESSMENT:
-        label = ASSESSMENT_LABELS.get(text, text)
-    return DimensionValue(dimension=dimension, key=text, label=str(label))
+    """A group's coordinate as the statement gives it (labels in Swedish, `labelled`)."""
+    return DimensionValue(dimension=dimension, key=str(key), label=str(label))

@@ -20,8 +20,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from api.core.sql import Row, rows
+from api.dashboards.statistics import (
+    ACTOR_LABELS,
+    Column,
+    Relation,
+    check_groups,
+    commitment_relation,
+    dimension_value,
+    labelled,
+)
 from api.dashboards.statistics import COLUMNS as COMMITMENT_COLUMNS
-from api.dashboards.statistics import Column, Relation, check_groups, commitment_relation, dimension_value
 from api.dashboards.types import StatisticsDimension, TargetStatistic
 from api.promises.filters import CommitmentFilter
 from models.enums import TargetStatus
@@ -44,7 +52,7 @@ ACTOR = "COALESCE(c.actor, it.actor)"
 
 COLUMNS: dict[StatisticsDimension, Column] = {
     **{dimension: column for dimension, column in COMMITMENT_COLUMNS.items() if dimension is not D.ASSESSMENT},
-    D.ACTOR: Column(ACTOR, ACTOR, ACTOR),
+    D.ACTOR: Column(ACTOR, labelled(ACTOR, ACTOR_LABELS), ACTOR),
     D.COUNTED: Column("it.counted", "it.counted", "it.counted"),
     D.ORGANISATION: Column("COALESCE(og.slug, '')", "COALESCE(og.name, 'Ingen organisation angiven')", "og.name"),
 }
@@ -55,14 +63,16 @@ def target_relation(
     filter: CommitmentFilter | None,
     now: datetime,
     preview: bool = False,
+    moment: Fragment | None = None,
 ) -> Relation:
     """Each row `it` (ITEMS: a target `tg`, or a result on no target) with the commitment `c`
     it names, if any, in commitment statistics' relation (its promise, place, years, areas,
     topics and filter), with the follow-up whose status counts for it (`fu`) and that status
-    (`ts`); by ORGANISATION, the commitment's performers (`og`)."""
+    (`ts`); by ORGANISATION, the commitment's performers (`og`). Visibility at `moment` when
+    given, as in statistics_sql."""
     filter = filter or CommitmentFilter()
     check_groups("target statistics", group_by, COLUMNS)
-    visible_at = None if preview else now
+    visible_at: datetime | Fragment | None = None if preview else moment if moment is not None else now
     relation = commitment_relation(group_by, filter, visible_at, now, promise="it.promise_id", actor=ACTOR)
     relation.joins.insert(
         0,
@@ -99,8 +109,9 @@ def target_statistics_sql(
     filter: CommitmentFilter | None,
     now: datetime,
     preview: bool = False,
+    moment: Fragment | None = None,
 ) -> Fragment:
-    relation = target_relation(group_by, filter, now, preview)
+    relation = target_relation(group_by, filter, now, preview, moment)
     counts = [
         "COUNT(tg.id) AS targets",
         "COUNT(DISTINCT tg.commitment_id) AS commitments",
