@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from seed.load import Invalidated, ProgressCallback, Summary, dependencies, load_bundle, reference_known
+from seed.load import Dependencies, Invalidated, ProgressCallback, Summary, dependencies, load_bundle, reference_known
 from seed.reference import read_reference
 from seed.validate import Bundle, cross_check, index_documents, read_files, seed_files
 from seed.yamlio import Problem
@@ -16,6 +16,8 @@ class Checked:
     files: list[Path]
     bundle: Bundle
     problems: list[Problem]
+    # What the database held that the bundle was checked against (None: no database asked).
+    found: Dependencies | None = field(default=None, compare=False)
 
 
 async def check_path(path: Path, *, database: bool = True) -> Checked:
@@ -24,8 +26,9 @@ async def check_path(path: Path, *, database: bool = True) -> Checked:
     files = seed_files(path)
     parsed, problems = read_files(files)
     bundle, more = index_documents(parsed)
-    known = (await dependencies(bundle, lock=False)).known(read_reference()) if database else reference_known()
-    return Checked(files, bundle, problems + more + cross_check(bundle, known))
+    found = await dependencies(bundle, lock=False) if database else None
+    known = found.known(read_reference()) if found else reference_known()
+    return Checked(files, bundle, problems + more + cross_check(bundle, known), found)
 
 
 async def load_path(
@@ -37,7 +40,10 @@ async def load_path(
     if checked.problems or not checked.files:
         return None, checked
     try:
-        return await load_bundle(checked.bundle, force=force, progress=progress, author=author), checked
+        summary = await load_bundle(
+            checked.bundle, force=force, progress=progress, author=author, checked=checked.found
+        )
+        return summary, checked
     except Invalidated as invalidated:
         checked.problems.extend(invalidated.problems)
         return None, checked
