@@ -321,7 +321,7 @@ async def load_bundle(
     author: str = "seed",
     progress: ProgressCallback | None = None,
     reference: ReferenceData | None = None,
-    checked: Dependencies | None = None,
+    checked: Known | None = None,
 ) -> Summary:
     """Write a validated bundle in one transaction that excludes every other content write
     (models/transactions.py: other loads wait for it, API writes wait or get "busy"). Inside it
@@ -329,14 +329,15 @@ async def load_bundle(
     since it was validated; raises Invalidated (nothing written) if it no longer holds, and
     models.transactions.Busy if another writer kept the database too long. `checked`: what the
     bundle was validated against (seed.pipeline.check_path); if the database still holds the
-    same, the result would be the same and the cross-check is not run again (0.3–0.4 s of CPU
-    on a whole-country load)."""
+    same for it, the result would be the same and the cross-check is not run again (0.3–0.4 s
+    of CPU on a whole-country load)."""
     summary = Summary()
     reference = reference or read_reference()
     async with write_transaction(exclusive=True):
         await load_reference(reference)
         found = await dependencies(bundle, lock=False)
-        problems = [] if found == checked else cross_check(bundle, found.known(reference))
+        known = found.known(reference)
+        problems = [] if known == checked else cross_check(bundle, known)
         if problems:
             raise Invalidated(problems)
         writer = Writer(author=author)

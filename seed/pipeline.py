@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from seed.load import Dependencies, Invalidated, ProgressCallback, Summary, dependencies, load_bundle, reference_known
+from seed.load import Invalidated, ProgressCallback, Summary, dependencies, load_bundle, reference_known
 from seed.reference import read_reference
-from seed.validate import Bundle, cross_check, index_documents, read_files, seed_files
+from seed.validate import Bundle, Known, cross_check, index_documents, read_files, seed_files
 from seed.yamlio import Problem
 
 
@@ -16,8 +16,8 @@ class Checked:
     files: list[Path]
     bundle: Bundle
     problems: list[Problem]
-    # What the database held that the bundle was checked against (None: no database asked).
-    found: Dependencies | None = field(default=None, compare=False)
+    # What the bundle was checked against, when a database was asked.
+    known: Known | None = field(default=None, compare=False)
 
 
 async def check_path(path: Path, *, database: bool = True) -> Checked:
@@ -26,9 +26,8 @@ async def check_path(path: Path, *, database: bool = True) -> Checked:
     files = seed_files(path)
     parsed, problems = read_files(files)
     bundle, more = index_documents(parsed)
-    found = await dependencies(bundle, lock=False) if database else None
-    known = found.known(read_reference()) if found else reference_known()
-    return Checked(files, bundle, problems + more + cross_check(bundle, known), found)
+    known = (await dependencies(bundle, lock=False)).known(read_reference()) if database else reference_known()
+    return Checked(files, bundle, problems + more + cross_check(bundle, known), known if database else None)
 
 
 async def load_path(
@@ -41,7 +40,7 @@ async def load_path(
         return None, checked
     try:
         summary = await load_bundle(
-            checked.bundle, force=force, progress=progress, author=author, checked=checked.found
+            checked.bundle, force=force, progress=progress, author=author, checked=checked.known
         )
         return summary, checked
     except Invalidated as invalidated:

@@ -315,7 +315,7 @@ async def test_a_load_checks_its_files_again_inside_its_transaction_and_writes_n
     revisions = await Revision.all().count()
     with pytest.raises(Invalidated) as invalidated:
         # Given what it was checked against, the load sees that the database changed since.
-        await load_bundle(checked.bundle, checked=checked.found)
+        await load_bundle(checked.bundle, checked=checked.known)
     assert [p.field for p in invalidated.value.problems] == ["follow_ups[0].entries[0].commitments[0]"]
     assert "'kommun-1' is not a commitment" in invalidated.value.problems[0].message
     assert await Revision.all().count() == revisions
