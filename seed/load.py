@@ -78,6 +78,10 @@ class Summary:
     def add(self, kind: str, outcome: str) -> None:
         self.counts.setdefault(kind, Counter())[outcome] += 1
 
+    def written(self) -> int:
+        """How many items were created or updated so far."""
+        return sum(c["created"] + c["updated"] for c in self.counts.values())
+
     @property
     def changed(self) -> bool:
         return any(c["created"] or c["updated"] for c in self.counts.values())
@@ -350,18 +354,22 @@ async def load_bundle(
         ]
         # The next batch's Markdown is rendered in a thread while this one waits for the
         # database (one batch ahead, so the renderer's cache still holds it when it is written;
-        # a batch the thread has not begun when its turn comes is left to the writer).
+        # a batch the thread has not begun when its turn comes is left to the writer). Not after
+        # a batch that wrote nothing: a load of unchanged content would render for nothing.
         with ThreadPoolExecutor(max_workers=1) as ahead:
             try:
                 pending = ahead.submit(_render_ahead, batches[0]) if batches else None
                 await _organisations(writer, bundle, summary)
                 await _areas(writer, bundle, summary)
+                wrote = True
                 for number, (kind, start, batch, of) in enumerate(batches):
-                    if number + 1 < len(batches):
-                        if pending is not None:
-                            pending.cancel()
+                    if pending is not None:
+                        pending.cancel()
+                    if wrote and number + 1 < len(batches):
                         pending = ahead.submit(_render_ahead, batches[number + 1])
+                    before = summary.written()
                     await _items(writer, kind, batch, force, summary)
+                    wrote = summary.written() > before
                     if progress:
                         progress(kind, start + len(batch), of)
             finally:
