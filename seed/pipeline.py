@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from seed.load import Invalidated, ProgressCallback, Summary, dependencies, load_bundle, reference_known
 from seed.reference import read_reference
-from seed.validate import Bundle, cross_check, index_documents, read_files, seed_files
+from seed.validate import Bundle, Known, cross_check, index_documents, read_files, seed_files
 from seed.yamlio import Problem
 
 
@@ -16,6 +16,8 @@ class Checked:
     files: list[Path]
     bundle: Bundle
     problems: list[Problem]
+    # What the bundle was checked against, when a database was asked.
+    known: Known | None = field(default=None, compare=False)
 
 
 async def check_path(path: Path, *, database: bool = True) -> Checked:
@@ -25,7 +27,7 @@ async def check_path(path: Path, *, database: bool = True) -> Checked:
     parsed, problems = read_files(files)
     bundle, more = index_documents(parsed)
     known = (await dependencies(bundle, lock=False)).known(read_reference()) if database else reference_known()
-    return Checked(files, bundle, problems + more + cross_check(bundle, known))
+    return Checked(files, bundle, problems + more + cross_check(bundle, known), known if database else None)
 
 
 async def load_path(
@@ -37,7 +39,10 @@ async def load_path(
     if checked.problems or not checked.files:
         return None, checked
     try:
-        return await load_bundle(checked.bundle, force=force, progress=progress, author=author), checked
+        summary = await load_bundle(
+            checked.bundle, force=force, progress=progress, author=author, checked=checked.known
+        )
+        return summary, checked
     except Invalidated as invalidated:
         checked.problems.extend(invalidated.problems)
         return None, checked

@@ -901,6 +901,27 @@ def _succession_row(
     }
 
 
+def render_ahead(kind: str, items: Sequence[Any]) -> None:
+    """Render the Markdown of items of `kind` that are about to be written, as `save_many` will,
+    so that it finds the renderings in the renderer's cache (models/text.py). The loader runs it
+    in a thread for the next batch while this one waits for the database (a whole-country load
+    renders for about 1 s of CPU)."""
+    table = MODELS[kind]._meta.db_table
+    names = MARKDOWN.get(table, ())
+    for item in items:
+        if names:
+            renderings(table, {name: _markdown_value(getattr(item, name)) for name in names})
+        for entry in getattr(item, "entries", ()) if kind == "follow_ups" else ():
+            renderings("follow_up_entry", {"narrative": entry.narrative})
+
+
+def _markdown_value(value: Any) -> Any:
+    """A Markdown field as `renderings` takes it: sections as dicts with their body."""
+    if isinstance(value, list):
+        return [{"body": section.body} for section in value]
+    return value
+
+
 def _rendered(table: str, row: Row) -> Row:
     """The row with the renderings of its Markdown (models/rendered.py), where it has any."""
     if table in MARKDOWN:

@@ -15,15 +15,16 @@ import pytest
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
 
-from models import CitizenPromise, Commitment, Person, Revision
+from models import CitizenPromise, Commitment, FollowUpEntry, Person, Revision
 from models.database import close_database, open_database
+from models.enums import Actor, PublicationStatus
 from models.sql import ROWS_PER_STATEMENT
 from models.text import _render_plain, is_plain, to_plain
 from models.transactions import write_transaction
 from seed.export import export_texts, write_files
 from seed.load import Invalidated, Summary, known_data, load_bundle
 from seed.pipeline import check_path
-from seed.rows import Rows
+from seed.rows import Rows, converter
 from seed.validate import read_files, seed_files, validate_documents
 from tests.conftest import ROOT, SEED_CONTENT, Database, QueryCounter, _Registry
 from tests.content import load_documents, municipality_content
@@ -314,7 +315,31 @@ async def test_a_load_checks_its_files_again_inside_its_transaction_and_writes_n
     await Commitment.filter(citizen_promise_id=promise.id, key="kommun-1").delete()
     revisions = await Revision.all().count()
     with pytest.raises(Invalidated) as invalidated:
-        await load_bundle(checked.bundle)
+        # Given what it was checked against, the load sees that the database changed since.
+        await load_bundle(checked.bundle, checked=checked.known)
     assert [p.field for p in invalidated.value.problems] == ["follow_ups[0].entries[0].commitments[0]"]
     assert "'kommun-1' is not a commitment" in invalidated.value.problems[0].message
     assert await Revision.all().count() == revisions
+
+
+def test_bulk_converters_give_what_the_fields_give() -> None:
+    """The converters bulk rows are encoded with (seed.rows.converter, which does the common
+    cases itself) return what each field's `to_db_value` returns and refuse what it refuses."""
+    samples: list[object] = [None, "", "x", "x" * 5_000, 7, True, 1.5, "KOMMUN", *Actor, *PublicationStatus]
+    checked = 0
+    for model in (Commitment, CitizenPromise, FollowUpEntry, Revision, Person):
+        for name in model._meta.fields_db_projection:
+            field = model._meta.fields_map[name]
+            convert = converter(field, model)
+            for value in samples:
+                try:
+                    expected: tuple[object, ...] = ("ok", field.to_db_value(value, model))
+                except Exception as error:
+                    expected = ("refused", type(error))
+                try:
+                    got: tuple[object, ...] = ("ok", convert(value))
+                except Exception as error:
+                    got = ("refused", type(error))
+                assert (got, type(got[1])) == (expected, type(expected[1])), (model.__name__, name, value)
+                checked += 1
+    assert checked > 500

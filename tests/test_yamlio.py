@@ -65,3 +65,30 @@ def test_problems_keep_the_python_parsers_words_and_lines(tmp_path: Path, text: 
     problem = raised.value.problem
     assert (problem.file, problem.line, problem.field) == ("broken.yaml", line, "(file)")
     assert problem.message.startswith(message), problem.message
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "field", "message"),
+    [
+        ("a:\n  b: 1\n  b: 2\n", 3, "a.b", "key appears twice"),
+        ("a:\n  - x\n  - [1, 2]: y\n", 3, "a[1]", "keys must be plain words"),
+        (f"a:\n  - x\n  - {'y' * (yamlio.MAX_SCALAR_CHARS + 1)}\n", 3, "a[1]", "text of 100,001 characters"),
+    ],
+)
+def test_refusals_of_the_walk_say_where(tmp_path: Path, text: str, line: int, field: str, message: str) -> None:
+    path = tmp_path / "refused.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(yamlio.SeedFileError) as raised:
+        yamlio.read(path, "refused.yaml")
+    problem = raised.value.problem
+    assert (problem.file, problem.line, problem.field) == ("refused.yaml", line, field)
+    assert problem.message.startswith(message), problem.message
+
+
+def test_lines_are_found_when_asked() -> None:
+    path = next(iter(SEED_CONTENT.glob("*.yaml")))
+    parsed = yamlio.read(path)
+    assert parsed._lines is None  # nothing asked for a line yet
+    first = next(iter(parsed.data))
+    assert parsed.line_of((first, 0)) == parsed.lines[(first, 0)] > 1
+    assert parsed.lines == _python_parser(path.read_text(encoding="utf-8"))[1]
