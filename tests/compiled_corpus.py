@@ -72,10 +72,13 @@ class Query:
 
 
 class Corpus:
-    def __init__(self, schema: GraphQLSchema, samples: Samples, seed: int) -> None:
+    def __init__(self, schema: GraphQLSchema, samples: Samples, seed: int, grouped: float = 1.0) -> None:
+        """`grouped`: how often a statistics or coverage root drawn is kept (1: always), for content
+        where each costs a second or more (the whole country grouped by municipality)."""
         self.schema = schema
         self.samples = samples
         self.rng = random.Random(seed)
+        self.grouped = grouped
         self.types = registry.types()
         self.fragments: list[str] = []
         self.variables: dict[str, tuple[str, Draw]] = {}
@@ -113,6 +116,8 @@ class Corpus:
         query_type = self.schema.query_type
         assert query_type is not None
         name = self.pick([*registry.roots(), "node", "node"])
+        while self.grouped < 1 and isinstance(registry.roots().get(name), Grouped) and self.chance(1 - self.grouped):
+            name = self.pick([*registry.roots(), "node", "node"])
         definition = query_type.fields[name]
         samples = self.samples
         if name == "node":
