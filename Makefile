@@ -89,7 +89,8 @@ typecheck: install
 
 # Three workers (pytest-xdist) on two cores: the suite waits on databases, servers, subprocesses and
 # the browser as much as it computes (two workers kept 1.1 of the 2 cores busy on average), so a
-# third fills the waits: 722 tests in 307 s on the idle 2-core machine, where two took 400-470 s.
+# third fills the waits: 722 tests in 307 s on the idle 2-core machine; two took 474 s just before
+# (before the whole-country corpus drew fewer statistics; 446 s at the start of 2026-12-01).
 # TEST_WORKERS=0 runs it in this process (a debugger).
 TEST_WORKERS ?= 3
 test: install test-tools browser lint typecheck
