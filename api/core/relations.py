@@ -41,7 +41,7 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from string import Formatter
-from typing import Any
+from typing import Any, Self, TypeVar
 
 from strawberry.types.base import StrawberryOptional
 from strawberry.types.enum import StrawberryEnumDefinition
@@ -382,24 +382,35 @@ def _lookup_parts(table: Table) -> list[tuple[str, str]]:
     return parts
 
 
-class LookupLoader(Loader[str, Row | None]):
-    """Rows of a type by the key its global IDs and root fields name it by (Table.lookup), with
-    the declared lookup visibility; None for a key of no (visible) row."""
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class _TableLoader(Loader[K, V]):
+    """A loader of one declared Table's rows, one per request and type."""
 
     def __init__(self, context: Context, type_name: str) -> None:
         super().__init__(context)
         shape = _declared(type_name)
         assert isinstance(shape, Table)
         self.table = shape
-        self.parts = _lookup_parts(shape)
 
     @classmethod
-    def for_type(cls, context: Context, type_name: str) -> LookupLoader:
+    def for_type(cls, context: Context, type_name: str) -> Self:
         key = (cls, type_name)
         loader = context.loaders.get(key)
         if loader is None:
             loader = context.loaders[key] = cls(context, type_name)
         return loader  # type: ignore[no-any-return]
+
+
+class LookupLoader(_TableLoader[str, Row | None]):
+    """Rows of a type by the key its global IDs and root fields name it by (Table.lookup), with
+    the declared lookup visibility; None for a key of no (visible) row."""
+
+    def __init__(self, context: Context, type_name: str) -> None:
+        super().__init__(context, type_name)
+        self.parts = _lookup_parts(self.table)
 
     async def load_batch(self, unique: list[str], keys: list[str]) -> list[Row | None]:
         table = self.table
@@ -421,22 +432,8 @@ class LookupLoader(Loader[str, Row | None]):
         return [by_parts.get(tuple(parts[name] for _, name in self.parts)) for parts in split]
 
 
-class ByIdLoader(Loader[int, Row | None]):
+class ByIdLoader(_TableLoader[int, Row | None]):
     """Rows of a type by their id (a search hit), with the declared lookup visibility."""
-
-    def __init__(self, context: Context, type_name: str) -> None:
-        super().__init__(context)
-        shape = _declared(type_name)
-        assert isinstance(shape, Table)
-        self.table = shape
-
-    @classmethod
-    def for_type(cls, context: Context, type_name: str) -> ByIdLoader:
-        key = (cls, type_name)
-        loader = context.loaders.get(key)
-        if loader is None:
-            loader = context.loaders[key] = cls(context, type_name)
-        return loader  # type: ignore[no-any-return]
 
     async def load_batch(self, unique: list[int], keys: list[int]) -> list[Row | None]:
         table = self.table
