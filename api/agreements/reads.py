@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from api.agreements.filters import agreement_where
-from api.agreements.queries import AGREEMENT_ORDER
 from api.compiled.declare import (
     PERIOD,
     ByKey,
@@ -20,7 +20,8 @@ from api.compiled.declare import (
     Visible,
     content_fields,
 )
-from models.sql import Fragment
+from api.core.pagination import SortKey
+from models.sql import Fragment, sql
 
 AGREEMENT = Table(
     "Agreement",
@@ -122,6 +123,18 @@ DECLARED = (AGREEMENT, SIGNATORY, PERSON, GOVERNANCE_BODY, FOLLOW_UP_RULE)
 def _agreements_where(visible: Visible, arguments: Mapping[str, Any]) -> list[Fragment]:
     return [visible("a"), *agreement_where("a", arguments.get("filter"))]
 
+
+# Newest period first; an unknown period counts from the date the agreement is in force from:
+# the list's order (both paths) and, in api/geography/reads.py, a municipality's agreements'.
+AGREEMENT_ORDER = (
+    SortKey(
+        sql("COALESCE(a.period_start, a.signed_on, a.source_published_on, {})", dt.date(1, 1, 1)),
+        "sort_start",
+        descending=True,
+        is_date=True,
+    ),
+    SortKey("a.slug", "sort_slug"),
+)
 
 ROOTS: dict[str, Root] = {
     "agreement": ByKey("Agreement", "slug"),

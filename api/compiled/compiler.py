@@ -264,7 +264,7 @@ class Compiler:
         if undeclared := given - declared.accepts:
             raise Unsupported(f"the arguments {', '.join(sorted(undeclared))}")
         settings = self.context.settings
-        keys, tag = declared.ordered(arguments) if declared.ordered is not None else (declared.keys, None)
+        keys, tag, tables = declared.order(arguments)
         request = page_request(
             arguments.get("first"),
             arguments.get("after"),
@@ -293,7 +293,7 @@ class Compiler:
             if name == "__typename":
                 pairs.append((key, sql.raw(f"'{connection_type.name}'")))
             elif name == "totalCount":
-                pairs.append((key, sql("(SELECT COUNT(*) FROM {} WHERE {})", sql.raw(declared.tables), condition)))
+                pairs.append((key, sql("(SELECT COUNT(*) FROM {} WHERE {})", sql.raw(tables), condition)))
             elif name == "edges":
                 pairs.append((key, self.edges(table, connection_type.fields[name], field_nodes, cursor, first)))
             elif name == "pageInfo":
@@ -302,7 +302,7 @@ class Compiler:
                 raise Unsupported(f"{connection_type.name}.{name}")
         return sql(
             f"WITH page AS (SELECT {row_key} AS id, {{}}, ROW_NUMBER() OVER (ORDER BY {{}}) AS n"
-            f" FROM {declared.tables} WHERE {{}} ORDER BY {{}} LIMIT {{}}) SELECT {{}} AS j",
+            f" FROM {tables} WHERE {{}} ORDER BY {{}} LIMIT {{}}) SELECT {{}} AS j",
             sort_columns,
             order,
             page,

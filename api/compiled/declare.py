@@ -207,7 +207,9 @@ RootConditions = Callable[[Visible, Mapping[str, Any]], list[Fragment]]
 @dataclass(frozen=True)
 class Listing:
     """A root Relay connection over `tables` (with the aliases the domain's filter functions
-    use), its node the row of `alias`, in the order of `keys` (api/core/pagination.py)."""
+    use), its node the row of `alias`, in the order of `keys` (api/core/pagination.py). The one
+    description of the list: its resolver (`listing`, api/core/relations.py) and the compiler
+    read it alike."""
 
     target: str
     tables: str
@@ -217,9 +219,15 @@ class Listing:
     # The arguments `where` and the order answer for; a document giving any other is left to
     # the reference path rather than answered wrongly.
     accepts: frozenset[str] = frozenset({"filter", "first", "after", "preview"})
-    # A list of several orders (the commitments' `orderBy`): the order's keys and its cursors'
-    # tag from the arguments (by Python name), as the list's resolver picks them.
-    ordered: Callable[[Mapping[str, Any]], tuple[tuple[Any, ...], str | None]] | None = None
+    # A list of several orders (the commitments' `orderBy`): the order's keys, its cursors' tag
+    # and its FROM-part (an order may read the tables another way) from the arguments (by
+    # Python name).
+    ordered: Callable[[Mapping[str, Any]], tuple[tuple[Any, ...], str | None, str]] | None = None
+
+    def order(self, arguments: Mapping[str, Any]) -> tuple[tuple[Any, ...], str | None, str]:
+        """The keys, the cursors' tag and the FROM-part of the page the arguments ask for: both
+        paths read the list from here (the compiler, and api/core/relations.py `listing`)."""
+        return self.ordered(arguments) if self.ordered is not None else (self.keys, None, self.tables)
 
 
 @dataclass(frozen=True)

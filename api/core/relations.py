@@ -48,9 +48,23 @@ from strawberry.types.enum import StrawberryEnumDefinition
 from strawberry.types.private import is_private
 from strawberry.utils.str_converters import to_camel_case
 
-from api.compiled.declare import SCOPED_TABLES, Everything, Nested, Related, Root, Shape, Table, Value, Values
+from api.compiled.declare import (
+    SCOPED_TABLES,
+    Everything,
+    Listing,
+    Nested,
+    Related,
+    Root,
+    Shape,
+    Table,
+    Value,
+    Values,
+)
 from api.context import Context
+from api.core import inputs
 from api.core.loaders import BUILDERS, Loader, Maybe, Row, each, optional
+from api.core.pagination import paginate
+from api.core.relay import Connection, page_request
 from api.core.sql import Decode
 from models.sql import Fragment, all_of, one_of, sql
 
@@ -475,6 +489,33 @@ async def everything(context: Context, root: str) -> list[Any]:
     )
     build = BUILDERS[declared.target]
     return [build(row) for row in rows]
+
+
+async def listing(
+    context: Context, root: str, first: int | None, after: str | None, **arguments: Any
+) -> Connection[Any]:
+    """A declared root list (`Listing`: its tables, conditions and order), one page of it with
+    its total, built; `arguments` by Python name, as the compiler passes them to the same
+    declaration."""
+    declared = ROOTS[root]
+    assert isinstance(declared, Listing)
+    inputs.check(**arguments)
+    keys, tag, tables = declared.order(arguments)
+    settings = context.settings
+    request = page_request(
+        first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=len(keys), tag=tag
+    )
+    return await paginate(
+        context,
+        columns=row_columns(declared.target, declared.alias),
+        tables=tables,
+        where=declared.where(context.visible_sql, arguments),
+        keys=keys,
+        request=request,
+        build=BUILDERS[declared.target],
+        decode=row_decode(declared.target),
+        tag=tag,
+    )
 
 
 def compose(shapes: Mapping[str, Shape], roots: Mapping[str, Root], models: Mapping[str, Any]) -> None:

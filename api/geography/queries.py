@@ -7,10 +7,9 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.core import inputs
-from api.core.pagination import SortKey, paginate
-from api.core.relations import everything, lookup, row_columns, row_decode
-from api.core.relay import After, Connection, First, page_request
-from api.geography.filters import COUNTY_CODE, PLACE_OF_MUNICIPALITY, POLICE_REGION, place_sql
+from api.core.relations import everything, listing, lookup
+from api.core.relay import After, Connection, First
+from api.geography.filters import COUNTY_CODE, POLICE_REGION
 from api.geography.types import County, Municipality
 
 
@@ -39,19 +38,10 @@ class GeographyQuery:
         first: First = None,
         after: After = None,
     ) -> Connection[Municipality]:
-        inputs.check(county_code=county_code, police_region=police_region)
-        settings = info.context.settings
-        request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=1)
-        return await paginate(
-            info.context,
-            columns=row_columns("Municipality", "m"),
-            tables=f"municipality m {PLACE_OF_MUNICIPALITY}",
-            where=place_sql(None, county_code, police_region),
-            keys=[SortKey("m.code", "sort_code")],
-            request=request,
-            build=Municipality.from_row,
-            decode=row_decode("Municipality"),
+        found: Connection[Municipality] = await listing(
+            info.context, "municipalities", first, after, county_code=county_code, police_region=police_region
         )
+        return found
 
     @strawberry.field(description="The 21 counties (län), by code.")
     async def counties(self, info: Info[Context, Any]) -> list[County]:

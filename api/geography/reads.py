@@ -11,7 +11,7 @@ from api.geography.filters import PLACE_OF_MUNICIPALITY, place_sql
 from models.sql import Fragment
 
 # Newest period first; a period that is not known counts from the date the agreement is in
-# force from (as the agreements list, api/agreements/queries.py, AGREEMENT_ORDER).
+# force from (as the agreements list, api/agreements/reads.py, AGREEMENT_ORDER).
 _AGREEMENTS_NEWEST_FIRST = (
     "COALESCE({c}.period_start, {c}.signed_on, {c}.source_published_on, '0001-01-01') DESC, {c}.slug"
 )

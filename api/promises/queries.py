@@ -7,23 +7,11 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.core import inputs
-from api.core.pagination import SortKey, paginate
-from api.core.relations import everything, lookup, row_columns, row_decode
-from api.core.relay import After, Connection, First, Slug, page_request
-from api.promises.filters import (
-    PROMISE_PLACES,
-    CitizenPromiseFilter,
-    CommitmentFilter,
-    citizen_promise_where,
-    commitment_where,
-)
-from api.promises.ordering import COMMITMENT_ORDERS, CommitmentOrder, commitment_tables, cursor_tag
+from api.core.relations import everything, listing, lookup
+from api.core.relay import After, Connection, First, Slug
+from api.promises.filters import CitizenPromiseFilter, CommitmentFilter
+from api.promises.ordering import CommitmentOrder
 from api.promises.types import CitizenPromise, Commitment, Topic
-
-PROMISE_ORDER = [
-    SortKey("p.period_start", "sort_period_start", descending=True, is_date=True),
-    SortKey("p.slug", "sort_slug"),
-]
 
 
 @strawberry.type
@@ -42,19 +30,8 @@ class PromiseQuery:
         first: First = None,
         after: After = None,
     ) -> Connection[CitizenPromise]:
-        inputs.check(filter=filter)
-        settings = info.context.settings
-        request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=2)
-        return await paginate(
-            info.context,
-            columns=row_columns("CitizenPromise", "p"),
-            tables=f"citizen_promise p {PROMISE_PLACES}",
-            where=[info.context.visible_sql("p"), *citizen_promise_where(filter)],
-            keys=PROMISE_ORDER,
-            request=request,
-            build=CitizenPromise.from_row,
-            decode=row_decode("CitizenPromise"),
-        )
+        found: Connection[CitizenPromise] = await listing(info.context, "citizenPromises", first, after, filter=filter)
+        return found
 
     @strawberry.field(
         description="Citizen promises newest period first, each in document order, unless `orderBy` says otherwise."
@@ -70,23 +47,10 @@ class PromiseQuery:
             CommitmentOrder, strawberry.argument(description="The order; a cursor is valid only in its own.")
         ] = CommitmentOrder.NEWEST_FIRST,
     ) -> Connection[Commitment]:
-        inputs.check(filter=filter)
-        settings = info.context.settings
-        keys, tag = COMMITMENT_ORDERS[order_by], cursor_tag(order_by)
-        request = page_request(
-            first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=len(keys), tag=tag
+        found: Connection[Commitment] = await listing(
+            info.context, "commitments", first, after, filter=filter, order_by=order_by
         )
-        return await paginate(
-            info.context,
-            columns=row_columns("Commitment", "c"),
-            tables=commitment_tables(order_by, PROMISE_PLACES),
-            where=[info.context.visible_sql("p"), *commitment_where(filter)],
-            keys=keys,
-            request=request,
-            build=Commitment.from_row,
-            decode=row_decode("Commitment"),
-            tag=tag,
-        )
+        return found
 
     @strawberry.field(description="The controlled topic vocabulary.")
     async def topics(self, info: Info[Context, Any]) -> list[Topic]:

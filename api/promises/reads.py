@@ -20,9 +20,9 @@ from api.compiled.declare import (
     Visible,
     content_fields,
 )
+from api.core.pagination import SortKey
 from api.promises.filters import PROMISE_PLACES, citizen_promise_where, commitment_where
-from api.promises.ordering import COMMITMENT_ORDERS, CommitmentOrder, cursor_tag
-from api.promises.queries import PROMISE_ORDER
+from api.promises.ordering import COMMITMENT_ORDERS, CommitmentOrder, commitment_tables, cursor_tag
 from models.sql import Fragment, sql
 
 
@@ -241,20 +241,26 @@ def _commitments_where(visible: Visible, arguments: Mapping[str, Any]) -> list[F
     return [visible("p"), *commitment_where(arguments.get("filter"))]
 
 
-def _commitments_order(arguments: Mapping[str, Any]) -> tuple[tuple[Any, ...], str | None]:
+def _commitments_order(arguments: Mapping[str, Any]) -> tuple[tuple[Any, ...], str | None, str]:
     order = arguments.get("order_by") or CommitmentOrder.NEWEST_FIRST
-    return tuple(COMMITMENT_ORDERS[order]), cursor_tag(order)
+    return tuple(COMMITMENT_ORDERS[order]), cursor_tag(order), commitment_tables(order, PROMISE_PLACES)
 
+
+# Newest period first.
+PROMISE_ORDER = (
+    SortKey("p.period_start", "sort_period_start", descending=True, is_date=True),
+    SortKey("p.slug", "sort_slug"),
+)
 
 ROOTS: dict[str, Root] = {
     "citizenPromise": ByKey("CitizenPromise", "slug"),
     "topics": Everything("Topic", "{c}.position, {c}.key"),
     "citizenPromises": Listing(
-        "CitizenPromise", f"citizen_promise p {PROMISE_PLACES}", "p", _promises_where, tuple(PROMISE_ORDER)
+        "CitizenPromise", f"citizen_promise p {PROMISE_PLACES}", "p", _promises_where, PROMISE_ORDER
     ),
     "commitments": Listing(
         "Commitment",
-        f"commitment c JOIN citizen_promise p ON p.id = c.citizen_promise_id {PROMISE_PLACES}",
+        commitment_tables(CommitmentOrder.NEWEST_FIRST, PROMISE_PLACES),
         "c",
         _commitments_where,
         tuple(COMMITMENT_ORDERS[CommitmentOrder.NEWEST_FIRST]),
