@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from api.core.relay import to_global_id
 from api.settings import Settings
 from models import CitizenPromise, Commitment
 from models.enums import PublicationStatus
 from tests.conftest import SHARED, Database, QueryCounter, graphql, make_client
 from tests.content import load_documents, municipality_content
-
-MUNICIPALITY_PAGE = (SHARED / "contract" / "queries" / "core" / "municipality-page.graphql").read_text("utf-8")
-REGIONAL_LIST = (SHARED / "contract" / "queries" / "core" / "regional-list.graphql").read_text("utf-8")
 
 
 async def test_municipalities_page_with_stable_cursors(client: httpx.AsyncClient) -> None:
@@ -99,52 +98,56 @@ async def _statements(
     return len(counter.statements)
 
 
-async def test_municipality_page_costs_the_same_for_1_item_as_for_100(
+CONTRACT = SHARED / "contract" / "queries" / "core"
+
+
+async def test_the_reference_path_reads_each_contract_document_in_as_many_statements_for_1_item_as_for_100(
     fresh: Database, tmp_path: Path, sql_counter: QueryCounter
 ) -> None:
+    """The reference path's statements per contract document (the compiled path's:
+    tests/test_compiled.py): one per relation the document asks for, each for all parents of its
+    level and every set of arguments (api/core/relations.py), so a municipality of one promise
+    and one of ten promises of ten commitments cost the same."""
     await load_documents(
         tmp_path,
         {
-            "small": municipality_content("1480", promises=1, commitments=1, prefix="small"),
+            "small": municipality_content("0180", promises=1, commitments=1, prefix="small"),
             "large": municipality_content("1485", promises=10, commitments=10, prefix="large"),
         },
     )
-    # The loaders' cost, as the reference path pays it (the compiled path's: tests/test_compiled.py).
+    today: dict[str, object] = {"today": "2025-06-01", "year": 2025}
+    requests: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+        # the municipality; its county, agreements, promises, service agreements and contacts;
+        # the agreements' parties and signatories, the promises' commitments (one statement for
+        # the three actors the page asks for) and follow-ups; the entries; their commitments.
+        "municipality-page": ({"code": "0180", **today}, {"code": "1485", **today}),
+        # the page with its total; the agreements' municipalities and parties
+        "agreements-in-force": ({"county": "01", "on": "2025-06-01"}, {"county": "14", "on": "2025-06-01"}),
+        # the page with its total; the commitments' topics, promises and follow-up entries; the
+        # promises' municipalities and the entries' follow-ups; the municipalities' counties
+        "regional-list": ({"region": "Stockholm", "year": 2025}, {"region": "Väst", "year": 2025}),
+        "node": ({"id": to_global_id("Municipality", "0180")}, {"id": to_global_id("Municipality", "1485")}),
+    }
+    counts: dict[str, tuple[int, int]] = {}
+    answers: dict[str, dict[str, Any]] = {}
     async with make_client(Settings(compiled_reads=False, rate_limits=False)) as client:
-        variables = {"today": "2025-06-01", "year": 2025}
-        small = await _statements(sql_counter, client, MUNICIPALITY_PAGE, {"code": "1480", **variables})
-        large = await _statements(sql_counter, client, MUNICIPALITY_PAGE, {"code": "1485", **variables})
-        page = await graphql(client, MUNICIPALITY_PAGE, {"code": "1485", **variables})
-    promises = page["municipality"]["citizenPromises"]
-    assert sum(len(p["kommun"]) + len(p["polis"]) + len(p["tillsammans"]) for p in promises) == 100
-    assert len(page["municipality"]["agreements"]) == 10
-    assert small == large, sql_counter.statements
-    # One statement per relation the page asks for, each for all parents of its level
-    # (api/core/relations.py): the municipality; its county, agreements, promises, service
-    # agreements and contacts; the agreements' parties and signatories, the promises'
-    # commitments (once per actor the page asks for: three) and follow-ups; the follow-ups'
-    # entries; the entries' commitments. On PostgreSQL those of one level go as one: five.
-    assert large == (5 if fresh.backend == "postgres" else 14), sql_counter.statements
-
-
-async def test_regional_list_costs_the_same_for_1_item_as_for_100(
-    fresh: Database, tmp_path: Path, sql_counter: QueryCounter
-) -> None:
-    await load_documents(tmp_path, {"region": municipality_content("1480", promises=12, commitments=10, prefix="reg")})
-    query = REGIONAL_LIST.replace("first: 100", "first: $first").replace(
-        "$after: String)", "$after: String, $first: Int)"
-    )
-    async with make_client(Settings(compiled_reads=False, rate_limits=False)) as client:
-        one = await _statements(sql_counter, client, query, {"region": "Väst", "year": 2025, "first": 1})
-        hundred = await _statements(sql_counter, client, query, {"region": "Väst", "year": 2025, "first": 100})
-        data = await graphql(client, query, {"region": "Väst", "year": 2025, "first": 100})
-    assert len(data["commitments"]["edges"]) == 100
-    assert data["commitments"]["pageInfo"]["hasNextPage"]
-    assert one == hundred, sql_counter.statements
-    # the page with its total; the commitments' topics, promises and follow-up entries; the
-    # promises' municipalities and the entries' follow-ups; the municipalities' counties. On
-    # PostgreSQL those of one level go as one: four.
-    assert hundred == (4 if fresh.backend == "postgres" else 7), sql_counter.statements
+        for name, (small, large) in requests.items():
+            document = (CONTRACT / f"{name}.graphql").read_text("utf-8")
+            counts[name] = (
+                await _statements(sql_counter, client, document, small),
+                await _statements(sql_counter, client, document, large),
+            )
+            answers[name] = await graphql(client, document, large)
+    page = answers["municipality-page"]["municipality"]
+    assert sum(len(p["kommun"]) + len(p["polis"]) + len(p["tillsammans"]) for p in page["citizenPromises"]) == 100
+    assert len(page["agreements"]) == 10
+    assert len(answers["regional-list"]["commitments"]["edges"]) == 100
+    assert answers["agreements-in-force"]["agreements"]["totalCount"] >= 10
+    # On PostgreSQL the statements of one level go as one (api/core/sql.py, Batch).
+    expected = {"municipality-page": 12, "agreements-in-force": 3, "regional-list": 7, "node": 1}
+    if fresh.backend == "postgres":
+        expected = {"municipality-page": 5, "agreements-in-force": 2, "regional-list": 4, "node": 1}
+    assert counts == {name: (count, count) for name, count in expected.items()}, sql_counter.statements
 
 
 async def test_fragments_and_aliases_cost_no_more_statements(seeded: Database, sql_counter: QueryCounter) -> None:

@@ -195,7 +195,7 @@ async def test_statements_sent_together_answer_as_sent_alone(servers: Servers, s
         assert "errors" not in batched.json()
     if servers.backend == "postgres":
         # The municipality, then its relations, then theirs: one statement per level.
-        assert counts["municipality-page"] == (5, 14)
+        assert counts["municipality-page"] == (5, 12)
         assert counts["regional-list"] == (4, 7)
     else:  # SQLite answers in-process: nothing to save by sending statements together
         assert all(together == alone for together, alone in counts.values()), counts
