@@ -12,32 +12,16 @@ from api.context import Context
 from api.core.relations import lookup
 from api.core.relay import Node, NodeResolver, from_global_id, resolve_node
 
-Resolver = NodeResolver
 
-# The types `node(id:)` finds.
-NODE_TYPES = (
-    "Municipality",
-    "County",
-    "PoliceUnit",
-    "Organisation",
-    "Contact",
-    "Agreement",
-    "CitizenPromise",
-    "FollowUp",
-    "ServiceAgreement",
-    "Commitment",
-)
+def node_resolver(type_name: str) -> NodeResolver:
+    """How `node(id:)` finds an object of a declared Table whose type implements Node (every
+    such type: api/schema.py registers them when the schema is built)."""
 
-
-def _by(type_name: str) -> Resolver:
     async def resolve(info: Info[Context, Any], key: str) -> Node | None:
         found: Node | None = await lookup(info.context, type_name, key)
         return found
 
     return resolve
-
-
-RESOLVERS: dict[str, Resolver] = {type_name: _by(type_name) for type_name in NODE_TYPES}
 
 
 @strawberry.type

@@ -14,58 +14,26 @@ from tortoise.models import Model
 
 import models
 from api.agreements.queries import AgreementQuery
-from api.agreements.types import Agreement, FollowUpRule, GovernanceBody, Signatory
 from api.compiled import registry
+from api.compiled.declare import Table
 from api.core import relations
 from api.core.loaders import BUILDERS
 from api.core.relay import NODE_RESOLVERS, Node
 from api.dashboards.queries import DashboardQuery
 from api.followups.queries import FollowUpQuery
-from api.followups.types import FollowUp, FollowUpEntry, FollowUpResult, TargetStatusReport
 from api.geography.queries import GeographyQuery
-from api.geography.types import Area, County, Municipality, PoliceUnit
-from api.node import RESOLVERS, NodeQuery
-from api.people.types import Contact, Organisation, PrintedRole
+from api.node import NodeQuery, node_resolver
+from api.people.types import Contact, Organisation
 from api.promises.queries import PromiseQuery
-from api.promises.types import CitizenPromise, Commitment, Succession, Target, TargetGroup, Topic
 from api.search.queries import SearchQuery
-from api.services.types import ServiceAgreement, ServicePoint
+from api.services.types import ServiceAgreement
 from api.settings import Settings
 
 # Composition: what the lower modules look up by type name is filled in here, once. The
 # reference path reads each declared type's rows and relations from the declarations
-# (api/core/relations.py) and builds them with the type's `from_row`.
-NODE_RESOLVERS.update(RESOLVERS)
-BUILDERS.update(
-    {
-        built.__name__: built.from_row  # type: ignore[attr-defined]
-        for built in (
-            Agreement,
-            Area,
-            CitizenPromise,
-            Commitment,
-            Contact,
-            County,
-            FollowUp,
-            FollowUpEntry,
-            FollowUpResult,
-            FollowUpRule,
-            GovernanceBody,
-            Municipality,
-            Organisation,
-            PoliceUnit,
-            PrintedRole,
-            ServiceAgreement,
-            ServicePoint,
-            Signatory,
-            Succession,
-            Target,
-            TargetGroup,
-            TargetStatusReport,
-            Topic,
-        )
-    }
-)
+# (api/core/relations.py) and builds them with the type's `from_row`, found in the schema by the
+# declaration's name when the schema is built (`_register`), as are the types `node(id:)` finds:
+# a new declared type needs no list here.
 relations.compose(
     registry.types(),
     registry.roots(),
@@ -124,7 +92,7 @@ EXTRA_TYPES = [Contact, Organisation, ServiceAgreement]
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
-    return strawberry.Schema(
+    schema = strawberry.Schema(
         query=Query,
         mutation=Mutation,
         types=[Node, *EXTRA_TYPES],
@@ -133,6 +101,24 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             batching_config={"max_operations": settings.max_batch} if settings.batching else None,
         ),
     )
+    _register(schema)
+    return schema
+
+
+def _register(schema: strawberry.Schema) -> None:
+    """Every declared type's row builder (its `from_row`; api/core/loaders.py, BUILDERS), by the
+    name the schema and the declaration share, and for each declared Table whose type implements
+    Node how `node(id:)` finds it (api/core/relay.py, NODE_RESOLVERS), as the compiled path
+    decides which IDs name something."""
+    declared = registry.types()
+    for name, concrete in schema.schema_converter.type_map.items():
+        origin = getattr(concrete.definition, "origin", None)
+        build = getattr(origin, "from_row", None)
+        if name not in declared or build is None:
+            continue
+        BUILDERS[name] = build
+        if isinstance(declared[name], Table) and isinstance(origin, type) and issubclass(origin, Node):
+            NODE_RESOLVERS.setdefault(name, node_resolver(name))
 
 
 def validation_rules(settings: Settings) -> list[type[ASTValidationRule]]:

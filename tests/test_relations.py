@@ -14,10 +14,23 @@ from api.compiled import registry
 from api.compiled.declare import Related, Table, Values
 from api.core import relations
 from api.core.loaders import BUILDERS
+from api.core.relay import NODE_RESOLVERS
 from api.schema import build_schema
 
 
+def test_every_declared_type_of_the_schema_is_built_and_found_by_node_without_a_list() -> None:
+    schema = build_schema()._schema
+    node = schema.get_type("Node")
+    for name, shape in registry.types().items():
+        object_type = schema.get_type(name)
+        if isinstance(shape, Table) and isinstance(object_type, GraphQLObjectType):
+            assert name in BUILDERS, f"{name} has no row builder (from_row)"
+            assert (name in NODE_RESOLVERS) == (node in object_type.interfaces), name
+    assert sorted(NODE_RESOLVERS) == sorted(t.name for t in schema.get_possible_types(node))  # type: ignore[arg-type]
+
+
 def test_every_declared_relation_has_a_reference_statement() -> None:
+    build_schema()  # registers the row builders
     joined_on_parent = []
     for name, shape in registry.types().items():
         for field, declared in shape.fields.items():
