@@ -30,10 +30,11 @@ Maybe: TypeAlias = T | Awaitable[T]
 
 _MISSING: Any = object()
 
-# The row builders (`from_row`) of the types, by GraphQL type name, registered when the schema is
-# composed (api/schema.py). A relation's items are built through here (api/core/relations.py),
-# so a field whose items are of a type from a domain above its own (Municipality.agreements:
-# api/agreements imports api/geography) never imports that domain's types.
+# The row builders (`from_row`) of the declared types, by GraphQL type name, registered when the
+# schema is built (api/schema.py, `_register`: each declared type of the schema, no list). A
+# relation's items are built through here (api/core/relations.py), so a field whose items are of
+# a type from a domain above its own (Municipality.agreements: api/agreements imports
+# api/geography) never imports that domain's types.
 BUILDERS: dict[str, Callable[[Row], Any]] = {}
 
 

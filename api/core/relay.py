@@ -62,8 +62,8 @@ class Node:
         return to_global_id(self.__strawberry_definition__.name, self.node_key)  # type: ignore[attr-defined]
 
 
-# Finds an object by type name and key: api/node.py's, one per Node type, registered when the
-# schema is composed (api/schema.py). Here, below every type, so that a field of any type can
+# Finds an object by type name and key: api/node.py's, one per declared Node type, registered
+# when the schema is built (api/schema.py, `_register`). Here, below every type, so that a field of any type can
 # resolve a node (Link.target) without this module or the type's importing all the others.
 NodeResolver = Callable[[Info[Any, Any], str], Awaitable[Node | None]]
 NODE_RESOLVERS: dict[str, NodeResolver] = {}
