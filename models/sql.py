@@ -376,6 +376,31 @@ class Sql:
         if rows:
             await self.client.execute_many(self._text(statement), [list(row) for row in rows])
 
+    async def new_ids(self, table: str, count: int) -> list[int]:
+        """`count` ids for rows about to be inserted into `table` (its integer key `id`), so a
+        bulk insert need not read them back (COPY returns nothing; RETURNING makes SQLite hand
+        every row back). PostgreSQL: from the table's sequence, in one statement, safe beside
+        any concurrent insert. SQLite: after the largest id the table has had (its AUTOINCREMENT
+        counter, or its largest id); only inside a write transaction, which on SQLite (`BEGIN
+        IMMEDIATE`, models/transactions.py) has no other writer until it ends. Measured on the
+        whole-country load: reading the ids of new items, commitments, targets and follow-up
+        entries back by their keys cost PostgreSQL 0.6 s of its CPU."""
+        if count <= 0:
+            return []
+        if self.postgres:
+            found = await self.rows(
+                "SELECT nextval(pg_get_serial_sequence(?, 'id')) AS id FROM generate_series(1, ?)",
+                [f'"{table}"', count],
+            )
+            return [int(row["id"]) for row in found]
+        (last,) = await self.rows(
+            f'SELECT MAX(COALESCE((SELECT "seq" FROM "sqlite_sequence" WHERE "name" = ?), 0),'
+            f' COALESCE((SELECT MAX("id") FROM "{table}"), 0)) AS "last"',
+            [table],
+        )
+        start = int(last["last"]) + 1
+        return list(range(start, start + count))
+
     async def insert(
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], tail: str = ""
     ) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ row written here reads back exactly as one written through the ORM; only the sta
 fewer: inserts go through models.sql.Sql.insert (one binary COPY per table on PostgreSQL, VALUES
 lists of 1,000 rows on SQLite and where ON CONFLICT is needed), updates as one `executemany`,
 and lists of keys in slices under both databases' limits on bound parameters. Inserts return
-nothing (COPY cannot): read ids back with `select`. Use inside a transaction (the client is the
+nothing (COPY cannot): give them their ids first (`insert(..., ids=True)`). Use inside a transaction (the client is the
 one Tortoise gives for "default").
 
 Measured on the whole-country load (busy 2-core machine): one execution per inserted row, as
@@ -90,12 +90,20 @@ class Rows:
             encoded.append([convert(row[name]) for name, convert in columns])
         return encoded
 
-    async def insert(self, model: type[Model], rows: Sequence[Row], *, unique: str | None = None) -> None:
+    async def insert(
+        self, model: type[Model], rows: Sequence[Row], *, unique: str | None = None, ids: bool = False
+    ) -> None:
         """Insert rows (dicts of field name to value; every row with the same fields), in as few
         statements as models.sql.Sql.insert needs. `unique`: a field with a unique index; a row
-        whose value is already there is left out."""
+        whose value is already there is left out. `ids`: each row gets its new id as `id` first
+        (models.sql.Sql.new_ids), so nothing needs reading back."""
         if not rows:
             return
+        if ids:
+            if unique:
+                raise ValueError("rows left out by `unique` would keep ids the table never had")
+            for row, new_id in zip(rows, await self.sql.new_ids(model._meta.db_table, len(rows)), strict=True):
+                row["id"] = new_id
         names = list(rows[0])
         projection = model._meta.fields_db_projection
         tail = f" ON CONFLICT ({self._columns(model, [unique])[0]}) DO NOTHING" if unique else ""
