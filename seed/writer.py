@@ -117,6 +117,9 @@ class Writer:
         # writer wrote (all of each promise's) and those it read, so the follow-ups written
         # after them in the same transaction need not read them back.
         self.commitment_ids: dict[int, dict[str, int]] = {}
+        # Work done ahead (`work_ahead`, in another thread) for items about to be written: by
+        # id(item), the item, its content hash and its snapshot if it is created.
+        self.ahead: dict[int, tuple[Any, str, dict[str, Any]]] = {}
         self.target_ids: dict[int, dict[str, int]] = {}
 
     async def prepare(self, ids: Mapping[str, Mapping[str, int]] | None = None) -> None:
@@ -228,8 +231,11 @@ class Writer:
         table = MODELS[kind]._meta.db_table
         values = [_rendered(table, await self._values(rows, kind, item)) for item in items]
         finals = []
+        snapshots = []
         for write, row in zip(writes, values, strict=True):
-            finals.append(self._common_values(write, row))
+            final, snapshot = self._common_values(write, row)
+            finals.append(final)
+            snapshots.append(snapshot)
         saved = await self._rows(rows, kind, writes, values, now)
         for write, (item_id, _) in zip(writes, saved, strict=True):
             self.ids[kind][write.item.slug] = item_id
@@ -246,26 +252,46 @@ class Writer:
                     "item_type": kind,
                     "item_slug": write.item.slug,
                     "number": revision,
-                    "snapshot": fmt.dump(final),
+                    "snapshot": snapshot,
                     "deleted": False,
                     "author": self.author,
                     "summary": write.summary[:500],
                     "created_at": now,
                 }
-                for write, final, (_, revision) in zip(writes, finals, saved, strict=True)
+                for write, snapshot, (_, revision) in zip(writes, snapshots, saved, strict=True)
             ],
         )
         self.final = finals[-1]
         return saved
 
-    def _common_values(self, write: Write, values: Row) -> fmt.Item:
-        """Add the fields every item has to `values`; returns the item as it will be stored."""
-        item, stored = write.item, write.stored
+    def work_ahead(self, items: Sequence[fmt.Item]) -> None:
+        """Compute for items about to be written what `save_many` would (content hash, and the
+        revision snapshot of an item created), where it finds them: the seed loader runs this
+        in a thread for the next batch while this one waits for the database (a whole-country
+        load hashes and dumps 5,800 items, about 0.7 s of CPU). Thread-safe in effect: each
+        entry is one dictionary assignment, and the writer checks it is the item's."""
+        for item in items:
+            final = self._final(item, None)
+            self.ahead[id(item)] = (item, content_hash(item), fmt.dump(final))
+
+    def _final(self, item: fmt.Item, stored: Stored | None) -> fmt.Item:
+        """The item as it will be stored: with its publication time, kept or set now."""
         published_at = item.published_at
         if published_at is None and stored is not None:
             published_at = getattr(stored.item, "published_at", None)
         if published_at is None and item.status == PublicationStatus.PUBLISHED:
             published_at = self.now
+        return item.model_copy(update={"published_at": published_at})
+
+    def _common_values(self, write: Write, values: Row) -> tuple[fmt.Item, dict[str, Any]]:
+        """Add the fields every item has to `values`; returns the item as it will be stored and
+        its revision snapshot."""
+        item, stored = write.item, write.stored
+        final = self._final(item, stored)
+        published_at = final.published_at
+        ahead = self.ahead.pop(id(item), None)
+        if ahead is not None and ahead[0] is not item:
+            ahead = None
         values.update(
             status=item.status,
             publish_at=item.publish_at,
@@ -279,12 +305,12 @@ class Writer:
             document=write.document,
         )
         if self.from_files:
-            values["seed_hash"] = content_hash(item)
+            values["seed_hash"] = ahead[1] if ahead else content_hash(item)
         elif stored is None:
             # Not from a file: a later load of a file with this slug must see a database edit.
             values["seed_hash"] = ""
         # The revision snapshot is what is stored, including a publication time set here.
-        return item.model_copy(update={"published_at": published_at})
+        return final, ahead[2] if ahead and stored is None else fmt.dump(final)
 
     async def _rows(
         self, rows: Rows, kind: str, writes: Sequence[Write], values: Sequence[Row], now: datetime
