@@ -87,6 +87,11 @@ class Unsupported(Exception):
     """The document or request uses something the compiler does not cover."""
 
 
+class Declined(Exception):
+    """The viewer may not read the root field: the reference path words the refusal. Not kept
+    as `Unsupported` is, since another viewer may read the same document."""
+
+
 # A root field's answer: a statement giving one row with its JSON as column `j`, or the JSON
 # text itself when no statement is needed (`node` of a type nothing has). The request's moment
 # is left to be bound when it runs (`MOMENT`), so a kept statement serves later requests.
@@ -189,6 +194,8 @@ class Compiler:
         if isinstance(declared, ByKey):
             return self.by_key(declared, definition, nodes, arguments[declared.argument])
         if isinstance(declared, Listing):
+            if declared.admits is not None and not declared.admits(self.context.viewer):
+                raise Declined(name)
             return self.listing(declared, definition, nodes, arguments)
         if isinstance(declared, Everything):
             return self.everything(declared, definition, nodes)
@@ -398,6 +405,9 @@ class Compiler:
             text = text.format(c=alias)
             return sql.raw(text if declared.default is None else f"COALESCE({text}, '{declared.default}')")
         if isinstance(declared, GlobalId):
+            if declared.of is not None:
+                typed = f"{declared.of} || ':' || {declared.key}"
+                return self.dialect.base64(sql.raw(typed.format(c=alias)))
             assert isinstance(shape, Table)
             return self.dialect.global_id(shape.name, sql.raw(shape.key.format(c=alias)))
         if isinstance(declared, Nested):

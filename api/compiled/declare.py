@@ -32,7 +32,7 @@ from typing import Any, Literal
 from models.sql import Fragment
 
 # What JSON a value is: how each database turns it into JSON differs for booleans and JSON columns.
-Kind = Literal["text", "number", "date", "enum", "boolean", "json"]
+Kind = Literal["text", "number", "date", "datetime", "enum", "boolean", "json"]
 
 # Extra conditions a relation's arguments add: (child alias, arguments by Python name).
 Conditions = Callable[[str, Mapping[str, Any]], list[Fragment]]
@@ -68,7 +68,12 @@ class Text:
 
 @dataclass(frozen=True)
 class GlobalId:
-    """The type's global ID: base64("Type:key") from its Table's key."""
+    """The type's global ID: base64("Type:key") from its Table's key; with `of`, the ID of
+    another row whose type name is SQL too (`of`, on {c}) and its key `key` (an activity log
+    entry's item): null when either is."""
+
+    of: str | None = None
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -220,6 +225,9 @@ class Listing:
     # A list of several orders (the commitments' `orderBy`): the order's keys and its cursors'
     # tag from the arguments (by Python name), as the list's resolver picks them.
     ordered: Callable[[Mapping[str, Any]], tuple[tuple[Any, ...], str | None]] | None = None
+    # Who may read the list (the request's Viewer); anyone else is declined, and the reference
+    # path words the refusal. None: everyone.
+    admits: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,9 @@ class CompiledReads:
             operation_name,
             orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS),
             viewer.can_preview,
+            # Roots some roles may read and others not (`Listing.admits`): admins and reviewers
+            # without a scope differ by nothing else.
+            viewer.role,
             viewer.municipalities,
             postgres,
             # Statistics' window of years is the request's year's (api/dashboards/statistics.py).
