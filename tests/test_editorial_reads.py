@@ -17,7 +17,7 @@ from api.compiled.reads import CompiledReads
 from api.editorial.access import Role
 from api.http.graphql import GraphQLEndpoint
 from api.settings import Settings
-from models import Activity
+from models import Activity, Revision
 from tests.conftest import Database, QueryCounter
 from tests.editorial import gid, token
 
@@ -27,7 +27,21 @@ ACTIVITY = """query($filter: ActivityFilter, $after: String, $first: Int) {
     edges { cursor node { id at tokenName action itemId itemKind itemSlug revision result message requestId } }
   }
 }"""
+REVISIONS = """query($id: ID!) {
+  revisions(id: $id) { __typename number author summary createdAt deleted snapshot }
+}"""
+DIFF = """query($id: ID!, $from: Int!, $to: Int!) {
+  revisionDiff(id: $id, from: $from, to: $to) { after path __typename was: before }
+}"""
 PROMISE = "gotene-medborgarlofte-2019"
+# A seed form of each kind concerning Götene (1471) and no other municipality, as the scope rule reads it.
+CONCERNING_GOTENE: dict[str, tuple[str, dict[str, Any]]] = {
+    "agreements": ("Agreement", {"parties": ["gotene-kommun", "lokalpolisomrade-vastra-skaraborg"]}),
+    "citizen_promises": ("CitizenPromise", {"municipality": "1471"}),
+    "follow_ups": ("FollowUp", {"citizen_promise": PROMISE}),
+    "service_agreements": ("ServiceAgreement", {"municipality": "1471"}),
+    "contacts": ("Contact", {"municipalities": ["1447", "1471"]}),
+}
 START = datetime(2031, 3, 1, 12, 0, tzinfo=UTC)
 
 
@@ -152,3 +166,82 @@ async def test_the_activity_log_is_refused_as_before_to_all_but_admins(fresh: Da
     for refused in ({"filter": {"itemId": gid("Municipality", "1471")}}, {"after": made_up}):
         took, body = await paths.both(ACTIVITY, {**variables, **refused}, admin)
         assert not took and body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", body
+
+
+async def _revisions(kind: str, slug: str, seed_form: dict[str, Any], count: int, start: int = 1) -> None:
+    """Revisions of a made-up item, each changing the nested values a diff finds and with keys in
+    an order neither sorted nor PostgreSQL's."""
+    for number in range(start, start + count):
+        snapshot = {"title": f"Version {number}", **seed_form, "b": {"zz": number, "a": [{"y": 1, "x": number % 2}]}}
+        await Revision.create(
+            item_type=kind,
+            item_slug=slug,
+            number=number,
+            snapshot=snapshot,
+            deleted=number == 3,
+            author="seed" if number == 1 else "admin-all",
+            summary=f"change {number}",
+            created_at=START + timedelta(microseconds=number * 120_000),
+        )
+
+
+async def test_history_is_one_compiled_statement_whatever_its_length_as_the_reference_path_answers(
+    fresh: Database, sql_counter: QueryCounter
+) -> None:
+    admin, reviewer, gotene = await token(Role.ADMIN), await token(Role.REVIEWER), await token(Role.EDITOR, ["1471"])
+    paths = Paths()
+    item = gid("CitizenPromise", "probe")
+    for count, start in ((3, 1), (40, 4)):
+        await _revisions("citizen_promises", "probe", {"municipality": "1471"}, count, start)
+        for auth in (admin, reviewer, gotene):
+            sql_counter.statements.clear()
+            took, body = await paths.both(REVISIONS, {"id": item}, auth)
+            assert took, auth
+            history = [s for s in sql_counter.statements if "FROM revision" in s and "api_token" not in s]
+            # The compiled statement, and the reference path's one (two with its scope judgement).
+            assert len(history) == (3 if auth == gotene else 2), history
+    revisions = body["data"]["revisions"]
+    assert [revision["number"] for revision in revisions] == list(range(1, 44))
+    assert revisions[2]["deleted"] and not revisions[1]["deleted"]
+    assert revisions[1]["createdAt"] == "2031-03-01T12:00:00.240000+00:00"
+    assert list(revisions[0]["snapshot"]) == ["b", "municipality", "title"]
+    assert list(revisions[0]["snapshot"]["b"]["a"][0]) == ["x", "y"]
+
+    took, body = await paths.both(DIFF, {"id": item, "from": 2, "to": 43}, gotene)
+    assert took
+    assert body["data"]["revisionDiff"] == [
+        {"after": 1, "path": "b.a[0].x", "__typename": "RevisionChange", "was": 0},
+        {"after": 43, "path": "b.zz", "__typename": "RevisionChange", "was": 2},
+        {"after": "Version 43", "path": "title", "__typename": "RevisionChange", "was": "Version 2"},
+    ]
+
+
+async def test_history_is_refused_as_before_out_of_scope_and_without_a_token(fresh: Database) -> None:
+    """Each kind's history is shown to a token whose scope its latest revision concerns, and
+    refused (the compiled path declines, the reference path words it) to others, to no token,
+    for an ID of no editable item and for a revision that is not there."""
+    gotene, ange = await token(Role.EDITOR, ["1471"]), await token(Role.EDITOR, ["2260"])
+    paths = Paths()
+    for kind, (type_name, seed_form) in CONCERNING_GOTENE.items():
+        await _revisions(kind, "probe", seed_form, 2)
+        item = gid(type_name, "probe")
+        took, _ = await paths.both(REVISIONS, {"id": item}, gotene)
+        assert took, kind
+        took, body = await paths.both(DIFF, {"id": item, "from": 1, "to": 2}, gotene)
+        assert took and len(body["data"]["revisionDiff"]) == 3, kind
+        for auth in (ange, None):
+            took, body = await paths.both(REVISIONS, {"id": item}, auth)
+            assert not took and body["data"] is None, (kind, auth)
+            assert ("no history this token may see" if auth else "editorial token") in body["errors"][0]["message"]
+    # The item moved out of Götene in its latest revision: its history with it.
+    await _revisions("citizen_promises", "probe", {"municipality": "2260"}, 1, start=3)
+    for auth, shown in ((gotene, False), (ange, True)):
+        took, body = await paths.both(REVISIONS, {"id": gid("CitizenPromise", "probe")}, auth)
+        assert took == shown and ("errors" in body) != shown
+    for variables in (
+        {"id": gid("CitizenPromise", "no-such-item")},
+        {"id": gid("Municipality", "1471")},
+        {"id": gid("CitizenPromise", "probe"), "from": 1, "to": 9},
+    ):
+        took, body = await paths.both(DIFF if "to" in variables else REVISIONS, variables, ange)
+        assert not took and body["data"] is None and body["errors"], variables

@@ -101,6 +101,17 @@ class Related:
 
 
 @dataclass(frozen=True)
+class Computed:
+    """A value read by SQL and finished in Python once the statement has run (`compute` on the
+    JSON value the SQL gives), for what SQL cannot give as the reference path does: a revision's
+    snapshot with its objects' keys in order."""
+
+    sql: str
+    kind: Kind
+    compute: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
 class Values:
     """A list of scalars, one per row of `source` joined by `where`, in `order`."""
 
@@ -130,7 +141,7 @@ class Derived:
     rows: Callable[[Grouping, str, Mapping[str, Any]], tuple[Fragment, Fragment, str]]
 
 
-Field = Value | Text | GlobalId | Nested | Related | Values | Group | Derived
+Field = Value | Text | GlobalId | Nested | Related | Values | Computed | Group | Derived
 
 
 @dataclass(frozen=True)
@@ -263,4 +274,23 @@ class Grouped:
     dimensions: Callable[[Mapping[str, Any]], list[str]]
 
 
-Root = ByKey | Listing | Everything | Grouped
+@dataclass(frozen=True)
+class Picked:
+    """A root list of rows of `target` (as `alias`) that the root's arguments pick (an item's
+    revisions). `rows(arguments, viewer)` gives the FROM-part, the condition, the order and a
+    guard (None: none); a false guard makes the statement give null, and a null list (which the
+    schema never promises) sends the request to the reference path, whose refusal it is to word,
+    as `rows` raising does. With `finish`, the statement gives each row's `reads` (fields of
+    `target` that are `Value`s or `Computed`s, read as they are, by name) and
+    `finish(rows, arguments)` computes the answer's objects from them in Python (by field name;
+    a revision diff), shaped as the document asks."""
+
+    target: str
+    alias: str
+    rows: Callable[[Mapping[str, Any], Any], tuple[Fragment, Fragment, str, Fragment | None]]
+    admits: Callable[[Any], bool] | None = None
+    reads: tuple[str, ...] = ()
+    finish: Callable[[list[Any], Mapping[str, Any]], list[dict[str, Any]]] | None = None
+
+
+Root = ByKey | Listing | Everything | Grouped | Picked

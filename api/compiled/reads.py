@@ -34,7 +34,7 @@ from graphql import DocumentNode, ExecutionResult, OperationDefinitionNode, Oper
 from strawberry import Schema
 from tortoise.context import require_context
 
-from api.compiled.compiler import MOMENT, Answer, Compiler, Unsupported
+from api.compiled.compiler import MOMENT, Answer, Compiler, Step, Unsupported, finish
 from api.compiled.dialect import b64url, enum_value
 from api.protection.documents import Bounded
 from models.sql import Compiled
@@ -118,7 +118,7 @@ class CompiledReads:
             if anywhere and context.viewer.can_preview:
                 context.preview = True
             fields = compiler.root_fields()
-            answers = {key: self._kept(compiler.root(nodes), postgres) for key, nodes in fields.items()}
+            answers = {key: self._kept(compiler.root(nodes), postgres, compiler.steps) for key, nodes in fields.items()}
         except Unsupported as reason:
             self.unsupported.put(key, str(reason))
             return None
@@ -130,7 +130,7 @@ class CompiledReads:
         self.compiled.put(request_key, (answers, context.preview))
         return await self._answer(answers, client, postgres, context)
 
-    def _kept(self, answer: Answer, postgres: bool) -> Kept:
+    def _kept(self, answer: Answer, postgres: bool, steps: list[Step]) -> Kept:
         """The answer compiled, its SQL text shared with the answers of other variables of that shape."""
         if isinstance(answer, str):
             return answer
@@ -139,7 +139,8 @@ class CompiledReads:
         if kept is None:
             self.texts.put(compiled.text, compiled.text)
             kept = compiled.text
-        return Compiled(kept, compiled.bound, compiled.late, compiled.postgres)
+        statement = Compiled(kept, compiled.bound, compiled.late, compiled.postgres)
+        return Finished(statement, tuple(steps)) if steps else statement
 
     async def _answer(
         self, answers: dict[str, Kept], client: Any, postgres: bool, context: Any
@@ -179,7 +180,16 @@ class CompiledReads:
 # A kept answer: its statement compiled for the database, or the JSON text itself. Every value a
 # statement binds follows from the document, its variables and the viewer kind, which key the
 # kept statements, except the moment visibility is judged at (bound when it runs).
-Kept = Compiled | str
+@dataclass(frozen=True)
+class Finished:
+    """A statement whose JSON Python finishes once it has run (api/compiled/compiler.py, `Step`):
+    parsed, changed at each step's path, and encoded again (orjson keeps the keys' order)."""
+
+    statement: Compiled
+    steps: tuple[Step, ...]
+
+
+Kept = Compiled | Finished | str
 
 
 async def _one(answer: Kept, now: datetime, client: Any, pool: Any) -> str | None:
@@ -191,6 +201,12 @@ async def _one(answer: Kept, now: datetime, client: Any, pool: Any) -> str | Non
     `tortoise.db_client`), where statement counts are read."""
     if isinstance(answer, str):
         return answer
+    if isinstance(answer, Finished):
+        text = await _one(answer.statement, now, client, pool)
+        value = None if text is None else orjson.loads(text)
+        for path, step in answer.steps:
+            value = finish(value, path, step)
+        return orjson.dumps(value).decode()
     values = answer.values(**{MOMENT: now})
     if pool is not None:
         client.log.debug("%s: %s", answer.text, values)

@@ -1,5 +1,13 @@
 """What the editorial reads read, declared once (api/compiled/declare.py).
 
+An item's history (`revisions`, `revisionDiff`) is the rows of `revision` its global ID picks,
+shown to editorial tokens that may see the item's drafts, judged on its latest revision's seed
+form (api/editorial/scope.py, `snapshot_concerns_sql`): the compiler reads the rows and that
+judgement in one statement, and Python finishes what SQL cannot give as the reference path does
+(a snapshot's keys in order; the diff of two snapshots, api/editorial/writes.py). A refused
+judgement gives null, and the reference path (api/editorial/queries.py, the same conditions)
+words the refusal.
+
 The activity log (`activity`, admins only) is rows of one table paged newest first by id: the
 compiler answers it in one statement with its filters, `totalCount` and cursors, as
 api/editorial/review_queries.py's resolver, which the reference path runs and which words the
@@ -12,12 +20,92 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from api.compiled.declare import GlobalId, Listing, Root, Table, Value, Visible
+from api.compiled.declare import Computed, GlobalId, Listing, Picked, Root, Table, Value, Visible
 from api.core import inputs
 from api.core.pagination import SortKey
 from api.editorial.access import Role, Viewer
+from api.editorial.scope import snapshot_concerns_sql
 from api.editorial.types import TYPE_NAMES, ActivityFilter, kind_and_slug
-from models.sql import Fragment, sql
+from api.editorial.writes import diff
+from api.protection.errors import ClientError
+from models.sql import Fragment, one_of, sql
+
+
+def in_key_order(value: Any) -> Any:
+    """A snapshot with its objects' keys sorted. PostgreSQL's jsonb keeps keys in an order of its
+    own (shorter first), SQLite's JSON text in the order written: sorted, a revision answers the
+    same bytes on both, also after a backup has moved the database from one to the other."""
+    if isinstance(value, dict):
+        return {key: in_key_order(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [in_key_order(item) for item in value]
+    return value
+
+
+CONTENT_REVISION = Table(
+    "ContentRevision",
+    {
+        "number": Value("{c}.number", "number"),
+        "author": Value("{c}.author"),
+        "summary": Value("{c}.summary"),
+        "createdAt": Value("{c}.created_at", "datetime"),
+        "deleted": Value("{c}.deleted", "boolean"),
+        "snapshot": Computed("{c}.snapshot", "json", in_key_order),
+    },
+    table="revision",
+)
+
+
+def editable_item(id: str) -> tuple[str, str]:
+    """The kind and slug of the item a global ID names, or the client's error."""
+    found = kind_and_slug(id)
+    if found is None:
+        raise ClientError(f"'{id}' is not an editable content item")
+    return found
+
+
+def history_where(kind: str, slug: str, numbers: list[int] | None = None) -> Fragment:
+    """The item's revisions (row alias `r`): those numbered, or all."""
+    where = sql("r.item_type = {} AND r.item_slug = {}", kind, slug)
+    return where if numbers is None else sql("{} AND {}", where, one_of("r.number", numbers))
+
+
+def history_guard(kind: str, slug: str, viewer: Viewer) -> Fragment | None:
+    """SQL: the viewer may see the item's history (its latest revision concerns a municipality
+    in its scope; no revision at all: no); None when its scope covers every item."""
+    if viewer.municipalities is None:
+        return None
+    scope = sql.value(sorted(viewer.municipalities))
+    concerns = snapshot_concerns_sql(kind, "l.snapshot", lambda code: one_of(code, scope))
+    return sql(
+        "(SELECT {} FROM revision l WHERE l.item_type = {} AND l.item_slug = {} ORDER BY l.number DESC LIMIT 1)",
+        concerns,
+        kind,
+        slug,
+    )
+
+
+def _revisions(arguments: Mapping[str, Any], viewer: Viewer) -> tuple[Fragment, Fragment, str, Fragment | None]:
+    kind, slug = editable_item(arguments["id"])
+    numbers = [arguments["from_"], arguments["to"]] if "to" in arguments else None
+    return sql.raw("revision r"), history_where(kind, slug, numbers), "r.number", history_guard(kind, slug, viewer)
+
+
+def changes(rows: list[Any], arguments: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """What changed from the revision `from` to `to` (RevisionChange's fields), from their rows."""
+    snapshots = {row["number"]: in_key_order(row["snapshot"]) for row in rows}
+    for number in (arguments["from_"], arguments["to"]):
+        if number not in snapshots:
+            raise ClientError(f"no revision {number}")  # the reference path words it, with the slug
+    return [
+        {"path": path, "before": before, "after": after}
+        for path, before, after in diff(snapshots[arguments["from_"]], snapshots[arguments["to"]])
+    ]
+
+
+def _editorial(viewer: Viewer) -> bool:
+    return viewer.can_preview
+
 
 # An entry's item kind as the type name of its global ID (api/editorial/types.py, TYPE_NAMES).
 _ITEM_TYPE = (
@@ -44,7 +132,7 @@ ACTIVITY_ENTRY = Table(
     table="activity",
 )
 
-DECLARED = (ACTIVITY_ENTRY,)
+DECLARED = (CONTENT_REVISION, ACTIVITY_ENTRY)
 
 
 def aware(moment: dt.datetime) -> dt.datetime:
@@ -84,6 +172,10 @@ def _admin(viewer: Viewer) -> bool:
 ACTIVITY_ORDER = (SortKey("v.id", "sort_id", descending=True, is_number=True),)
 
 ROOTS: dict[str, Root] = {
+    "revisions": Picked("ContentRevision", "r", _revisions, admits=_editorial),
+    "revisionDiff": Picked(
+        "ContentRevision", "r", _revisions, admits=_editorial, reads=("number", "snapshot"), finish=changes
+    ),
     "activity": Listing(
         "ActivityEntry",
         "activity v",
