@@ -4,12 +4,21 @@ per root field that builds that field's JSON in the database.
 Covered: the root fields the domains declare (`ROOTS` in api/<domain>/reads.py: objects by key
 and Relay connections with `first`/`after`, `pageInfo`, `totalCount`, the contract's filters
 and, where a list has several, its orders with their tagged cursors; grouped roots, the rows of
-a statistics or coverage GROUP BY statement, api/dashboards/reads.py) and `node(id:)`; below
+a statistics or coverage GROUP BY statement, api/dashboards/reads.py; picked roots, the rows
+of one table the arguments pick, such as an item's revisions, api/editorial/reads.py) and
+`node(id:)`; below
 them every declared field and relation, with fragments, inline fragments, aliases, variables,
 `__typename` and `@include`/`@skip`. Anything else raises
 `Unsupported`, and the reference path (api/execution.py, graphql-core) answers instead: fields
 not declared (sections, links, timestamps), introspection, search,
-mutations, a refused argument (its error is the reference path's to word).
+mutations, a refused argument (its error is the reference path's to word). A root that admits
+only some viewers (`admits`) declines the others (`Declined`, not kept as unsupported), and the
+reference path words their refusal.
+
+What SQL cannot give as the reference path does is finished in Python once the statement has
+run (`Step`, api/compiled/reads.py): a `Computed` value (a snapshot's keys in order) and a
+picked root's `finish` (a diff of two revisions, shaped by the document's selection). Only those
+answers are decoded and encoded again; every other answer goes out as the database's text.
 
 Visibility is part of each relation's SQL, as the loaders apply it: published and inside its
 schedule at the request's moment; in an editorial preview also the rows the token may edit

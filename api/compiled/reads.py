@@ -7,7 +7,8 @@ A request goes to the reference path (api/execution.py: planned execution, or gr
 when the compiler does not cover its document, when an argument is refused (the reference path
 words the error), when the viewer asks for a preview it may not see, or when a statement fails
 (the compiled SQL fails on purpose where the schema promises a value the data lacks, so that
-null propagation and the error are the reference path's). Reads have no side effects, so
+null propagation and the error are the reference path's), or when the viewer is one a root
+does not admit (the editorial reads). Kept statements are keyed by the viewer's role too. Reads have no side effects, so
 answering again is safe; a statement stopped by the time limit is not answered again (the
 reference path would take as long): the endpoint answers with the timeout error.
 
