@@ -81,9 +81,10 @@ async def _log(entries: int, offset: int = 0) -> None:
     """Entries one minute apart from START, with every shape of value a timestamp and an item take."""
     microseconds = (0, 120_000, 5, 999_999)
     items = (("citizen_promises", PROMISE), ("follow_ups", "x"), ("tokens", "y"), (None, None), ("agreements", ""))
+    rows = []
     for n in range(offset, offset + entries):
         kind, slug = items[n % len(items)]
-        await Activity.create(
+        entry = Activity(
             at=START + timedelta(minutes=n, microseconds=microseconds[n % len(microseconds)]),
             token_name=f"token-{n % 3}",
             action=("update", "publish", "approve")[n % 3],
@@ -94,6 +95,8 @@ async def _log(entries: int, offset: int = 0) -> None:
             message=None if n % 2 else f"note {n}",
             request_id=f"request-{n}",
         )
+        rows.append(entry)
+    await Activity.bulk_create(rows)
 
 
 def _activity_statements(counter: QueryCounter) -> list[str]:
@@ -171,18 +174,25 @@ async def test_the_activity_log_is_refused_as_before_to_all_but_admins(fresh: Da
 async def _revisions(kind: str, slug: str, seed_form: dict[str, Any], count: int, start: int = 1) -> None:
     """Revisions of a made-up item, each changing the nested values a diff finds and with keys in
     an order neither sorted nor PostgreSQL's."""
-    for number in range(start, start + count):
-        snapshot = {"title": f"Version {number}", **seed_form, "b": {"zz": number, "a": [{"y": 1, "x": number % 2}]}}
-        await Revision.create(
-            item_type=kind,
-            item_slug=slug,
-            number=number,
-            snapshot=snapshot,
-            deleted=number == 3,
-            author="seed" if number == 1 else "admin-all",
-            summary=f"change {number}",
-            created_at=START + timedelta(microseconds=number * 120_000),
-        )
+    await Revision.bulk_create(
+        [
+            Revision(
+                item_type=kind,
+                item_slug=slug,
+                number=number,
+                snapshot={
+                    "title": f"Version {number}",
+                    **seed_form,
+                    "b": {"zz": number, "a": [{"y": 1, "x": number % 2}]},
+                },
+                deleted=number == 3,
+                author="seed" if number == 1 else "admin-all",
+                summary=f"change {number}",
+                created_at=START + timedelta(microseconds=number * 120_000),
+            )
+            for number in range(start, start + count)
+        ]
+    )
 
 
 async def test_history_is_one_compiled_statement_whatever_its_length_as_the_reference_path_answers(
