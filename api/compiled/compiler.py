@@ -6,9 +6,8 @@ and Relay connections with `first`/`after`, `pageInfo`, `totalCount`, the contra
 and, where a list has several, its orders with their tagged cursors; grouped roots, the rows of
 a statistics or coverage GROUP BY statement, api/dashboards/reads.py; picked roots, the rows
 of one table the arguments pick, such as an item's revisions, api/editorial/reads.py) and
-`node(id:)`; below
-them every declared field and relation, with fragments, inline fragments, aliases, variables,
-`__typename` and `@include`/`@skip`. Anything else raises
+`node(id:)`; below them every declared field and relation, with fragments, inline fragments,
+aliases, variables, `__typename` and `@include`/`@skip`. Anything else raises
 `Unsupported`, and the reference path (api/execution.py, graphql-core) answers instead: fields
 not declared (sections, links, timestamps), introspection, search,
 mutations, a refused argument (its error is the reference path's to word). A root that admits

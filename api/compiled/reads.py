@@ -8,9 +8,10 @@ when the compiler does not cover its document, when an argument is refused (the 
 words the error), when the viewer asks for a preview it may not see, or when a statement fails
 (the compiled SQL fails on purpose where the schema promises a value the data lacks, so that
 null propagation and the error are the reference path's), or when the viewer is one a root
-does not admit (the editorial reads). Kept statements are keyed by the viewer's role too. Reads have no side effects, so
-answering again is safe; a statement stopped by the time limit is not answered again (the
-reference path would take as long): the endpoint answers with the timeout error.
+does not admit (the editorial reads; kept statements are keyed by the viewer's role too). Reads
+have no side effects, so answering again is safe; a statement stopped by the time limit is not
+answered again (the reference path would take as long): the endpoint answers with the timeout
+error.
 
 Which documents the compiler covers is kept per document text and operation, so a document it
 does not cover costs one dictionary look-up per request after the first. The statements of a
