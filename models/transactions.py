@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from enum import StrEnum
 from typing import Any
 
@@ -36,6 +37,16 @@ from models.config import lock_wait
 
 # The advisory lock key of content writes ("samverkan" in ASCII, truncated to 64 bits).
 CONTENT_LOCK = 0x73616D7665726B61
+
+# Set while an exclusive transaction runs (in its task): no other content write runs then.
+_EXCLUSIVE: ContextVar[bool] = ContextVar("exclusive_write", default=False)
+
+
+def in_exclusive_write() -> bool:
+    """Whether this runs inside `write_transaction(exclusive=True)`: no other content write
+    can run until it ends."""
+    return _EXCLUSIVE.get()
+
 
 # An exclusive transaction (a seed load) waits this long for another one to finish.
 LOAD_WAIT = 120.0
@@ -94,7 +105,11 @@ async def write_transaction(*, exclusive: bool = False) -> AsyncIterator[None]:
                     await transaction.execute_script(f"SET LOCAL lock_timeout = '{int(LOAD_WAIT)}s'")
                 function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
                 await transaction.execute_query(f"SELECT {function}({CONTENT_LOCK})")
-            yield
+            token = _EXCLUSIVE.set(exclusive)
+            try:
+                yield
+            finally:
+                _EXCLUSIVE.reset(token)
     except Exception as error:
         cause = busy_cause(error)
         if cause is None:

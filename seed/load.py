@@ -352,13 +352,14 @@ async def load_bundle(
             for located in [list(bundle.items[kind].items())]
             for start in range(0, len(located), BATCH)
         ]
-        # The next batch's Markdown is rendered in a thread while this one waits for the
-        # database (one batch ahead, so the renderer's cache still holds it when it is written;
-        # a batch the thread has not begun when its turn comes is left to the writer). Not after
-        # a batch that wrote nothing: a load of unchanged content would render for nothing.
+        # The next batch's Markdown is rendered, and its items hashed and dumped for their
+        # revisions (Writer.work_ahead), in a thread while this one waits for the database (one
+        # batch ahead, so the renderer's cache still holds it when it is written; a batch the
+        # thread has not begun when its turn comes is left to the writer). Not after a batch
+        # that wrote nothing: a load of unchanged content would render for nothing.
         with ThreadPoolExecutor(max_workers=1) as ahead:
             try:
-                pending = ahead.submit(_render_ahead, batches[0]) if batches else None
+                pending = ahead.submit(_work_ahead, writer, batches[0]) if batches else None
                 await _organisations(writer, bundle, summary)
                 await _areas(writer, bundle, summary)
                 wrote = True
@@ -366,7 +367,7 @@ async def load_bundle(
                     if pending is not None:
                         pending.cancel()
                     if wrote and number + 1 < len(batches):
-                        pending = ahead.submit(_render_ahead, batches[number + 1])
+                        pending = ahead.submit(_work_ahead, writer, batches[number + 1])
                     before = summary.written()
                     await _items(writer, kind, batch, force, summary)
                     wrote = summary.written() > before
@@ -379,9 +380,11 @@ async def load_bundle(
     return summary
 
 
-def _render_ahead(batch: tuple[str, int, list[tuple[str, Located]], int]) -> None:
+def _work_ahead(writer: Writer, batch: tuple[str, int, list[tuple[str, Located]], int]) -> None:
     kind, _, located, _ = batch
-    render_ahead(kind, [item.item for _, item in located])
+    items = [item.item for _, item in located]
+    render_ahead(kind, items)
+    writer.work_ahead([item for item in items if isinstance(item, fmt.Item)])
 
 
 async def refresh_planner_statistics() -> None:

@@ -24,7 +24,7 @@ from models.transactions import write_transaction
 from seed.export import export_texts, write_files
 from seed.load import Invalidated, Summary, known_data, load_bundle
 from seed.pipeline import check_path
-from seed.rows import Rows, converter
+from seed.rows import Rows, encoder
 from seed.validate import read_files, seed_files, validate_documents
 from tests.conftest import ROOT, SEED_CONTENT, Database, QueryCounter, _Registry
 from tests.content import load_documents, municipality_content
@@ -323,23 +323,28 @@ async def test_a_load_checks_its_files_again_inside_its_transaction_and_writes_n
 
 
 def test_bulk_converters_give_what_the_fields_give() -> None:
-    """The converters bulk rows are encoded with (seed.rows.converter, which does the common
-    cases itself) return what each field's `to_db_value` returns and refuse what it refuses."""
+    """The code bulk rows are encoded with (seed.rows.encoder, which does the common cases
+    itself) returns what each field's `to_db_value` returns and refuses what it refuses, one
+    column at a time and all of a model's columns in one row."""
     samples: list[object] = [None, "", "x", "x" * 5_000, 7, True, 1.5, "KOMMUN", *Actor, *PublicationStatus]
     checked = 0
     for model in (Commitment, CitizenPromise, FollowUpEntry, Revision, Person):
         for name in model._meta.fields_db_projection:
             field = model._meta.fields_map[name]
-            convert = converter(field, model)
+            encode = encoder(model, (name,))
             for value in samples:
                 try:
                     expected: tuple[object, ...] = ("ok", field.to_db_value(value, model))
                 except Exception as error:
                     expected = ("refused", type(error))
                 try:
-                    got: tuple[object, ...] = ("ok", convert(value))
+                    got: tuple[object, ...] = ("ok", encode({name: value})[0])
                 except Exception as error:
                     got = ("refused", type(error))
                 assert (got, type(got[1])) == (expected, type(expected[1])), (model.__name__, name, value)
                 checked += 1
     assert checked > 500
+    names = tuple(Commitment._meta.fields_db_projection)
+    row = {name: getattr(Commitment(key="k", text="t", actor=Actor.POLIS, position=1), name, None) for name in names}
+    fields = Commitment._meta.fields_map
+    assert encoder(Commitment, names)(row) == [fields[name].to_db_value(row[name], Commitment) for name in names]

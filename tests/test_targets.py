@@ -746,7 +746,7 @@ async def test_dcat_ap_se_describes_each_dataset_with_its_distributions(seeded: 
                 assert (await client.get(url.removeprefix("http://samverkan.test"))).status_code == 200
 
 
-async def test_the_database_refuses_a_result_on_another_promises_target_and_negative_quantities(
+async def test_the_database_refuses_a_result_or_a_commitment_link_of_another_promise_and_negative_quantities(
     fresh: Database, tmp_path: Path
 ) -> None:
     other = copy.deepcopy(DOCUMENT)
@@ -760,12 +760,33 @@ async def test_the_database_refuses_a_result_on_another_promises_target_and_nega
         " JOIN citizen_promise p ON p.id = c.citizen_promise_id WHERE p.slug = 'annat-lofte' AND t.key = 'vandringar'"
     )
     foreign = dict(row)["id"]
-    for statement in (
-        f"UPDATE follow_up_entry_result SET target_id = {int(foreign)} WHERE target_id IS NOT NULL",
-        "UPDATE follow_up_entry_result SET quantity = -1",
-        "UPDATE commitment_target SET quantity = -1",
+    _, [row] = await connection.execute_query(
+        "SELECT c.id FROM commitment c JOIN citizen_promise p ON p.id = c.citizen_promise_id"
+        " WHERE p.slug = 'annat-lofte' ORDER BY c.id LIMIT 1"
+    )
+    foreign_commitment = int(dict(row)["id"])
+    result_rule, link_rule = "follow_up_entry_result_same_promise", "follow_up_entry_commitment_same_promise"
+    for statement, rule in (
+        (f"UPDATE follow_up_entry_result SET target_id = {int(foreign)} WHERE target_id IS NOT NULL", result_rule),
+        (
+            "INSERT INTO follow_up_entry_result (entry_id, position, quantity, approximate, counted, phrase, target_id)"
+            f" SELECT entry_id, 99, 1, false, 'x', 'x', {int(foreign)} FROM follow_up_entry_result LIMIT 1",
+            result_rule,
+        ),
+        (
+            f"UPDATE follow_up_entry_commitment SET commitment_id = {foreign_commitment}"
+            " WHERE id = (SELECT MIN(id) FROM follow_up_entry_commitment)",
+            link_rule,
+        ),
+        (
+            "INSERT INTO follow_up_entry_commitment (entry_id, commitment_id, position)"
+            f" SELECT entry_id, {foreign_commitment}, 99 FROM follow_up_entry_commitment LIMIT 1",
+            link_rule,
+        ),
+        ("UPDATE follow_up_entry_result SET quantity = -1", None),
+        ("UPDATE commitment_target SET quantity = -1", None),
     ):
-        with pytest.raises((IntegrityError, OperationalError)):
+        with pytest.raises((IntegrityError, OperationalError), match=rule):
             await connection.execute_query(statement)
     async with make_client() as client:
         statuses = (await graphql(client, READ, {"slug": PROMISE, "followUp": FOLLOW_UP}))["followUp"]["targetStatuses"]

@@ -4,12 +4,20 @@ per root field that builds that field's JSON in the database.
 Covered: the root fields the domains declare (`ROOTS` in api/<domain>/reads.py: objects by key
 and Relay connections with `first`/`after`, `pageInfo`, `totalCount`, the contract's filters
 and, where a list has several, its orders with their tagged cursors; grouped roots, the rows of
-a statistics or coverage GROUP BY statement, api/dashboards/reads.py) and `node(id:)`; below
-them every declared field and relation, with fragments, inline fragments, aliases, variables,
-`__typename` and `@include`/`@skip`. Anything else raises
+a statistics or coverage GROUP BY statement, api/dashboards/reads.py; picked roots, the rows
+of one table the arguments pick, such as an item's revisions, api/editorial/reads.py) and
+`node(id:)`; below them every declared field and relation, with fragments, inline fragments,
+aliases, variables, `__typename` and `@include`/`@skip`. Anything else raises
 `Unsupported`, and the reference path (api/execution.py, graphql-core) answers instead: fields
 not declared (sections, links, timestamps), introspection, search,
-mutations, a refused argument (its error is the reference path's to word).
+mutations, a refused argument (its error is the reference path's to word). A root that admits
+only some viewers (`admits`) declines the others (`Declined`, not kept as unsupported), and the
+reference path words their refusal.
+
+What SQL cannot give as the reference path does is finished in Python once the statement has
+run (`Step`, api/compiled/reads.py): a `Computed` value (a snapshot's keys in order) and a
+picked root's `finish` (a diff of two revisions, shaped by the document's selection). Only those
+answers are decoded and encoded again; every other answer goes out as the database's text.
 
 Visibility is part of each relation's SQL, as the loaders apply it: published and inside its
 schedule at the request's moment; in an editorial preview also the rows the token may edit
@@ -24,7 +32,7 @@ generic plan each). Building the text is a walk over the selection, done per req
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from string import Formatter
 from typing import Any
 
@@ -57,6 +65,7 @@ from api.compiled import registry
 from api.compiled.declare import (
     SCOPED_TABLES,
     ByKey,
+    Computed,
     Derived,
     Everything,
     GlobalId,
@@ -65,6 +74,7 @@ from api.compiled.declare import (
     Grouping,
     Listing,
     Nested,
+    Picked,
     Related,
     Shape,
     Table,
@@ -87,11 +97,31 @@ class Unsupported(Exception):
     """The document or request uses something the compiler does not cover."""
 
 
+class Declined(Exception):
+    """The viewer may not read the root field: the reference path words the refusal. Not kept
+    as `Unsupported` is, since another viewer may read the same document."""
+
+
 # A root field's answer: a statement giving one row with its JSON as column `j`, or the JSON
 # text itself when no statement is needed (`node` of a type nothing has). The request's moment
 # is left to be bound when it runs (`MOMENT`), so a kept statement serves later requests.
 Answer = Fragment | str
 MOMENT = "now"
+
+# What Python finishes in a root field's JSON once its statement has run (`Computed`, `Picked`):
+# the value at a path of response keys (lists on the way: each item's), and the function.
+Step = tuple[tuple[str, ...], Callable[[Any], Any]]
+
+
+def finish(value: Any, path: tuple[str, ...], step: Callable[[Any], Any]) -> Any:
+    """`value` with `step` applied at `path` (each item's, through lists; a null object has nothing)."""
+    if not path:
+        return step(value)
+    if isinstance(value, list):
+        return [finish(item, path, step) for item in value]
+    if isinstance(value, dict) and path[0] in value:
+        value[path[0]] = finish(value[path[0]], path[1:], step)
+    return value
 
 
 class Compiler:
@@ -124,6 +154,9 @@ class Compiler:
         # While a grouped root compiles: its request and the dimensions it groups by.
         self.grouping: Grouping | None = None
         self.dimensions: list[str] = []
+        # The response keys down to the field being compiled, and the root field's steps.
+        self.path: list[str] = []
+        self.steps: list[Step] = []
 
     # ------------------------------------------------------------ the operation
 
@@ -173,6 +206,8 @@ class Compiler:
         return False
 
     def root(self, nodes: list[FieldNode]) -> Answer:
+        """The root field's answer; what Python finishes in it is then in `steps`."""
+        self.path, self.steps = [], []
         node = nodes[0]
         name = node.name.value
         if name == "__typename":
@@ -189,11 +224,17 @@ class Compiler:
         if isinstance(declared, ByKey):
             return self.by_key(declared, definition, nodes, arguments[declared.argument])
         if isinstance(declared, Listing):
+            if declared.admits is not None and not declared.admits(self.context.viewer):
+                raise Declined(name)
             return self.listing(declared, definition, nodes, arguments)
         if isinstance(declared, Everything):
             return self.everything(declared, definition, nodes)
         if isinstance(declared, Grouped):
             return self.grouped(declared, definition, nodes, arguments)
+        if isinstance(declared, Picked):
+            if declared.admits is not None and not declared.admits(self.context.viewer):
+                raise Declined(name)
+            return self.picked(declared, definition, nodes, arguments)
         raise Unsupported(f"the root field {name} is not declared")
 
     def node(self, definition: GraphQLField, nodes: list[FieldNode], global_id: str) -> Answer:
@@ -257,6 +298,48 @@ class Compiler:
             self.grouping, self.dimensions = None, []
         return sql("SELECT {} AS j", rows)
 
+    def picked(
+        self, declared: Picked, definition: GraphQLField, nodes: list[FieldNode], arguments: Mapping[str, Any]
+    ) -> Answer:
+        table = self.types[declared.target]
+        assert isinstance(table, Table)
+        item_type = get_named_type(definition.type)
+        assert isinstance(item_type, GraphQLObjectType)
+        source, where, order, guard = declared.rows(arguments, self.context.viewer)
+        c = declared.alias
+        if declared.finish is None:
+            item = self.object(table, c, item_type, nodes)
+        else:
+            read = [table.fields[name] for name in declared.reads]
+            assert all(isinstance(value, Value | Computed) for value in read)
+            item = self.dialect.object(
+                [
+                    (name, self.dialect.value(sql.raw(value.sql.format(c=c)), value.kind))
+                    for name, value in zip(declared.reads, read, strict=True)
+                    if isinstance(value, Value | Computed)
+                ]
+            )
+            self.steps.append(((), _shaped(declared.finish, arguments, self.shape(item_type, nodes), item_type.name)))
+        rows = self.dialect.array(item, source, where, sql.raw(order))
+        if guard is not None:
+            rows = sql("CASE WHEN {} THEN {} END", guard, rows)
+            self.steps.insert(0, ((), _present))
+        return sql("SELECT {} AS j", rows)
+
+    def shape(self, object_type: GraphQLObjectType, nodes: list[FieldNode]) -> list[tuple[str, str | None]]:
+        """The response keys of a Python-computed object of `object_type` and the field each
+        gives (None: `__typename`); its fields must be scalars."""
+        keys: list[tuple[str, str | None]] = []
+        for key, field_nodes in self.collect(object_type, _selections(nodes)).items():
+            name = field_nodes[0].name.value
+            if name == "__typename":
+                keys.append((key, None))
+            elif field_nodes[0].selection_set is not None or object_type.fields[name].args:
+                raise Unsupported(f"{object_type.name}.{name} of a computed object")
+            else:
+                keys.append((key, name))
+        return keys
+
     def listing(
         self, declared: Listing, definition: GraphQLField, nodes: list[FieldNode], arguments: Mapping[str, Any]
     ) -> Answer:
@@ -295,7 +378,9 @@ class Compiler:
             elif name == "totalCount":
                 pairs.append((key, sql("(SELECT COUNT(*) FROM {} WHERE {})", sql.raw(tables), condition)))
             elif name == "edges":
+                self.path.append(key)
                 pairs.append((key, self.edges(table, connection_type.fields[name], field_nodes, cursor, first)))
+                self.path.pop()
             elif name == "pageInfo":
                 pairs.append((key, self.page_info(connection_type.fields[name], field_nodes, cursor, first, request)))
             else:
@@ -327,7 +412,9 @@ class Compiler:
             elif name == "node":
                 node_type = get_named_type(edge_type.fields[name].type)
                 assert isinstance(node_type, GraphQLObjectType)
+                self.path.append(key)
                 pairs.append((key, self.object(table, c, node_type, field_nodes)))
+                self.path.pop()
             else:
                 raise Unsupported(f"{edge_type.name}.{name}")
         source = sql.raw(f"page pg JOIN {table.table} {c} ON {_row_key(table).format(c=c)} = pg.id")
@@ -372,7 +459,9 @@ class Compiler:
             declared = shape.fields.get(name)
             if declared is None or name.startswith("__"):
                 raise Unsupported(f"{object_type.name}.{name} is not declared")
+            self.path.append(key)
             pairs.append((key, self.field(shape, declared, alias, object_type.fields[name], field_nodes)))
+            self.path.pop()
         if len(pairs) > MAX_KEYS:
             raise Unsupported("too many fields in one object")
         return self.dialect.object(pairs)
@@ -391,6 +480,9 @@ class Compiler:
             if declared.may_be_null and isinstance(definition.type, GraphQLNonNull):
                 value = self.dialect.fail_if_null(value, anchor, json_value=False)
             return self.dialect.value(value, declared.kind)
+        if isinstance(declared, Computed):
+            self.steps.append((tuple(self.path), declared.compute))
+            return self.dialect.value(sql.raw(declared.sql.format(c=alias)), declared.kind)
         if isinstance(declared, Text):
             # Every format is a stored column (models/rendered.py), as the reference path reads it.
             text_format = arguments.get("format")
@@ -398,6 +490,9 @@ class Compiler:
             text = text.format(c=alias)
             return sql.raw(text if declared.default is None else f"COALESCE({text}, '{declared.default}')")
         if isinstance(declared, GlobalId):
+            if declared.of is not None:
+                typed = f"{declared.of} || ':' || {declared.key}"
+                return self.dialect.base64(sql.raw(typed.format(c=alias)))
             assert isinstance(shape, Table)
             return self.dialect.global_id(shape.name, sql.raw(shape.key.format(c=alias)))
         if isinstance(declared, Nested):
@@ -530,6 +625,30 @@ def _filled(template: str, aliases: Mapping[str, str], values: Mapping[str, Any]
         if name is not None:
             parts.append(sql.raw(aliases[name]) if name in aliases else sql.value(values[name]))
     return sql.join(parts, "")
+
+
+def _present(value: Any) -> Any:
+    """A root list the statement gave as null: its guard refused (`Picked`)."""
+    if value is None:
+        raise Declined("the statement's guard")
+    return value
+
+
+def _shaped(
+    compute: Callable[[list[Any], Mapping[str, Any]], list[dict[str, Any]]],
+    arguments: Mapping[str, Any],
+    keys: list[tuple[str, str | None]],
+    type_name: str,
+) -> Callable[[Any], Any]:
+    """The step of a `Picked.finish`: its objects with the response keys the document asks."""
+
+    def step(rows: Any) -> Any:
+        return [
+            {key: type_name if name is None else found[name] for key, name in keys}
+            for found in compute(rows, arguments)
+        ]
+
+    return step
 
 
 def _selections(nodes: list[FieldNode]) -> list[SelectionSetNode]:

@@ -32,7 +32,7 @@ from typing import Any, Literal
 from models.sql import Fragment
 
 # What JSON a value is: how each database turns it into JSON differs for booleans and JSON columns.
-Kind = Literal["text", "number", "date", "enum", "boolean", "json"]
+Kind = Literal["text", "number", "date", "datetime", "enum", "boolean", "json"]
 
 # Extra conditions a relation's arguments add: (child alias, arguments by Python name).
 Conditions = Callable[[str, Mapping[str, Any]], list[Fragment]]
@@ -68,7 +68,12 @@ class Text:
 
 @dataclass(frozen=True)
 class GlobalId:
-    """The type's global ID: base64("Type:key") from its Table's key."""
+    """The type's global ID: base64("Type:key") from its Table's key; with `of`, the ID of
+    another row whose type name is SQL too (`of`, on {c}) and its key `key` (an activity log
+    entry's item): null when either is."""
+
+    of: str | None = None
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,17 @@ class Related:
     arguments: Conditions | None = None
     # The schema promises a value (a non-null to-one relation): see Value.may_be_null.
     required: bool = False
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A value read by SQL and finished in Python once the statement has run (`compute` on the
+    JSON value the SQL gives), for what SQL cannot give as the reference path does: a revision's
+    snapshot with its objects' keys in order."""
+
+    sql: str
+    kind: Kind
+    compute: Callable[[Any], Any]
 
 
 @dataclass(frozen=True)
@@ -125,7 +141,7 @@ class Derived:
     rows: Callable[[Grouping, str, Mapping[str, Any]], tuple[Fragment, Fragment, str]]
 
 
-Field = Value | Text | GlobalId | Nested | Related | Values | Group | Derived
+Field = Value | Text | GlobalId | Nested | Related | Values | Computed | Group | Derived
 
 
 @dataclass(frozen=True)
@@ -223,6 +239,9 @@ class Listing:
     # and its FROM-part (an order may read the tables another way) from the arguments (by
     # Python name).
     ordered: Callable[[Mapping[str, Any]], tuple[tuple[Any, ...], str | None, str]] | None = None
+    # Who may read the list (the request's Viewer); anyone else is declined, and the reference
+    # path words the refusal. None: everyone.
+    admits: Callable[[Any], bool] | None = None
 
     def order(self, arguments: Mapping[str, Any]) -> tuple[tuple[Any, ...], str | None, str]:
         """The keys, the cursors' tag and the FROM-part of the page the arguments ask for: both
@@ -263,4 +282,23 @@ class Grouped:
     dimensions: Callable[[Mapping[str, Any]], list[str]]
 
 
-Root = ByKey | Listing | Everything | Grouped
+@dataclass(frozen=True)
+class Picked:
+    """A root list of rows of `target` (as `alias`) that the root's arguments pick (an item's
+    revisions). `rows(arguments, viewer)` gives the FROM-part, the condition, the order and a
+    guard (None: none); a false guard makes the statement give null, and a null list (which the
+    schema never promises) sends the request to the reference path, whose refusal it is to word,
+    as `rows` raising does. With `finish`, the statement gives each row's `reads` (fields of
+    `target` that are `Value`s or `Computed`s, read as they are, by name) and
+    `finish(rows, arguments)` computes the answer's objects from them in Python (by field name;
+    a revision diff), shaped as the document asks."""
+
+    target: str
+    alias: str
+    rows: Callable[[Mapping[str, Any], Any], tuple[Fragment, Fragment, str, Fragment | None]]
+    admits: Callable[[Any], bool] | None = None
+    reads: tuple[str, ...] = ()
+    finish: Callable[[list[Any], Mapping[str, Any]], list[dict[str, Any]]] | None = None
+
+
+Root = ByKey | Listing | Everything | Grouped | Picked

@@ -50,6 +50,20 @@ class Dialect:
             )
         if kind == "json":
             return sql("CAST({} AS json)", fragment) if self.postgres else sql("json({})", fragment)
+        if kind == "datetime":
+            # As the reference path writes a timestamp (datetime.isoformat(), in UTC): Tortoise
+            # keeps them in SQLite as `str()` of the UTC time, which differs only by the "T".
+            if not self.postgres:
+                return sql("(substr({}, 1, 10) || 'T' || substr({}, 12))", fragment, fragment)
+            return sql(
+                "(to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+                " || CASE WHEN date_trunc('second', {}) = {} THEN '' ELSE to_char({} AT TIME ZONE 'UTC', '.US') END"
+                " || '+00:00')",
+                fragment,
+                fragment,
+                fragment,
+                fragment,
+            )
         if kind == "date" and self.postgres:
             # PostgreSQL's ±infinity (what asyncpg stores for date.max and date.min, written by
             # hand: the API refuses such dates) read as asyncpg reads them, as the reference path does.

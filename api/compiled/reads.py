@@ -7,9 +7,11 @@ A request goes to the reference path (api/execution.py: planned execution, or gr
 when the compiler does not cover its document, when an argument is refused (the reference path
 words the error), when the viewer asks for a preview it may not see, or when a statement fails
 (the compiled SQL fails on purpose where the schema promises a value the data lacks, so that
-null propagation and the error are the reference path's). Reads have no side effects, so
-answering again is safe; a statement stopped by the time limit is not answered again (the
-reference path would take as long): the endpoint answers with the timeout error.
+null propagation and the error are the reference path's), or when the viewer is one a root
+does not admit (the editorial reads; kept statements are keyed by the viewer's role too). Reads
+have no side effects, so answering again is safe; a statement stopped by the time limit is not
+answered again (the reference path would take as long): the endpoint answers with the timeout
+error.
 
 Which documents the compiler covers is kept per document text and operation, so a document it
 does not cover costs one dictionary look-up per request after the first. The statements of a
@@ -34,7 +36,7 @@ from graphql import DocumentNode, ExecutionResult, OperationDefinitionNode, Oper
 from strawberry import Schema
 from tortoise.context import require_context
 
-from api.compiled.compiler import MOMENT, Answer, Compiler, Unsupported
+from api.compiled.compiler import MOMENT, Answer, Compiler, Step, Unsupported, finish
 from api.compiled.dialect import b64url, enum_value
 from api.protection.documents import Bounded
 from models.sql import Compiled
@@ -93,6 +95,9 @@ class CompiledReads:
             operation_name,
             orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS),
             viewer.can_preview,
+            # Roots some roles may read and others not (`Listing.admits`): admins and reviewers
+            # without a scope differ by nothing else.
+            viewer.role,
             viewer.municipalities,
             postgres,
             # Statistics' window of years is the request's year's (api/dashboards/statistics.py).
@@ -115,7 +120,7 @@ class CompiledReads:
             if anywhere and context.viewer.can_preview:
                 context.preview = True
             fields = compiler.root_fields()
-            answers = {key: self._kept(compiler.root(nodes), postgres) for key, nodes in fields.items()}
+            answers = {key: self._kept(compiler.root(nodes), postgres, compiler.steps) for key, nodes in fields.items()}
         except Unsupported as reason:
             self.unsupported.put(key, str(reason))
             return None
@@ -127,7 +132,7 @@ class CompiledReads:
         self.compiled.put(request_key, (answers, context.preview))
         return await self._answer(answers, client, postgres, context)
 
-    def _kept(self, answer: Answer, postgres: bool) -> Kept:
+    def _kept(self, answer: Answer, postgres: bool, steps: list[Step]) -> Kept:
         """The answer compiled, its SQL text shared with the answers of other variables of that shape."""
         if isinstance(answer, str):
             return answer
@@ -136,7 +141,8 @@ class CompiledReads:
         if kept is None:
             self.texts.put(compiled.text, compiled.text)
             kept = compiled.text
-        return Compiled(kept, compiled.bound, compiled.late, compiled.postgres)
+        statement = Compiled(kept, compiled.bound, compiled.late, compiled.postgres)
+        return Finished(statement, tuple(steps)) if steps else statement
 
     async def _answer(
         self, answers: dict[str, Kept], client: Any, postgres: bool, context: Any
@@ -176,7 +182,16 @@ class CompiledReads:
 # A kept answer: its statement compiled for the database, or the JSON text itself. Every value a
 # statement binds follows from the document, its variables and the viewer kind, which key the
 # kept statements, except the moment visibility is judged at (bound when it runs).
-Kept = Compiled | str
+@dataclass(frozen=True)
+class Finished:
+    """A statement whose JSON Python finishes once it has run (api/compiled/compiler.py, `Step`):
+    parsed, changed at each step's path, and encoded again (orjson keeps the keys' order)."""
+
+    statement: Compiled
+    steps: tuple[Step, ...]
+
+
+Kept = Compiled | Finished | str
 
 
 async def _one(answer: Kept, now: datetime, client: Any, pool: Any) -> str | None:
@@ -188,6 +203,12 @@ async def _one(answer: Kept, now: datetime, client: Any, pool: Any) -> str | Non
     `tortoise.db_client`), where statement counts are read."""
     if isinstance(answer, str):
         return answer
+    if isinstance(answer, Finished):
+        text = await _one(answer.statement, now, client, pool)
+        value = None if text is None else orjson.loads(text)
+        for path, step in answer.steps:
+            value = finish(value, path, step)
+        return orjson.dumps(value).decode()
     values = answer.values(**{MOMENT: now})
     if pool is not None:
         client.log.debug("%s: %s", answer.text, values)

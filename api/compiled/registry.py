@@ -12,6 +12,7 @@ from api.compiled.declare import PERIOD_SHAPE, Root, Shape
 def types() -> dict[str, Shape]:
     from api.agreements import reads as agreements
     from api.dashboards import reads as dashboards
+    from api.editorial import reads as editorial
     from api.followups import reads as followups
     from api.geography import reads as geography
     from api.people import reads as people
@@ -19,7 +20,7 @@ def types() -> dict[str, Shape]:
     from api.services import reads as services
 
     declared: list[Shape] = [PERIOD_SHAPE]
-    for module in (geography, agreements, promises, followups, services, people, dashboards):
+    for module in (geography, agreements, promises, followups, services, people, dashboards, editorial):
         declared.extend(module.DECLARED)
     return {shape.name: shape for shape in declared}
 
@@ -28,11 +29,12 @@ def types() -> dict[str, Shape]:
 def roots() -> dict[str, Root]:
     from api.agreements import reads as agreements
     from api.dashboards import reads as dashboards
+    from api.editorial import reads as editorial
     from api.followups import reads as followups
     from api.geography import reads as geography
     from api.promises import reads as promises
 
     found: dict[str, Root] = {}
-    for module in (geography, agreements, promises, followups, dashboards):
+    for module in (geography, agreements, promises, followups, dashboards, editorial):
         found.update(module.ROOTS)
     return found

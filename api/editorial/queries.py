@@ -18,11 +18,14 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.core.relay import to_global_id
+from api.core.sql import Decode, Row
+from api.editorial.reads import changes, editable_item, history_guard, history_where, in_key_order
 from api.editorial.scope import concerned, may_see_drafts
-from api.editorial.types import TYPE_NAMES, ContentRevision, EditorialItem, RevisionChange, as_json, kind_and_slug
-from api.editorial.writes import diff, reference_data
+from api.editorial.types import TYPE_NAMES, ContentRevision, EditorialItem, RevisionChange, as_json
+from api.editorial.writes import reference_data
 from api.protection.errors import ClientError
-from models import Review, Revision
+from models import Review
+from models.sql import sql
 from seed import format as fmt
 from seed.export import EXPORTERS, MODELS, export_areas, export_organisations
 from seed.load import known_data
@@ -33,41 +36,28 @@ def _require_editorial(info: Info[Context, Any]) -> None:
         raise ClientError("history and seed-form items need an editorial token (Authorization: Bearer <token>)")
 
 
-def _item(id: str) -> tuple[str, str]:
-    found = kind_and_slug(id)
-    if found is None:
-        raise ClientError(f"'{id}' is not an editable content item")
-    return found
-
-
-async def _history(info: Info[Context, Any], id: str, numbers: list[int] | None = None) -> tuple[str, list[Revision]]:
-    """The item's revisions (those numbered, or all), if the token may see its history."""
+async def _history(info: Info[Context, Any], id: str, numbers: list[int] | None = None) -> tuple[str, list[Row]]:
+    """The item's revisions (those numbered, or all), if the token may see its history: the
+    conditions the compiled path reads them by (api/editorial/reads.py)."""
     _require_editorial(info)
-    kind, slug = _item(id)
+    kind, slug = editable_item(id)
     viewer = info.context.viewer
-    if viewer.municipalities is not None:
-        latest = await Revision.filter(item_type=kind, item_slug=slug).order_by("-number").first()
-        # Out of scope reads as no history at all: nothing is told about items outside it.
-        if latest is None or not may_see_drafts(viewer, (await concerned(kind, [latest.snapshot]))[0]):
-            raise ClientError(
-                f"'{slug}' has no history this token may see: a token sees the history of items concerning a"
-                f" municipality in its scope ({viewer.describe_scope()})"
-            )
-    rows = Revision.filter(item_type=kind, item_slug=slug)
-    if numbers is not None:
-        rows = rows.filter(number__in=numbers)
-    return slug, await rows.order_by("number")
-
-
-def _in_key_order(value: Any) -> Any:
-    """A snapshot with its objects' keys sorted. PostgreSQL's jsonb keeps keys in an order of its
-    own (shorter first), SQLite's JSON text in the order written: sorted, a revision answers the
-    same bytes on both, also after a backup has moved the database from one to the other."""
-    if isinstance(value, dict):
-        return {key: _in_key_order(value[key]) for key in sorted(value)}
-    if isinstance(value, list):
-        return [_in_key_order(item) for item in value]
-    return value
+    guard = history_guard(kind, slug, viewer)
+    # Out of scope reads as no history at all: nothing is told about items outside it.
+    if guard is not None and not (await info.context.rows(sql("SELECT {} AS shown", guard)))[0]["shown"]:
+        raise ClientError(
+            f"'{slug}' has no history this token may see: a token sees the history of items concerning a"
+            f" municipality in its scope ({viewer.describe_scope()})"
+        )
+    rows = await info.context.rows(
+        sql(
+            "SELECT r.number, r.author, r.summary, r.created_at, r.deleted, r.snapshot FROM revision r"
+            " WHERE {} ORDER BY r.number",
+            history_where(kind, slug, numbers),
+        ),
+        Decode(datetimes=("created_at",), json=("snapshot",), booleans=("deleted",)),
+    )
+    return slug, rows
 
 
 @strawberry.type
@@ -85,12 +75,12 @@ class EditorialQuery:
         _, rows = await _history(info, id)
         return [
             ContentRevision(
-                number=row.number,
-                author=row.author,
-                summary=row.summary,
-                created_at=row.created_at,
-                deleted=row.deleted,
-                snapshot=as_json(_in_key_order(row.snapshot)),
+                number=row["number"],
+                author=row["author"],
+                summary=row["summary"],
+                created_at=row["created_at"],
+                deleted=row["deleted"],
+                snapshot=as_json(in_key_order(row["snapshot"])),
             )
             for row in rows
         ]
@@ -107,11 +97,10 @@ class EditorialQuery:
         to: Annotated[int, strawberry.argument(description="The revision number to compare to.")],
     ) -> list[RevisionChange]:
         slug, found = await _history(info, id, [from_, to])
-        rows = {row.number: _in_key_order(row.snapshot) for row in found}
         for number in (from_, to):
-            if number not in rows:
+            if number not in {row["number"] for row in found}:
                 raise ClientError(f"'{slug}' has no revision {number}")
-        return [RevisionChange(path=p, before=b, after=a) for p, b, a in diff(rows[from_], rows[to])]
+        return [RevisionChange(**change) for change in changes(found, {"from_": from_, "to": to})]
 
     @strawberry.field(
         description="Items in their seed form with revision and file: all for admins and reviewers without a scope;"

@@ -6,12 +6,12 @@ its content, so the whole queue is judged (every item in review: one query for t
 one per kind for the items and their sides, one for the approvals) and then paged: linear in
 the number of items in review, which the workflow keeps small (items leave it when published
 or sent back). `activity` (admins only) pages the log newest first by its id, with filters that
-are indexed columns (token name, item, time).
+are indexed columns (token name, item, time): the declared list (api/editorial/reads.py), which
+the compiled path answers in one statement; this resolver is the reference path's.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from typing import Annotated, Any
 
@@ -20,8 +20,11 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.core import inputs
+from api.core.pagination import paginate
 from api.core.relay import After, First, PageInfo, encode_cursor, page_request, to_global_id
+from api.core.sql import Decode, Row
 from api.editorial.access import Role
+from api.editorial.reads import ACTIVITY_ORDER, activity_where
 from api.editorial.review import ReviewState, approvals_by_item, covered, sides_of
 from api.editorial.types import (
     TYPE_NAMES,
@@ -34,10 +37,9 @@ from api.editorial.types import (
     ReviewQueueItem,
     ReviewSide,
     as_json,
-    kind_and_slug,
 )
 from api.protection.errors import ClientError
-from models import Activity, Review
+from models import Review
 from seed import format as fmt
 from seed.export import EXPORTERS
 
@@ -131,67 +133,40 @@ async def activity_log(
     inputs.check(filter=filter)
     settings = info.context.settings
     request = page_request(first, after, default=settings.default_page_size, maximum=settings.max_page_size, keys=1)
-    rows = Activity.all()
-    if filter is not None:
-        if filter.token_name is not None:
-            rows = rows.filter(token_name=filter.token_name)
-        if filter.action is not None:
-            rows = rows.filter(action=filter.action)
-        if filter.result is not None:
-            rows = rows.filter(result=filter.result)
-        if filter.item_id is not None:
-            found = kind_and_slug(filter.item_id)
-            if found is None:
-                raise inputs.BadInput("filter.itemId", f"is not an editable content item (got '{filter.item_id[:40]}')")
-            rows = rows.filter(item_type=found[0], item_slug=found[1])
-        if filter.since is not None:
-            rows = rows.filter(at__gte=_aware(filter.since))
-        if filter.until is not None:
-            rows = rows.filter(at__lt=_aware(filter.until))
-    total = await rows.count()
-    if request.after:
-        last = request.after[0]
-        if not isinstance(last, int) or isinstance(last, bool):
-            raise inputs.BadInput("after", "is not a cursor this list gave out")
-        rows = rows.filter(id__lt=last)
-    found_rows = await rows.order_by("-id").limit(request.first + 1)
-    page = found_rows[: request.first]
-    edges = [
-        ActivityEdge(
-            cursor=encode_cursor([row.id]),
-            node=ActivityEntry(
-                id=strawberry.ID(str(row.id)),
-                at=row.at,
-                token_name=row.token_name,
-                action=row.action,
-                item_id=to_global_id(TYPE_NAMES[row.item_type], row.item_slug)
-                if row.item_type in TYPE_NAMES and row.item_slug
-                else None,
-                item_kind=row.item_type,
-                item_slug=row.item_slug,
-                revision=row.revision,
-                result=row.result,
-                message=row.message,
-                request_id=row.request_id,
-            ),
-        )
-        for row in page
-    ]
+    page = await paginate(
+        info.context,
+        columns="v.id, v.at, v.token_name, v.action, v.item_type, v.item_slug, v.revision, v.result, v.message,"
+        " v.request_id",
+        tables="activity v",
+        where=activity_where(filter),
+        keys=ACTIVITY_ORDER,
+        request=request,
+        build=_entry,
+        decode=Decode(datetimes=("at",)),
+    )
     return ActivityConnection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=len(found_rows) > request.first,
-            has_previous_page=request.after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        total_count=total,
+        edges=[ActivityEdge(cursor=edge.cursor, node=edge.node) for edge in page.edges],
+        page_info=page.page_info,
+        total_count=page.total_count,
     )
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """A time without an offset is UTC, as everywhere in the API."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+def _entry(row: Row) -> ActivityEntry:
+    return ActivityEntry(
+        id=strawberry.ID(str(row["id"])),
+        at=row["at"],
+        token_name=row["token_name"],
+        action=row["action"],
+        item_id=to_global_id(TYPE_NAMES[row["item_type"]], row["item_slug"])
+        if row["item_type"] in TYPE_NAMES and row["item_slug"]
+        else None,
+        item_kind=row["item_type"],
+        item_slug=row["item_slug"],
+        revision=row["revision"],
+        result=row["result"],
+        message=row["message"],
+        request_id=row["request_id"],
+    )
 
 
 @strawberry.type

@@ -185,3 +185,50 @@ def concerns_sql(alias: str, one_of: Callable[[str], Fragment]) -> Fragment:
     if alias in {"p", "s"}:
         return one_of(f"{alias}.municipality_id")
     raise ValueError(f"no scope rule for the alias {alias!r}")
+
+
+def snapshot_concerns_sql(kind: str, snapshot: str, one_of: Callable[[Fragment], Fragment]) -> Fragment:
+    """SQL: the item of `kind` whose seed form is the JSON column `snapshot` (a revision's)
+    concerns a municipality `one_of(code)` accepts, as `concerned` judges the item."""
+    if kind == "agreements":
+        return sql(
+            "EXISTS (SELECT 1 FROM {} JOIN organisation scope_o ON scope_o.slug = {} WHERE {})",
+            _elements(snapshot, "parties"),
+            _ELEMENT,
+            one_of(sql.raw("scope_o.municipality_id")),
+        )
+    if kind == "follow_ups":
+        return sql(
+            "EXISTS (SELECT 1 FROM citizen_promise scope_p WHERE scope_p.slug = {} AND {})",
+            _member(snapshot, "citizen_promise"),
+            one_of(sql.raw("scope_p.municipality_id")),
+        )
+    if kind == "contacts":
+        return sql("EXISTS (SELECT 1 FROM {} WHERE {})", _elements(snapshot, "municipalities"), one_of(_ELEMENT))
+    return one_of(_member(snapshot, "municipality"))
+
+
+# The element of a list `_elements` gives, as text.
+_ELEMENT = sql.either(postgres=sql.raw("scope_e.v"), sqlite=sql.raw("CAST(scope_e.value AS TEXT)"))
+
+
+def _member(snapshot: str, name: str) -> Fragment:
+    """The seed form's value of `name`, as text."""
+    return sql.either(
+        postgres=sql.raw(f"({snapshot} ->> '{name}')"),
+        sqlite=sql.raw(f"CAST(json_extract({snapshot}, '$.{name}') AS TEXT)"),
+    )
+
+
+def _elements(snapshot: str, name: str) -> Fragment:
+    """A FROM-part: the elements of the seed form's list `name` (none when it is not a list)."""
+    return sql.either(
+        postgres=sql.raw(
+            f"jsonb_array_elements_text(CASE WHEN jsonb_typeof({snapshot} -> '{name}') = 'array'"
+            f" THEN {snapshot} -> '{name}' ELSE '[]'::jsonb END) AS scope_e(v)"
+        ),
+        sqlite=sql.raw(
+            f"json_each(CASE WHEN json_type({snapshot}, '$.{name}') = 'array'"
+            f" THEN json_extract({snapshot}, '$.{name}') ELSE '[]' END) AS scope_e"
+        ),
+    )

@@ -6,10 +6,10 @@ A document holds plain text (the renderings the writer stored beside the Markdow
 models/rendered.py: the index renders nothing) and the municipalities it concerns; whether it
 may be shown is decided when searching, from the content rows.
 
-Documents are written in bulk (models.sql.Sql.insert: on PostgreSQL one COPY, their ids taken
-from the sequence in one statement first, as COPY returns none; on SQLite VALUES lists with
-RETURNING), their places from one lookup of the municipalities they name, and the documents of
-items just created are not looked for to be replaced. A whole-country load indexes 30,581
+Documents are written in bulk (models.sql.Sql.insert: on PostgreSQL one COPY, on SQLite VALUES
+lists), their ids taken in one statement first (models.sql.Sql.new_ids), their places from one
+lookup of the municipalities they name, and the documents of items just created are not looked
+for to be replaced. A whole-country load indexes 30,581
 documents; that cost 4.8 s of the SQLite load's CPU when each document's places were an INSERT …
 SELECT of their own and each text was rendered as Markdown, and costs 1.8 s now (most of it the
 Swedish analysis for FTS5; PostgreSQL analyses in the database: 1.0 s here, 1.3 s there).
@@ -280,21 +280,14 @@ class _Index:
                 # PostgreSQL analyses the text itself (a generated tsvector column).
                 row += [index_terms(d.title), index_terms(d.body)]
             rows.append(row)
-        if self.postgres:
-            # Ids taken from the sequence in one statement, so the documents go in by COPY
-            # (which returns nothing) with their ids given.
-            taken = await self.rows(
-                "SELECT nextval(pg_get_serial_sequence('search_document', 'id')) AS id FROM generate_series(1, {})",
-                sql.value(len(rows)),
-            )
-            for row, taken_id in zip(rows, taken, strict=True):
-                row.insert(0, taken_id["id"])
-            await self.bulk.insert("search_document", ["id", *columns], rows)
-            ids = {(d.kind, d.item_id): row[0] for d, row in zip(documents, rows, strict=True)}
-        else:
+        if not self.postgres:
             columns += ["title_terms", "body_terms"]
-            written = await self.bulk.insert("search_document", columns, rows, " RETURNING id, kind, item_id")
-            ids = {(row["kind"], row["item_id"]): row["id"] for row in written}
+        # Ids taken first (one statement), so the documents go in without handing rows back.
+        taken = await self.bulk.new_ids("search_document", len(rows))
+        for row, taken_id in zip(rows, taken, strict=True):
+            row.insert(0, taken_id)
+        await self.bulk.insert("search_document", ["id", *columns], rows)
+        ids = {(d.kind, d.item_id): row[0] for d, row in zip(documents, rows, strict=True)}
         await self.places(documents, ids)
 
     async def places(self, documents: list[Document], ids: dict[tuple[str, int], int]) -> None:
