@@ -8,8 +8,13 @@ a statistics or coverage GROUP BY statement, api/dashboards/reads.py) and `node(
 them every declared field and relation, with fragments, inline fragments, aliases, variables,
 `__typename` and `@include`/`@skip`. Anything else raises
 `Unsupported`, and the reference path (api/execution.py, graphql-core) answers instead: fields
-not declared (sections, links, timestamps), introspection, search,
+not declared (a link's `target`), introspection, search, the editorial reads,
 mutations, a refused argument (its error is the reference path's to word).
+
+Lists held as JSON arrays in a column (sections, links, problem areas: `Elements`) are read
+element by element inside the same statement (SQLite `json_each`, PostgreSQL
+`jsonb_array_elements … WITH ORDINALITY`), in the array's order, each element an object of the
+fields asked (api/compiled/dialect.py).
 
 Visibility is part of each relation's SQL, as the loaders apply it: published and inside its
 schedule at the request's moment; in an editorial preview also the rows the token may edit
@@ -58,6 +63,9 @@ from api.compiled.declare import (
     SCOPED_TABLES,
     ByKey,
     Derived,
+    Element,
+    Elements,
+    ElementText,
     Everything,
     GlobalId,
     Group,
@@ -124,6 +132,8 @@ class Compiler:
         # While a grouped root compiles: its request and the dimensions it groups by.
         self.grouping: Grouping | None = None
         self.dimensions: list[str] = []
+        # The JSON value of each array element being read (`Elements`): its row and its index.
+        self.owners: dict[str, tuple[str, str]] = {}
 
     # ------------------------------------------------------------ the operation
 
@@ -420,6 +430,16 @@ class Compiler:
             )
         if isinstance(declared, Related):
             return self.related(shape, declared, alias, definition, nodes, arguments)
+        if isinstance(declared, Elements):
+            return self.elements(declared, alias, definition, nodes)
+        if isinstance(declared, ElementText):
+            owner, index = self.owners[alias]
+            text_format = arguments.get("format")
+            text_format = None if text_format is None else str(getattr(text_format, "value", text_format))
+            if text_format in (None, "MARKDOWN"):
+                return sql.raw(f"COALESCE({alias} ->> '{declared.key}', '')")
+            rendering = sql.raw(f"{declared.renderings.format(p=owner)}_{text_format.lower()}")
+            return sql("COALESCE({}, '')", self.dialect.element_at(rendering, index))
         if isinstance(declared, Group):
             item_type = get_named_type(definition.type)
             assert isinstance(item_type, GraphQLObjectType)
@@ -473,6 +493,20 @@ class Compiler:
         if declared.required:
             one = self.dialect.fail_if_null(one, _row_key(shape).format(c=parent), json_value=True)
         return self.dialect.nested(one)
+
+    def elements(self, declared: Elements, parent: str, definition: GraphQLField, nodes: list[FieldNode]) -> Fragment:
+        """The objects of a JSON array column of the row `parent`, in the array's order."""
+        target = self.types[declared.target]
+        assert isinstance(target, Element)
+        target_type = get_named_type(definition.type)
+        assert isinstance(target_type, GraphQLObjectType)
+        e = self.alias()
+        value, index = self.dialect.element(e)
+        self.owners[value] = (parent, index)
+        item = self.object(target, value, target_type, nodes)
+        source = self.dialect.elements(sql.raw(declared.array.format(c=parent)), e)
+        where = sql.raw(declared.where.format(c=value) if declared.where else "1 = 1")
+        return self.dialect.nested(self.dialect.array(item, source, where, sql.raw(index)))
 
     # ------------------------------------------------------------ helpers
 
