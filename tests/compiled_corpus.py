@@ -44,6 +44,7 @@ from api.compiled.declare import (
     Group,
     Grouped,
     Nested,
+    NodeRef,
     Related,
     Text,
     Value,
@@ -234,7 +235,7 @@ class Corpus:
         self.rng.shuffle(parts)
         return " ".join(parts)
 
-    def node(self) -> str:
+    def node(self, depth: int = 2) -> str:
         parts = ["id"] if self.chance(0.7) else ["__typename"]
         for name in self.rng.sample(
             [
@@ -254,7 +255,7 @@ class Corpus:
             object_type = self.schema.get_type(name)
             assert isinstance(object_type, GraphQLObjectType)
             # Each type's fields under their own names: fields of one name must agree across types.
-            parts.append(f"... on {name} {{ {self.selection(object_type, 2, prefix=name + '_')} }}")
+            parts.append(f"... on {name} {{ {self.selection(object_type, depth, prefix=name + '_')} }}")
         return " ".join(parts)
 
     def selection(self, object_type: GraphQLObjectType, depth: int, prefix: str = "") -> str:
@@ -263,7 +264,9 @@ class Corpus:
             return " ".join(self.rng.sample(list(object_type.fields), self.rng.randint(1, len(object_type.fields))))
         names = [name for name in shape.fields if name in object_type.fields]
         leaves = [
-            name for name in names if not isinstance(shape.fields[name], Related | Nested | Group | Derived | Elements)
+            name
+            for name in names
+            if not isinstance(shape.fields[name], Related | Nested | Group | Derived | Elements | NodeRef)
         ]
         chosen = self.rng.sample(names, min(len(names), self.rng.randint(1, 4)))
         if depth <= 0:
@@ -320,6 +323,8 @@ class Corpus:
         head = f"{alias}{name}{arguments}{directive}"
         if isinstance(declared, Value | Text | ElementText | GlobalId | Values):
             return head
+        if isinstance(declared, NodeRef):  # any Node: its fields' leaves, by type
+            return f"{head} {{ {self.node(0)} }}"
         target = get_named_type(definition.type)
         assert isinstance(target, GraphQLObjectType) and not isinstance(target, GraphQLEnumType)
         return f"{head} {{ {self.selection(target, depth - 1)} }}"

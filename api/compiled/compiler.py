@@ -8,7 +8,7 @@ a statistics or coverage GROUP BY statement, api/dashboards/reads.py) and `node(
 them every declared field and relation, with fragments, inline fragments, aliases, variables,
 `__typename` and `@include`/`@skip`. Anything else raises
 `Unsupported`, and the reference path (api/execution.py, graphql-core) answers instead: fields
-not declared (a link's `target`), introspection, search, the editorial reads,
+not declared, introspection, search, the editorial reads,
 mutations, a refused argument (its error is the reference path's to word).
 
 Lists held as JSON arrays in a column (sections, links, problem areas: `Elements`) are read
@@ -41,6 +41,7 @@ from graphql import (
     GraphQLEnumType,
     GraphQLField,
     GraphQLIncludeDirective,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -73,6 +74,7 @@ from api.compiled.declare import (
     Grouping,
     Listing,
     Nested,
+    NodeRef,
     Related,
     Shape,
     Table,
@@ -227,12 +229,47 @@ class Compiler:
 
     def lookup(self, table: Shape, object_type: GraphQLObjectType, nodes: list[FieldNode], key: str) -> Answer:
         assert isinstance(table, Table)
+        found = self.found(
+            table, object_type, nodes, {name: sql.value(part) for name, part in table.split_key(key).items()}
+        )
+        return sql("SELECT {} AS j", found)
+
+    def found(
+        self, table: Table, object_type: GraphQLObjectType, nodes: list[FieldNode], parts: Mapping[str, Fragment]
+    ) -> Fragment:
+        """The JSON object of the visible row of `table` its lookup finds by the key's `parts`, or NULL."""
         c, j = self.alias(), self.alias()
         item = self.object(table, c, object_type, nodes)
-        where = [_filled(table.lookup, {"c": c, "j": j}, table.split_key(key))]
+        where = [_filled(table.lookup, {"c": c, "j": j}, parts)]
         where += [self.visible(rule, {"c": c, "j": j}[placeholder]) for placeholder, rule in table.lookup_visible]
         source = sql.raw(f"{table.table} {c} {table.lookup_source.format(c=c, j=j)}")
-        return sql("SELECT (SELECT {} FROM {} WHERE {}) AS j", item, source, sql.join(where, " AND "))
+        return sql("(SELECT {} FROM {} WHERE {})", item, source, sql.join(where, " AND "))
+
+    def node_ref(self, declared: NodeRef, alias: str, definition: GraphQLField, nodes: list[FieldNode]) -> Fragment:
+        """The object a type and a key held in the row name (a link's target), as `node(id:)`
+        finds it: NULL when it is not here or not visible, or names no declared type of the
+        field's interface."""
+        interface = get_named_type(definition.type)
+        assert isinstance(interface, GraphQLInterfaceType)
+        type_name = sql.raw(declared.type.format(c=alias))
+        key = declared.key.format(c=alias)
+        branches: list[Fragment] = []
+        for object_type in self.graphql_schema.get_possible_types(interface):
+            name = object_type.name
+            table = self.types.get(name)
+            if not isinstance(table, Table):
+                continue
+            names = [part for _, part, _, _ in Formatter().parse(table.lookup) if part and part not in ("c", "j")]
+            parts = (
+                {names[0]: sql.raw(key)}
+                if len(names) == 1
+                else {
+                    part: self.dialect.key_part(f"replace({key}, '#', '/')", index) for index, part in enumerate(names)
+                }
+            )
+            found = self.found(table, object_type, nodes, parts)
+            branches.append(sql(f"WHEN '{name}' THEN {{}}", found))
+        return self.dialect.nested(sql("CASE {} {} END", type_name, sql.join(branches, " ")))
 
     def everything(self, declared: Everything, definition: GraphQLField, nodes: list[FieldNode]) -> Answer:
         table = self.types[declared.target]
@@ -432,6 +469,8 @@ class Compiler:
             return self.related(shape, declared, alias, definition, nodes, arguments)
         if isinstance(declared, Elements):
             return self.elements(declared, alias, definition, nodes)
+        if isinstance(declared, NodeRef):
+            return self.node_ref(declared, alias, definition, nodes)
         if isinstance(declared, ElementText):
             owner, index = self.owners[alias]
             text_format = arguments.get("format")
@@ -556,13 +595,13 @@ class Compiler:
         return not (include and include.get("if") is False)
 
 
-def _filled(template: str, aliases: Mapping[str, str], values: Mapping[str, Any]) -> Fragment:
-    """A declaration's template with its aliases' names written in and its values bound."""
+def _filled(template: str, aliases: Mapping[str, str], values: Mapping[str, Fragment]) -> Fragment:
+    """A declaration's template with its aliases' names and its values (fragments) written in."""
     parts: list[Fragment] = []
     for literal, name, _, _ in Formatter().parse(template):
         parts.append(sql.raw(literal))
         if name is not None:
-            parts.append(sql.raw(aliases[name]) if name in aliases else sql.value(values[name]))
+            parts.append(sql.raw(aliases[name]) if name in aliases else values[name])
     return sql.join(parts, "")
 
 

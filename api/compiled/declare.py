@@ -150,7 +150,18 @@ class ElementText:
     renderings: str
 
 
-Field = Value | Text | GlobalId | Nested | Related | Values | Group | Derived | Elements | ElementText
+@dataclass(frozen=True)
+class NodeRef:
+    """An object of the field's interface (a link's target: any Node) named by a type and a key
+    held in the row, found as `node(id:)` finds it (each Table's lookup and its visibility); null
+    when it is not here or not visible. A lookup of two parts splits the key at its first "/"
+    (a commitment's "promise-slug#key", the "#" read as "/"), as the Table's `split_key` does."""
+
+    type: str
+    key: str
+
+
+Field = Value | Text | GlobalId | Nested | Related | Values | Group | Derived | Elements | ElementText | NodeRef
 
 
 @dataclass(frozen=True)
@@ -227,9 +238,15 @@ SECTION_SHAPE = Element(
 )
 SECTIONS = Elements("Section", "{c}.sections")
 
-# A reference printed in a document (api/core/content.py, Link): an element of its `links`. Its
-# `target` (any Node, found by type and slug) is the reference path's.
-LINK_SHAPE = Element("Link", {"label": Value("{c} ->> 'label'", may_be_null=True), "url": Value("{c} ->> 'url'")})
+# A reference printed in a document (api/core/content.py, Link): an element of its `links`.
+LINK_SHAPE = Element(
+    "Link",
+    {
+        "label": Value("{c} ->> 'label'", may_be_null=True),
+        "url": Value("{c} ->> 'url'"),
+        "target": NodeRef("{c} -> 'target' ->> 'type'", "{c} -> 'target' ->> 'slug'"),
+    },
+)
 
 # The tables of the scope rule's aliases (api/editorial/scope.py, concerns_sql).
 SCOPED_TABLES = {

@@ -131,6 +131,14 @@ class Dialect:
         """The text at `index` of a JSON array of texts (NULL: past its end, or no array)."""
         return sql(f"({{}} ->> {index})", array)
 
+    def key_part(self, key: str, index: int) -> Fragment:
+        """Part `index` (0 or 1) of a key split at its first '/', as Python's `partition` splits
+        it (no '/': the whole key, then '')."""
+        at = f"strpos({key}, '/')" if self.postgres else f"instr({key}, '/')"
+        if index == 0:
+            return sql.raw(f"(CASE WHEN {at} > 0 THEN substr({key}, 1, {at} - 1) ELSE {key} END)")
+        return sql.raw(f"(CASE WHEN {at} > 0 THEN substr({key}, {at} + 1) ELSE '' END)")
+
     def base64(self, text: Fragment) -> Fragment:
         if self.postgres:
             return sql(
