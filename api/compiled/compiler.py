@@ -14,7 +14,14 @@ mutations, a refused argument (its error is the reference path's to word).
 Lists held as JSON arrays in a column (sections, links, problem areas: `Elements`) are read
 element by element inside the same statement (SQLite `json_each`, PostgreSQL
 `jsonb_array_elements … WITH ORDINALITY`), in the array's order, each element an object of the
-fields asked (api/compiled/dialect.py).
+fields asked (api/compiled/dialect.py); a link's target (`NodeRef`) is a CASE over the declared
+Node types, each branch the lookup `node(id:)` makes. Measured in one process on the seed
+content (50 requests each, load average 5-8, so rough): a municipality's agreements with their
+sections, governance, problem areas and links, its promises' sections and links and their
+follow-ups' timestamps (tests/test_compiled.py, JSON_HELD) are 1 statement and 2.2-4.2 ms on
+SQLite, where the reference path sends 5 and takes 6.5-7.0 ms, and 1 statement and 2.2-3.5 ms
+on PostgreSQL against 3 round trips and 9-38 ms; seven links with their targets 1.4 ms against
+4.2 ms (SQLite) and 8.4 ms against 9.2 ms (PostgreSQL, the statement itself 2.5 ms).
 
 Visibility is part of each relation's SQL, as the loaders apply it: published and inside its
 schedule at the request's moment; in an editorial preview also the rows the token may edit
