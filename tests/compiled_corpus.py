@@ -27,6 +27,8 @@ from graphql import (
     GraphQLInputObjectType,
     GraphQLObjectType,
     GraphQLSchema,
+    TypeInfo,
+    TypeInfoVisitor,
     Visitor,
     get_named_type,
     parse,
@@ -34,7 +36,21 @@ from graphql import (
 )
 
 from api.compiled import registry
-from api.compiled.declare import Derived, Everything, GlobalId, Group, Grouped, Nested, Related, Text, Value, Values
+from api.compiled.declare import (
+    Derived,
+    Elements,
+    ElementText,
+    Everything,
+    GlobalId,
+    Group,
+    Grouped,
+    Nested,
+    NodeRef,
+    Related,
+    Text,
+    Value,
+    Values,
+)
 
 Draw = Callable[[random.Random], Any]
 
@@ -221,7 +237,7 @@ class Corpus:
         self.rng.shuffle(parts)
         return " ".join(parts)
 
-    def node(self) -> str:
+    def node(self, depth: int = 2) -> str:
         parts = ["id"] if self.chance(0.7) else ["__typename"]
         for name in self.rng.sample(
             [
@@ -241,7 +257,7 @@ class Corpus:
             object_type = self.schema.get_type(name)
             assert isinstance(object_type, GraphQLObjectType)
             # Each type's fields under their own names: fields of one name must agree across types.
-            parts.append(f"... on {name} {{ {self.selection(object_type, 2, prefix=name + '_')} }}")
+            parts.append(f"... on {name} {{ {self.selection(object_type, depth, prefix=name + '_')} }}")
         return " ".join(parts)
 
     def selection(self, object_type: GraphQLObjectType, depth: int, prefix: str = "") -> str:
@@ -249,13 +265,21 @@ class Corpus:
         if shape is None:  # a group's coordinates (DimensionValue, Group): declared per dimension
             return " ".join(self.rng.sample(list(object_type.fields), self.rng.randint(1, len(object_type.fields))))
         names = [name for name in shape.fields if name in object_type.fields]
-        leaves = [name for name in names if not isinstance(shape.fields[name], Related | Nested | Group | Derived)]
+        leaves = [
+            name
+            for name in names
+            if not isinstance(shape.fields[name], Related | Nested | Group | Derived | Elements | NodeRef)
+        ]
         chosen = self.rng.sample(names, min(len(names), self.rng.randint(1, 4)))
         if depth <= 0:
             chosen = [name for name in chosen if name in leaves] or [self.pick(leaves)]
+        # A link's target is a lookup per Node type, a large statement for each new document to
+        # plan (16 ms more on PostgreSQL): asked for now and then, not at every link.
+        chosen = [name for name in chosen if not isinstance(shape.fields[name], NodeRef) or self.chance(0.15)]
+        chosen = chosen or [self.pick(leaves)]
         parts = [self.field(object_type, name, depth, prefix) for name in chosen]
         # Extras repeat a field without arguments: a repeated field must ask the same.
-        plain = [name for name in leaves if not isinstance(shape.fields[name], Text)] or leaves
+        plain = [name for name in leaves if not isinstance(shape.fields[name], Text | ElementText)] or leaves
         if prefix:
             return " ".join(parts)
         if self.chance(0.1):
@@ -283,7 +307,7 @@ class Corpus:
             condition = self.variable("Boolean!", lambda rng: rng.random() < 0.5)
             directive = f" @{self.pick(['include', 'skip'])}(if: {condition})"
         arguments = ""
-        if isinstance(declared, Text) and self.chance(0.6):
+        if isinstance(declared, Text | ElementText) and self.chance(0.6):
             # Every format is a stored column (models/rendered.py), asked for as a variable.
             text_format = self.argument(definition.args["format"], _maybe(["MARKDOWN", "HTML", "PLAIN"]))
             arguments = f"(format: {text_format})"
@@ -303,11 +327,33 @@ class Corpus:
             kinds = ["AGREEMENT", "CITIZEN_PROMISE", "FOLLOW_UP"]
             arguments = f"(kind: {self.argument(definition.args['kind'], lambda rng: rng.choice(kinds))})"
         head = f"{alias}{name}{arguments}{directive}"
-        if isinstance(declared, Value | Text | GlobalId | Values):
+        if isinstance(declared, Value | Text | ElementText | GlobalId | Values):
             return head
+        if isinstance(declared, NodeRef):  # any Node: its fields' leaves, by type
+            return f"{head} {{ {self.node(0)} }}"
         target = get_named_type(definition.type)
         assert isinstance(target, GraphQLObjectType) and not isinstance(target, GraphQLEnumType)
         return f"{head} {{ {self.selection(target, depth - 1)} }}"
+
+
+class _Asked(Visitor):
+    def __init__(self, type_info: TypeInfo, found: set[tuple[str, str]]) -> None:
+        super().__init__()
+        self.type_info = type_info
+        self.found = found
+
+    def enter_field(self, node: FieldNode, *_: object) -> None:
+        parent = self.type_info.get_parent_type()
+        if parent is not None:
+            self.found.add((parent.name, node.name.value))
+
+
+def fields_asked(schema: GraphQLSchema, text: str) -> set[tuple[str, str]]:
+    """The (type, field) pairs a document asks for, fragments' type conditions included."""
+    found: set[tuple[str, str]] = set()
+    type_info = TypeInfo(schema)
+    visit(parse(text), TypeInfoVisitor(type_info, _Asked(type_info, found)))
+    return found
 
 
 def _maybe(values: list[Any]) -> Draw:

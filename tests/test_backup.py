@@ -34,10 +34,12 @@ RENDERED = """{
 
 async def _observed(admin: str) -> dict[str, str]:
     """What a client sees of the database, as bytes: every seed file of `seed export` and the
-    `revisions` answer of every item with a history."""
+    `revisions` answer of every item with a history; the rendered text's answer as its JSON
+    (keys in order), since the compiled path sends each database's own JSON text, whose spacing
+    differs."""
     seen = {f"export/{name}": text for name, text in (await export_texts()).items()}
     async with make_client() as client:
-        seen["rendered"] = (await client.post("/graphql", json={"query": RENDERED})).text
+        seen["rendered"] = json.dumps((await client.post("/graphql", json={"query": RENDERED})).json())
     items = await Revision.all().distinct().order_by("item_type", "item_slug").values_list("item_type", "item_slug")
     async with make_client() as client:
         for kind, slug in items:

@@ -7,9 +7,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from api.agreements.filters import agreement_where
+from api.agreements.types import GOVERNANCE_ROLES
 from api.compiled.declare import (
     PERIOD,
+    SECTIONS,
     ByKey,
+    Element,
+    Elements,
     Listing,
     Nested,
     Related,
@@ -31,6 +35,11 @@ AGREEMENT = Table(
         "period": PERIOD,
         "signedOn": Value("{c}.signed_on", "date"),
         "signedPlace": Value("{c}.signed_place"),
+        "sections": SECTIONS,
+        "governance": Elements(
+            "Section", "{c}.sections", "{c} ->> 'role' IN (" + ", ".join(f"'{role}'" for role in GOVERNANCE_ROLES) + ")"
+        ),
+        "problemAreas": Elements("ProblemArea", "{c}.problem_areas"),
         "parties": Related(
             "Organisation",
             "agreement_party {j} JOIN organisation {c} ON {c}.id = {j}.organisation_id",
@@ -117,7 +126,13 @@ FOLLOW_UP_RULE = Table(
     table="follow_up_rule",
 )
 
-DECLARED = (AGREEMENT, SIGNATORY, PERSON, GOVERNANCE_BODY, FOLLOW_UP_RULE)
+# A problem area of an agreement's `problem_areas`, its sub-problems a JSON list of texts.
+PROBLEM_AREA = Element(
+    "ProblemArea",
+    {"title": Value("{c} ->> 'title'", may_be_null=True), "items": Value("COALESCE({c} -> 'items', '[]')", "json")},
+)
+
+DECLARED = (AGREEMENT, SIGNATORY, PERSON, GOVERNANCE_BODY, FOLLOW_UP_RULE, PROBLEM_AREA)
 
 
 def _agreements_where(visible: Visible, arguments: Mapping[str, Any]) -> list[Fragment]:

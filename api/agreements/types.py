@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from api.promises.types import CitizenPromise
 
 
+# The roles of the sections `governance` lists (api/agreements/reads.py filters by them too).
+GOVERNANCE_ROLES = ("GOVERNANCE", "FOLLOW_UP", "ACTION_PLAN")
+
+
 @strawberry.type(description="A person who signed an agreement, with the title printed under the signature.")
 class Signatory:
     person: Person = strawberry.field(description="Who signed, with the title and organisation printed.")
@@ -69,7 +73,7 @@ class Agreement(ContentItem):
 
     @strawberry.field(description="The sections on governance (e.g. a Trygghetsråd) and follow-up arrangements.")
     def governance(self) -> list[Section]:
-        return [s for s in self.section_list if s.role in {"GOVERNANCE", "FOLLOW_UP", "ACTION_PLAN"}]
+        return [s for s in self.section_list if s.role in GOVERNANCE_ROLES]
 
     @strawberry.field(description="The problem areas the parties agree to work on, in document order.")
     def problem_areas(self) -> list[ProblemArea]:

@@ -13,7 +13,10 @@ data, not code that runs per request:
   `GlobalId`,
   `Nested` (a Shape), `Related` (a relation: rows of another Table joined to this row, one or a
   list, with their order, visibility, arguments and whether the schema promises a value), and
-  `Values` (a list of scalars read from a table, e.g. topic keys); on the rows of a grouped
+  `Values` (a list of scalars read from a table, e.g. topic keys), `Elements` (a list of
+  objects held as a JSON array column of the row: sections, links, problem areas, each element
+  an `Element` shape whose `Value`s read its members and whose `ElementText` is rich text with
+  its renderings in the row's JSON lists beside it); on the rows of a grouped
   root (statistics, coverage) `Group` (the row's group, one object per dimension grouped by)
   and `Derived` (rows of a Table related to the grouped row by the root's arguments).
 
@@ -32,7 +35,7 @@ from typing import Any, Literal
 from models.sql import Fragment
 
 # What JSON a value is: how each database turns it into JSON differs for booleans and JSON columns.
-Kind = Literal["text", "number", "date", "datetime", "enum", "boolean", "json"]
+Kind = Literal["text", "number", "date", "timestamp", "enum", "boolean", "json"]
 
 # Extra conditions a relation's arguments add: (child alias, arguments by Python name).
 Conditions = Callable[[str, Mapping[str, Any]], list[Fragment]]
@@ -141,7 +144,42 @@ class Derived:
     rows: Callable[[Grouping, str, Mapping[str, Any]], tuple[Fragment, Fragment, str]]
 
 
-Field = Value | Text | GlobalId | Nested | Related | Values | Computed | Group | Derived
+@dataclass(frozen=True)
+class Elements:
+    """A list of objects held as a JSON array: one object of the Element shape `target` per
+    element of `array` (SQL on the row {c}), in the array's order, those `where` keeps (SQL on
+    the element's JSON value {c}; "": all)."""
+
+    target: str
+    array: str
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class ElementText:
+    """Rich text held in a JSON array's elements (a section's body): the Markdown is the
+    element's member `key`, its renderings the elements of the row's JSON lists
+    `<renderings>_html` and `<renderings>_plain` at the element's index (models/rendered.py).
+    A missing one gives the empty text, as the reference path gives it."""
+
+    key: str
+    renderings: str
+
+
+@dataclass(frozen=True)
+class NodeRef:
+    """An object of the field's interface (a link's target: any Node) named by a type and a key
+    held in the row, found as `node(id:)` finds it (each Table's lookup and its visibility); null
+    when it is not here or not visible. A lookup of two parts splits the key at its first "/"
+    (a commitment's "promise-slug#key", the "#" read as "/"), as the Table's `split_key` does."""
+
+    type: str
+    key: str
+
+
+Field = (
+    Value | Text | GlobalId | Nested | Related | Values | Computed | Group | Derived | Elements | ElementText | NodeRef
+)
 
 
 @dataclass(frozen=True)
@@ -151,6 +189,14 @@ class Shape:
     # The column a failure is tied to (Dialect.fail_if_null, Dialect.enum): a Table's key
     # column; a grouped row's number `n`.
     anchor: str = "{c}.id"
+
+
+@dataclass(frozen=True)
+class Element(Shape):
+    """A type built from one element of a JSON array (`Elements`): `{c}` in its fields' SQL is
+    the element's JSON value (`{c} ->> 'heading'`, which both databases read alike)."""
+
+    anchor: str = "{c}"
 
 
 @dataclass(frozen=True)
@@ -180,6 +226,9 @@ def content_fields() -> dict[str, Field]:
         "sourceIncomplete": Value("{c}.source_incomplete", "boolean"),
         "sourceNote": Value("{c}.source_note"),
         "summary": Text("{c}.summary"),
+        "publishedAt": Value("{c}.published_at", "timestamp"),
+        "updatedAt": Value("{c}.updated_at", "timestamp"),
+        "links": Elements("Link", "{c}.links"),
     }
 
 
@@ -192,6 +241,28 @@ PERIOD_SHAPE = Shape(
         "start": Value("{c}.period_start", "date"),
         "end": Value("{c}.period_end", "date"),
         "label": Value("{c}.period_label"),
+    },
+)
+
+# A titled block of a document's text (api/core/content.py, Section): an element of its
+# `sections`, the body's renderings in `sections_html` and `sections_plain`.
+SECTION_SHAPE = Element(
+    "Section",
+    {
+        "heading": Value("{c} ->> 'heading'", may_be_null=True),
+        "role": Value("{c} ->> 'role'"),
+        "body": ElementText("body", "{p}.sections"),
+    },
+)
+SECTIONS = Elements("Section", "{c}.sections")
+
+# A reference printed in a document (api/core/content.py, Link): an element of its `links`.
+LINK_SHAPE = Element(
+    "Link",
+    {
+        "label": Value("{c} ->> 'label'", may_be_null=True),
+        "url": Value("{c} ->> 'url'"),
+        "target": NodeRef("{c} -> 'target' ->> 'type'", "{c} -> 'target' ->> 'slug'"),
     },
 )
 

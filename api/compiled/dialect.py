@@ -8,6 +8,12 @@ flatten a subquery with an ORDER BY into an aggregate query, so the aggregate se
 that order (tests/test_compiled.py asserts nested lists keep it). A JSON value loses its JSON
 subtype when it leaves a subquery, so SQLite wraps every nested object and list in `json()`.
 
+A JSON array column's elements are rows: SQLite `json_each(…)` (the element `value`, its index
+`key`), PostgreSQL `jsonb_array_elements(…) WITH ORDINALITY` (from 1); both read an element's
+members with `->>`. Timestamps are written as the reference path's DateTime gives them
+(Python's `isoformat()`): SQLite keeps that text with a space for the `T`; PostgreSQL's is
+composed in UTC, the fraction only when there is one, as asyncpg reads it.
+
 Global IDs and cursors are base64: PostgreSQL's `encode(…, 'base64')` made URL-safe without
 padding; SQLite has no base64 function, so the compiled path registers one on its connection.
 """
@@ -50,19 +56,21 @@ class Dialect:
             )
         if kind == "json":
             return sql("CAST({} AS json)", fragment) if self.postgres else sql("json({})", fragment)
-        if kind == "datetime":
-            # As the reference path writes a timestamp (datetime.isoformat(), in UTC): Tortoise
-            # keeps them in SQLite as `str()` of the UTC time, which differs only by the "T".
+        if kind == "timestamp":
             if not self.postgres:
-                return sql("(substr({}, 1, 10) || 'T' || substr({}, 12))", fragment, fragment)
+                return sql("replace({}, ' ', 'T')", fragment)
+            utc = sql("({} AT TIME ZONE 'UTC')", fragment)
             return sql(
-                "(to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-                " || CASE WHEN date_trunc('second', {}) = {} THEN '' ELSE to_char({} AT TIME ZONE 'UTC', '.US') END"
-                " || '+00:00')",
+                "CASE WHEN {} = 'infinity' THEN '9999-12-31T23:59:59.999999+00:00'"
+                " WHEN {} = '-infinity' THEN '0001-01-01T00:00:00+00:00'"
+                " ELSE to_char({}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+                " || CASE WHEN date_trunc('second', {}) = {} THEN '' ELSE to_char({}, '.US') END || '+00:00' END",
                 fragment,
                 fragment,
+                utc,
                 fragment,
                 fragment,
+                utc,
             )
         if kind == "date" and self.postgres:
             # PostgreSQL's ±infinity (what asyncpg stores for date.max and date.min, written by
@@ -108,6 +116,28 @@ class Dialect:
             where,
             order,
         )
+
+    def elements(self, array: Fragment, alias: str) -> Fragment:
+        """The elements of a JSON array (NULL: none) as the rows `alias` (see `element`)."""
+        if self.postgres:
+            return sql(f"jsonb_array_elements(CAST({{}} AS jsonb)) WITH ORDINALITY AS {alias}(value, n)", array)
+        return sql(f"json_each({{}}) {alias}", array)
+
+    def element(self, alias: str) -> tuple[str, str]:
+        """An element row's JSON value and its index in the array, from 0 (its order)."""
+        return f"{alias}.value", (f"CAST({alias}.n - 1 AS integer)" if self.postgres else f"{alias}.key")
+
+    def element_at(self, array: Fragment, index: str) -> Fragment:
+        """The text at `index` of a JSON array of texts (NULL: past its end, or no array)."""
+        return sql(f"({{}} ->> {index})", array)
+
+    def key_part(self, key: str, index: int) -> Fragment:
+        """Part `index` (0 or 1) of a key split at its first '/', as Python's `partition` splits
+        it (no '/': the whole key, then '')."""
+        at = f"strpos({key}, '/')" if self.postgres else f"instr({key}, '/')"
+        if index == 0:
+            return sql.raw(f"(CASE WHEN {at} > 0 THEN substr({key}, 1, {at} - 1) ELSE {key} END)")
+        return sql.raw(f"(CASE WHEN {at} > 0 THEN substr({key}, {at} + 1) ELSE '' END)")
 
     def base64(self, text: Fragment) -> Fragment:
         if self.postgres:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from api.compiled.declare import PERIOD_SHAPE, Root, Shape
+from api.compiled.declare import LINK_SHAPE, PERIOD_SHAPE, SECTION_SHAPE, Root, Shape
 
 
 @cache
@@ -19,7 +19,7 @@ def types() -> dict[str, Shape]:
     from api.promises import reads as promises
     from api.services import reads as services
 
-    declared: list[Shape] = [PERIOD_SHAPE]
+    declared: list[Shape] = [PERIOD_SHAPE, SECTION_SHAPE, LINK_SHAPE]
     for module in (geography, agreements, promises, followups, services, people, dashboards, editorial):
         declared.extend(module.DECLARED)
     return {shape.name: shape for shape in declared}

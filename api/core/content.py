@@ -128,11 +128,9 @@ class ContentItem(Node):
 
 def content_fields(row: Row) -> dict[str, Any]:
     """What an item's row gives besides the values its declaration reads (api/core/relations.py,
-    declared_values): its key, timestamps, rich text and links."""
+    declared_values): its key, rich text and links."""
     return {
         "node_key": row["slug"],
-        "published_at": row["published_at"],
-        "updated_at": row["updated_at"],
         "pk": row["id"],
         "row": row,
         "summary_text": rendered(row, "summary"),

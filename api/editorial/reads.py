@@ -59,7 +59,7 @@ CONTENT_REVISION = Table(
         "number": Value("{c}.number", "number"),
         "author": Value("{c}.author"),
         "summary": Value("{c}.summary"),
-        "createdAt": Value("{c}.created_at", "datetime"),
+        "createdAt": Value("{c}.created_at", "timestamp"),
         "deleted": Value("{c}.deleted", "boolean"),
         "snapshot": Computed("{c}.snapshot", "json", in_key_order),
     },
@@ -129,7 +129,7 @@ ACTIVITY_ENTRY = Table(
     "ActivityEntry",
     {
         "id": Value("CAST({c}.id AS TEXT)"),
-        "at": Value("{c}.at", "datetime"),
+        "at": Value("{c}.at", "timestamp"),
         "tokenName": Value("{c}.token_name"),
         "action": Value("{c}.action"),
         "itemId": GlobalId(of=_ITEM_TYPE, key="{c}.item_slug"),

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from api.compiled.declare import (
+    SECTIONS,
     ByKey,
     Everything,
     GlobalId,
@@ -44,6 +45,7 @@ CITIZEN_PROMISE = Table(
         "title": Value("{c}.title"),
         "period": Nested("Period"),
         "problemPicture": Text("{c}.problem_picture"),
+        "sections": SECTIONS,
         "municipality": Related("Municipality", "municipality {c}", "{c}.code = {p}.municipality_id", many=False),
         "area": Related("Area", "area {c}", "{c}.id = {p}.area_id", many=False),
         "targetGroups": Related(

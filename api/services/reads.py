@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.compiled.declare import Related, Table, Value, content_fields
+from api.compiled.declare import Elements, Related, Table, Value, content_fields
 
 SERVICE_AGREEMENT = Table(
     "ServiceAgreement",
@@ -21,6 +21,8 @@ SERVICE_AGREEMENT = Table(
             "{j}.position",
         ),
         "points": Related("ServicePoint", "service_point {c}", "{c}.service_agreement_id = {p}.id", "{c}.position"),
+        # A service agreement prints no links (its table has no `links`): always none.
+        "links": Elements("Link", "'[]'"),
     },
     table="service_agreement",
     lookup_visible=(("c", "s"),),
