@@ -62,6 +62,8 @@ def read_all(jobs: list[Job], parallel_bytes: int = PARALLEL_BYTES) -> list[Resu
             if child.poll() is None:
                 child.kill()
             child.wait()
+            if child.stdout is not None:
+                child.stdout.close()
 
 
 def cores() -> int:
