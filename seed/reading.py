@@ -1,21 +1,25 @@
 """Reading many seed files on every core: this process reads a share, child processes the rest.
 
-Parsing is pure client CPU before anything is written, while the database and the other cores
-sit idle: on the whole country (290 files, 11 MB) 2.1 s of a 13 s load. Below PARALLEL_BYTES,
-or with one core, one process reads everything as before (the project's seed is 44 kB, and
-tests that load small content start no process).
+Parsing is pure client CPU before anything is written, while the database and the other core
+sit idle. On the whole country (290 files, 11 MB; 2 cores, min of 3 to 5 runs in two sessions
+on a shared machine): `read_files` 1.68-2.30 s wall one by one, 1.41-1.48 s with one child
+(1.0-1.2 s of CPU here, 1.1-1.2 s in the child); with `index_documents` 2.26-2.97 s ->
+2.02-2.03 s; `samverkan seed load` on SQLite 9.00-9.53 s -> 8.14-9.27 s. Below PARALLEL_BYTES,
+or with one core, one process reads everything as before: the project's seed is 44 kB, and one
+file or tests that load small content start no process.
 
-The children are plain `python -c` processes that import only seed.yamlio (0.1 s to start).
-multiprocessing's spawn and forkserver would first import the command's main module in each
-(the `samverkan` script imports api.cli: 0.85 s of CPU, the whole gain), and fork would copy a
-process with an open event loop, a database connection and aiosqlite's thread.
+The children are plain `python -c` processes that import only seed.yamlio (0.1-0.15 s of CPU
+to start). multiprocessing's spawn and forkserver would first import the command's main module in
+each (the `samverkan` script imports api.cli: 0.85 s of CPU, the whole gain), and fork would
+copy a process with an open event loop, a database connection and aiosqlite's thread. A child
+inherits no open descriptor but its pipes.
 
 A child gets its share of (path, display) pairs, reads them with `yamlio.read` and sends the
-ParsedFiles and Problems back in one pickle; this process reads the first share meanwhile, so
-the results, in file order, are the serial ones. Unpickling a file's data costs about a tenth of
-parsing it, so the items are validated here: pickled pydantic models unpickle slower (2.7 s for
-the country) than they validate (0.6 s). A child that cannot read a file (an OSError, a file
-gone meanwhile) says which; this process then reads that file itself, for the same exception.
+ParsedFiles and Problems back in one pickle (9.6 MB for the child's half of the country,
+unpickled here in 0.11 s); this process reads the first share meanwhile, so the results, in
+file order, are the serial ones. The items are validated here: the country's pydantic models
+pickle in 0.31 s and unpickle in 1.05 s, and validate in 0.61 s. A child that cannot read a file (an
+OSError, a file gone meanwhile) says which; this process then reads it, for the same exception.
 """
 
 from __future__ import annotations
@@ -30,9 +34,12 @@ from pathlib import Path
 from seed.yamlio import ParsedFile, Problem, SeedFileError, read
 
 # Below this many bytes in all, one process reads everything: starting a child and pickling its
-# share back costs more than it saves.
-PARALLEL_BYTES = 2_000_000
-OWN_SHARE = 1.1
+# share back costs what it saves (1.8 MB: 0.29 s one by one, 0.34 s with a child; 3.7 MB:
+# 0.56 s and 0.47 s, min of 3).
+PARALLEL_BYTES = 4_000_000
+# A child's start (0.15 s of CPU) takes as long as parsing about this much: this process reads
+# it more than each child.
+CHILD_START_BYTES = 750_000
 
 Job = tuple[Path, str]  # a file and the name problems give it
 Result = ParsedFile | Problem
@@ -45,10 +52,10 @@ def read_all(jobs: list[Job], parallel_bytes: int = PARALLEL_BYTES) -> list[Resu
     """Each file read into a ParsedFile, or the Problem that refused it, in the order given."""
     sizes = [_size(path) for path, _ in jobs]
     processes = min(cores(), len(jobs))
-    if processes < 2 or sum(sizes) < parallel_bytes:
+    if processes < 2 or sum(sizes) < parallel_bytes or not sys.executable:
         return [_read_one(job) for job in jobs]
     shares = _split(sizes, processes)
-    children: list[subprocess.Popen[bytes]] = []
+    children: list[subprocess.Popen[bytes] | None] = []
     try:
         for start, end in shares[1:]:
             children.append(_start(jobs[start:end]))
@@ -59,6 +66,8 @@ def read_all(jobs: list[Job], parallel_bytes: int = PARALLEL_BYTES) -> list[Resu
         return results
     finally:
         for child in children:
+            if child is None:
+                continue
             if child.poll() is None:
                 child.kill()
             child.wait()
@@ -81,11 +90,11 @@ def _size(path: Path) -> int:
 
 
 def _split(sizes: list[int], processes: int) -> list[tuple[int, int]]:
-    """Consecutive (start, end) ranges of files, one per process, this process's first. It reads
-    OWN_SHARE times the bytes of a child, which starts and pickles its share in that time."""
+    """Consecutive (start, end) ranges of files, one per process, this process's first. Each
+    process gets the same bytes plus, for this one, CHILD_START_BYTES while the children start."""
     total, start, done = sum(sizes), 0, 0
-    weights = [OWN_SHARE, *[1.0] * (processes - 1)]
-    ends = [total * sum(weights[: index + 1]) / sum(weights) for index in range(processes - 1)]
+    own = (total + (processes - 1) * CHILD_START_BYTES) / processes
+    ends = [own + index * (own - CHILD_START_BYTES) for index in range(processes - 1)]
     shares: list[tuple[int, int]] = []
     for index, size in enumerate(sizes):
         done += size
@@ -103,10 +112,14 @@ def _read_one(job: Job) -> Result:
         return error.problem
 
 
-def _start(jobs: list[Job]) -> subprocess.Popen[bytes]:
-    child = subprocess.Popen(
-        [sys.executable, "-c", _CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-    )
+def _start(jobs: list[Job]) -> subprocess.Popen[bytes] | None:
+    """A child reading `jobs` (None: no process could be started; this one reads them)."""
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-c", _CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+    except OSError:
+        return None
     assert child.stdin is not None
     try:
         child.stdin.write(pickle.dumps(jobs, pickle.HIGHEST_PROTOCOL))
@@ -116,7 +129,9 @@ def _start(jobs: list[Job]) -> subprocess.Popen[bytes]:
     return child
 
 
-def _collect(child: subprocess.Popen[bytes], jobs: list[Job]) -> list[Result]:
+def _collect(child: subprocess.Popen[bytes] | None, jobs: list[Job]) -> list[Result]:
+    if child is None:
+        return [_read_one(job) for job in jobs]
     assert child.stdout is not None
     answer = child.stdout.read()
     code = child.wait()

@@ -18,6 +18,13 @@ PARALLEL = 0  # every content reaches it
 
 pytestmark = pytest.mark.skipif(reading.cores() < 2, reason="one core: seed files are read in one process")
 
+
+@pytest.fixture(autouse=True)
+def no_head_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small content split as the whole country is: a child reads about half of it."""
+    monkeypatch.setattr(reading, "CHILD_START_BYTES", 0)
+
+
 BROKEN = {
     "a-invalid.yaml": b"organisations:\n  - slug: x\n    name: [1, 2\n",
     "b-twice.yaml": b"organisations:\n  - slug: twice\n    slug: again\n",
@@ -34,7 +41,11 @@ def _content(folder: Path) -> list[Path]:
         shutil.copy(path, folder / f"m-{path.name}")
     for name, data in BROKEN.items():
         (folder / name).write_bytes(data)
-    return seed_files(folder)
+    paths = seed_files(folder)
+    own, child = reading._split([path.stat().st_size for path in paths], 2)
+    assert {"a-invalid.yaml", "b-twice.yaml"} <= {path.name for path in paths[slice(*own)]}
+    assert {"y-latin1.yaml", "z-alias.yaml"} <= {path.name for path in paths[slice(*child)]}
+    return paths
 
 
 def test_reading_on_every_core_gives_the_files_lines_and_problems_of_reading_one_by_one(tmp_path: Path) -> None:
