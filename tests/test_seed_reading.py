@@ -3,6 +3,7 @@ the same files, data, lines and problems in the same order, and the same excepti
 
 from __future__ import annotations
 
+import resource
 import shutil
 import sys
 from pathlib import Path
@@ -35,6 +36,12 @@ BROKEN = {
 }
 
 
+def _children_cpu() -> float:
+    """CPU seconds of the child processes this one has waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _content(folder: Path) -> list[Path]:
     """The project's seed files between broken ones, so that every process reads some of each."""
     for path in SEED_CONTENT.glob("*.yaml"):
@@ -51,7 +58,9 @@ def _content(folder: Path) -> list[Path]:
 def test_reading_on_every_core_gives_the_files_lines_and_problems_of_reading_one_by_one(tmp_path: Path) -> None:
     paths = _content(tmp_path)
     serial, serial_problems = read_files(paths, base=tmp_path, parallel_bytes=SERIAL)
+    before = _children_cpu()
     parallel, parallel_problems = read_files(paths, base=tmp_path, parallel_bytes=PARALLEL)
+    assert _children_cpu() > before  # a child read its share
 
     assert parallel_problems == serial_problems
     assert [str(problem) for problem in parallel_problems] == [
@@ -80,6 +89,13 @@ def test_reading_on_every_core_gives_the_files_lines_and_problems_of_reading_one
     assert {
         kind: {slug: found.item for slug, found in items.items()} for kind, items in parallel_bundle.items.items()
     } == {kind: {slug: found.item for slug, found in items.items()} for kind, items in serial_bundle.items.items()}
+
+
+def test_the_projects_seed_is_read_without_starting_a_process() -> None:
+    before = _children_cpu()
+    parsed, problems = read_files(seed_files(SEED_CONTENT))
+    assert _children_cpu() == before
+    assert len(parsed) == len(list(SEED_CONTENT.glob("*.yaml"))) and not problems
 
 
 def test_a_file_that_cannot_be_opened_fails_the_read_alike_in_any_process(tmp_path: Path) -> None:
