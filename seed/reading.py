@@ -4,9 +4,10 @@ Parsing is pure client CPU before anything is written, while the database and th
 sit idle. On the whole country (290 files, 11 MB; 2 cores, min of 3 to 5 runs in two sessions
 on a shared machine): `read_files` 1.68-2.30 s wall one by one, 1.41-1.48 s with one child
 (1.0-1.2 s of CPU here, 1.1-1.2 s in the child); with `index_documents` 2.26-2.97 s ->
-2.02-2.03 s; `samverkan seed load` on SQLite 9.00-9.53 s -> 8.14-9.27 s. Below PARALLEL_BYTES,
-or with one core, one process reads everything as before: the project's seed is 44 kB, and one
-file or tests that load small content start no process.
+2.02-2.03 s; `samverkan seed load` on SQLite, min of 3 in three sessions, 9.00 -> 8.14 s,
+9.53 -> 9.27 s and 7.51 -> 7.06 s (the same work ran 25% slower or faster from one session to
+the next). Below PARALLEL_BYTES, or with one core, one process reads everything as before: the
+project's seed is 44 kB, and one file or tests that load small content start no process.
 
 The children are plain `python -c` processes that import only seed.yamlio (0.1-0.15 s of CPU
 to start). multiprocessing's spawn and forkserver would first import the command's main module in
@@ -20,6 +21,8 @@ unpickled here in 0.11 s); this process reads the first share meanwhile, so the 
 file order, are the serial ones. The items are validated here: the country's pydantic models
 pickle in 0.31 s and unpickle in 1.05 s, and validate in 0.61 s. A child that cannot read a file (an
 OSError, a file gone meanwhile) says which; this process then reads it, for the same exception.
+Checking this process's own files against the format while the child still reads was tried and
+left out: read and index 1.67 s without it, 1.51 s with it (min of 4; runs varied by 0.4 s).
 """
 
 from __future__ import annotations
