@@ -15,8 +15,8 @@ from pydantic import BaseModel, ValidationError
 
 from models.enums import SuccessionKind
 from seed import format as fmt
-from seed import hours
-from seed.yamlio import ParsedFile, PathKey, Problem, SeedFileError, format_path, read
+from seed import hours, reading
+from seed.yamlio import ParsedFile, PathKey, Problem, format_path
 
 
 @dataclass(frozen=True)
@@ -87,15 +87,19 @@ def seed_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
 
 
-def read_files(paths: Iterable[Path], base: Path | None = None) -> tuple[list[ParsedFile], list[Problem]]:
+def read_files(
+    paths: Iterable[Path], base: Path | None = None, *, parallel_bytes: int = reading.PARALLEL_BYTES
+) -> tuple[list[ParsedFile], list[Problem]]:
+    """Every file parsed, or the problem that refused it, in order; on every core from
+    `parallel_bytes` in all (seed.reading)."""
+    jobs = [(path, str(path.relative_to(base)) if base and path.is_relative_to(base) else str(path)) for path in paths]
     parsed: list[ParsedFile] = []
     problems: list[Problem] = []
-    for path in paths:
-        display = str(path.relative_to(base)) if base and path.is_relative_to(base) else str(path)
-        try:
-            parsed.append(read(path, display))
-        except SeedFileError as error:
-            problems.append(error.problem)
+    for result in reading.read_all(jobs, parallel_bytes):
+        if isinstance(result, ParsedFile):
+            parsed.append(result)
+        else:
+            problems.append(result)
     return parsed, problems
 
 
