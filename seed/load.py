@@ -31,7 +31,7 @@ from seed.export import EXPORTERS, MODELS, content_hash, export_areas, export_or
 from seed.reference import ReferenceData, load_reference, read_reference
 from seed.rows import Rows
 from seed.validate import Bundle, Known, Located, cross_check, references
-from seed.writer import RevisionConflict, Write, Writer, render_ahead
+from seed.writer import RevisionConflict, Write, Writer, promise_targets, render_ahead
 from seed.yamlio import Problem
 
 # The writing code lives in seed.writer; the editorial mutations import it from here too.
@@ -220,8 +220,8 @@ async def dependencies(bundle: Bundle, *, lock: bool = True) -> Dependencies:
         keys[slug_by_id[row["citizen_promise_id"]]].add(str(row["key"]))
         actors[slug_by_id[row["citizen_promise_id"]]].add(str(row["actor"]))
     targets: dict[str, set[str]] = {slug: set() for slug in ids["citizen_promises"]}
-    for row in await _targets(list(slug_by_id)):
-        targets[slug_by_id[row["promise"]]].add(str(row["key"]))
+    for promise_id, key in await promise_targets(Rows(), list(slug_by_id)):
+        targets[slug_by_id[promise_id]].add(str(key))
     periods = {
         slug_by_id[row["id"]]: _period(row)
         for row in await Rows().select(
@@ -237,19 +237,6 @@ async def dependencies(bundle: Bundle, *, lock: bool = True) -> Dependencies:
         await _area_places(list(ids["areas"].values())),
         {slug: frozenset(found) for slug, found in actors.items()},
         await _item_kinds(wanted["items"] - ids["citizen_promises"].keys()),
-    )
-
-
-async def _targets(promise_ids: list[int]) -> list[dict[str, Any]]:
-    """(promise id, key) of every target of the promises."""
-    if not promise_ids:
-        return []
-    return await Rows().rows(
-        sql(
-            'SELECT c."citizen_promise_id" AS "promise", t."key" AS "key" FROM "commitment_target" t'
-            ' JOIN "commitment" c ON c."id" = t."commitment_id" WHERE {}',
-            one_of('c."citizen_promise_id"', promise_ids),
-        )
     )
 
 

@@ -884,7 +884,7 @@ class Writer:
             for position, key in enumerate(entry.commitments, start=1)
         ]
         await rows.insert(FollowUpEntryCommitment, links)
-        target_ids = await self._known(rows, self.target_ids, _target_ids, promise_ids)
+        target_ids = await self._known(rows, self.target_ids, promise_targets, promise_ids)
         await rows.insert(
             FollowUpEntryResult,
             [
@@ -1018,7 +1018,7 @@ async def _commitment_ids(rows: Rows, promise_ids: Sequence[int]) -> dict[tuple[
     return {(row["citizen_promise_id"], row["key"]): row["id"] for row in found}
 
 
-async def _target_ids(rows: Rows, promise_ids: Sequence[int]) -> dict[tuple[int, str], int]:
+async def promise_targets(rows: Rows, promise_ids: Sequence[int]) -> dict[tuple[int, str], int]:
     """The id of every target of the promises, by (promise id, target key)."""
     if not promise_ids:
         return {}
