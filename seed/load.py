@@ -24,13 +24,14 @@ from models import (
     PoliceUnit,
     ServiceAgreement,
 )
+from models.sql import one_of, sql
 from models.transactions import Lock, lock_rows, write_transaction
 from seed import format as fmt
 from seed.export import EXPORTERS, MODELS, content_hash, export_areas, export_organisations
 from seed.reference import ReferenceData, load_reference, read_reference
-from seed.rows import Rows, chunks, placeholders
+from seed.rows import Rows
 from seed.validate import Bundle, Known, Located, cross_check, references
-from seed.writer import RevisionConflict, Write, Writer, render_ahead
+from seed.writer import RevisionConflict, Write, Writer, promise_targets, render_ahead
 from seed.yamlio import Problem
 
 # The writing code lives in seed.writer; the editorial mutations import it from here too.
@@ -187,12 +188,16 @@ async def _item_kinds(slugs: set[str]) -> dict[str, str]:
 
 async def _area_places(ids: list[int]) -> dict[str, tuple[str, str | None]]:
     """(municipality, parent slug) of the areas, by slug."""
+    if not ids:
+        return {}
     return {
         str(row["slug"]): (str(row["municipality"]), row["parent"])
-        for row in await Rows().execute_in(
-            'SELECT a."slug" AS "slug", a."municipality_id" AS "municipality", pa."slug" AS "parent"'
-            ' FROM "area" a LEFT JOIN "area" pa ON pa."id" = a."parent_id" WHERE a."id" IN ({in})',
-            ids,
+        for row in await Rows().rows(
+            sql(
+                'SELECT a."slug" AS "slug", a."municipality_id" AS "municipality", pa."slug" AS "parent"'
+                ' FROM "area" a LEFT JOIN "area" pa ON pa."id" = a."parent_id" WHERE {}',
+                one_of('a."id"', ids),
+            )
         )
     }
 
@@ -215,12 +220,8 @@ async def dependencies(bundle: Bundle, *, lock: bool = True) -> Dependencies:
         keys[slug_by_id[row["citizen_promise_id"]]].add(str(row["key"]))
         actors[slug_by_id[row["citizen_promise_id"]]].add(str(row["actor"]))
     targets: dict[str, set[str]] = {slug: set() for slug in ids["citizen_promises"]}
-    for row in await Rows().execute_in(
-        'SELECT c."citizen_promise_id" AS "promise", t."key" AS "key" FROM "commitment_target" t'
-        ' JOIN "commitment" c ON c."id" = t."commitment_id" WHERE c."citizen_promise_id" IN ({in})',
-        list(slug_by_id),
-    ):
-        targets[slug_by_id[row["promise"]]].add(str(row["key"]))
+    for promise_id, key in await promise_targets(Rows(), list(slug_by_id)):
+        targets[slug_by_id[promise_id]].add(str(key))
     periods = {
         slug_by_id[row["id"]]: _period(row)
         for row in await Rows().select(
@@ -239,28 +240,29 @@ async def dependencies(bundle: Bundle, *, lock: bool = True) -> Dependencies:
     )
 
 
-# What stored follow-ups report on, of some promises: their entries' commitments and their
-# results' targets (the rows the database keeps with ON DELETE RESTRICT).
-_REPORTED = (
-    'SELECT p."slug" AS "promise", \'commitments\' AS "kind", c."key" AS "key", f."slug" AS "follow_up"'
-    ' FROM "follow_up_entry_commitment" l JOIN "commitment" c ON c."id" = l."commitment_id"'
-    ' JOIN "citizen_promise" p ON p."id" = c."citizen_promise_id" JOIN "follow_up_entry" e ON e."id" = l."entry_id"'
-    ' JOIN "follow_up" f ON f."id" = e."follow_up_id" WHERE p."slug" IN ({in})'
-    ' UNION SELECT p."slug", \'targets\', t."key", f."slug"'
-    ' FROM "follow_up_entry_result" r JOIN "commitment_target" t ON t."id" = r."target_id"'
-    ' JOIN "commitment" c ON c."id" = t."commitment_id" JOIN "citizen_promise" p ON p."id" = c."citizen_promise_id"'
-    ' JOIN "follow_up_entry" e ON e."id" = r."entry_id" JOIN "follow_up" f ON f."id" = e."follow_up_id"'
-    ' WHERE p."slug" IN ({in})'
-)
-
-
 async def reported_on(promise_slugs: list[str]) -> dict[str, frozenset[tuple[str, str, str]]]:
+    """What stored follow-ups report on, of some promises: their entries' commitments and their
+    results' targets (the rows the database keeps with ON DELETE RESTRICT)."""
+    if not promise_slugs:
+        return {}
+    # One bound list, named by both parts of the UNION.
+    slugs = sql.value(list(promise_slugs))
+    statement = sql(
+        'SELECT p."slug" AS "promise", \'commitments\' AS "kind", c."key" AS "key", f."slug" AS "follow_up"'
+        ' FROM "follow_up_entry_commitment" l JOIN "commitment" c ON c."id" = l."commitment_id"'
+        ' JOIN "citizen_promise" p ON p."id" = c."citizen_promise_id" JOIN "follow_up_entry" e ON e."id" = l."entry_id"'
+        ' JOIN "follow_up" f ON f."id" = e."follow_up_id" WHERE {}'
+        ' UNION SELECT p."slug", \'targets\', t."key", f."slug"'
+        ' FROM "follow_up_entry_result" r JOIN "commitment_target" t ON t."id" = r."target_id"'
+        ' JOIN "commitment" c ON c."id" = t."commitment_id" JOIN "citizen_promise" p ON p."id" = c."citizen_promise_id"'
+        ' JOIN "follow_up_entry" e ON e."id" = r."entry_id" JOIN "follow_up" f ON f."id" = e."follow_up_id"'
+        " WHERE {}",
+        one_of('p."slug"', slugs),
+        one_of('p."slug"', slugs),
+    )
     found: dict[str, set[tuple[str, str, str]]] = {}
-    rows = Rows()
-    for chunk in chunks(promise_slugs):
-        # The statement names the slugs twice (once per part of the UNION).
-        for row in await rows.sql.rows(_REPORTED.replace("{in}", placeholders(chunk)), [*chunk, *chunk]):
-            found.setdefault(str(row["promise"]), set()).add((str(row["kind"]), str(row["key"]), str(row["follow_up"])))
+    for row in await Rows().rows(statement):
+        found.setdefault(str(row["promise"]), set()).add((str(row["kind"]), str(row["key"]), str(row["follow_up"])))
     return {slug: frozenset(items) for slug, items in found.items()}
 
 

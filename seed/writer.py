@@ -52,6 +52,7 @@ from models import (
 )
 from models.enums import PublicationStatus
 from models.rendered import MARKDOWN, renderings
+from models.sql import one_of, sql
 from seed import format as fmt
 from seed.changes import content_written
 from seed.export import MODELS, Stored, content_hash
@@ -59,7 +60,7 @@ from seed.rows import Row, Rows
 
 # Kept commitments move this far out of the way while a promise's commitments are reordered,
 # so no intermediate state collides with the unique positions and document orders.
-_REORDER_OFFSET = 100_000
+_REORDER = sql.raw("100000")
 
 # The kinds of content other items refer to.
 _REFERRED_CONTENT = ("contacts", "agreements", "citizen_promises")
@@ -320,14 +321,19 @@ class Writer:
         new: list[Row] = []
         created = [write.item.slug for write in writes if write.stored is None]
         # A slug deleted before continues its history: the last revision is the delete's.
-        last = {
-            str(row["slug"]): int(row["number"])
-            for row in await rows.execute_in(
-                f'SELECT "item_slug" AS "slug", MAX("number") AS "number" FROM "revision"'
-                f' WHERE "item_type" = \'{kind}\' AND "item_slug" IN ({{in}}) GROUP BY "item_slug"',
-                created,
+        earlier = (
+            await rows.rows(
+                sql(
+                    'SELECT "item_slug" AS "slug", MAX("number") AS "number" FROM "revision"'
+                    ' WHERE "item_type" = {} AND {} GROUP BY "item_slug"',
+                    kind,
+                    one_of('"item_slug"', created),
+                )
             )
-        }
+            if created
+            else []
+        )
+        last = {str(row["slug"]): int(row["number"]) for row in earlier}
         for write, row in zip(writes, values, strict=True):
             if write.stored is None:
                 slug = write.item.slug
@@ -341,9 +347,12 @@ class Writer:
             # Bump first, in one statement that takes the rows' locks: what it returns is the
             # revision this write makes, whatever another writer did before.
             table = model._meta.db_table
-            bumped = await rows.execute_in(
-                f'UPDATE "{table}" SET "revision" = "revision" + 1 WHERE "id" IN ({{in}}) RETURNING "id", "revision"',
-                [write.stored.id for write, _ in updates if write.stored],
+            bumped = await rows.rows(
+                sql(
+                    'UPDATE {} SET "revision" = "revision" + 1 WHERE {} RETURNING "id", "revision"',
+                    sql.identifier(table),
+                    one_of('"id"', [write.stored.id for write, _ in updates if write.stored]),
+                )
             )
             numbers = {int(row["id"]): int(row["revision"]) for row in bumped}
             for write, _ in updates:
@@ -667,10 +676,14 @@ class Writer:
             existing = await _commitment_ids(rows, replaced)
             keys = {(promise_id, row["key"]) for promise_id, group in wanted.items() for row in group}
             await rows.delete(Commitment, "id", [c_id for key, c_id in existing.items() if key not in keys])
-            await rows.execute_in(
-                f'UPDATE "commitment" SET "position" = "position" + {_REORDER_OFFSET},'
-                f' "document_order" = "document_order" + {_REORDER_OFFSET} WHERE "citizen_promise_id" IN ({{in}})',
-                replaced,
+            await rows.rows(
+                sql(
+                    'UPDATE "commitment" SET "position" = "position" + {}, "document_order" = "document_order" + {}'
+                    " WHERE {}",
+                    _REORDER,
+                    _REORDER,
+                    one_of('"citizen_promise_id"', replaced),
+                )
             )
             await rows.update(
                 Commitment,
@@ -710,10 +723,12 @@ class Writer:
         )
         if replaced:
             for model in (CommitmentTopic, CommitmentPartner, CommitmentPerformer):
-                await rows.execute_in(
-                    f'DELETE FROM "{model._meta.db_table}" WHERE "commitment_id" IN'
-                    ' (SELECT "id" FROM "commitment" WHERE "citizen_promise_id" IN ({in}))',
-                    replaced,
+                await rows.rows(
+                    sql(
+                        'DELETE FROM {} WHERE "commitment_id" IN (SELECT "id" FROM "commitment" WHERE {})',
+                        sql.identifier(model._meta.db_table),
+                        one_of('"citizen_promise_id"', replaced),
+                    )
                 )
         await rows.insert(
             CommitmentTopic,
@@ -778,11 +793,14 @@ class Writer:
             found = await rows.select(CommitmentTarget, ("commitment_id", "key", "id"), "commitment_id", commitment_ids)
             existing = {(row["commitment_id"], row["key"]): row["id"] for row in found}
             await rows.delete(CommitmentTarget, "id", [t_id for key, t_id in existing.items() if key not in wanted])
-            await rows.execute_in(
-                f'UPDATE "commitment_target" SET "position" = "position" + {_REORDER_OFFSET}'
-                ' WHERE "commitment_id" IN ({in})',
-                commitment_ids,
-            )
+            if commitment_ids:
+                await rows.rows(
+                    sql(
+                        'UPDATE "commitment_target" SET "position" = "position" + {} WHERE {}',
+                        _REORDER,
+                        one_of('"commitment_id"', commitment_ids),
+                    )
+                )
             await rows.update(
                 CommitmentTarget, [{"id": existing[key], **row} for key, row in wanted.items() if key in existing]
             )
@@ -866,7 +884,7 @@ class Writer:
             for position, key in enumerate(entry.commitments, start=1)
         ]
         await rows.insert(FollowUpEntryCommitment, links)
-        target_ids = await self._known(rows, self.target_ids, _target_ids, promise_ids)
+        target_ids = await self._known(rows, self.target_ids, promise_targets, promise_ids)
         await rows.insert(
             FollowUpEntryResult,
             [
@@ -1000,11 +1018,15 @@ async def _commitment_ids(rows: Rows, promise_ids: Sequence[int]) -> dict[tuple[
     return {(row["citizen_promise_id"], row["key"]): row["id"] for row in found}
 
 
-async def _target_ids(rows: Rows, promise_ids: Sequence[int]) -> dict[tuple[int, str], int]:
+async def promise_targets(rows: Rows, promise_ids: Sequence[int]) -> dict[tuple[int, str], int]:
     """The id of every target of the promises, by (promise id, target key)."""
-    found = await rows.execute_in(
-        'SELECT c."citizen_promise_id" AS "promise", t."key" AS "key", t."id" AS "id" FROM "commitment_target" t'
-        ' JOIN "commitment" c ON c."id" = t."commitment_id" WHERE c."citizen_promise_id" IN ({in})',
-        promise_ids,
+    if not promise_ids:
+        return {}
+    found = await rows.rows(
+        sql(
+            'SELECT c."citizen_promise_id" AS "promise", t."key" AS "key", t."id" AS "id" FROM "commitment_target" t'
+            ' JOIN "commitment" c ON c."id" = t."commitment_id" WHERE {}',
+            one_of('c."citizen_promise_id"', promise_ids),
+        )
     )
     return {(row["promise"], row["key"]): row["id"] for row in found}

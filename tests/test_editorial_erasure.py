@@ -12,7 +12,7 @@ import orjson
 from api.editorial.access import Role
 from models import Activity, Erasure, Person, Review, Revision
 from models.rendered import MARKDOWN, rendered_columns
-from models.sql import Sql
+from models.sql import rows, sql
 from seed import format as fmt
 from seed.export import export_contacts, export_texts
 from tests.conftest import Database, make_client
@@ -34,10 +34,9 @@ async def _traces() -> list[str]:
             found.append(f"review of {review.item_slug}")
     found += [f"activity {a.id}" for a in await Activity.all() if "oliv" in (a.message or "").lower()]
     found += [name for name, text in (await export_texts()).items() if "oliv" in text.lower()]
-    sql = Sql()
     for table in MARKDOWN:
         columns = [column for column in rendered_columns(table) if column != "render_version"]
-        for row in await sql.rows(f"SELECT id, {', '.join(columns)} FROM {table}"):
+        for row in await rows(sql.raw(f"SELECT id, {', '.join(columns)} FROM {table}")):
             if any("oliv" in str(row[column]).lower() for column in columns):
                 found.append(f"rendering of {table} {row['id']}")
     return found

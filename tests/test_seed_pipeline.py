@@ -18,7 +18,7 @@ from tortoise.exceptions import IntegrityError
 from models import CitizenPromise, Commitment, FollowUpEntry, Person, Revision
 from models.database import close_database, open_database
 from models.enums import Actor, PublicationStatus
-from models.sql import ROWS_PER_STATEMENT
+from models.sql import MAX_PARAMETERS, ROWS_PER_STATEMENT
 from models.text import _render_plain, is_plain, to_plain
 from models.transactions import write_transaction
 from seed.export import export_texts, write_files
@@ -187,6 +187,23 @@ async def test_bulk_inserts_take_few_statements_and_fail_as_tortoise_does(
         async with write_transaction():
             await Rows().insert(Person, again)
     assert not await Person.filter(key="bulk-new").exists()
+
+
+async def test_a_list_of_keys_longer_than_a_statement_binds_is_one_statement(
+    fresh: Database, sql_counter: QueryCounter
+) -> None:
+    """Bulk reads and deletes by key bind the keys as one value (an array on PostgreSQL, JSON for
+    json_each on SQLite): more keys than a statement may bind parameters take one statement."""
+    people = [{"key": f"many-{n}", "name": f"Många {n}", "email": None, "phone": None} for n in range(3)]
+    keys = [f"absent-{n}" for n in range(MAX_PARAMETERS)] + [person["key"] for person in people]
+    async with write_transaction():
+        await Rows().insert(Person, people)
+        sql_counter.statements.clear()
+        found = await Rows().select(Person, ("key", "name"), "key", keys)
+        await Rows().delete(Person, "key", keys)
+    assert sorted((row["key"], row["name"]) for row in found) == [(p["key"], p["name"]) for p in people]
+    assert len([s for s in sql_counter.statements if 'FROM "person"' in s]) == 2, sql_counter.statements
+    assert not await Person.filter(key__startswith="many-").exists()
 
 
 def test_text_that_skips_markdown_rendering_is_what_rendering_gives() -> None:

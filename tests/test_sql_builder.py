@@ -91,6 +91,38 @@ def test_a_late_value_is_given_when_the_kept_statement_runs() -> None:
     assert kept.compiled(postgres=True) is kept.compiled(postgres=True)  # compiled once per dialect
 
 
+def test_a_values_list_binds_its_rows_as_given_numbered_among_the_other_values() -> None:
+    moment = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    before = sql.value("a")
+    statement = sql(
+        "WITH k AS (SELECT {} AS x) INSERT INTO t (a, b) VALUES {} RETURNING {}, {}",
+        before,
+        sql.values([[1, moment], [2, None]]),
+        before,
+        "z",
+    )
+    postgres = statement.compiled(postgres=True)
+    assert postgres.text == "WITH k AS (SELECT $1 AS x) INSERT INTO t (a, b) VALUES ($2, $3), ($4, $5) RETURNING $1, $6"
+    assert postgres.values() == ["a", 1, moment, 2, None, "z"]
+    sqlite = statement.compiled(postgres=False)
+    assert sqlite.text == "WITH k AS (SELECT ? AS x) INSERT INTO t (a, b) VALUES (?, ?), (?, ?) RETURNING ?, ?"
+    # The rows' values are a bulk write's, encoded by the models' fields already: not adapted.
+    assert sqlite.values() == ["a", 1, moment, 2, None, "a", "z"]
+    with pytest.raises(ValueError, match="needs 2 value"):
+        sql.values([[1, 2], [3]])
+    with pytest.raises(ValueError, match="needs a row"):
+        sql.values([])
+
+
+def test_late_values_of_encoded_rows_are_bound_as_they_are() -> None:
+    moment = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    compiled = sql("UPDATE t SET at = {} WHERE id = {} AND kind = {}", sql.late("at"), sql.late("id"), "x").compiled(
+        postgres=False
+    )
+    assert compiled.encoded({"at": moment, "id": 7}) == [moment, 7, "x"]
+    assert compiled.values(at=moment, id=7) == ["2024-05-01 10:00:00+00:00", 7, "x"]
+
+
 async def test_the_same_fragment_runs_on_both_databases(seeded: Database) -> None:
     statement = sql(
         "SELECT p.slug, {} AS start_year FROM citizen_promise p JOIN municipality m ON m.code = p.municipality_id"

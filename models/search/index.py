@@ -6,8 +6,8 @@ A document holds plain text (the renderings the writer stored beside the Markdow
 models/rendered.py: the index renders nothing) and the municipalities it concerns; whether it
 may be shown is decided when searching, from the content rows.
 
-Documents are written in bulk (models.sql.Sql.insert: on PostgreSQL one COPY, on SQLite VALUES
-lists), their ids taken in one statement first (models.sql.Sql.new_ids), their places from one
+Documents are written in bulk (models.sql.insert: on PostgreSQL one COPY, on SQLite VALUES
+lists), their ids taken in one statement first (models.sql.new_ids), their places from one
 lookup of the municipalities they name, and the documents of items just created are not looked
 for to be replaced. A whole-country load indexes 30,581
 documents; that cost 4.8 s of the SQLite load's CPU when each document's places were an INSERT …
@@ -25,7 +25,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.search.analysis import index_terms
-from models.sql import Sql, client_postgres, execute, json_value, one_of, rows, sql
+from models.sql import client_postgres, execute, insert, json_value, new_ids, one_of, rows, sql
 
 AGREEMENT = "AGREEMENT"
 CITIZEN_PROMISE = "CITIZEN_PROMISE"
@@ -128,8 +128,6 @@ class _Index:
         self.client = client
         self.postgres = client_postgres(client)
         self.created = created
-        # Documents and places go in as the seed writer's rows do (COPY or multi-row VALUES).
-        self.bulk = Sql(client)
 
     async def rows(self, template: str, *parts: Any) -> list[dict[str, Any]]:
         return await rows(sql(template, *parts), self.client)
@@ -283,10 +281,10 @@ class _Index:
         if not self.postgres:
             columns += ["title_terms", "body_terms"]
         # Ids taken first (one statement), so the documents go in without handing rows back.
-        taken = await self.bulk.new_ids("search_document", len(rows))
+        taken = await new_ids("search_document", len(rows), self.client)
         for row, taken_id in zip(rows, taken, strict=True):
             row.insert(0, taken_id)
-        await self.bulk.insert("search_document", ["id", *columns], rows)
+        await insert("search_document", ["id", *columns], rows, client=self.client)
         ids = {(d.kind, d.item_id): row[0] for d, row in zip(documents, rows, strict=True)}
         await self.places(documents, ids)
 
@@ -303,7 +301,8 @@ class _Index:
             one_of("m.code", codes),
         )
         found = {row["code"]: (row["county"], row["region"]) for row in where}
-        await self.bulk.insert(
+        # As the seed writer's rows go in (COPY or multi-row VALUES).
+        await insert(
             "search_place",
             ["document_id", "municipality_code", "county_code", "police_region"],
             [
@@ -312,6 +311,7 @@ class _Index:
                 for code in dict.fromkeys(d.municipality_codes)
                 if code in found
             ],
+            client=self.client,
         )
 
 
