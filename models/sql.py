@@ -43,8 +43,11 @@ SQLite, and ids taken before the rows go in.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -53,7 +56,7 @@ from typing import Any
 import asyncpg
 import orjson
 from tortoise import connections
-from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.exceptions import IntegrityError, OperationalError
 
 from models.enums import PublicationStatus
@@ -496,13 +499,98 @@ async def insert(
 
 async def _copy(client: BaseDBAsyncClient, table: str, columns: Sequence[str], values: Sequence[Sequence[Any]]) -> None:
     client.log.debug("COPY %s (%s): %d rows", table, ", ".join(columns), len(values))
+    pending = _BEHIND.get()
+    if pending is not None and isinstance(client, TransactionalDBClient):
+        await _copy_ahead(client, table, columns, values, pending)
+        return
     async with client.acquire_connection() as connection:
+        await _copy_on(connection, table, columns, values)
+
+
+async def _copy_on(connection: Any, table: str, columns: Sequence[str], records: Iterable[Sequence[Any]]) -> None:
+    try:
+        await connection.copy_records_to_table(table, columns=list(columns), records=records)
+    except asyncpg.IntegrityConstraintViolationError as error:
+        raise IntegrityError(error) from error
+    except (asyncpg.SyntaxOrAccessError, asyncpg.DataError) as error:
+        raise OperationalError(error) from error
+
+
+# The COPYs sent ahead inside `writes_behind`, not yet known to be written.
+_BEHIND: ContextVar[list[asyncio.Task[None]] | None] = ContextVar("writes_behind", default=None)
+
+
+@asynccontextmanager
+async def writes_behind() -> AsyncIterator[None]:
+    """Inside a PostgreSQL transaction: a COPY (`insert` without a tail) returns once its rows
+    are sent, and the caller builds its next rows while the database checks and writes them,
+    on the other core. The transaction's statements still run one after the other in the order
+    they were given (Tortoise's transaction takes its connection's lock for each, first come
+    first served), so whatever runs next, a read included, runs after the COPY; leaving the
+    block waits for every COPY sent, and one that failed fails the block with its own error
+    (the statements after it failed only because the transaction was aborted). For writers
+    that send thousands of rows between reads: the seed load. Elsewhere, and on SQLite, an
+    insert returns when it is written, as outside the block."""
+    pending: list[asyncio.Task[None]] = []
+    token = _BEHIND.set(pending)
+    try:
+        yield
+    except BaseException as error:
+        failure = await _settle(pending)
+        if failure is not None:
+            raise failure from error
+        raise
+    else:
+        failure = await _settle(pending)
+        if failure is not None:
+            raise failure
+    finally:
+        _BEHIND.reset(token)
+
+
+async def _settle(pending: list[asyncio.Task[None]]) -> BaseException | None:
+    """Wait for the COPYs sent ahead; the first one's error, if one failed."""
+    first: BaseException | None = None
+    for task in pending:
         try:
-            await connection.copy_records_to_table(table, columns=list(columns), records=values)
-        except asyncpg.IntegrityConstraintViolationError as error:
-            raise IntegrityError(error) from error
-        except (asyncpg.SyntaxOrAccessError, asyncpg.DataError) as error:
-            raise OperationalError(error) from error
+            await task
+        except BaseException as error:
+            first = first or error
+    pending.clear()
+    return first
+
+
+async def _copy_ahead(
+    client: TransactionalDBClient,
+    table: str,
+    columns: Sequence[str],
+    values: Sequence[Sequence[Any]],
+    pending: list[asyncio.Task[None]],
+) -> None:
+    """Take the connection in this statement's turn, hand the COPY to a task that keeps it
+    until the database has answered, and return once the task has sent the last row."""
+    wrapper = client.acquire_connection()
+    connection = await wrapper.__aenter__()
+    sent = asyncio.Event()
+
+    def records() -> Iterator[Sequence[Any]]:
+        yield from values
+        sent.set()
+
+    async def copy() -> None:
+        try:
+            await _copy_on(connection, table, columns, records())
+        finally:
+            sent.set()
+            await wrapper.__aexit__(None, None, None)
+
+    task = asyncio.get_running_loop().create_task(copy())
+    pending[:] = [*(t for t in pending if not t.done() or t.cancelled() or t.exception()), task]
+    waiting = asyncio.ensure_future(sent.wait())
+    try:
+        await asyncio.wait([task, waiting], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiting.cancel()
 
 
 def json_value(value: Any) -> Any:

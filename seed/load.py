@@ -24,7 +24,7 @@ from models import (
     PoliceUnit,
     ServiceAgreement,
 )
-from models.sql import one_of, sql
+from models.sql import one_of, sql, writes_behind
 from models.transactions import Lock, lock_rows, write_transaction
 from seed import format as fmt
 from seed.export import EXPORTERS, MODELS, content_hash, export_areas, export_organisations
@@ -359,22 +359,25 @@ async def load_bundle(
         # batch ahead, so the renderer's cache still holds it when it is written; a batch the
         # thread has not begun when its turn comes is left to the writer). Not after a batch
         # that wrote nothing: a load of unchanged content would render for nothing.
+        # On PostgreSQL each COPY is sent ahead (models/sql.py, `writes_behind`): the next rows
+        # are built while the database writes the last ones.
         with ThreadPoolExecutor(max_workers=1) as ahead:
             try:
                 pending = ahead.submit(_work_ahead, writer, batches[0]) if batches else None
-                await _organisations(writer, bundle, summary)
-                await _areas(writer, bundle, summary)
-                wrote = True
-                for number, (kind, start, batch, of) in enumerate(batches):
-                    if pending is not None:
-                        pending.cancel()
-                    if wrote and number + 1 < len(batches):
-                        pending = ahead.submit(_work_ahead, writer, batches[number + 1])
-                    before = summary.written()
-                    await _items(writer, kind, batch, force, summary)
-                    wrote = summary.written() > before
-                    if progress:
-                        progress(kind, start + len(batch), of)
+                async with writes_behind():
+                    await _organisations(writer, bundle, summary)
+                    await _areas(writer, bundle, summary)
+                    wrote = True
+                    for number, (kind, start, batch, of) in enumerate(batches):
+                        if pending is not None:
+                            pending.cancel()
+                        if wrote and number + 1 < len(batches):
+                            pending = ahead.submit(_work_ahead, writer, batches[number + 1])
+                        before = summary.written()
+                        await _items(writer, kind, batch, force, summary)
+                        wrote = summary.written() > before
+                        if progress:
+                            progress(kind, start + len(batch), of)
             finally:
                 ahead.shutdown(cancel_futures=True)
     if summary.changed:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from tortoise.exceptions import IntegrityError
 
 from models import CitizenPromise
-from models.sql import Fragment, all_of, one_of, rows, sql, visible, year_of
+from models.sql import Fragment, all_of, insert, one_of, rows, sql, visible, writes_behind, year_of
+from models.transactions import write_transaction
 from tests.conftest import Database
 
 
@@ -137,3 +139,30 @@ async def test_the_same_fragment_runs_on_both_databases(seeded: Database) -> Non
         for promise in await CitizenPromise.filter(municipality_id__in=["1471", "1480"]).order_by("slug")
     ]
     assert found == expected and len(found) >= 2
+
+
+async def test_rows_sent_ahead_are_read_back_in_order_and_a_failed_copy_fails_the_write_with_its_own_error(
+    fresh: Database,
+) -> None:
+    """Inside `writes_behind` a COPY returns once sent (PostgreSQL; SQLite inserts as outside):
+    the next statement still runs after it, and a COPY the database refuses fails the block with
+    the database's refusal, whatever statement came after it, and the transaction writes nothing."""
+    topics = [row["key"] for row in await rows(sql("SELECT key FROM topic ORDER BY key"))]
+    [commitment] = await rows(sql("SELECT MIN(id) AS id FROM commitment"))
+    existing = await rows(sql("SELECT topic_id FROM commitment_topic WHERE commitment_id = {}", commitment["id"]))
+    free = [topic for topic in topics if topic not in {row["topic_id"] for row in existing}]
+    columns = ["commitment_id", "topic_id", "position"]
+    async with write_transaction(), writes_behind():
+        await insert("commitment_topic", columns, [[commitment["id"], free[0], 90]])
+        await insert("commitment_topic", columns, [[commitment["id"], free[1], 91]])
+        seen = await rows(sql("SELECT position FROM commitment_topic WHERE position >= 90 ORDER BY position"))
+        assert [row["position"] for row in seen] == [90, 91]
+    with pytest.raises(IntegrityError) as refused:
+        async with write_transaction(), writes_behind():
+            await insert("commitment_topic", columns, [[commitment["id"], free[2], 92]])
+            await insert("commitment_topic", columns, [[commitment["id"], "no-such-topic", 93]])
+            await insert("commitment_topic", columns, [[commitment["id"], free[3], 94]])
+            await rows(sql("SELECT COUNT(*) AS n FROM commitment_topic"))
+    assert "foreign key" in str(refused.value).lower()
+    left = await rows(sql("SELECT position FROM commitment_topic WHERE position >= 90 ORDER BY position"))
+    assert [row["position"] for row in left] == [90, 91]
