@@ -585,7 +585,7 @@ async def _copy_ahead(
             await wrapper.__aexit__(None, None, None)
 
     task = asyncio.get_running_loop().create_task(copy())
-    pending[:] = [*(t for t in pending if not t.done() or t.cancelled() or t.exception()), task]
+    pending.append(task)
     waiting = asyncio.ensure_future(sent.wait())
     try:
         await asyncio.wait([task, waiting], return_when=asyncio.FIRST_COMPLETED)

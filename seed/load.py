@@ -446,7 +446,7 @@ async def _items(writer: Writer, kind: str, batch: list[tuple[str, Located]], fo
         if stored is not None:
             current = comparable(stored.item, incoming)
             if current == incoming:
-                seed_hash = content_hash(incoming)
+                seed_hash = writer.content_hash(incoming)
                 if stored.seed_hash != seed_hash or stored.document != located.document:
                     rehashed.append({"id": stored.id, "seed_hash": seed_hash, "document": located.document})
                 summary.add(kind, "unchanged")

@@ -118,10 +118,10 @@ class Writer:
         # writer wrote (all of each promise's) and those it read, so the follow-ups written
         # after them in the same transaction need not read them back.
         self.commitment_ids: dict[int, dict[str, int]] = {}
+        self.target_ids: dict[int, dict[str, int]] = {}
         # Work done ahead (`work_ahead`, in another thread) for items about to be written: by
         # id(item), the item, its content hash and its snapshot if it is created.
         self.ahead: dict[int, tuple[Any, str, dict[str, Any]]] = {}
-        self.target_ids: dict[int, dict[str, int]] = {}
 
     async def prepare(self, ids: Mapping[str, Mapping[str, int]] | None = None) -> None:
         """Know the ids of what the items to write refer to: `ids` (seed.load.dependencies: by
@@ -275,6 +275,16 @@ class Writer:
             final = self._final(item, None)
             self.ahead[id(item)] = (item, content_hash(item), fmt.dump(final))
 
+    def _ahead(self, item: fmt.Item) -> tuple[Any, str, dict[str, Any]] | None:
+        """What `work_ahead` computed for the item, taken (None: it did not get to it)."""
+        ahead = self.ahead.pop(id(item), None)
+        return ahead if ahead is not None and ahead[0] is item else None
+
+    def content_hash(self, item: fmt.Item) -> str:
+        """The item's content hash: the one computed ahead, or computed now."""
+        ahead = self._ahead(item)
+        return ahead[1] if ahead else content_hash(item)
+
     def _final(self, item: fmt.Item, stored: Stored | None) -> fmt.Item:
         """The item as it will be stored: with its publication time, kept or set now."""
         published_at = item.published_at
@@ -290,9 +300,7 @@ class Writer:
         item, stored = write.item, write.stored
         final = self._final(item, stored)
         published_at = final.published_at
-        ahead = self.ahead.pop(id(item), None)
-        if ahead is not None and ahead[0] is not item:
-            ahead = None
+        ahead = self._ahead(item)
         values.update(
             status=item.status,
             publish_at=item.publish_at,
@@ -917,7 +925,7 @@ class Writer:
         missing = [promise_id for promise_id in dict.fromkeys(promise_ids) if promise_id not in known]
         for promise_id in missing:
             known[promise_id] = {}
-        for (promise_id, key), item_id in (await read(rows, missing) if missing else {}).items():
+        for (promise_id, key), item_id in (await read(rows, missing)).items():
             known[promise_id][key] = item_id
         wanted = dict.fromkeys(promise_ids)
         return {(promise_id, key): item_id for promise_id in wanted for key, item_id in known[promise_id].items()}
